@@ -1,0 +1,50 @@
+package org.nightwatch.protocol;
+
+/**
+ * Where a published frame ended. Every frame a camera publishes ends in exactly one of these,
+ * so that {@code published == stacked + lost + deferred} holds for every sensor and the night.
+ */
+public enum FrameFate {
+    /** Accumulated whole into a visit stack that reached the sink. */
+    STACKED(Kind.STACKED),
+    /** Some row blocks never arrived (publisher died mid-frame, image lost). */
+    LOST_INCOMPLETE(Kind.LOST),
+    /** Arrived after its visit had been closed and handed on. */
+    LOST_LATE(Kind.LOST),
+    /** Never seen by the receiver: a gap in the frame sequence not covered by a deferral notice. */
+    LOST_MISSING(Kind.LOST),
+    /** The header contradicted the sensor's contract (wrong size, wrong sensor, bad version). */
+    LOST_INVALID(Kind.LOST),
+    /** Its sensor actor failed while the frame's visit was being assembled. */
+    LOST_SENSOR_RESTART(Kind.LOST),
+    /** The camera could not hand it to the real-time path in time (back-pressure at the source); it is on disk. */
+    DEFERRED_AT_SOURCE(Kind.DEFERRED),
+    /** The real-time path had no stack buffer for its visit; it is on disk for later processing. */
+    DEFERRED_NO_BUFFER(Kind.DEFERRED);
+
+    /** The three accounting columns of the night summary. */
+    public enum Kind { STACKED, LOST, DEFERRED }
+
+    private final Kind kind;
+
+    FrameFate(Kind kind) {
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Wire code used in deferral notices. */
+    public int code() {
+        return ordinal();
+    }
+
+    public static FrameFate fromCode(int code) {
+        FrameFate[] v = values();
+        if (code < 0 || code >= v.length) {
+            throw new IllegalArgumentException("unknown frame fate code " + code);
+        }
+        return v[code];
+    }
+}
