@@ -1,0 +1,24 @@
+package org.nightwatch.actors;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Typed view of {@code nightwatch.actors} (each field documented in this module's reference.conf).
+ */
+public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStackBuffers, int visitQueue,
+                             Duration visitTimeout, Duration stallAfter, Duration restartMinBackoff,
+                             Duration restartMaxBackoff, Duration notConnectedTimeout) {
+    public static ActorsSettings from(Config root) {
+        Config c = root.getConfig("nightwatch.actors");
+        ActorsSettings s = new ActorsSettings(c.getInt("ingest-threads"), c.getInt("fragment-limit"),
+            c.getInt("spare-stack-buffers"), c.getInt("visit-queue"), c.getDuration("visit-timeout"),
+            c.getDuration("stall-after"), c.getDuration("restart-min-backoff"), c.getDuration("restart-max-backoff"),
+            c.getDuration("not-connected-timeout"));
+        if (s.ingestThreads < 1 || s.fragmentLimit < 1 || s.spareStackBuffers < 0 || s.visitQueue < 1) {
+            throw new IllegalArgumentException("nightwatch.actors: ingest-threads, fragment-limit and visit-queue must be"
+                + " >= 1 and spare-stack-buffers >= 0, got " + s);
+        }
+        return s;
+    }
+}

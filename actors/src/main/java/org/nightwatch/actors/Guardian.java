@@ -1,0 +1,71 @@
+package org.nightwatch.actors;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.nightwatch.protocol.SensorId;
+
+/**
+ * The root of the running system: spawns the observatory and one {@link SensorActor} per sensor
+ * ({@code sensor-NN}), each wrapped in restart-with-backoff on {@link SensorFault} (and on any other
+ * runtime failure), and watches them.
+ */
+public final class Guardian extends AbstractBehavior<Guardian.Command> {
+
+    public sealed interface Command permits GetSensor, GetObservatory {
+    }
+
+    public record GetSensor(SensorId sensor, ActorRef<ActorRef<SensorActor.Command>> replyTo) implements Command {
+    }
+
+    public record GetObservatory(ActorRef<ActorRef<ObservatoryActor.Command>> replyTo) implements Command {
+    }
+
+    public static Behavior<Command> create(NightContext night, List<SensorId> sensors, NightControl control) {
+        return Behaviors.setup(ctx -> new Guardian(ctx, night, sensors, control));
+    }
+
+    private final ActorRef<ObservatoryActor.Command> observatory;
+    private final Map<SensorId, ActorRef<SensorActor.Command>> sensorActors = new HashMap<>();
+
+    private Guardian(ActorContext<Command> ctx, NightContext night, List<SensorId> sensors, NightControl control) {
+        super(ctx);
+        observatory = ctx.spawn(ObservatoryActor.create(sensors, control), "observatory");
+        ActorsSettings s = night.settings();
+        for (SensorId id : sensors) {
+            Behavior<SensorActor.Command> supervised = Behaviors.supervise(SensorActor.create(id, night, observatory))
+                .onFailure(RuntimeException.class,
+                    SupervisorStrategy.restartWithBackoff(s.restartMinBackoff(), s.restartMaxBackoff(), 0.2)
+                        .withResetBackoffAfter(s.restartMaxBackoff().multipliedBy(4)));
+            ActorRef<SensorActor.Command> ref = ctx.spawn(supervised, id.name());
+            ctx.watch(ref);
+            sensorActors.put(id, ref);
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(GetSensor.class, g -> {
+                g.replyTo().tell(sensorActors.get(g.sensor()));
+                return this;
+            })
+            .onMessage(GetObservatory.class, g -> {
+                g.replyTo().tell(observatory);
+                return this;
+            })
+            .onSignal(Terminated.class, t -> {
+                getContext().getLog().error("{} stopped for good", t.getRef().path().name());
+                return this;
+            })
+            .build();
+    }
+}

@@ -1,0 +1,38 @@
+package org.nightwatch.actors;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.nightwatch.actors.ingest.IngestAgent;
+import org.nightwatch.actors.ingest.SensorLedger;
+import org.nightwatch.actors.ingest.StackBufferPool;
+import org.nightwatch.actors.ingest.VisitAssembler;
+import org.nightwatch.actors.pipeline.NightStats;
+import org.nightwatch.actors.pipeline.VisitSink;
+import org.nightwatch.camera.aeron.AeronTransport;
+import org.nightwatch.protocol.SensorId;
+import org.nightwatch.workers.stack.StackKernel;
+
+/**
+ * What the actors of one night share, built by the {@link NightRunner} before the actor system starts:
+ * the transport, the ingest agents, the stack buffer pool, each sensor's ledger, the kernels, executors
+ * and sinks. Actors hold it; they do not change it.
+ *
+ * @param width, height   sensor size
+ * @param whenFull        ingest policy when no stack buffer is free
+ * @param stackExecutor   executor of the stacking stage (null: the stacking dispatcher)
+ * @param sinkExecutor    executor of the sink stage (null: the I/O dispatcher)
+ */
+public record NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool,
+                           List<SensorLedger> ledgers, StackKernel kernel, VisitSink sink, NightStats stats,
+                           ActorsSettings settings, int width, int height, VisitAssembler.WhenFull whenFull,
+                           Executor stackExecutor, Executor sinkExecutor) {
+
+    public SensorLedger ledger(SensorId sensor) {
+        return ledgers.get(sensor.index());
+    }
+
+    /** The ingest agent that polls this sensor's stream. */
+    public IngestAgent agentFor(SensorId sensor) {
+        return agents.get(sensor.index() % agents.size());
+    }
+}

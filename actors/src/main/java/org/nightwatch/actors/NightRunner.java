@@ -1,0 +1,368 @@
+package org.nightwatch.actors;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.HdrHistogram.Histogram;
+import org.nightwatch.actors.ingest.IngestAgent;
+import org.nightwatch.actors.ingest.SensorLedger;
+import org.nightwatch.actors.ingest.StackBufferPool;
+import org.nightwatch.actors.ingest.VisitAssembler;
+import org.nightwatch.actors.pipeline.FitsStackSink;
+import org.nightwatch.actors.pipeline.NightStats;
+import org.nightwatch.actors.pipeline.VisitSink;
+import org.nightwatch.camera.CameraSettings;
+import org.nightwatch.camera.aeron.AeronTransport;
+import org.nightwatch.camera.fits.NightLayout;
+import org.nightwatch.camera.fits.NightManifest;
+import org.nightwatch.camera.fits.NightRecorder;
+import org.nightwatch.camera.sim.FrameRecorder;
+import org.nightwatch.camera.sim.FrameSource;
+import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.sim.PreparedFrames;
+import org.nightwatch.camera.sim.SimulatedCamera;
+import org.nightwatch.camera.sim.SimulatedSky;
+import org.nightwatch.camera.sim.SkySimulator;
+import org.nightwatch.protocol.FrameFate;
+import org.nightwatch.protocol.SensorId;
+import org.nightwatch.protocol.SensorPlacement;
+import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.workers.stack.StackKernel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles and runs one night: the Aeron transport, the ingest agents, the stack buffer pool, the actor
+ * system (guardian, observatory, sensors) and a camera; starts the night, reports progress, waits for
+ * every sensor to drain and returns the {@link NightSummary}. The CLI, the benchmarks and the system
+ * tests all run nights through here, so they exercise the same code.
+ */
+public final class NightRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NightRunner.class);
+
+    /**
+     * @param sensors      how many sensors of the layout (the first N by index)
+     * @param visits       visits to observe
+     * @param mode         survey mode
+     * @param pacing       real time or max
+     * @param recordDir    write the recorded-night layout here (null: no recording)
+     * @param stacksDir    write stacks as FITS under this directory (null: none)
+     * @param preparedFrames frames rendered before the run and reused (benchmarks: simulation excluded);
+     *                     0 renders every frame
+     * @param renderThreads threads rendering frames
+     * @param seed         simulation seed
+     * @param starsPerSensor stars in each simulated field
+     * @param timeout      give up after this long
+     * @param extraSink    a further sink after the FITS one (null: none)
+     */
+    public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
+                          int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
+                          VisitSink extraSink) {
+        public static Options simulate(int sensors, int visits, SurveyMode mode, Pacing pacing) {
+            return new Options(sensors, visits, mode, pacing, null, null, 0, 2, 1, 1500, Duration.ofHours(12), null);
+        }
+
+        public Options withRecord(Path dir) {
+            return new Options(sensors, visits, mode, pacing, dir, stacksDir, preparedFrames, renderThreads, seed,
+                starsPerSensor, timeout, extraSink);
+        }
+
+        public Options withStacks(Path dir) {
+            return new Options(sensors, visits, mode, pacing, recordDir, dir, preparedFrames, renderThreads, seed,
+                starsPerSensor, timeout, extraSink);
+        }
+
+        public Options withPrepared(int frames) {
+            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, frames, renderThreads, seed,
+                starsPerSensor, timeout, extraSink);
+        }
+
+        public Options withSink(VisitSink sink) {
+            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
+                starsPerSensor, timeout, sink);
+        }
+
+        public Options withTimeout(Duration t) {
+            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
+                starsPerSensor, t, extraSink);
+        }
+
+        public Options withRenderThreads(int n) {
+            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, n, seed,
+                starsPerSensor, timeout, extraSink);
+        }
+    }
+
+    /** A snapshot while the night runs, for progress display. */
+    public record Progress(double seconds, long published, long stacked, long lost, long deferred, int buffersInUse,
+                           int buffersCapacity, long backPressured, double realtimeFactor) {
+    }
+
+    private final DeploymentConfig config;
+    private final Options options;
+    private final CameraSettings camera;
+    private final ActorsSettings actors;
+    private final List<SensorPlacement> placements;
+    private final AeronTransport transport;
+    private final List<SensorLedger> ledgers = new ArrayList<>();
+    private final StackBufferPool pool;
+    private final List<IngestAgent> agents = new ArrayList<>();
+    private final List<AgentRunner> agentRunners = new ArrayList<>();
+    private final NightStats stats = new NightStats();
+    private final SimulatedCamera cam;
+    private final NightRecorder recorder;
+    private final ActorSystem<Guardian.Command> system;
+    private long startNanos;
+    private long endNanos;
+
+    public NightRunner(DeploymentConfig config, Options options) {
+        this.config = config;
+        this.options = options;
+        this.camera = config.camera();
+        this.actors = config.actors();
+        this.placements = config.sensors(options.sensors());
+        int fpv = config.framesPerVisit(options.mode());
+
+        this.transport = AeronTransport.start(camera.aeron());
+        int maxIndex = placements.stream().mapToInt(p -> p.sensor().index()).max().orElse(0);
+        for (int i = 0; i <= maxIndex; i++) {
+            ledgers.add(new SensorLedger(SensorId.of(i)));
+        }
+        this.pool = new StackBufferPool(camera.width(), camera.height(), placements.size() + actors.spareStackBuffers());
+        for (int t = 0; t < actors.ingestThreads(); t++) {
+            IngestAgent agent = new IngestAgent("ingest-" + t, actors.fragmentLimit());
+            agents.add(agent);
+            AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 500_000),
+                e -> LOG.error("ingest agent failed", e), null, agent);
+            agentRunners.add(runner);
+            AgentRunner.startOnThread(runner);
+        }
+
+        List<VisitSink> sinks = new ArrayList<>();
+        if (options.stacksDir() != null) {
+            sinks.add(new FitsStackSink(options.stacksDir(), camera.gain(), camera.readNoise(), camera.saturate(),
+                config.pixelScaleArcsec()));
+        }
+        if (options.extraSink() != null) {
+            sinks.add(options.extraSink());
+        }
+        VisitSink sink = sinks.isEmpty() ? VisitSink.NONE : v -> sinks.forEach(s -> s.accept(v));
+        VisitAssembler.WhenFull whenFull = options.pacing() == Pacing.MAX ? VisitAssembler.WhenFull.WAIT : VisitAssembler.WhenFull.DEFER;
+        NightContext ctx = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors,
+            camera.width(), camera.height(), whenFull, null, null);
+
+        SkySimulator sim = new SkySimulator(camera.width(), camera.height(), camera.gain(), camera.readNoise(),
+            camera.saturate(), options.seed());
+        FrameSource source = options.preparedFrames() > 0
+            ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
+            : new SimulatedSky(sim, camera.seeingFwhmPx(), options.starsPerSensor());
+        long start = Instant.now().toEpochMilli() * 1_000_000L;
+        if (options.recordDir() != null) {
+            NightManifest manifest = new NightManifest(1, NightManifest.Site.KISO,
+                LocalDate.now(ZoneOffset.ofHours(9)).toString(), options.mode().cliName(), fpv, camera.frameRateHz(),
+                camera.width(), camera.height(), placements.stream().map(p -> p.sensor().index()).toList(), true);
+            this.recorder = new NightRecorder(new NightLayout(options.recordDir()), manifest, camera.gain(),
+                camera.readNoise(), camera.saturate(), config.pixelScaleArcsec());
+        } else {
+            this.recorder = null;
+        }
+        this.cam = new SimulatedCamera(new SimulatedCamera.Plan(placements, options.visits(), options.mode(), fpv,
+            options.pacing(), camera.width(), camera.height(), camera.frameIntervalNs(), start, camera.sourceQueueFrames(),
+            options.renderThreads(), camera.sendBatchBlocks(), actors.notConnectedTimeout().toNanos()), transport, source,
+            recorder != null ? recorder : FrameRecorder.NONE);
+
+        NightControl control = new NightControl() {
+            @Override
+            public void startSources(SurveyMode mode) {
+                startNanos = System.nanoTime();
+                cam.start();
+            }
+
+            @Override
+            public void stopSources() {
+                cam.stop();
+            }
+        };
+        List<SensorId> ids = placements.stream().map(SensorPlacement::sensor).toList();
+        this.system = ActorSystem.create(Guardian.create(ctx, ids, control), "nightwatch", config.config());
+    }
+
+    /** The running actor system (tests reach sensors through its guardian). */
+    public ActorSystem<Guardian.Command> system() {
+        return system;
+    }
+
+    public SimulatedCamera camera() {
+        return cam;
+    }
+
+    public StackBufferPool pool() {
+        return pool;
+    }
+
+    public SensorLedger ledger(SensorId id) {
+        return ledgers.get(id.index());
+    }
+
+    public NightStats stats() {
+        return stats;
+    }
+
+    /** Runs the night to its end and returns the summary; {@code progress} is called about every second. */
+    public NightSummary run(Consumer<Progress> progress) throws InterruptedException {
+        Duration ask = Duration.ofSeconds(30);
+        ActorRef<ObservatoryActor.Command> observatory = AskPattern.<Guardian.Command, ActorRef<ObservatoryActor.Command>>ask(
+            system, Guardian.GetObservatory::new, ask, system.scheduler()).toCompletableFuture().join();
+        awaitSubscribers(Duration.ofSeconds(30));
+        CompletionStage<ObservatoryActor.NightEnded> ended = AskPattern.ask(observatory,
+            (ActorRef<ObservatoryActor.NightEnded> r) -> new ObservatoryActor.StartNight(options.mode(), r),
+            options.timeout(), system.scheduler());
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        long cameraDoneAt = -1;
+        boolean finishedSensors = false;
+        var future = ended.toCompletableFuture();
+        while (!future.isDone()) {
+            try {
+                future.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // progress below
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the night failed: " + e.getCause().getMessage(), e.getCause());
+            }
+            stats.sampleHeap();
+            if (progress != null && !future.isDone()) {
+                progress.accept(progress());
+            }
+            long now = System.nanoTime();
+            if (cam.isDone() && cameraDoneAt < 0) {
+                cameraDoneAt = now;
+            }
+            // a sensor whose end-of-stream never arrives (its receiver was gone) is closed after a grace period
+            long grace = actors.visitTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
+            if (!finishedSensors && cameraDoneAt > 0 && now - cameraDoneAt > grace) {
+                LOG.warn("sensors still open {} s after the camera finished: closing them", grace / 1_000_000_000L);
+                agents.forEach(IngestAgent::finishAll);
+                finishedSensors = true;
+            }
+            if (now > deadline) {
+                observatory.tell(ObservatoryActor.StopNight.INSTANCE);
+                throw new IllegalStateException("the night did not end within " + options.timeout());
+            }
+        }
+        endNanos = System.nanoTime();
+        return summary();
+    }
+
+    private void awaitSubscribers(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!cam.allConnected()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("sensor streams not subscribed within " + timeout);
+            }
+            Thread.sleep(5); // polling a condition on startup, not pacing work
+        }
+    }
+
+    /** What the night looks like now. */
+    public Progress progress() {
+        long published = cam.framesProduced();
+        long stacked = 0;
+        long lost = 0;
+        long deferred = 0;
+        for (SensorLedger l : ledgers) {
+            stacked += l.count(FrameFate.STACKED);
+            lost += l.count(FrameFate.Kind.LOST);
+            deferred += l.count(FrameFate.Kind.DEFERRED);
+        }
+        double secs = cam.elapsedSeconds();
+        double rtf = secs > 0 ? (stacked + lost + deferred) / secs / (camera.frameRateHz() * placements.size()) : 0;
+        return new Progress(secs, published, stacked, lost, deferred, pool.inUse(), pool.capacity(),
+            cam.backPressuredOffers(), rtf);
+    }
+
+    private NightSummary summary() {
+        long published = cam.framesProduced();
+        long stacked = 0;
+        long lost = 0;
+        long deferred = 0;
+        long dups = 0;
+        long malformed = 0;
+        long visits = 0;
+        long flagged = 0;
+        long visitsDeferred = 0;
+        long restarts = 0;
+        long bpPolls = 0;
+        Map<String, Long> lostBy = new LinkedHashMap<>();
+        Map<String, Long> deferredBy = new LinkedHashMap<>();
+        List<NightSummary.SensorGaps> gaps = new ArrayList<>();
+        for (SensorPlacement p : placements) {
+            SensorLedger l = ledgers.get(p.sensor().index());
+            stacked += l.count(FrameFate.STACKED);
+            for (FrameFate f : FrameFate.values()) {
+                long n = l.count(f);
+                if (n == 0) {
+                    continue;
+                }
+                if (f.kind() == FrameFate.Kind.LOST) {
+                    lost += n;
+                    lostBy.merge(f.name().toLowerCase(), n, Long::sum);
+                } else if (f.kind() == FrameFate.Kind.DEFERRED) {
+                    deferred += n;
+                    deferredBy.merge(f.name().toLowerCase(), n, Long::sum);
+                }
+            }
+            dups += l.duplicates().get();
+            malformed += l.malformed().get();
+            visits += l.visitsStacked().get();
+            flagged += l.visitsFlagged().get();
+            visitsDeferred += l.visitsDeferred().get();
+            restarts += l.restarts().get();
+            bpPolls += l.backPressuredPolls().get();
+            for (SensorLedger.Gap g : l.gaps()) {
+                gaps.add(new NightSummary.SensorGaps(p.sensor().name(), g.firstSequence(), g.lastSequence(),
+                    g.fate().name().toLowerCase(), g.detail()));
+            }
+        }
+        double wall = (endNanos - startNanos) / 1e9;
+        double rtf = published / wall / (camera.frameRateHz() * placements.size());
+        Histogram h = stats.latency();
+        NightSummary.Latency lat = new NightSummary.Latency(h.getValueAtPercentile(50) / 1e6,
+            h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
+        long unaccounted = published - stacked - lost - deferred;
+        return new NightSummary(placements.size(), options.mode().cliName(), options.pacing().name().toLowerCase(),
+            published, stacked, lost, deferred, unaccounted, unaccounted == 0, lostBy, deferredBy, dups, malformed,
+            visits, flagged, visitsDeferred, restarts, cam.backPressuredOffers(), bpPolls, wall, rtf,
+            published * (double) camera.frameBytes() / wall / 1e9, lat, stats.peakHeapBytes() / 1048576.0,
+            pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0);
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("actor system did not terminate cleanly: {}", e.toString());
+        }
+        CloseHelper.closeAll(agentRunners);
+        cam.close();
+        transport.close();
+    }
+}

@@ -1,0 +1,110 @@
+package org.nightwatch.actors;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The end-of-night summary: printed by the CLI and written by {@code --report} as JSON with the same
+ * numbers. Every frame published is stacked, lost or deferred ({@code accounted} says whether the sum
+ * holds), with the reasons broken down.
+ */
+@JsonPropertyOrder(alphabetic = false)
+public record NightSummary(
+    int sensors,
+    String mode,
+    String speed,
+    @JsonProperty("frames_published") long framesPublished,
+    @JsonProperty("frames_stacked") long framesStacked,
+    @JsonProperty("frames_lost") long framesLost,
+    @JsonProperty("frames_deferred") long framesDeferred,
+    @JsonProperty("frames_unaccounted") long framesUnaccounted,
+    boolean accounted,
+    @JsonProperty("lost_by_reason") Map<String, Long> lostByReason,
+    @JsonProperty("deferred_by_reason") Map<String, Long> deferredByReason,
+    @JsonProperty("duplicates_discarded") long duplicates,
+    @JsonProperty("malformed_messages") long malformed,
+    @JsonProperty("visits_stacked") long visitsStacked,
+    @JsonProperty("visits_flagged") long visitsFlagged,
+    @JsonProperty("visits_deferred") long visitsDeferred,
+    @JsonProperty("sensor_restarts") long sensorRestarts,
+    @JsonProperty("back_pressured_offers") long backPressuredOffers,
+    @JsonProperty("back_pressured_polls") long backPressuredPolls,
+    @JsonProperty("wall_s") double wallSeconds,
+    @JsonProperty("realtime_factor") double realtimeFactor,
+    @JsonProperty("ingest_gb_per_s") double ingestGbPerSecond,
+    @JsonProperty("visit_latency_ms") Latency visitLatencyMs,
+    @JsonProperty("peak_heap_mb") double peakHeapMb,
+    @JsonProperty("stack_buffers_peak") int stackBuffersPeak,
+    @JsonProperty("stack_buffers_capacity") int stackBuffersCapacity,
+    List<SensorGaps> gaps,
+    @JsonProperty("recorded_frames") long recordedFrames) {
+
+    public record Latency(double p50, double p99, double max, long count) {
+    }
+
+    /** The gaps of one sensor, as reported by its ledger. */
+    public record SensorGaps(String sensor, @JsonProperty("first_sequence") long firstSequence,
+                             @JsonProperty("last_sequence") long lastSequence, String fate, String detail) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public void write(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            JSON.writeValue(file.toFile(), this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report " + file, e);
+        }
+    }
+
+    public static NightSummary read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), NightSummary.class);
+    }
+
+    /** The summary as the CLI prints it. */
+    public String toText() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "night summary: %d sensors, %s, speed %s, %.1f s%n", sensors, mode, speed, wallSeconds));
+        b.append(String.format(Locale.ROOT, "  frames published %d = stacked %d + lost %d + deferred %d%s%n", framesPublished,
+            framesStacked, framesLost, framesDeferred, accounted ? "" : "   (UNACCOUNTED: " + framesUnaccounted + ")"));
+        if (!lostByReason.isEmpty()) {
+            b.append("  lost by reason: ").append(lostByReason).append('\n');
+        }
+        if (!deferredByReason.isEmpty()) {
+            b.append("  deferred by reason: ").append(deferredByReason).append('\n');
+        }
+        b.append(String.format(Locale.ROOT, "  visits stacked %d (%d flagged), deferred %d; duplicates discarded %d; malformed %d; sensor restarts %d%n",
+            visitsStacked, visitsFlagged, visitsDeferred, duplicates, malformed, sensorRestarts));
+        b.append(String.format(Locale.ROOT, "  real-time factor %.2f (%.2f GB/s of frames); visit latency p50 %.1f ms, p99 %.1f ms%n",
+            realtimeFactor, ingestGbPerSecond, visitLatencyMs.p50(), visitLatencyMs.p99()));
+        b.append(String.format(Locale.ROOT, "  back-pressured offers %d, polls %d; stack buffers peak %d of %d; peak heap %.0f MB%n",
+            backPressuredOffers, backPressuredPolls, stackBuffersPeak, stackBuffersCapacity, peakHeapMb));
+        if (recordedFrames > 0) {
+            b.append("  recorded frames ").append(recordedFrames).append('\n');
+        }
+        int shown = 0;
+        for (SensorGaps g : gaps) {
+            if (shown++ == 10) {
+                b.append("  ... ").append(gaps.size() - 10).append(" more gaps in the report\n");
+                break;
+            }
+            b.append(String.format(Locale.ROOT, "  gap %s %s %s: %s%n", g.sensor(),
+                g.firstSequence() < 0 ? "" : g.firstSequence() == g.lastSequence() ? "frame " + g.firstSequence()
+                    : "frames " + g.firstSequence() + ".." + g.lastSequence(), g.fate(), g.detail()));
+        }
+        return b.toString();
+    }
+}

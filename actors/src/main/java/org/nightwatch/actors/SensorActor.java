@@ -1,0 +1,156 @@
+package org.nightwatch.actors;
+
+import io.aeron.Subscription;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.Materializer;
+import org.nightwatch.actors.ingest.SensorLedger;
+import org.nightwatch.actors.ingest.VisitAssembler;
+import org.nightwatch.actors.pipeline.StackStage;
+import org.nightwatch.actors.pipeline.VisitPipeline;
+import org.nightwatch.protocol.FrameFate;
+import org.nightwatch.protocol.SensorId;
+
+/**
+ * One sensor ({@code sensor-NN}): owns its Aeron subscription and its stacking stream, and tells the
+ * observatory when everything the sensor sent has been stacked or accounted. The frames themselves never
+ * pass through the actor: the ingest agent polls the subscription into the sensor's
+ * {@link VisitAssembler}, which hands closed visits to the stream.
+ *
+ * <p>On failure (its stream failed, or {@link Fail}) the parent restarts it with backoff; the visit being
+ * assembled is lost and counted, the ledger carries the sequence bookkeeping over, so the gap is reported.
+ */
+public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
+
+    public sealed interface Command permits Fail, GetStatus, StreamFinished, Tick {
+    }
+
+    /** Makes the actor fail as a real fault would (operators' drills, tests of supervision). */
+    public record Fail(String reason) implements Command {
+    }
+
+    public record GetStatus(ActorRef<Status> replyTo) implements Command {
+    }
+
+    /** A sensor as the control room shows it. */
+    public record Status(SensorId sensor, SensorState state, long framesReceived, long framesStacked, long framesLost,
+                         long framesDeferred, long duplicates, long restarts, String lastProblem) {
+    }
+
+    private record StreamFinished(int incarnation, Throwable failure) implements Command {
+    }
+
+    private enum Tick implements Command { INSTANCE }
+
+    private static int incarnations;
+
+    private final SensorId sensor;
+    private final NightContext night;
+    private final ActorRef<ObservatoryActor.Command> observatory;
+    private final SensorLedger ledger;
+    private final VisitPipeline pipeline;
+    private final int incarnation;
+    private SensorState state = SensorState.IDLE;
+
+    public static Behavior<Command> create(SensorId sensor, NightContext night, ActorRef<ObservatoryActor.Command> observatory) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new SensorActor(ctx, timers, sensor, night, observatory)));
+    }
+
+    private SensorActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, SensorId sensor, NightContext night,
+                        ActorRef<ObservatoryActor.Command> observatory) {
+        super(ctx);
+        this.sensor = sensor;
+        this.night = night;
+        this.observatory = observatory;
+        this.ledger = night.ledger(sensor);
+        synchronized (SensorActor.class) {
+            this.incarnation = ++incarnations;
+        }
+        var system = ctx.getSystem();
+        var stackExec = night.stackExecutor() != null ? night.stackExecutor()
+            : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.stacking-dispatcher"));
+        var sinkExec = night.sinkExecutor() != null ? night.sinkExecutor()
+            : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.io-dispatcher"));
+        this.pipeline = VisitPipeline.start(Materializer.matFromSystem(system), night.settings().visitQueue(),
+            new StackStage(night.kernel()), night.sink(), stackExec, sinkExec, ledger, night.pool(), night.stats());
+        Subscription subscription = night.transport().addSubscription(sensor);
+        VisitAssembler assembler = new VisitAssembler(sensor, night.width(), night.height(), night.pool(), night.kernel(),
+            ledger, night.whenFull(), pipeline, night.settings().visitTimeout().toNanos(), System::nanoTime);
+        night.agentFor(sensor).register(subscription, assembler);
+        int me = incarnation;
+        ctx.pipeToSelf(pipeline.completion(), (done, failure) -> new StreamFinished(me, failure));
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(500));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Fail.class, f -> {
+                throw new SensorFault(sensor, f.reason(), null);
+            })
+            .onMessage(GetStatus.class, this::onGetStatus)
+            .onMessage(StreamFinished.class, this::onStreamFinished)
+            .onMessageEquals(Tick.INSTANCE, this::onTick)
+            .onSignal(PreRestart.class, this::onStop)
+            .onSignal(PostStop.class, this::onStop)
+            .build();
+    }
+
+    private Behavior<Command> onGetStatus(GetStatus g) {
+        g.replyTo().tell(new Status(sensor, state, ledger.framesReceived().get(), ledger.count(FrameFate.STACKED),
+            ledger.count(FrameFate.Kind.LOST), ledger.count(FrameFate.Kind.DEFERRED), ledger.duplicates().get(),
+            ledger.restarts().get(), ledger.lastProblem()));
+        return this;
+    }
+
+    private Behavior<Command> onStreamFinished(StreamFinished f) {
+        if (f.incarnation() != incarnation) {
+            return this; // the stream of an earlier incarnation
+        }
+        if (f.failure() != null) {
+            throw new SensorFault(sensor, "stacking stream failed: " + f.failure().getMessage(), f.failure());
+        }
+        if (state != SensorState.DONE) {
+            state = SensorState.DONE;
+            observatory.tell(new ObservatoryActor.SensorDrained(sensor));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTick() {
+        if (state == SensorState.DONE) {
+            return this;
+        }
+        long last = ledger.lastBlockNanos();
+        SensorState next = last == 0 ? SensorState.IDLE
+            : System.nanoTime() - last > night.settings().stallAfter().toNanos() ? SensorState.STALLED : SensorState.OBSERVING;
+        if (next != state) {
+            if (next == SensorState.STALLED) {
+                getContext().getLog().warn("{} stalled: no frame for {}", sensor, night.settings().stallAfter());
+            }
+            state = next;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStop(Signal signal) {
+        if (signal instanceof PreRestart) {
+            ledger.restarts().incrementAndGet();
+            getContext().getLog().warn("{} restarting; the visit being assembled is counted lost", sensor);
+        }
+        VisitPipeline p = pipeline;
+        night.agentFor(sensor).deregister(sensor).thenRun(p::abandonQueued);
+        p.shutdown();
+        return this;
+    }
+}

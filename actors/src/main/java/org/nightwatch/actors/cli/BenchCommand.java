@@ -1,0 +1,111 @@
+package org.nightwatch.actors.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.protocol.SurveyMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code nightwatch bench ...}: pipeline benchmarks that report ratios measured in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Pipeline benchmarks.",
+    subcommands = {BenchCommand.Ingest.class})
+public final class BenchCommand {
+
+    /** Sustained ingest + stacking of full-size frames with simulation excluded. */
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Sustained ingest and stacking of full-size frames over Aeron, frames prepared beforehand "
+            + "(simulation cost excluded). Reports the real-time factor (achieved frame rate over 2 frames/s x sensors) "
+            + "and the frame bytes moved as a fraction of this machine's memory-copy bandwidth, measured in the same run.")
+    public static final class Ingest implements Callable<Integer> {
+        @Mixin
+        NightwatchCli.Common common = new NightwatchCli.Common();
+
+        @Option(names = "--sensors", defaultValue = "84", description = "sensors (default ${DEFAULT-VALUE})")
+        int sensors;
+
+        @Option(names = "--visits", defaultValue = "4", description = "visits per run (default ${DEFAULT-VALUE})")
+        int visits;
+
+        @Option(names = "--mode", defaultValue = "all-sky", description = "survey mode (default ${DEFAULT-VALUE})")
+        String mode;
+
+        @Option(names = "--runs", defaultValue = "3", description = "runs; medians are reported (default ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--report", paramLabel = "FILE", description = "write the results as JSON")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
+            SurveyMode m = SurveyMode.parse(mode);
+            List<Double> rtf = new ArrayList<>();
+            List<Double> gbps = new ArrayList<>();
+            List<Double> copy = new ArrayList<>();
+            List<Double> p50 = new ArrayList<>();
+            List<Double> p99 = new ArrayList<>();
+            boolean accounted = true;
+            for (int r = 0; r < runs; r++) {
+                double copyGbps = MemoryBandwidth.copyGbPerSecond();
+                NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, Pacing.MAX)
+                    .withPrepared(6).withTimeout(Duration.ofMinutes(30));
+                NightSummary s;
+                try (NightRunner runner = new NightRunner(cfg, o)) {
+                    s = runner.run(null);
+                }
+                accounted &= s.accounted() && s.framesLost() == 0;
+                rtf.add(s.realtimeFactor());
+                gbps.add(s.ingestGbPerSecond());
+                copy.add(copyGbps);
+                p50.add(s.visitLatencyMs().p50());
+                p99.add(s.visitLatencyMs().p99());
+                System.out.printf(Locale.ROOT, "run %d: %d sensors, %d frames in %.2f s: real-time factor %.2f, %.2f GB/s of frames"
+                        + " (memory copy %.2f GB/s: %.0f%%), visit latency p50 %.1f ms p99 %.1f ms, lost %d, peak heap %.0f MB%n",
+                    r + 1, sensors, s.framesPublished(), s.wallSeconds(), s.realtimeFactor(), s.ingestGbPerSecond(),
+                    copyGbps, 100 * s.ingestGbPerSecond() / copyGbps, s.visitLatencyMs().p50(), s.visitLatencyMs().p99(),
+                    s.framesLost(), s.peakHeapMb());
+            }
+            double mr = median(rtf);
+            double mg = median(gbps);
+            double mc = median(copy);
+            System.out.printf(Locale.ROOT, "median of %d runs: real-time factor %.2f for %d sensors; %.2f GB/s of frames = %.0f%% of "
+                + "memory-copy bandwidth (%.2f GB/s)%n", runs, mr, sensors, mg, 100 * mg / mc, mc);
+            if (report != null) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("sensors", sensors);
+                out.put("mode", m.cliName());
+                out.put("runs", runs);
+                out.put("realtime_factor_median", mr);
+                out.put("realtime_factor_runs", rtf);
+                out.put("ingest_gb_per_s_median", mg);
+                out.put("memory_copy_gb_per_s_median", mc);
+                out.put("fraction_of_memory_copy", mg / mc);
+                out.put("visit_latency_ms_p50_median", median(p50));
+                out.put("visit_latency_ms_p99_median", median(p99));
+                out.put("all_frames_stacked", accounted);
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), out);
+            }
+            return accounted ? 0 : 1;
+        }
+
+        private static double median(List<Double> v) {
+            double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+            Arrays.sort(a);
+            return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.nightwatch.actors.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.protocol.SurveyMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code nightwatch simulate}: a simulated night through the whole pipeline. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Run a simulated night: a camera of N sensors publishes frames over Aeron to the sensor actors, "
+        + "which assemble and stack visits. Shows progress and ends with a summary.")
+public final class SimulateCommand implements Callable<Integer> {
+    @Mixin
+    NightwatchCli.Common common = new NightwatchCli.Common();
+
+    @Option(names = "--sensors", defaultValue = "84", description = "sensors to run, the first N of the layout (default ${DEFAULT-VALUE})")
+    int sensors;
+
+    @Option(names = "--visits", defaultValue = "3", description = "visits to observe (default ${DEFAULT-VALUE})")
+    int visits;
+
+    @Option(names = "--mode", defaultValue = "all-sky", description = "all-sky (18 frames a visit) or high-cadence (12)")
+    String mode;
+
+    @Option(names = "--speed", defaultValue = "realtime", description = "realtime (2 frames/s per sensor) or max")
+    String speed;
+
+    @Option(names = "--record", paramLabel = "DIR", description = "record the night in the recorded-night layout")
+    Path record;
+
+    @Option(names = "--stacks", paramLabel = "DIR", description = "write each stacked visit as FITS under DIR/stacks/")
+    Path stacks;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON")
+    Path report;
+
+    @Option(names = "--seed", defaultValue = "1", description = "simulation seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--render-threads", defaultValue = "2", description = "threads rendering simulated frames (default ${DEFAULT-VALUE})")
+    int renderThreads;
+
+    @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
+        SurveyMode m = SurveyMode.parse(mode);
+        Pacing p = Pacing.parse(speed);
+        if (visits < 1) {
+            throw new IllegalArgumentException("--visits must be at least 1");
+        }
+        NightRunner.Options o = new NightRunner.Options(sensors, visits, m, p, record, stacks, 0, renderThreads, seed,
+            1500, timeout, null);
+        System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
+            sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
+        NightSummary summary;
+        try (NightRunner runner = new NightRunner(cfg, o)) {
+            long total = (long) sensors * visits * cfg.framesPerVisit(m);
+            summary = runner.run(pr -> System.err.printf(Locale.ROOT,
+                "[%6.1f s] frames %d/%d published, %d stacked, %d lost, %d deferred | %.2fx real time | stack buffers %d/%d%n",
+                pr.seconds(), pr.published(), total, pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor(),
+                pr.buffersInUse(), pr.buffersCapacity()));
+        }
+        System.out.print(summary.toText());
+        if (report != null) {
+            summary.write(report);
+            System.out.println("  report written to " + report);
+        }
+        return summary.accounted() ? 0 : 1;
+    }
+}

@@ -1,0 +1,83 @@
+package org.nightwatch.actors.ingest;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+/**
+ * A bounded pool of {@link StackBuffer}s shared by all sensors: it is what bounds the memory of the
+ * real-time path. Buffers are made on first need up to the capacity, then only reused. The ingest thread
+ * acquires, stacking stages release. {@link #tryAcquire()} returns null when the pool is exhausted: the
+ * caller decides between waiting (back-pressure) and deferring; the refusal is counted.
+ */
+public final class StackBufferPool {
+    private final int width;
+    private final int height;
+    private final int capacity;
+    private final ManyToOneConcurrentArrayQueue<StackBuffer> free;
+    private final AtomicInteger created = new AtomicInteger();
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger peakInUse = new AtomicInteger();
+    private final AtomicLong refusals = new AtomicLong();
+
+    public StackBufferPool(int width, int height, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("stack buffer pool capacity " + capacity);
+        }
+        this.width = width;
+        this.height = height;
+        this.capacity = capacity;
+        this.free = new ManyToOneConcurrentArrayQueue<>(capacity);
+    }
+
+    /** A cleared buffer, or null if all {@code capacity} are in use. Single consumer (the ingest thread). */
+    public StackBuffer tryAcquire() {
+        StackBuffer b = free.poll();
+        if (b == null) {
+            if (created.get() >= capacity) {
+                refusals.incrementAndGet();
+                return null;
+            }
+            created.incrementAndGet();
+            b = new StackBuffer(width, height);
+        } else {
+            b.clear();
+        }
+        int n = inUse.incrementAndGet();
+        peakInUse.accumulateAndGet(n, Math::max);
+        return b;
+    }
+
+    /** Gives a buffer back; any thread. */
+    public void release(StackBuffer b) {
+        inUse.decrementAndGet();
+        if (!free.offer(b)) {
+            throw new IllegalStateException("stack buffer released twice or from another pool");
+        }
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int inUse() {
+        return inUse.get();
+    }
+
+    public int peakInUse() {
+        return peakInUse.get();
+    }
+
+    public int created() {
+        return created.get();
+    }
+
+    /** Times a buffer was asked for and none was free. */
+    public long refusals() {
+        return refusals.get();
+    }
+
+    public long bytesPerBuffer() {
+        return (long) width * height * 4 + height * 2L;
+    }
+}

@@ -1,0 +1,82 @@
+package org.nightwatch.camera.fits;
+
+import java.nio.file.Path;
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCard;
+import nom.tam.fits.HeaderCardException;
+
+/** The recorded-night keywords and the helpers that read them with errors naming file and keyword. */
+final class FitsKeys {
+    static final String SENSOR = "SENSOR";
+    static final String VISIT = "VISIT";
+    static final String FIELD = "FIELD";
+    static final String DATE_OBS = "DATE-OBS";
+    static final String EXPTIME = "EXPTIME";
+    static final String NFRAMES = "NFRAMES";
+    static final String FRAMERAT = "FRAMERAT";
+    static final String GAIN = "GAIN";
+    static final String RDNOISE = "RDNOISE";
+    static final String SATURATE = "SATURATE";
+    static final String NCOMBINE = "NCOMBINE";
+
+    private FitsKeys() {
+    }
+
+    static HeaderCard require(Header h, Path file, String key) {
+        HeaderCard c = h.findCard(key);
+        if (c == null || c.getValue() == null) {
+            throw new FitsFormatException(file, "missing keyword " + key);
+        }
+        return c;
+    }
+
+    static long requireLong(Header h, Path file, String key) {
+        HeaderCard c = require(h, file, key);
+        try {
+            return Long.parseLong(c.getValue().trim());
+        } catch (NumberFormatException e) {
+            throw new FitsFormatException(file, "keyword " + key + " = '" + c.getValue() + "' is not an integer");
+        }
+    }
+
+    static double requireDouble(Header h, Path file, String key) {
+        HeaderCard c = require(h, file, key);
+        try {
+            double v = Double.parseDouble(c.getValue().trim().replace('D', 'E'));
+            if (!Double.isFinite(v)) {
+                throw new FitsFormatException(file, "keyword " + key + " is not finite");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new FitsFormatException(file, "keyword " + key + " = '" + c.getValue() + "' is not a number");
+        }
+    }
+
+    static void addWcs(Header h, VisitMetadata.TanWcs w) throws HeaderCardException {
+        h.addValue("CTYPE1", "RA---TAN", "gnomonic projection");
+        h.addValue("CTYPE2", "DEC--TAN", "gnomonic projection");
+        h.addValue("CUNIT1", "deg", "");
+        h.addValue("CUNIT2", "deg", "");
+        h.addValue("CRVAL1", w.crval1(), "[deg] RA at the reference pixel");
+        h.addValue("CRVAL2", w.crval2(), "[deg] Dec at the reference pixel");
+        h.addValue("CRPIX1", w.crpix1(), "reference pixel (1-based)");
+        h.addValue("CRPIX2", w.crpix2(), "reference pixel (1-based)");
+        h.addValue("CD1_1", w.cd11(), "[deg/px]");
+        h.addValue("CD1_2", w.cd12(), "[deg/px]");
+        h.addValue("CD2_1", w.cd21(), "[deg/px]");
+        h.addValue("CD2_2", w.cd22(), "[deg/px]");
+        h.addValue("RADESYS", "ICRS", "");
+    }
+
+    static VisitMetadata.TanWcs readWcs(Header h, Path file) {
+        String t1 = require(h, file, "CTYPE1").getValue().trim();
+        String t2 = require(h, file, "CTYPE2").getValue().trim();
+        if (!t1.startsWith("RA---TAN") || !t2.startsWith("DEC--TAN")) {
+            throw new FitsFormatException(file, "CTYPE1/CTYPE2 = " + t1 + "/" + t2 + ", expected a TAN WCS");
+        }
+        return new VisitMetadata.TanWcs(requireDouble(h, file, "CRVAL1"), requireDouble(h, file, "CRVAL2"),
+            requireDouble(h, file, "CRPIX1"), requireDouble(h, file, "CRPIX2"),
+            requireDouble(h, file, "CD1_1"), h.getDoubleValue("CD1_2", 0), h.getDoubleValue("CD2_1", 0),
+            requireDouble(h, file, "CD2_2"));
+    }
+}

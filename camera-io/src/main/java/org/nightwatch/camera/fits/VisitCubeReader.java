@@ -1,0 +1,123 @@
+package org.nightwatch.camera.fits;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import nom.tam.fits.Header;
+import nom.tam.fits.TruncatedFileException;
+import nom.tam.util.FitsInputStream;
+
+/**
+ * Reads a visit file of the recorded-night layout, whoever wrote it (the recorder, astropy, cfitsio).
+ * Every problem is a {@link FitsFormatException} naming the file: not FITS, truncated, wrong BITPIX or
+ * BZERO, wrong dimensions, a missing keyword.
+ */
+public final class VisitCubeReader {
+    private final int expectedWidth;
+    private final int expectedHeight;
+
+    /** @param expectedWidth expected NAXIS1, or 0 to accept any; likewise height */
+    public VisitCubeReader(int expectedWidth, int expectedHeight) {
+        this.expectedWidth = expectedWidth;
+        this.expectedHeight = expectedHeight;
+    }
+
+    public VisitCube read(Path file) {
+        long fileSize;
+        try {
+            fileSize = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new FitsFormatException(file, "no such file");
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "cannot read", e);
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 20);
+             FitsInputStream in = new FitsInputStream(raw)) {
+            Header h;
+            try {
+                h = new Header(in);
+            } catch (TruncatedFileException e) {
+                throw new FitsFormatException(file, "truncated or not a FITS file: no complete header", e);
+            }
+            if (h.getNumberOfCards() == 0 || !h.containsKey("SIMPLE")) {
+                throw new FitsFormatException(file, "not a FITS file: no SIMPLE keyword");
+            }
+            int bitpix = (int) FitsKeys.requireLong(h, file, "BITPIX");
+            int naxis = (int) FitsKeys.requireLong(h, file, "NAXIS");
+            if (bitpix != 16) {
+                throw new FitsFormatException(file, "BITPIX = " + bitpix + ", a visit file is 16 (unsigned through BZERO)");
+            }
+            if (naxis != 3 && naxis != 2) {
+                throw new FitsFormatException(file, "NAXIS = " + naxis + ", a visit file is a cube (NAXIS = 3)");
+            }
+            int width = (int) FitsKeys.requireLong(h, file, "NAXIS1");
+            int height = (int) FitsKeys.requireLong(h, file, "NAXIS2");
+            int frames = naxis == 3 ? (int) FitsKeys.requireLong(h, file, "NAXIS3") : 1;
+            if ((expectedWidth > 0 && width != expectedWidth) || (expectedHeight > 0 && height != expectedHeight)) {
+                throw new FitsFormatException(file, "frames are " + width + "x" + height + ", the sensor has "
+                    + expectedWidth + "x" + expectedHeight);
+            }
+            if (width <= 0 || height <= 0 || frames <= 0) {
+                throw new FitsFormatException(file, "empty image (" + width + "x" + height + "x" + frames + ")");
+            }
+            double bzero = h.getDoubleValue("BZERO", 0);
+            double bscale = h.getDoubleValue("BSCALE", 1);
+            if (bzero != 32768 || bscale != 1) {
+                throw new FitsFormatException(file, "BZERO = " + bzero + ", BSCALE = " + bscale
+                    + ": unsigned 16-bit needs BZERO = 32768, BSCALE = 1");
+            }
+            long nframesKey = FitsKeys.requireLong(h, file, FitsKeys.NFRAMES);
+            if (nframesKey != frames) {
+                throw new FitsFormatException(file, "NFRAMES = " + nframesKey + " but NAXIS3 = " + frames);
+            }
+            VisitMetadata meta = new VisitMetadata(
+                (int) FitsKeys.requireLong(h, file, FitsKeys.SENSOR),
+                FitsKeys.requireLong(h, file, FitsKeys.VISIT),
+                h.getLongValue(FitsKeys.FIELD, -1),
+                parseDate(file, FitsKeys.require(h, file, FitsKeys.DATE_OBS).getValue()),
+                FitsKeys.requireDouble(h, file, FitsKeys.EXPTIME),
+                FitsKeys.requireDouble(h, file, FitsKeys.FRAMERAT),
+                FitsKeys.requireDouble(h, file, FitsKeys.GAIN),
+                FitsKeys.requireDouble(h, file, FitsKeys.RDNOISE),
+                FitsKeys.requireDouble(h, file, FitsKeys.SATURATE),
+                FitsKeys.readWcs(h, file));
+            long need = h.getSize() + (long) width * height * frames * 2;
+            if (fileSize < need) {
+                throw new FitsFormatException(file, "truncated: " + fileSize + " bytes, header and data need " + need);
+            }
+            short[][] data = new short[frames][width * height];
+            for (short[] frame : data) {
+                int got = 0;
+                while (got < frame.length) {
+                    int n = in.read(frame, got, frame.length - got);
+                    if (n <= 0) {
+                        throw new FitsFormatException(file, "truncated: data ends early");
+                    }
+                    got += n;
+                }
+                for (int i = 0; i < frame.length; i++) {
+                    frame[i] ^= (short) 0x8000; // stored signed with BZERO = 32768 -> uint16 bit pattern
+                }
+            }
+            return new VisitCube(meta, width, height, data);
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "cannot read", e);
+        }
+    }
+
+    private static Instant parseDate(Path file, String text) {
+        String t = text.trim();
+        try {
+            return t.endsWith("Z") ? Instant.parse(t) : LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new FitsFormatException(file, "DATE-OBS = '" + t + "' is not an ISO-8601 UTC time");
+        }
+    }
+}
