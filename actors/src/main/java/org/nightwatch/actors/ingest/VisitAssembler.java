@@ -176,7 +176,7 @@ public final class VisitAssembler implements FrameListener {
             return true;
         }
         ledger.framesReceived().incrementAndGet();
-        noteSequence(seq, problem == null);
+        noteSequence(seq, seq >= 0 && seq - ledger.highestSeq <= MAX_SEQUENCE_JUMP);
         if (problem != null) {
             ledger.account(FrameFate.LOST_INVALID, 1);
             ledger.gap(seq, seq, FrameFate.LOST_INVALID, problem);
@@ -229,6 +229,7 @@ public final class VisitAssembler implements FrameListener {
         return null;
     }
 
+    /** Tracks gaps; a wildly jumping (corrupt) sequence is not trusted to open a gap. */
     private void noteSequence(long seq, boolean plausible) {
         if (seq > ledger.highestSeq) {
             if (plausible) {

@@ -1,0 +1,179 @@
+package org.nightwatch.camera.aeron;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aeron.Subscription;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nightwatch.camera.CameraSettings;
+import org.nightwatch.protocol.FrameCodec;
+import org.nightwatch.protocol.FrameFate;
+import org.nightwatch.protocol.FrameHeader;
+import org.nightwatch.protocol.SensorId;
+
+/** Full-size frames through a real embedded media driver: whole, in order, pixels intact. */
+class FrameTransportTest {
+    static final int W = 2000;
+    static final int H = 1128;
+    AeronTransport transport;
+
+    @BeforeEach
+    void start() {
+        transport = AeronTransport.start(new CameraSettings.Aeron(true, "", "aeron:ipc", 2 << 20, 65504, 4 << 20,
+            Duration.ofSeconds(10)));
+    }
+
+    @AfterEach
+    void stop() {
+        transport.close();
+    }
+
+    /** Reassembles frames from blocks, as a receiver would, checking every pixel. */
+    static final class Collector implements FrameListener {
+        final List<Long> completeFrames = new ArrayList<>();
+        final List<String> problems = new ArrayList<>();
+        long eosPublished = -1;
+        long deferredFirst = -1;
+        long deferredLast = -1;
+        int rows;
+        long seq = -1;
+        boolean refuse;
+
+        @Override
+        public boolean onBlock(FrameCodec.FrameBlock b, DirectBuffer buffer) {
+            if (refuse) {
+                return false;
+            }
+            if (b.frameSequence() != seq) {
+                seq = b.frameSequence();
+                rows = 0;
+            }
+            for (int r = 0; r < b.rowCount(); r++) {
+                int y = b.firstRow() + r;
+                for (int x = 0; x < W; x += 397) {
+                    int v = buffer.getShort(b.pixelOffset() + 2 * (r * W + x), ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+                    if (v != expected(seq, x, y)) {
+                        problems.add("frame " + seq + " pixel " + x + "," + y + " = " + v);
+                    }
+                }
+            }
+            rows += b.rowCount();
+            if (rows == H) {
+                completeFrames.add(seq);
+            }
+            return true;
+        }
+
+        @Override
+        public void onDeferred(long first, long last, FrameFate fate) {
+            deferredFirst = first;
+            deferredLast = last;
+        }
+
+        @Override
+        public void onEndOfStream(long published, long lastSequence) {
+            eosPublished = published;
+        }
+
+        @Override
+        public void onMalformed(String reason) {
+            problems.add(reason);
+        }
+    }
+
+    static int expected(long seq, int x, int y) {
+        return (int) ((seq * 7919 + x * 31 + y * 17) & 0xFFFF);
+    }
+
+    static DirectBuffer frame(long seq) {
+        ByteBuffer bb = ByteBuffer.allocateDirect(W * H * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                bb.putShort((short) expected(seq, x, y));
+            }
+        }
+        return new UnsafeBuffer(bb);
+    }
+
+    static FrameHeader header(int sensor, long seq) {
+        return new FrameHeader(sensor, seq, seq / 12, (int) (seq % 12), 12, 1_000_000_000L * seq, 500_000_000L, W, H, 10, 20);
+    }
+
+    @Test
+    void fullSizeFramesArriveWholeAsMtuSizedBlocks() {
+        SensorId sensor = SensorId.of(5);
+        Subscription sub = transport.addSubscription(sensor);
+        FrameSender sender = new FrameSender(transport.addPublication(sensor), W, H);
+        assertEquals(16, sender.rowsPerBlock());
+        Collector c = new Collector();
+        FrameReceiver receiver = new FrameReceiver(c);
+        await(sender::isConnected);
+        DirectBuffer[] frames = {frame(0), frame(1), frame(2)};
+        for (long seq = 0; seq < 3; seq++) {
+            sender.begin(header(5, seq), frames[(int) seq]);
+            while (sender.busy()) {
+                sender.sendSome(8);
+                sub.controlledPoll(receiver, 8);
+            }
+        }
+        assertTrue(sender.sendDeferred(5, 3, 4, FrameFate.DEFERRED_AT_SOURCE));
+        assertTrue(sender.sendEndOfStream(5, 5, 4));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (c.eosPublished < 0 && System.nanoTime() < deadline) {
+            sub.controlledPoll(receiver, 64);
+        }
+        assertEquals(List.of(), c.problems);
+        assertEquals(List.of(0L, 1L, 2L), c.completeFrames);
+        assertEquals(3, c.deferredFirst);
+        assertEquals(4, c.deferredLast);
+        assertEquals(5, c.eosPublished);
+        assertEquals(3 * 71, sender.blocksSent(), "1128 rows in blocks of 16");
+    }
+
+    @Test
+    void aReceiverThatRefusesBackPressuresTheSenderWithoutLoss() {
+        SensorId sensor = SensorId.of(6);
+        Subscription sub = transport.addSubscription(sensor);
+        FrameSender sender = new FrameSender(transport.addPublication(sensor), W, H);
+        Collector c = new Collector();
+        FrameReceiver receiver = new FrameReceiver(c);
+        await(sender::isConnected);
+        c.refuse = true;
+        sender.begin(header(6, 0), frame(0));
+        for (int i = 0; i < 1000 && sender.busy(); i++) {
+            sender.sendSome(71);
+            sub.controlledPoll(receiver, 16);
+        }
+        assertTrue(sender.busy(), "a 4.5 MB frame cannot fit a 2 MiB term window while nobody reads");
+        assertTrue(sender.backPressured() > 0, "the refusals come back as counted back-pressure");
+        c.refuse = false;
+        while (sender.busy()) {
+            sender.sendSome(8);
+            sub.controlledPoll(receiver, 16);
+        }
+        while (c.completeFrames.isEmpty()) {
+            sub.controlledPoll(receiver, 16);
+        }
+        assertEquals(List.of(0L), c.completeFrames);
+        assertEquals(List.of(), c.problems);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
