@@ -1,0 +1,70 @@
+package org.nightwatch.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import org.nightwatch.actors.pipeline.StackedVisit;
+import org.nightwatch.actors.pipeline.VisitSink;
+
+/** Helpers of the system tests: the shipped deployment with overrides, nights run in the background. */
+final class Nights {
+    /** config/nightwatch.conf of this checkout (tests run in src/test/). */
+    static final Path DEPLOYMENT = Path.of("..", "..", "config", "nightwatch.conf").toAbsolutePath().normalize();
+
+    private Nights() {
+    }
+
+    /** The shipped deployment with {@code overrides} (HOCON) on top. */
+    static DeploymentConfig config(Path dir, String overrides) {
+        try {
+            Path f = dir.resolve("test-site.conf");
+            Files.writeString(f, "include file(\"" + DEPLOYMENT + "\")\n" + overrides + "\n");
+            return DeploymentConfig.load(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static CompletableFuture<NightSummary> runInBackground(NightRunner runner) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return runner.run(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** A consumer that holds every visit until the test opens it: the slowest possible consumer. */
+    static final class GatedSink implements VisitSink {
+        private final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicInteger waiting = new AtomicInteger();
+        final AtomicInteger passed = new AtomicInteger();
+
+        @Override
+        public void accept(StackedVisit visit) {
+            waiting.incrementAndGet();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while held", e);
+            } finally {
+                waiting.decrementAndGet();
+            }
+            passed.incrementAndGet();
+        }
+
+        void open() {
+            gate.countDown();
+        }
+    }
+}
