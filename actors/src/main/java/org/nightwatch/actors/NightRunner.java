@@ -44,6 +44,7 @@ import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
 import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.workers.stack.KernelWarmUp;
 import org.nightwatch.workers.stack.StackKernel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,6 +141,8 @@ public final class NightRunner implements AutoCloseable {
         this.placements = config.sensors(options.sensors());
         int fpv = config.framesPerVisit(options.mode());
 
+        // compile the hot kernels before frames are due, not while the first visits wait
+        KernelWarmUp.run(StackKernel.best());
         this.transport = AeronTransport.start(camera.aeron());
         int maxIndex = placements.stream().mapToInt(p -> p.sensor().index()).max().orElse(0);
         for (int i = 0; i <= maxIndex; i++) {
@@ -172,7 +175,8 @@ public final class NightRunner implements AutoCloseable {
             camera.saturate(), options.seed());
         FrameSource source = options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
-            : new SimulatedSky(sim, camera.seeingFwhmPx(), options.starsPerSensor());
+            : new SimulatedSky(sim, camera.seeingFwhmPx(), options.starsPerSensor()).warmUp()
+                .prepare(placements.stream().map(p -> p.sensor().index()).toList(), 0);
         long start = Instant.now().toEpochMilli() * 1_000_000L;
         if (options.recordDir() != null) {
             NightManifest manifest = new NightManifest(1, NightManifest.Site.KISO,

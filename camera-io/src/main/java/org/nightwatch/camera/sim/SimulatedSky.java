@@ -1,17 +1,28 @@
 package org.nightwatch.camera.sim;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.nightwatch.protocol.FrameHeader;
 
 /**
- * A {@link FrameSource} that renders every frame with the {@link SkySimulator}: the scene of a
- * sensor-visit is rendered at its first frame and kept until the visit ends.
+ * A {@link FrameSource} that renders every frame with the {@link SkySimulator}. The scene of a
+ * sensor-visit (tens of milliseconds) is rendered ahead, on a background thread, while the previous
+ * visit is read out, so that 84 scenes are not all rendered in the half second the first frames of a
+ * visit are due: simulation must not be what makes a real-time night fall behind.
  */
-public final class SimulatedSky implements FrameSource {
+public final class SimulatedSky implements FrameSource, AutoCloseable {
     private final SkySimulator simulator;
     private final double seeingPx;
     private final int starsPerSensor;
-    private final ConcurrentHashMap<Integer, SkySimulator.Scene> scenes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, CompletableFuture<SkySimulator.Scene>> scenes = new ConcurrentHashMap<>();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sky-scenes");
+        t.setDaemon(true);
+        return t;
+    });
 
     public SimulatedSky(SkySimulator simulator, double seeingPx, int starsPerSensor) {
         this.simulator = simulator;
@@ -19,20 +30,55 @@ public final class SimulatedSky implements FrameSource {
         this.starsPerSensor = starsPerSensor;
     }
 
+    /** Renders a few throw-away frames so that the JIT has compiled the frame loop before the night. */
+    public SimulatedSky warmUp() {
+        SkySimulator.Scene scene = simulator.renderScene(0, -1, seeingPx, 10);
+        short[] px = new short[simulator.width() * simulator.height()];
+        for (int i = 0; i < 40; i++) {
+            simulator.renderFrame(scene, i, px);
+        }
+        return this;
+    }
+
+    /** Renders the scenes of {@code visit} for these sensors now (before the night starts). */
+    public SimulatedSky prepare(List<Integer> sensors, long visit) {
+        sensors.forEach(s -> scene(s, visit, false));
+        sensors.forEach(s -> scene(s, visit, false).join());
+        return this;
+    }
+
+    private static long key(int sensor, long visit) {
+        return visit * 128 + sensor;
+    }
+
+    private CompletableFuture<SkySimulator.Scene> scene(int sensor, long visit, boolean inline) {
+        return scenes.computeIfAbsent(key(sensor, visit), k -> inline
+            ? CompletableFuture.completedFuture(render(sensor, visit))
+            : CompletableFuture.supplyAsync(() -> render(sensor, visit), background));
+    }
+
+    private SkySimulator.Scene render(int sensor, long visit) {
+        // seeing wanders by +-15% from visit to visit
+        double seeing = seeingPx * (1 + 0.15 * Math.sin(visit * 1.7 + sensor));
+        return simulator.renderScene(sensor, visit, seeing, starsPerSensor);
+    }
+
     @Override
     public short[] fill(FrameHeader h, FrameSlot slot, short[] pixels) {
-        SkySimulator.Scene scene = scenes.get(h.sensorIndex());
-        if (scene == null || scene.field() != h.visitId()) {
-            // seeing wanders by +-15% from visit to visit
-            double seeing = seeingPx * (1 + 0.15 * Math.sin(h.visitId() * 1.7 + h.sensorIndex()));
-            scene = simulator.renderScene(h.sensorIndex(), h.visitId(), seeing, starsPerSensor);
-            scenes.put(h.sensorIndex(), scene);
+        SkySimulator.Scene scene = scene(h.sensorIndex(), h.visitId(), true).join();
+        if (h.frameIndex() == 0) {
+            scene(h.sensorIndex(), h.visitId() + 1, false); // the next visit, in the background
         }
         simulator.renderFrame(scene, h.frameSequence(), pixels);
         slot.load(pixels);
         if (h.frameIndex() == h.framesPerVisit() - 1) {
-            scenes.remove(h.sensorIndex());
+            scenes.remove(key(h.sensorIndex(), h.visitId()));
         }
         return pixels;
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
     }
 }
