@@ -28,9 +28,10 @@ public record CameraSettings(int width, int height, double frameRateHz, Aeron ae
      * @param mtu             largest fragment in bytes; a row block fits in one
      * @param socketBuffer    UDP socket buffer in bytes (kept within the kernel's limit)
      * @param driverTimeout   how long a client waits for the driver
+     * @param driverIdleSleep how long an idle embedded driver sleeps (0: spin, yield, then park briefly)
      */
     public record Aeron(boolean embeddedDriver, String directory, String channel, int termLength, int mtu,
-                        int socketBuffer, Duration driverTimeout) {
+                        int socketBuffer, Duration driverTimeout, Duration driverIdleSleep) {
     }
 
     public static CameraSettings from(Config root) {
@@ -40,7 +41,8 @@ public record CameraSettings(int width, int height, double frameRateHz, Aeron ae
             c.getInt("width"), c.getInt("height"), c.getDouble("frame-rate-hz"),
             new Aeron(a.getBoolean("embedded-driver"), a.getString("directory"), a.getString("channel"),
                 (int) a.getBytes("term-length").longValue(), (int) a.getBytes("mtu").longValue(),
-                (int) a.getBytes("socket-buffer").longValue(), a.getDuration("driver-timeout")),
+                (int) a.getBytes("socket-buffer").longValue(), a.getDuration("driver-timeout"),
+                a.getDuration("driver-idle-sleep")),
             c.getInt("source-queue-frames"), c.getInt("send-batch-blocks"), c.getDouble("sim.seeing-fwhm-px"), c.getDouble("sim.gain"),
             c.getDouble("sim.read-noise"), c.getInt("sim.saturate"));
     }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.nightwatch.camera.CameraSettings;
 import org.nightwatch.protocol.SensorId;
 import org.slf4j.Logger;
@@ -50,10 +51,12 @@ public final class AeronTransport implements AutoCloseable {
                 .aeronDirectoryName(dir)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)
-                // IPC needs only the conductor; one shared thread that backs off when idle
-                // leaves both cores to the pipeline.
+                // One shared driver thread. For IPC it only moves publication limits and cleans used
+                // terms, so it may sleep between duty cycles and leave the cores to the pipeline.
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)))
+                .sharedIdleStrategy(settings.driverIdleSleep().isZero()
+                    ? new BackoffIdleStrategy(1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1))
+                    : new SleepingIdleStrategy(settings.driverIdleSleep().toNanos()))
                 .ipcTermBufferLength(settings.termLength())
                 .publicationTermBufferLength(settings.termLength())
                 .ipcMtuLength(settings.mtu())

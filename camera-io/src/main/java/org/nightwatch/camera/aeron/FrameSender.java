@@ -38,7 +38,9 @@ public final class FrameSender {
 
     public FrameSender(ExclusivePublication publication, int width, int height) {
         this.publication = publication;
-        this.rowsPerBlock = FrameCodec.FrameBlock.rowsPerBlock(width, height, publication.maxPayloadLength());
+        // a block is one unfragmented message: within both the MTU and the term length / 8 rule
+        this.rowsPerBlock = FrameCodec.FrameBlock.rowsPerBlock(width, height,
+            Math.min(publication.maxPayloadLength(), publication.maxMessageLength()));
     }
 
     /** Starts sending a frame; {@code pixels} holds height x width uint16 little-endian, row-major. */

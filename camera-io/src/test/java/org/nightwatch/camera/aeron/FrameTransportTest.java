@@ -29,7 +29,7 @@ class FrameTransportTest {
     @BeforeEach
     void start() {
         transport = AeronTransport.start(new CameraSettings.Aeron(true, "", "aeron:ipc", 2 << 20, 65504, 4 << 20,
-            Duration.ofSeconds(10)));
+            Duration.ofSeconds(10), Duration.ofMillis(1)));
     }
 
     @AfterEach
@@ -153,7 +153,7 @@ class FrameTransportTest {
             sender.sendSome(71);
             sub.controlledPoll(receiver, 16);
         }
-        assertTrue(sender.busy(), "a 4.5 MB frame cannot fit a 2 MiB term window while nobody reads");
+        assertTrue(sender.busy(), "a 4.5 MB frame cannot fit a 2 MiB term's window while nobody reads");
         assertTrue(sender.backPressured() > 0, "the refusals come back as counted back-pressure");
         c.refuse = false;
         while (sender.busy()) {
