@@ -49,6 +49,12 @@ public final class BenchCommand {
         @Option(names = "--report", paramLabel = "FILE", description = "write the results as JSON")
         Path report;
 
+        @Option(names = "--warmup-runs", defaultValue = "1",
+            description = "short nights run first and not counted: JIT, page faults of fresh buffers (default ${DEFAULT-VALUE})")
+        int warmupRuns;
+
+        private Map<String, Double> lastCpuPerFrameMs = Map.of();
+
         @Override
         public Integer call() throws Exception {
             DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
@@ -59,13 +65,32 @@ public final class BenchCommand {
             List<Double> p50 = new ArrayList<>();
             List<Double> p99 = new ArrayList<>();
             boolean accounted = true;
+            for (int w = 0; w < warmupRuns; w++) {
+                try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(sensors, 1, m, Pacing.MAX)
+                    .withPrepared(6).withTimeout(Duration.ofMinutes(30)))) {
+                    NightSummary s = runner.run(null);
+                    System.out.printf(Locale.ROOT, "warm-up %d (not counted): real-time factor %.2f%n", w + 1, s.realtimeFactor());
+                }
+            }
             for (int r = 0; r < runs; r++) {
+                System.gc(); // the previous run's buffers are garbage: do not let them weigh on this one
                 double copyGbps = MemoryBandwidth.copyGbPerSecond();
                 NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, Pacing.MAX)
                     .withPrepared(6).withTimeout(Duration.ofMinutes(30));
                 NightSummary s;
+                Map<String, Double> cpu;
                 try (NightRunner runner = new NightRunner(cfg, o)) {
+                    ThreadCpu threads = new ThreadCpu();
                     s = runner.run(null);
+                    cpu = threads.secondsByRole();
+                    long sender = runner.camera().senderCpuNanos();
+                    if (sender >= 0) {
+                        cpu.merge("camera-sender", sender / 1e9, Double::sum);
+                    }
+                }
+                lastCpuPerFrameMs = new LinkedHashMap<>();
+                for (Map.Entry<String, Double> e : cpu.entrySet()) {
+                    lastCpuPerFrameMs.put(e.getKey(), 1000 * e.getValue() / s.framesPublished());
                 }
                 accounted &= s.accounted() && s.framesLost() == 0;
                 rtf.add(s.realtimeFactor());
@@ -78,6 +103,9 @@ public final class BenchCommand {
                     r + 1, sensors, s.framesPublished(), s.wallSeconds(), s.realtimeFactor(), s.ingestGbPerSecond(),
                     copyGbps, 100 * s.ingestGbPerSecond() / copyGbps, s.visitLatencyMs().p50(), s.visitLatencyMs().p99(),
                     s.framesLost(), s.peakHeapMb());
+                StringBuilder b = new StringBuilder("       CPU ms per frame by role:");
+                lastCpuPerFrameMs.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
+                System.out.println(b);
             }
             double mr = median(rtf);
             double mg = median(gbps);
@@ -89,6 +117,7 @@ public final class BenchCommand {
                 out.put("sensors", sensors);
                 out.put("mode", m.cliName());
                 out.put("runs", runs);
+                out.put("warmup_runs", warmupRuns);
                 out.put("realtime_factor_median", mr);
                 out.put("realtime_factor_runs", rtf);
                 out.put("ingest_gb_per_s_median", mg);
@@ -97,6 +126,7 @@ public final class BenchCommand {
                 out.put("visit_latency_ms_p50_median", median(p50));
                 out.put("visit_latency_ms_p99_median", median(p99));
                 out.put("all_frames_stacked", accounted);
+                out.put("cpu_ms_per_frame_by_role_last_run", lastCpuPerFrameMs);
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), out);
             }
             return accounted ? 0 : 1;

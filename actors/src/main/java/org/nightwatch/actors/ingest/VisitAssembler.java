@@ -259,9 +259,8 @@ public final class VisitAssembler implements FrameListener {
         if (scratch.length < bytes) {
             scratch = new byte[bytes];
         }
-        buffer.getBytes(b.pixelOffset(), scratch, 0, bytes);
         StackBuffer sb = cur.buffer;
-        kernel.accumulateLe(scratch, 0, rows * width, sb.sums, first * width);
+        kernel.accumulateLe(buffer, b.pixelOffset(), rows * width, sb.sums, first * width, scratch);
         for (int r = first; r < first + rows; r++) {
             sb.rowCoverage[r]++;
         }

@@ -75,6 +75,7 @@ public final class SimulatedCamera implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopping;
     private volatile long startNanoTime;
+    private volatile long senderCpuNanos = -1;
 
     public SimulatedCamera(Plan plan, AeronTransport transport, FrameSource source, FrameRecorder recorder) {
         this.plan = plan;
@@ -167,6 +168,11 @@ public final class SimulatedCamera implements AutoCloseable {
             n += c.stats.backPressured.get();
         }
         return n;
+    }
+
+    /** CPU time the sending thread used, once it has finished (-1 before). */
+    public long senderCpuNanos() {
+        return senderCpuNanos;
     }
 
     /** Seconds since {@link #start()}. */
@@ -364,6 +370,7 @@ public final class SimulatedCamera implements AutoCloseable {
 
         @Override
         public void onClose() {
+            senderCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             for (SensorChannel ch : channels) {
                 ch.sender.close();
             }

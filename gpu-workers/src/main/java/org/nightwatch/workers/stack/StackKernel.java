@@ -1,5 +1,7 @@
 package org.nightwatch.workers.stack;
 
+import org.agrona.DirectBuffer;
+
 /**
  * Stacking of unsigned 16-bit frames into a float image.
  *
@@ -18,6 +20,16 @@ public interface StackKernel {
      * rows straight from its transport buffer.
      */
     void accumulateLe(byte[] src, int srcOffset, int pixels, float[] acc, int accOffset);
+
+    /**
+     * Like {@link #accumulateLe(byte[], int, int, float[], int)} but from a transport buffer (an Aeron term
+     * buffer): kernels that can load vectors from it directly do so; others copy the block into
+     * {@code scratch} (at least {@code 2 * pixels} bytes) first.
+     */
+    default void accumulateLe(DirectBuffer src, int srcIndex, int pixels, float[] acc, int accOffset, byte[] scratch) {
+        src.getBytes(srcIndex, scratch, 0, 2 * pixels);
+        accumulateLe(scratch, 0, pixels, acc, accOffset);
+    }
 
     /**
      * Stacks {@code count} whole frames (uint16 bit patterns in {@code short}) into the mean image

@@ -35,6 +35,25 @@ class StackKernelOracleTest {
         assertArrayEquals(b, a);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 5, 64, 2000 * 16 + 3})
+    void accumulateFromATransportBufferMatchesOracle(int pixels) {
+        SplittableRandom rnd = new SplittableRandom(pixels + 1);
+        byte[] bytes = new byte[2 * pixels + 64];
+        rnd.nextBytes(bytes);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(bytes.length + 100);
+        direct.position(100);
+        direct.put(bytes);
+        // a buffer that starts part-way into its ByteBuffer, as Aeron's term buffers do, read at an odd index
+        org.agrona.concurrent.UnsafeBuffer term = new org.agrona.concurrent.UnsafeBuffer(direct, 100, bytes.length);
+        float[] a = new float[pixels + 1];
+        float[] b = new float[pixels + 1];
+        byte[] scratch = new byte[2 * pixels];
+        vector.accumulateLe(term, 33, pixels, a, 1, scratch);
+        scalar.accumulateLe(bytes, 33, pixels, b, 1);
+        assertArrayEquals(b, a);
+    }
+
     @Test
     void littleEndianBytesAreReadAsUnsigned() {
         byte[] src = {(byte) 0xFF, (byte) 0xFF, 0x34, 0x12};
