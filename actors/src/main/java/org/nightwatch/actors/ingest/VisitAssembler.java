@@ -340,22 +340,10 @@ public final class VisitAssembler implements FrameListener {
 
     @Override
     public void onEndOfStream(long framesPublished, long lastSequence) {
-        if (ended) {
-            return;
+        if (!ended) {
+            endStream(lastSequence, "never received");
+            ledger.endOfStream(framesPublished);
         }
-        long now = clock.getAsLong();
-        finishFrameInProgress(FrameFate.LOST_INCOMPLETE, now);
-        if (cur != null) {
-            closeVisit(EnumSet.of(VisitFlag.CLOSED_AT_END));
-        }
-        if (lastSequence > ledger.highestSeq) {
-            ledger.missing.add(ledger.highestSeq + 1, lastSequence);
-            ledger.highestSeq = lastSequence;
-        }
-        resolveMissing("never received");
-        ledger.endOfStream(framesPublished);
-        ended = true;
-        handoff.complete();
     }
 
     @Override
@@ -376,15 +364,22 @@ public final class VisitAssembler implements FrameListener {
 
     /** The night ends without an end-of-stream from this sensor: close and account what is open. */
     public void finish() {
-        if (ended) {
-            return;
+        if (!ended) {
+            endStream(ledger.highestSeq, "the sensor stopped sending");
         }
-        long now = clock.getAsLong();
-        finishFrameInProgress(FrameFate.LOST_INCOMPLETE, now);
+    }
+
+    /** Closes what is open, counts every sequence up to {@code lastSequence} not seen as missing, ends the stream. */
+    private void endStream(long lastSequence, String missingDetail) {
+        finishFrameInProgress(FrameFate.LOST_INCOMPLETE, clock.getAsLong());
         if (cur != null) {
             closeVisit(EnumSet.of(VisitFlag.CLOSED_AT_END));
         }
-        resolveMissing("the sensor stopped sending");
+        if (lastSequence > ledger.highestSeq) {
+            ledger.missing.add(ledger.highestSeq + 1, lastSequence);
+            ledger.highestSeq = lastSequence;
+        }
+        resolveMissing(missingDetail);
         ended = true;
         handoff.complete();
     }

@@ -19,9 +19,13 @@ public final class ScalarStackKernel implements StackKernel {
     @Override
     public void stackMean(short[][] frames, int count, float[] out) {
         checkCount(count, frames.length);
-        int n = out.length;
+        stackMeanRange(frames, count, out, 0, out.length);
+    }
+
+    /** The mean of {@code count} frames over pixels {@code from..to-1}. */
+    static void stackMeanRange(short[][] frames, int count, float[] out, int from, int to) {
         float inv = 1.0f / count;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float sum = 0;
             for (int f = 0; f < count; f++) {
                 sum += frames[f][i] & 0xFFFF;

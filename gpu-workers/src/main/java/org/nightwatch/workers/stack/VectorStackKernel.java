@@ -78,11 +78,7 @@ public final class VectorStackKernel implements StackKernel {
             FloatVector.fromArray(FLOATS, acc, a).add(widen(s, 0)).intoArray(acc, a);
             FloatVector.fromArray(FLOATS, acc, a + HALF).add(widen(s, 1)).intoArray(acc, a + HALF);
         }
-        for (; i < pixels; i++) {
-            int lo = src[srcOffset + 2 * i] & 0xFF;
-            int hi = src[srcOffset + 2 * i + 1] & 0xFF;
-            acc[accOffset + i] += (hi << 8) | lo;
-        }
+        ScalarStackKernel.INSTANCE.accumulateLe(src, srcOffset + 2 * i, pixels - i, acc, accOffset + i);
     }
 
     @Override
@@ -108,13 +104,7 @@ public final class VectorStackKernel implements StackKernel {
             lo.mul(inv).intoArray(out, i);
             hi.mul(inv).intoArray(out, i + HALF);
         }
-        for (; i < n; i++) {
-            float sum = 0;
-            for (int f = 0; f < count; f++) {
-                sum += frames[f][i] & 0xFFFF;
-            }
-            out[i] = sum * inv;
-        }
+        ScalarStackKernel.stackMeanRange(frames, count, out, i, n);
     }
 
     @Override
