@@ -72,42 +72,50 @@ public final class NightRunner implements AutoCloseable {
      * @param starsPerSensor stars in each simulated field
      * @param timeout      give up after this long
      * @param extraSink    a further sink after the FITS one (null: none)
+     * @param sensorDiesAfter sensor index -> last frame it reads out before failing (fault drills, tests)
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
-                          VisitSink extraSink) {
+                          VisitSink extraSink, Map<Integer, Long> sensorDiesAfter) {
         public static Options simulate(int sensors, int visits, SurveyMode mode, Pacing pacing) {
-            return new Options(sensors, visits, mode, pacing, null, null, 0, 2, 1, 1500, Duration.ofHours(12), null);
+            return new Options(sensors, visits, mode, pacing, null, null, 0, 2, 1, 1500, Duration.ofHours(12), null, Map.of());
+        }
+
+        public Options withSensorDyingAfter(int sensor, long lastFrame) {
+            Map<Integer, Long> faults = new LinkedHashMap<>(sensorDiesAfter);
+            faults.put(sensor, lastFrame);
+            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
+                starsPerSensor, timeout, extraSink, Map.copyOf(faults));
         }
 
         public Options withRecord(Path dir) {
             return new Options(sensors, visits, mode, pacing, dir, stacksDir, preparedFrames, renderThreads, seed,
-                starsPerSensor, timeout, extraSink);
+                starsPerSensor, timeout, extraSink, sensorDiesAfter);
         }
 
         public Options withStacks(Path dir) {
             return new Options(sensors, visits, mode, pacing, recordDir, dir, preparedFrames, renderThreads, seed,
-                starsPerSensor, timeout, extraSink);
+                starsPerSensor, timeout, extraSink, sensorDiesAfter);
         }
 
         public Options withPrepared(int frames) {
             return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, frames, renderThreads, seed,
-                starsPerSensor, timeout, extraSink);
+                starsPerSensor, timeout, extraSink, sensorDiesAfter);
         }
 
         public Options withSink(VisitSink sink) {
             return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                starsPerSensor, timeout, sink);
+                starsPerSensor, timeout, sink, sensorDiesAfter);
         }
 
         public Options withTimeout(Duration t) {
             return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                starsPerSensor, t, extraSink);
+                starsPerSensor, t, extraSink, sensorDiesAfter);
         }
 
         public Options withRenderThreads(int n) {
             return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, n, seed,
-                starsPerSensor, timeout, extraSink);
+                starsPerSensor, timeout, extraSink, sensorDiesAfter);
         }
     }
 
@@ -189,7 +197,8 @@ public final class NightRunner implements AutoCloseable {
         }
         this.cam = new SimulatedCamera(new SimulatedCamera.Plan(placements, options.visits(), options.mode(), fpv,
             options.pacing(), camera.width(), camera.height(), camera.frameIntervalNs(), start, camera.sourceQueueFrames(),
-            options.renderThreads(), camera.sendBatchBlocks(), actors.notConnectedTimeout().toNanos()), transport, source,
+            options.renderThreads(), camera.sendBatchBlocks(), actors.notConnectedTimeout().toNanos(),
+            options.sensorDiesAfter()), transport, source,
             recorder != null ? recorder : FrameRecorder.NONE);
 
         NightControl control = new NightControl() {

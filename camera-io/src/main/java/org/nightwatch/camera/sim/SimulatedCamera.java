@@ -47,10 +47,14 @@ public final class SimulatedCamera implements AutoCloseable {
      * @param sendBatchBlocks   row blocks sent to one sensor per turn of the sending agent
      * @param notConnectedTimeoutNs at MAX pacing, how long a sensor with no receiver waits before its
      *                          frames are deferred
+     * @param sensorDiesAfter   sensor index -> last frame sequence it reads out before it fails and goes
+     *                          silent (no more frames, no end-of-stream), as a broken sensor would; empty
+     *                          for a healthy camera
      */
     public record Plan(List<SensorPlacement> placements, int visits, SurveyMode mode, int framesPerVisit, Pacing pacing, int width,
                        int height, long frameIntervalNs, long startEpochNs, int sourceQueueFrames,
-                       int renderThreads, int sendBatchBlocks, long notConnectedTimeoutNs) {
+                       int renderThreads, int sendBatchBlocks, long notConnectedTimeoutNs,
+                       java.util.Map<Integer, Long> sensorDiesAfter) {
         public long framesPerSensor() {
             return (long) visits * framesPerVisit;
         }
@@ -85,7 +89,8 @@ public final class SimulatedCamera implements AutoCloseable {
         for (int i = 0; i < channels.length; i++) {
             SensorPlacement p = plan.placements().get(i);
             channels[i] = new SensorChannel(p, new FrameSender(transport.addPublication(p.sensor()), plan.width(),
-                plan.height()), plan.sourceQueueFrames() + 2, plan.width(), plan.height());
+                plan.height()), plan.sourceQueueFrames() + 2, plan.width(), plan.height(),
+                plan.sensorDiesAfter().getOrDefault(p.sensor().index(), Long.MAX_VALUE));
         }
         this.sendRunner = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 200_000),
             this::fail, null, new SendAgent());
@@ -197,6 +202,10 @@ public final class SimulatedCamera implements AutoCloseable {
             for (long seq = 0; seq < frames && !stopping; seq++) {
                 for (int c = index; c < channels.length && !stopping; c += stride) {
                     SensorChannel ch = channels[c];
+                    if (seq > ch.diesAfter) {
+                        ch.dead = true;
+                        continue; // the sensor has failed: it reads out nothing more
+                    }
                     FrameSlot slot;
                     while ((slot = ch.free.poll()) == null) {
                         if (stopping) {
@@ -243,14 +252,17 @@ public final class SimulatedCamera implements AutoCloseable {
         final ArrayDeque<FrameSlot> due = new ArrayDeque<>();
         final SensorStats stats = new SensorStats();
         volatile boolean renderDone;
+        final long diesAfter;
+        volatile boolean dead;
         FrameSlot sending;
         long deferFirst = -1;
         long deferLast = -1;
         long notConnectedSinceNs = -1;
         boolean endSent;
 
-        SensorChannel(SensorPlacement placement, FrameSender sender, int slots, int width, int height) {
+        SensorChannel(SensorPlacement placement, FrameSender sender, int slots, int width, int height, long diesAfter) {
             this.placement = placement;
+            this.diesAfter = diesAfter;
             this.sender = sender;
             this.free = new OneToOneConcurrentArrayQueue<>(slots);
             this.rendered = new OneToOneConcurrentArrayQueue<>(slots);
@@ -326,6 +338,11 @@ public final class SimulatedCamera implements AutoCloseable {
                 work++;
             }
             if (ch.renderDone && ch.rendered.isEmpty() && ch.due.isEmpty() && ch.sending == null && ch.deferFirst < 0) {
+                if (ch.dead) {
+                    ch.endSent = true; // a failed sensor says nothing more
+                    finished++;
+                    return work;
+                }
                 long produced = ch.stats.produced.get();
                 if (ch.sender.sendEndOfStream(ch.placement.sensor().index(), produced, produced - 1)) {
                     ch.endSent = true;

@@ -1,0 +1,60 @@
+package org.nightwatch.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.actors.Guardian;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import org.nightwatch.actors.SensorActor;
+import org.nightwatch.actors.SensorState;
+import org.nightwatch.actors.ingest.SensorLedger;
+import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.protocol.FrameFate;
+import org.nightwatch.protocol.SensorId;
+import org.nightwatch.protocol.SurveyMode;
+
+/** A sensor that stops sending part-way through a visit: shown stalled, its visit stacked and flagged, the night goes on and ends. */
+class SensorFailureSystemTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aSensorThatStopsSendingIsShownStalledAndTheNightEnds() throws Exception {
+        SensorId broken = SensorId.of(2);
+        try (NightRunner runner = new NightRunner(Nights.config(dir, "nightwatch.actors.visit-timeout = 1 s\nnightwatch.actors.stall-after = 300 ms"),
+            NightRunner.Options.simulate(4, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4)
+                .withSensorDyingAfter(broken.index(), 17))) {
+            CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
+            ActorRef<SensorActor.Command> sensor = AskPattern.<Guardian.Command, ActorRef<SensorActor.Command>>ask(
+                    runner.system(), r -> new Guardian.GetSensor(broken, r), Duration.ofSeconds(10), runner.system().scheduler())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> AskPattern.<SensorActor.Command, SensorActor.Status>ask(
+                    sensor, SensorActor.GetStatus::new, Duration.ofSeconds(5), runner.system().scheduler())
+                .toCompletableFuture().get().state() == SensorState.STALLED);
+
+            NightSummary s = night.get(60, TimeUnit.SECONDS);
+            SensorLedger ledger = runner.ledger(broken);
+            assertEquals(18, ledger.count(FrameFate.STACKED), "all 18 frames it read out are stacked");
+            assertEquals(0, ledger.count(FrameFate.Kind.LOST));
+            assertEquals(2, ledger.visitsStacked().get(), "visit 0 whole, visit 1 from the 6 frames it sent");
+            assertEquals(1, ledger.visitsFlagged().get(), "the cut-short visit is flagged");
+            for (int i : new int[] {0, 1, 3}) {
+                assertEquals(36, runner.ledger(SensorId.of(i)).count(FrameFate.STACKED), "sensor " + i + " carried on");
+            }
+            assertEquals(3 * 36 + 18, s.framesPublished());
+            assertTrue(s.accounted());
+        }
+    }
+}
