@@ -1,0 +1,80 @@
+package org.nightwatch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.nightwatch.protocol.SensorId;
+import org.nightwatch.protocol.SurveyMode;
+
+/** The night's state machine: idle -> observing -> stopping -> idle, ending when every sensor drained. */
+class ObservatoryActorTest {
+    static final ActorTestKit KIT = ActorTestKit.create();
+
+    @AfterAll
+    static void stop() {
+        KIT.shutdownTestKit();
+    }
+
+    static final class RecordingControl implements NightControl {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void startSources(SurveyMode mode) {
+            calls.add("start " + mode);
+        }
+
+        @Override
+        public void stopSources() {
+            calls.add("stop");
+        }
+    }
+
+    private ObservatoryActor.NightStatus status(ActorRef<ObservatoryActor.Command> obs) {
+        TestProbe<ObservatoryActor.NightStatus> p = KIT.createTestProbe();
+        obs.tell(new ObservatoryActor.GetNight(p.getRef()));
+        return p.receiveMessage();
+    }
+
+    @Test
+    void aNightStartsStopsAndEndsWhenEverySensorHasDrained() {
+        RecordingControl control = new RecordingControl();
+        List<SensorId> sensors = List.of(SensorId.of(0), SensorId.of(1));
+        ActorRef<ObservatoryActor.Command> obs = KIT.spawn(ObservatoryActor.create(sensors, control));
+        TestProbe<ObservatoryActor.NightEnded> ended = KIT.createTestProbe();
+
+        assertEquals(ObservatoryActor.NightState.IDLE, status(obs).state());
+        obs.tell(new ObservatoryActor.StartNight(SurveyMode.HIGH_CADENCE, ended.getRef()));
+        assertEquals(ObservatoryActor.NightState.OBSERVING, status(obs).state());
+        assertEquals(List.of("start high-cadence"), control.calls);
+
+        obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(0)));
+        assertEquals(1, status(obs).drained());
+        obs.tell(ObservatoryActor.StopNight.INSTANCE);
+        assertEquals(ObservatoryActor.NightState.STOPPING, status(obs).state());
+        assertEquals(List.of("start high-cadence", "stop"), control.calls);
+        ended.expectNoMessage();
+
+        obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(7))); // not one of this night's sensors
+        obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(1)));
+        assertEquals(new ObservatoryActor.NightEnded(SurveyMode.HIGH_CADENCE, 2), ended.receiveMessage());
+        assertEquals(ObservatoryActor.NightState.IDLE, status(obs).state());
+    }
+
+    @Test
+    void aNightWhoseSourcesEndOnTheirOwnEndsWithoutAStop() {
+        RecordingControl control = new RecordingControl();
+        ActorRef<ObservatoryActor.Command> obs = KIT.spawn(ObservatoryActor.create(List.of(SensorId.of(3)), control));
+        TestProbe<ObservatoryActor.NightEnded> ended = KIT.createTestProbe();
+        obs.tell(new ObservatoryActor.StartNight(SurveyMode.ALL_SKY, ended.getRef()));
+        obs.tell(new ObservatoryActor.StartNight(SurveyMode.ALL_SKY, ended.getRef())); // a second start is ignored
+        obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(3)));
+        assertEquals(new ObservatoryActor.NightEnded(SurveyMode.ALL_SKY, 1), ended.receiveMessage());
+        assertEquals(List.of("start all-sky"), control.calls);
+    }
+}
