@@ -52,6 +52,10 @@ class StackKernelOracleTest {
         vector.accumulateLe(term, 33, pixels, a, 1, scratch);
         scalar.accumulateLe(bytes, 33, pixels, b, 1);
         assertArrayEquals(b, a);
+        // a heap buffer has no ByteBuffer to load from: the block is copied into scratch first
+        float[] c = new float[pixels + 1];
+        vector.accumulateLe(new org.agrona.concurrent.UnsafeBuffer(bytes), 33, pixels, c, 1, scratch);
+        assertArrayEquals(b, c);
     }
 
     @Test
