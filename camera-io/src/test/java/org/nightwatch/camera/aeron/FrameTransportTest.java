@@ -167,6 +167,39 @@ class FrameTransportTest {
         assertEquals(List.of(), c.problems);
     }
 
+    @Test
+    void fullSizeFramesCrossUdpOnLoopbackWhole() throws java.io.IOException {
+        transport.close();
+        int port;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        // between machines frames go over UDP: MTU 64 KiB, socket buffers within the kernel limit
+        transport = AeronTransport.start(new CameraSettings.Aeron(true, "", "aeron:udp?endpoint=127.0.0.1:" + port, 2 << 20,
+            65504, 4 << 20, Duration.ofSeconds(10), Duration.ZERO));
+        assertTrue(transport.channel().contains("mtu=65504"), transport.channel());
+        SensorId sensor = SensorId.of(83);
+        Subscription sub = transport.addSubscription(sensor);
+        FrameSender sender = new FrameSender(transport.addPublication(sensor), W, H);
+        Collector c = new Collector();
+        FrameReceiver receiver = new FrameReceiver(c);
+        await(sender::isConnected);
+        DirectBuffer[] frames = {frame(10), frame(11)};
+        for (int k = 0; k < 2; k++) {
+            sender.begin(header(83, 10 + k), frames[k]);
+            while (sender.busy()) {
+                sender.sendSome(8);
+                sub.controlledPoll(receiver, 16);
+            }
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (c.completeFrames.size() < 2 && System.nanoTime() < deadline) {
+            sub.controlledPoll(receiver, 16);
+        }
+        assertEquals(List.of(), c.problems);
+        assertEquals(List.of(10L, 11L), c.completeFrames);
+    }
+
     private static void await(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
