@@ -33,7 +33,7 @@ class SensorFailureSystemTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aSensorThatStopsSendingIsShownStalledAndTheNightEnds() throws Exception {
         SensorId broken = SensorId.of(2);
-        try (NightRunner runner = new NightRunner(Nights.config(dir, "nightwatch.actors.visit-timeout = 1 s\nnightwatch.actors.stall-after = 300 ms"),
+        try (NightRunner runner = new NightRunner(Nights.config(dir, "nightwatch.actors.visit-timeout = 2 s\nnightwatch.actors.stall-after = 300 ms"),
             NightRunner.Options.simulate(4, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4)
                 .withSensorDyingAfter(broken.index(), 17))) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
