@@ -43,7 +43,7 @@ class FrameIngestSystemTest {
         DeploymentConfig cfg = Nights.config(dir, "");
         NightSummary s;
         try (NightRunner runner = new NightRunner(cfg,
-            NightRunner.Options.simulate(84, 1, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4))) {
+            NightRunner.Options.simulate(84, 1, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4).build())) {
             s = runner.run(null);
         }
         assertEquals(84 * 12, s.framesPublished());
@@ -64,7 +64,7 @@ class FrameIngestSystemTest {
         Path out = dir.resolve("out");
         NightSummary s;
         try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(2, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-            .withRecord(night).withStacks(out))) {
+            .withRecord(night).withStacks(out).build())) {
             s = runner.run(null);
         }
         assertEquals(48, s.framesStacked());
@@ -99,7 +99,7 @@ class FrameIngestSystemTest {
         DeploymentConfig cfg = Nights.config(dir, "nightwatch.actors.spare-stack-buffers = 2");
         Nights.GatedSink gate = new Nights.GatedSink();
         try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(8, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-            .withPrepared(4).withSink(gate))) {
+            .withPrepared(4).withSink(gate).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
             await().atMost(Duration.ofSeconds(60)).until(() -> runner.pool().inUse() == runner.pool().capacity()
                 && ledgers(runner, 8).stream().mapToLong(l -> l.backPressuredPolls().get()).sum() > 0);
@@ -127,7 +127,7 @@ class FrameIngestSystemTest {
         DeploymentConfig cfg = Nights.config(dir, "nightwatch.camera.frame-rate-hz = 20\nnightwatch.actors.spare-stack-buffers = 0");
         Nights.GatedSink gate = new Nights.GatedSink();
         try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(4, 4, SurveyMode.HIGH_CADENCE, Pacing.REALTIME)
-            .withPrepared(4).withSink(gate))) {
+            .withPrepared(4).withSink(gate).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
             await().atMost(Duration.ofSeconds(60)).until(() ->
                 ledgers(runner, 4).stream().allMatch(l -> l.count(FrameFate.Kind.DEFERRED) >= 12));

@@ -7,7 +7,14 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.Guardian;
+import org.nightwatch.actors.SensorActor;
+import org.nightwatch.protocol.SensorId;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
 import org.nightwatch.actors.pipeline.StackedVisit;
@@ -41,6 +48,13 @@ final class Nights {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** The actor of {@code sensor} in a running night. */
+    static ActorRef<SensorActor.Command> sensorActor(NightRunner runner, SensorId sensor) throws Exception {
+        return AskPattern.<Guardian.Command, ActorRef<SensorActor.Command>>ask(runner.system(),
+                r -> new Guardian.GetSensor(sensor, r), Duration.ofSeconds(10), runner.system().scheduler())
+            .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     /** A consumer that holds every visit until the test opens it: the slowest possible consumer. */

@@ -13,7 +13,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.Guardian;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
 import org.nightwatch.actors.SensorActor;
@@ -35,11 +34,9 @@ class SensorFailureSystemTest {
         SensorId broken = SensorId.of(2);
         try (NightRunner runner = new NightRunner(Nights.config(dir, "nightwatch.actors.visit-timeout = 2 s\nnightwatch.actors.stall-after = 300 ms"),
             NightRunner.Options.simulate(4, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4)
-                .withSensorDyingAfter(broken.index(), 17))) {
+                .withSensorDyingAfter(broken.index(), 17).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
-            ActorRef<SensorActor.Command> sensor = AskPattern.<Guardian.Command, ActorRef<SensorActor.Command>>ask(
-                    runner.system(), r -> new Guardian.GetSensor(broken, r), Duration.ofSeconds(10), runner.system().scheduler())
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            ActorRef<SensorActor.Command> sensor = Nights.sensorActor(runner, broken);
             await().atMost(Duration.ofSeconds(60)).until(() -> AskPattern.<SensorActor.Command, SensorActor.Status>ask(
                     sensor, SensorActor.GetStatus::new, Duration.ofSeconds(5), runner.system().scheduler())
                 .toCompletableFuture().get().state() == SensorState.STALLED);

@@ -9,11 +9,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.Guardian;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
 import org.nightwatch.actors.SensorActor;
@@ -33,11 +31,9 @@ class SensorSupervisionSystemTest {
     void aSensorKilledMidVisitIsRestartedAndTheOthersCarryOn() throws Exception {
         SensorId victim = SensorId.of(5);
         try (NightRunner runner = new NightRunner(Nights.config(dir, ""),
-            NightRunner.Options.simulate(84, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4))) {
+            NightRunner.Options.simulate(84, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
-            ActorRef<SensorActor.Command> sensor = AskPattern.<Guardian.Command, ActorRef<SensorActor.Command>>ask(
-                    runner.system(), r -> new Guardian.GetSensor(victim, r), Duration.ofSeconds(10), runner.system().scheduler())
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            ActorRef<SensorActor.Command> sensor = Nights.sensorActor(runner, victim);
             assertEquals("sensor-05", sensor.path().name());
             SensorLedger ledger = runner.ledger(victim);
             await().atMost(Duration.ofSeconds(60)).until(() -> ledger.framesReceived().get() >= 3);

@@ -14,9 +14,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -77,45 +79,78 @@ public final class NightRunner implements AutoCloseable {
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                           VisitSink extraSink, Map<Integer, Long> sensorDiesAfter) {
-        public static Options simulate(int sensors, int visits, SurveyMode mode, Pacing pacing) {
-            return new Options(sensors, visits, mode, pacing, null, null, 0, 2, 1, 1500, Duration.ofHours(12), null, Map.of());
+        /** A simulated night with the defaults; set the rest on the builder. */
+        public static Builder simulate(int sensors, int visits, SurveyMode mode, Pacing pacing) {
+            return new Builder(sensors, visits, mode, pacing);
         }
 
-        public Options withSensorDyingAfter(int sensor, long lastFrame) {
-            Map<Integer, Long> faults = new LinkedHashMap<>(sensorDiesAfter);
-            faults.put(sensor, lastFrame);
-            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                starsPerSensor, timeout, extraSink, Map.copyOf(faults));
-        }
+        /** Builds {@link Options}; every field not set keeps the default of {@link #simulate}. */
+        public static final class Builder {
+            private final int sensors;
+            private final int visits;
+            private final SurveyMode mode;
+            private final Pacing pacing;
+            private Path recordDir;
+            private Path stacksDir;
+            private int preparedFrames;
+            private int renderThreads = 2;
+            private long seed = 1;
+            private int starsPerSensor = 1500;
+            private Duration timeout = Duration.ofHours(12);
+            private VisitSink extraSink;
+            private final Map<Integer, Long> sensorDiesAfter = new LinkedHashMap<>();
 
-        public Options withRecord(Path dir) {
-            return new Options(sensors, visits, mode, pacing, dir, stacksDir, preparedFrames, renderThreads, seed,
-                starsPerSensor, timeout, extraSink, sensorDiesAfter);
-        }
+            private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
+                this.sensors = sensors;
+                this.visits = visits;
+                this.mode = mode;
+                this.pacing = pacing;
+            }
 
-        public Options withStacks(Path dir) {
-            return new Options(sensors, visits, mode, pacing, recordDir, dir, preparedFrames, renderThreads, seed,
-                starsPerSensor, timeout, extraSink, sensorDiesAfter);
-        }
+            public Builder withRecord(Path dir) {
+                recordDir = dir;
+                return this;
+            }
 
-        public Options withPrepared(int frames) {
-            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, frames, renderThreads, seed,
-                starsPerSensor, timeout, extraSink, sensorDiesAfter);
-        }
+            public Builder withStacks(Path dir) {
+                stacksDir = dir;
+                return this;
+            }
 
-        public Options withSink(VisitSink sink) {
-            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                starsPerSensor, timeout, sink, sensorDiesAfter);
-        }
+            public Builder withPrepared(int frames) {
+                preparedFrames = frames;
+                return this;
+            }
 
-        public Options withTimeout(Duration t) {
-            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                starsPerSensor, t, extraSink, sensorDiesAfter);
-        }
+            public Builder withRenderThreads(int n) {
+                renderThreads = n;
+                return this;
+            }
 
-        public Options withRenderThreads(int n) {
-            return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, n, seed,
-                starsPerSensor, timeout, extraSink, sensorDiesAfter);
+            public Builder withSeed(long s) {
+                seed = s;
+                return this;
+            }
+
+            public Builder withSink(VisitSink sink) {
+                extraSink = sink;
+                return this;
+            }
+
+            public Builder withTimeout(Duration t) {
+                timeout = t;
+                return this;
+            }
+
+            public Builder withSensorDyingAfter(int sensor, long lastFrame) {
+                sensorDiesAfter.put(sensor, lastFrame);
+                return this;
+            }
+
+            public Options build() {
+                return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
+                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter));
+            }
         }
     }
 
@@ -283,72 +318,53 @@ public final class NightRunner implements AutoCloseable {
         return summary();
     }
 
-    private void awaitSubscribers(Duration timeout) throws InterruptedException {
+    private void awaitSubscribers(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 5_000_000);
         while (!cam.allConnected()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("sensor streams not subscribed within " + timeout);
             }
-            Thread.sleep(5); // polling a condition on startup, not pacing work
+            idle.idle();
         }
+    }
+
+    /** The sum of {@code count} over this night's sensors. */
+    private long total(ToLongFunction<SensorLedger> count) {
+        long n = 0;
+        for (SensorPlacement p : placements) {
+            n += count.applyAsLong(ledgers.get(p.sensor().index()));
+        }
+        return n;
     }
 
     /** What the night looks like now. */
     public Progress progress() {
-        long published = cam.framesProduced();
-        long stacked = 0;
-        long lost = 0;
-        long deferred = 0;
-        for (SensorLedger l : ledgers) {
-            stacked += l.count(FrameFate.STACKED);
-            lost += l.count(FrameFate.Kind.LOST);
-            deferred += l.count(FrameFate.Kind.DEFERRED);
-        }
+        long stacked = total(l -> l.count(FrameFate.STACKED));
+        long lost = total(l -> l.count(FrameFate.Kind.LOST));
+        long deferred = total(l -> l.count(FrameFate.Kind.DEFERRED));
         double secs = cam.elapsedSeconds();
         double rtf = secs > 0 ? (stacked + lost + deferred) / secs / (camera.frameRateHz() * placements.size()) : 0;
-        return new Progress(secs, published, stacked, lost, deferred, pool.inUse(), pool.capacity(),
+        return new Progress(secs, cam.framesProduced(), stacked, lost, deferred, pool.inUse(), pool.capacity(),
             cam.backPressuredOffers(), rtf);
     }
 
     private NightSummary summary() {
         long published = cam.framesProduced();
-        long stacked = 0;
-        long lost = 0;
-        long deferred = 0;
-        long dups = 0;
-        long malformed = 0;
-        long visits = 0;
-        long flagged = 0;
-        long visitsDeferred = 0;
-        long restarts = 0;
-        long bpPolls = 0;
         Map<String, Long> lostBy = new LinkedHashMap<>();
         Map<String, Long> deferredBy = new LinkedHashMap<>();
+        for (FrameFate f : FrameFate.values()) {
+            long n = total(l -> l.count(f));
+            if (n > 0 && f.kind() != FrameFate.Kind.STACKED) {
+                (f.kind() == FrameFate.Kind.LOST ? lostBy : deferredBy).put(f.name().toLowerCase(), n);
+            }
+        }
+        long stacked = total(l -> l.count(FrameFate.STACKED));
+        long lost = total(l -> l.count(FrameFate.Kind.LOST));
+        long deferred = total(l -> l.count(FrameFate.Kind.DEFERRED));
         List<NightSummary.SensorGaps> gaps = new ArrayList<>();
         for (SensorPlacement p : placements) {
-            SensorLedger l = ledgers.get(p.sensor().index());
-            stacked += l.count(FrameFate.STACKED);
-            for (FrameFate f : FrameFate.values()) {
-                long n = l.count(f);
-                if (n == 0) {
-                    continue;
-                }
-                if (f.kind() == FrameFate.Kind.LOST) {
-                    lost += n;
-                    lostBy.merge(f.name().toLowerCase(), n, Long::sum);
-                } else if (f.kind() == FrameFate.Kind.DEFERRED) {
-                    deferred += n;
-                    deferredBy.merge(f.name().toLowerCase(), n, Long::sum);
-                }
-            }
-            dups += l.duplicates().get();
-            malformed += l.malformed().get();
-            visits += l.visitsStacked().get();
-            flagged += l.visitsFlagged().get();
-            visitsDeferred += l.visitsDeferred().get();
-            restarts += l.restarts().get();
-            bpPolls += l.backPressuredPolls().get();
-            for (SensorLedger.Gap g : l.gaps()) {
+            for (SensorLedger.Gap g : ledgers.get(p.sensor().index()).gaps()) {
                 gaps.add(new NightSummary.SensorGaps(p.sensor().name(), g.firstSequence(), g.lastSequence(),
                     g.fate().name().toLowerCase(), g.detail()));
             }
@@ -360,8 +376,10 @@ public final class NightRunner implements AutoCloseable {
             h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
         long unaccounted = published - stacked - lost - deferred;
         return new NightSummary(placements.size(), options.mode().cliName(), options.pacing().name().toLowerCase(),
-            published, stacked, lost, deferred, unaccounted, unaccounted == 0, lostBy, deferredBy, dups, malformed,
-            visits, flagged, visitsDeferred, restarts, cam.backPressuredOffers(), bpPolls, wall, rtf,
+            published, stacked, lost, deferred, unaccounted, unaccounted == 0, lostBy, deferredBy,
+            total(l -> l.duplicates().get()), total(l -> l.malformed().get()), total(l -> l.visitsStacked().get()),
+            total(l -> l.visitsFlagged().get()), total(l -> l.visitsDeferred().get()), total(l -> l.restarts().get()),
+            cam.backPressuredOffers(), total(l -> l.backPressuredPolls().get()), wall, rtf,
             published * (double) camera.frameBytes() / wall / 1e9, lat, stats.peakHeapBytes() / 1048576.0,
             pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0);
     }

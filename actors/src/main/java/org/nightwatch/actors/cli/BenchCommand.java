@@ -67,7 +67,7 @@ public final class BenchCommand {
             boolean accounted = true;
             for (int w = 0; w < warmupRuns; w++) {
                 try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(sensors, 1, m, Pacing.MAX)
-                    .withPrepared(6).withTimeout(Duration.ofMinutes(30)))) {
+                    .withPrepared(6).withTimeout(Duration.ofMinutes(30)).build())) {
                     NightSummary s = runner.run(null);
                     System.out.printf(Locale.ROOT, "warm-up %d (not counted): real-time factor %.2f%n", w + 1, s.realtimeFactor());
                 }
@@ -76,7 +76,7 @@ public final class BenchCommand {
                 System.gc(); // the previous run's buffers are garbage: do not let them weigh on this one
                 double copyGbps = MemoryBandwidth.copyGbPerSecond();
                 NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, Pacing.MAX)
-                    .withPrepared(6).withTimeout(Duration.ofMinutes(30));
+                    .withPrepared(6).withTimeout(Duration.ofMinutes(30)).build();
                 NightSummary s;
                 Map<String, Double> cpu;
                 try (NightRunner runner = new NightRunner(cfg, o)) {

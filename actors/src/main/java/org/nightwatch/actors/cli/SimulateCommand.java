@@ -59,8 +59,8 @@ public final class SimulateCommand implements Callable<Integer> {
         if (visits < 1) {
             throw new IllegalArgumentException("--visits must be at least 1");
         }
-        NightRunner.Options o = new NightRunner.Options(sensors, visits, m, p, record, stacks, 0, renderThreads, seed,
-            1500, timeout, null, java.util.Map.of());
+        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
+            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).build();
         System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
             sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
         NightSummary summary;

@@ -120,6 +120,14 @@ public final class SimulatedCamera implements AutoCloseable {
         return ok;
     }
 
+    private long sum(java.util.function.Function<SensorStats, java.util.concurrent.atomic.AtomicLong> counter) {
+        long n = 0;
+        for (SensorChannel c : channels) {
+            n += counter.apply(c.stats).get();
+        }
+        return n;
+    }
+
     /** Whether every sensor's stream has a receiver. */
     public boolean allConnected() {
         for (SensorChannel c : channels) {
@@ -152,27 +160,15 @@ public final class SimulatedCamera implements AutoCloseable {
     }
 
     public long framesProduced() {
-        long n = 0;
-        for (SensorChannel c : channels) {
-            n += c.stats.produced.get();
-        }
-        return n;
+        return sum(st -> st.produced);
     }
 
     public long framesDeferred() {
-        long n = 0;
-        for (SensorChannel c : channels) {
-            n += c.stats.deferred.get();
-        }
-        return n;
+        return sum(st -> st.deferred);
     }
 
     public long backPressuredOffers() {
-        long n = 0;
-        for (SensorChannel c : channels) {
-            n += c.stats.backPressured.get();
-        }
-        return n;
+        return sum(st -> st.backPressured);
     }
 
     /** CPU time the sending thread used, once it has finished (-1 before). */

@@ -119,11 +119,7 @@ class FrameTransportTest {
         await(sender::isConnected);
         DirectBuffer[] frames = {frame(0), frame(1), frame(2)};
         for (long seq = 0; seq < 3; seq++) {
-            sender.begin(header(5, seq), frames[(int) seq]);
-            while (sender.busy()) {
-                sender.sendSome(8);
-                sub.controlledPoll(receiver, 8);
-            }
+            sendWhole(sender, sub, receiver, header(5, seq), frames[(int) seq]);
         }
         assertTrue(sender.sendDeferred(5, 3, 4, FrameFate.DEFERRED_AT_SOURCE));
         assertTrue(sender.sendEndOfStream(5, 5, 4));
@@ -156,10 +152,7 @@ class FrameTransportTest {
         assertTrue(sender.busy(), "a 4.5 MB frame cannot fit a 2 MiB term's window while nobody reads");
         assertTrue(sender.backPressured() > 0, "the refusals come back as counted back-pressure");
         c.refuse = false;
-        while (sender.busy()) {
-            sender.sendSome(8);
-            sub.controlledPoll(receiver, 16);
-        }
+        sendWhole(sender, sub, receiver, null, null);
         while (c.completeFrames.isEmpty()) {
             sub.controlledPoll(receiver, 16);
         }
@@ -186,11 +179,7 @@ class FrameTransportTest {
         await(sender::isConnected);
         DirectBuffer[] frames = {frame(10), frame(11)};
         for (int k = 0; k < 2; k++) {
-            sender.begin(header(83, 10 + k), frames[k]);
-            while (sender.busy()) {
-                sender.sendSome(8);
-                sub.controlledPoll(receiver, 16);
-            }
+            sendWhole(sender, sub, receiver, header(83, 10 + k), frames[k]);
         }
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (c.completeFrames.size() < 2 && System.nanoTime() < deadline) {
@@ -198,6 +187,17 @@ class FrameTransportTest {
         }
         assertEquals(List.of(), c.problems);
         assertEquals(List.of(10L, 11L), c.completeFrames);
+    }
+
+    /** Begins {@code frame} (unless null: finish the one in progress) and sends it, polling as it goes. */
+    private static void sendWhole(FrameSender sender, Subscription sub, FrameReceiver receiver, FrameHeader h, DirectBuffer frame) {
+        if (h != null) {
+            sender.begin(h, frame);
+        }
+        while (sender.busy()) {
+            sender.sendSome(8);
+            sub.controlledPoll(receiver, 16);
+        }
     }
 
     private static void await(java.util.function.BooleanSupplier condition) {
