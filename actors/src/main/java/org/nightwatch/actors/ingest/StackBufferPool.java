@@ -2,7 +2,7 @@ package org.nightwatch.actors.ingest;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
  * A bounded pool of {@link StackBuffer}s shared by all sensors: it is what bounds the memory of the
@@ -14,7 +14,7 @@ public final class StackBufferPool {
     private final int width;
     private final int height;
     private final int capacity;
-    private final ManyToOneConcurrentArrayQueue<StackBuffer> free;
+    private final ManyToManyConcurrentArrayQueue<StackBuffer> free;
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger peakInUse = new AtomicInteger();
@@ -27,18 +27,18 @@ public final class StackBufferPool {
         this.width = width;
         this.height = height;
         this.capacity = capacity;
-        this.free = new ManyToOneConcurrentArrayQueue<>(capacity);
+        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, capacity));
     }
 
-    /** A cleared buffer, or null if all {@code capacity} are in use. Single consumer (the ingest thread). */
+    /** A cleared buffer, or null if all {@code capacity} are in use. Any thread. */
     public StackBuffer tryAcquire() {
         StackBuffer b = free.poll();
         if (b == null) {
-            if (created.get() >= capacity) {
+            // claim the right to make one more, atomically: several ingest threads may race here
+            if (created.getAndUpdate(c -> c < capacity ? c + 1 : c) >= capacity) {
                 refusals.incrementAndGet();
                 return null;
             }
-            created.incrementAndGet();
             b = new StackBuffer(width, height);
         } else {
             b.clear();
