@@ -138,6 +138,8 @@ class FrameIngestSystemTest {
             assertTrue(s.visitsDeferred() >= 4);
             assertTrue(s.framesStacked() > 0, "the first visits and those after the gate opened are stacked");
             assertEquals(0, s.framesUnaccounted(), "every frame is stacked, lost or deferred");
+            assertEquals(0, s.framesLost(), "deferring loses nothing");
+            assertEquals(0, s.sensorRestarts());
             assertTrue(s.accounted());
             assertTrue(s.gaps().stream().anyMatch(g -> g.fate().startsWith("deferred")), "deferrals are reported as gaps");
         }
