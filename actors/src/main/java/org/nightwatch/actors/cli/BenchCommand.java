@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nightwatch bench ...}: pipeline benchmarks that report ratios measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Pipeline benchmarks.",
-    subcommands = {BenchCommand.Ingest.class})
+    subcommands = {BenchCommand.Ingest.class, SubtractBench.class})
 public final class BenchCommand {
 
     /** Sustained ingest + stacking of full-size frames with simulation excluded. */
@@ -132,7 +132,7 @@ public final class BenchCommand {
             return accounted ? 0 : 1;
         }
 
-        private static double median(List<Double> v) {
+        static double median(List<Double> v) {
             double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
             Arrays.sort(a);
             return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;

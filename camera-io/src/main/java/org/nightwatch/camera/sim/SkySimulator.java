@@ -176,6 +176,26 @@ public final class SkySimulator {
         }
     }
 
+    /**
+     * The sensor's dark frame in ADU per frame: bias plus the hot pixels' dark current, without noise
+     * (what a long series of dark exposures averages to). Calibration derives the bad-pixel mask from it.
+     */
+    public float[] darkFrame() {
+        float[] d = new float[width * height];
+        java.util.Arrays.fill(d, BIAS_ADU);
+        for (int i = 0; i < hotPixelIndex.length; i++) {
+            d[hotPixelIndex[i]] += (float) (hotPixelsElectrons[i] / gain);
+        }
+        return d;
+    }
+
+    /** Adds the hot pixels' dark current (electrons per frame) to a scene under construction. */
+    public void addHotPixels(float[] electrons) {
+        for (int i = 0; i < hotPixelIndex.length; i++) {
+            electrons[hotPixelIndex[i]] += hotPixelsElectrons[i];
+        }
+    }
+
     public int width() {
         return width;
     }

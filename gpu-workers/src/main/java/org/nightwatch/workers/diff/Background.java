@@ -1,0 +1,191 @@
+package org.nightwatch.workers.diff;
+
+import java.util.Arrays;
+
+/**
+ * Sky background and its noise on a mesh of square cells: in each cell a sample of the unmasked pixels
+ * is sigma-clipped (3 sigma, three passes) about its median, with sigma from the 15.9th and 84.1st
+ * percentiles, robust to stars. Between cell centres both maps are interpolated bilinearly.
+ */
+public final class Background {
+    private static final int SAMPLES_PER_SIDE = 45;
+    private static final int MIN_SAMPLES = 30;
+
+    private Background() {
+    }
+
+    /** Background level and noise at the cell centres. */
+    public record Model(int width, int height, int mesh, int nx, int ny, float[] level, float[] sigma) {
+        public double levelAt(double x, double y) {
+            return interpolate(level, x, y);
+        }
+
+        public double sigmaAt(double x, double y) {
+            return interpolate(sigma, x, y);
+        }
+
+        /** Median over the cells of the noise, the image's typical background sigma. */
+        public double medianSigma() {
+            float[] s = sigma.clone();
+            Arrays.sort(s);
+            return s[s.length / 2];
+        }
+
+        private double interpolate(float[] grid, double x, double y) {
+            double gx = Math.max(0, Math.min(nx - 1, (x + 0.5) / mesh - 0.5));
+            double gy = Math.max(0, Math.min(ny - 1, (y + 0.5) / mesh - 0.5));
+            int ix = Math.min((int) gx, nx - 2 < 0 ? 0 : nx - 2);
+            int iy = Math.min((int) gy, ny - 2 < 0 ? 0 : ny - 2);
+            double fx = nx == 1 ? 0 : gx - ix;
+            double fy = ny == 1 ? 0 : gy - iy;
+            int ix1 = Math.min(ix + 1, nx - 1);
+            int iy1 = Math.min(iy + 1, ny - 1);
+            return (1 - fy) * ((1 - fx) * grid[iy * nx + ix] + fx * grid[iy * nx + ix1])
+                + fy * ((1 - fx) * grid[iy1 * nx + ix] + fx * grid[iy1 * nx + ix1]);
+        }
+
+        /** Fills {@code out} (height * width) with the interpolated {@code level} or {@code sigma} grid. */
+        void fill(boolean sigmaGrid, float[] out) {
+            float[] grid = sigmaGrid ? sigma : level;
+            int[] ix0 = new int[width];
+            int[] ix1 = new int[width];
+            float[] fx = new float[width];
+            for (int x = 0; x < width; x++) {
+                double gx = Math.max(0, Math.min(nx - 1, (x + 0.5) / mesh - 0.5));
+                int i = Math.min((int) gx, Math.max(0, nx - 2));
+                ix0[x] = i;
+                ix1[x] = Math.min(i + 1, nx - 1);
+                fx[x] = nx == 1 ? 0f : (float) (gx - i);
+            }
+            for (int y = 0; y < height; y++) {
+                double gy = Math.max(0, Math.min(ny - 1, (y + 0.5) / mesh - 0.5));
+                int iy = Math.min((int) gy, Math.max(0, ny - 2));
+                int iy1 = Math.min(iy + 1, ny - 1);
+                float fy = ny == 1 ? 0f : (float) (gy - iy);
+                int base = y * width;
+                for (int x = 0; x < width; x++) {
+                    float a = grid[iy * nx + ix0[x]];
+                    float b = grid[iy * nx + ix1[x]];
+                    float c = grid[iy1 * nx + ix0[x]];
+                    float d = grid[iy1 * nx + ix1[x]];
+                    float top = a + fx[x] * (b - a);
+                    float bottom = c + fx[x] * (d - c);
+                    out[base + x] = top + fy * (bottom - top);
+                }
+            }
+        }
+    }
+
+    /** Estimates the background of {@code image}, ignoring pixels with any {@link Mask#UNUSABLE} bit. */
+    public static Model estimate(float[] image, byte[] mask, int width, int height, int mesh) {
+        int nx = Math.max(1, (width + mesh / 2) / mesh);
+        int ny = Math.max(1, (height + mesh / 2) / mesh);
+        float[] level = new float[nx * ny];
+        float[] sigma = new float[nx * ny];
+        boolean[] valid = new boolean[nx * ny];
+        float[] sample = new float[SAMPLES_PER_SIDE * SAMPLES_PER_SIDE * 4];
+        for (int cy = 0; cy < ny; cy++) {
+            int y0 = cy * height / ny;
+            int y1 = (cy + 1) * height / ny;
+            int sy = Math.max(1, (y1 - y0) / SAMPLES_PER_SIDE);
+            for (int cx = 0; cx < nx; cx++) {
+                int x0 = cx * width / nx;
+                int x1 = (cx + 1) * width / nx;
+                int sx = Math.max(1, (x1 - x0) / SAMPLES_PER_SIDE);
+                int n = 0;
+                for (int y = y0; y < y1 && n < sample.length; y += sy) {
+                    int row = y * width;
+                    for (int x = x0; x < x1 && n < sample.length; x += sx) {
+                        float v = image[row + x];
+                        if ((mask[row + x] & Mask.UNUSABLE) == 0 && Float.isFinite(v)) {
+                            sample[n++] = v;
+                        }
+                    }
+                }
+                int c = cy * nx + cx;
+                if (n >= MIN_SAMPLES) {
+                    Arrays.sort(sample, 0, n);
+                    float[] ls = clippedStats(sample, n);
+                    level[c] = ls[0];
+                    sigma[c] = ls[1];
+                    valid[c] = true;
+                }
+            }
+        }
+        fillInvalid(level, valid);
+        fillInvalid(sigma, valid);
+        return new Model(width, height, (width + nx - 1) / nx, nx, ny, level, sigma);
+    }
+
+    /** {@link #clippedStats} for callers outside the package: {median, sigma} of a sorted sample. */
+    public static float[] clippedStatsOf(float[] sorted, int n) {
+        return clippedStats(sorted, n);
+    }
+
+    /** Median and sigma of a sorted sample, clipped at 3 sigma about the median, three passes. */
+    static float[] clippedStats(float[] sorted, int n) {
+        int lo = 0;
+        int hi = n; // exclusive
+        float med = 0;
+        float sig = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            int m = hi - lo;
+            med = percentile(sorted, lo, m, 0.5);
+            sig = (percentile(sorted, lo, m, 0.8413) - percentile(sorted, lo, m, 0.1587)) / 2f;
+            if (!(sig > 0)) {
+                break;
+            }
+            int nlo = lowerBound(sorted, 0, n, med - 3 * sig);
+            int nhi = lowerBound(sorted, 0, n, Math.nextUp(med + 3 * sig));
+            if (nlo == lo && nhi == hi) {
+                break;
+            }
+            lo = nlo;
+            hi = nhi;
+        }
+        return new float[] {med, sig};
+    }
+
+    private static float percentile(float[] s, int from, int n, double p) {
+        double pos = p * (n - 1);
+        int i = (int) pos;
+        double f = pos - i;
+        float a = s[from + i];
+        float b = s[from + Math.min(i + 1, n - 1)];
+        return (float) (a + f * (b - a));
+    }
+
+    private static int lowerBound(float[] s, int from, int to, float v) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (s[mid] < v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static void fillInvalid(float[] grid, boolean[] valid) {
+        float[] good = new float[grid.length];
+        int n = 0;
+        for (int i = 0; i < grid.length; i++) {
+            if (valid[i]) {
+                good[n++] = grid[i];
+            }
+        }
+        float fill = 0;
+        if (n > 0) {
+            Arrays.sort(good, 0, n);
+            fill = good[n / 2];
+        }
+        for (int i = 0; i < grid.length; i++) {
+            if (!valid[i]) {
+                grid[i] = fill;
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.nightwatch.workers.diff;
+
+/**
+ * Turns a raw image (a stacked visit, or a reference) into a calibrated, background-subtracted
+ * {@link MaskedImage}: dark subtracted and flat divided when the sensor has them, bad pixels from the
+ * sensor's mask, NaN and infinite pixels and pixels at saturation masked (saturated cores grown by two
+ * pixels), the background removed, and a variance plane built from the measured background noise plus
+ * the Poisson noise of the sources.
+ */
+public final class Calibration {
+    /** Pixels around a saturated pixel also masked as saturated (bleeding wings). */
+    private static final int SATURATION_GROW = 2;
+
+    private Calibration() {
+    }
+
+    /**
+     * Per-sensor calibration frames; each may be null (not configured).
+     *
+     * @param dark       ADU per frame to subtract
+     * @param flat       relative response to divide by (mean about 1)
+     * @param badPixels  non-zero where the sensor's pixel is bad
+     */
+    public record Frames(float[] dark, float[] flat, byte[] badPixels) {
+        public static final Frames NONE = new Frames(null, null, null);
+    }
+
+    /**
+     * The photometric description of an image.
+     *
+     * @param gainEff    electrons per ADU of the image as given (for a mean of N frames, N x the frame gain)
+     * @param saturate   ADU at which a pixel is no longer trusted; NaN when unknown
+     */
+    public record Photometry(double gainEff, double saturate) {
+    }
+
+    /** What calibration measured on the image. */
+    public record Result(Background.Model background, double medianSigma, int nanPixels, int saturatedPixels, int badPixels) {
+    }
+
+    /**
+     * Calibrates {@code raw} (not modified) into {@code out}.
+     *
+     * @param meshPx background mesh cell size in pixels
+     */
+    public static Result run(float[] raw, int width, int height, Photometry phot, Frames frames, int meshPx, MaskedImage out) {
+        if (!out.sameSize(width, height)) {
+            throw new IllegalArgumentException("output is " + out.width() + "x" + out.height() + ", image " + width + "x" + height);
+        }
+        int n = width * height;
+        float[] img = out.image();
+        byte[] mask = out.mask();
+        float sat = Double.isFinite(phot.saturate()) ? (float) phot.saturate() : Float.POSITIVE_INFINITY;
+        float[] dark = frames.dark();
+        float[] flat = frames.flat();
+        byte[] bad = frames.badPixels();
+        int nan = 0;
+        int saturated = 0;
+        int badCount = 0;
+        for (int i = 0; i < n; i++) {
+            float v = raw[i];
+            byte m = 0;
+            if (!Float.isFinite(v)) {
+                m = Mask.NO_DATA;
+                v = 0f;
+                nan++;
+            } else {
+                if (v >= sat) {
+                    m = Mask.SATURATED;
+                    saturated++;
+                }
+                if (dark != null) {
+                    v -= dark[i];
+                }
+                if (flat != null) {
+                    float f = flat[i];
+                    v = f > 0f ? v / f : 0f;
+                    if (!(f > 0f)) {
+                        m |= Mask.BAD;
+                    }
+                }
+            }
+            if (bad != null && bad[i] != 0) {
+                m |= Mask.BAD;
+                badCount++;
+            }
+            img[i] = v;
+            mask[i] = m;
+        }
+        if (saturated > 0) {
+            growSaturation(mask, width, height);
+        }
+        Background.Model bkg = Background.estimate(img, mask, width, height, meshPx);
+        float[] var = out.variance();
+        bkg.fill(false, var); // the level, borrowed in the variance plane
+        for (int i = 0; i < n; i++) {
+            img[i] -= var[i];
+        }
+        bkg.fill(true, var);
+        float invGain = phot.gainEff() > 0 ? (float) (1.0 / phot.gainEff()) : 0f;
+        for (int i = 0; i < n; i++) {
+            float s = var[i];
+            float v = img[i];
+            if ((mask[i] & (Mask.BAD | Mask.NO_DATA)) != 0) {
+                img[i] = 0f; // a background value: harmless to resampling and convolution
+                v = 0f;
+            }
+            var[i] = s * s + Math.max(v, 0f) * invGain;
+        }
+        return new Result(bkg, bkg.medianSigma(), nan, saturated, badCount);
+    }
+
+    private static void growSaturation(byte[] mask, int width, int height) {
+        // horizontal then vertical grow, marking with a temporary bit so grown pixels do not grow again
+        final byte tmp = (byte) 0x40;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int i = y * width + x;
+                    if ((mask[i] & Mask.SATURATED) == 0 || (mask[i] & tmp) != 0) {
+                        continue;
+                    }
+                    for (int k = -SATURATION_GROW; k <= SATURATION_GROW; k++) {
+                        int xx = pass == 0 ? x + k : x;
+                        int yy = pass == 0 ? y : y + k;
+                        if (xx >= 0 && xx < width && yy >= 0 && yy < height) {
+                            int j = yy * width + xx;
+                            if ((mask[j] & Mask.SATURATED) == 0) {
+                                mask[j] |= Mask.SATURATED | tmp;
+                            }
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] &= (byte) ~tmp;
+            }
+        }
+    }
+
+    /**
+     * A bad-pixel mask from a dark frame (ADU per frame, bias included): pixels more than
+     * {@code thresholdSigma} robust sigmas above the dark's median are hot.
+     */
+    public static byte[] badPixelsFromDark(float[] dark, int width, int height, double thresholdSigma) {
+        int n = width * height;
+        int step = Math.max(1, n / 200_000);
+        float[] sample = new float[(n + step - 1) / step];
+        int k = 0;
+        for (int i = 0; i < n; i += step) {
+            sample[k++] = dark[i];
+        }
+        java.util.Arrays.sort(sample, 0, k);
+        float[] ms = Background.clippedStats(sample, k);
+        float cut = ms[0] + (float) thresholdSigma * Math.max(ms[1], 1e-3f);
+        byte[] bad = new byte[n];
+        for (int i = 0; i < n; i++) {
+            if (dark[i] > cut || !Float.isFinite(dark[i])) {
+                bad[i] = 1;
+            }
+        }
+        return bad;
+    }
+}

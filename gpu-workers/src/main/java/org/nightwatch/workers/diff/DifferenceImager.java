@@ -1,0 +1,284 @@
+package org.nightwatch.workers.diff;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Difference imaging of one sensor-visit against its reference: calibrate both, find stars, register
+ * (initial map refined by star matching), resample the reference onto the new grid (Lanczos-3), fit the
+ * Alard-Lupton PSF-matching kernel on star stamps, convolve the sharper image, subtract with propagated
+ * variance, detect with a PSF matched filter, measure, flag and cut out.
+ *
+ * <p>An imager owns its working planes (about 150 MB for a 2000 x 1128 sensor) and reuses them visit
+ * after visit: one imager per worker thread, not shared. The planes of the last run ({@link #difference()},
+ * ...) stay valid until the next run.
+ */
+public final class DifferenceImager {
+    private final DiffSettings settings;
+    private final int width;
+    private final int height;
+    private final MaskedImage newCal;
+    private final MaskedImage refResampled;
+    private final MaskedImage convolved;
+    private final MaskedImage diff;
+    private MaskedImage refCal;
+    private final Resampler resampler;
+    private final Convolver convolver;
+    private final Detector detector;
+    private final float[] row;
+
+    /**
+     * An image to difference.
+     *
+     * @param pixels     height * width floats (ADU; NaN for missing), row-major; not modified
+     * @param photometry effective gain and saturation level of these pixels
+     * @param frames     the sensor's dark, flat and bad pixels (for the new image; usually NONE for a reference)
+     */
+    public record Input(float[] pixels, int width, int height, Calibration.Photometry photometry, Calibration.Frames frames) {
+        public Input {
+            if (pixels.length < width * height) {
+                throw new IllegalArgumentException("image has " + pixels.length + " pixels, less than " + width + "x" + height);
+            }
+        }
+    }
+
+    /** Where the time went, nanoseconds. */
+    public record Timings(long calibrate, long stars, long register, long resample, long fit, long convolve, long subtract,
+                          long detect) {
+        public long total() {
+            return calibrate + stars + register + resample + fit + convolve + subtract + detect;
+        }
+    }
+
+    /**
+     * @param registration       null when registration fell back to the initial map
+     * @param residualNoiseRatio robust standard deviation of difference / expected noise, over clean pixels
+     * @param notes              what fell back and why (empty when nothing did)
+     */
+    public record Result(List<Detection> detections, int components, EnumSet<DiffFlag> flags, Registration.Result registration,
+                         Affine newToRef, KernelSolution kernel, double fwhmNew, double fwhmRef, double newSigma,
+                         double residualNoiseRatio, List<String> notes, Timings timings) {
+    }
+
+    public DifferenceImager(DiffSettings settings, int width, int height) {
+        this.settings = settings;
+        this.width = width;
+        this.height = height;
+        newCal = new MaskedImage(width, height);
+        refResampled = new MaskedImage(width, height);
+        convolved = new MaskedImage(width, height);
+        diff = new MaskedImage(width, height);
+        resampler = new Resampler(settings.vector(), settings.resampleTolerancePx());
+        convolver = new Convolver(settings.vector(), 64);
+        detector = new Detector(width, height, settings.vector());
+        row = new float[width];
+    }
+
+    public Result run(Input newImage, Input reference, Affine initialNewToRef) {
+        if (newImage.width() != width || newImage.height() != height) {
+            throw new DiffException("new image is " + newImage.width() + "x" + newImage.height() + ", this imager works on "
+                + width + "x" + height);
+        }
+        EnumSet<DiffFlag> flags = EnumSet.noneOf(DiffFlag.class);
+        List<String> notes = new ArrayList<>();
+        long t0 = System.nanoTime();
+        Calibration.Result nc = Calibration.run(newImage.pixels(), width, height, saturationOf(newImage.photometry()),
+            newImage.frames(), settings.backgroundMesh(), newCal);
+        if (refCal == null || !refCal.sameSize(reference.width(), reference.height())) {
+            refCal = new MaskedImage(reference.width(), reference.height());
+        }
+        Calibration.Result rc = Calibration.run(reference.pixels(), reference.width(), reference.height(),
+            saturationOf(reference.photometry()), reference.frames(), settings.backgroundMesh(), refCal);
+        long t1 = System.nanoTime();
+
+        List<Star> newStars = StarFinder.run(newCal, nc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
+        List<Star> refStars = StarFinder.run(refCal, rc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
+        double fwhmNew = orDefault(StarFinder.medianFwhm(newStars, 60), 2.5);
+        double fwhmRef = orDefault(StarFinder.medianFwhm(refStars, 60), 2.5);
+        long t2 = System.nanoTime();
+
+        Registration.Result reg = null;
+        Affine map = initialNewToRef;
+        try {
+            reg = Registration.run(newStars, refStars, initialNewToRef, settings.searchPx(), settings.minMatches());
+            map = reg.newToRef();
+        } catch (RegistrationException e) {
+            flags.add(DiffFlag.REGISTRATION_FALLBACK);
+            notes.add("registration: " + e.getMessage());
+        }
+        long t3 = System.nanoTime();
+        resampler.run(refCal, map, refResampled);
+        long t4 = System.nanoTime();
+
+        double sNew = fwhmNew / 2.3548;
+        double sRef = fwhmRef / 2.3548;
+        boolean convolveRef = sRef <= sNew;
+        if (!convolveRef) {
+            flags.add(DiffFlag.CONVOLVED_NEW);
+        }
+        MaskedImage source = convolveRef ? refResampled : newCal;
+        MaskedImage target = convolveRef ? newCal : refResampled;
+        double sMatch = Math.sqrt(Math.abs(sNew * sNew - sRef * sRef));
+        double sBasis = Math.max(sMatch, 0.6);
+        double[] sigmas = new double[settings.sigmaFactors().length];
+        for (int i = 0; i < sigmas.length; i++) {
+            sigmas[i] = settings.sigmaFactors()[i] * sBasis;
+        }
+        int hw = settings.halfWidth() > 0 ? settings.halfWidth()
+            : Math.max(3, Math.min(12, (int) Math.ceil(2.5 * sigmas[sigmas.length - 1]) + 1));
+        KernelBasis basis = new KernelBasis(hw, sigmas, settings.degrees());
+        int stampHalf = settings.stampHalf() > 0 ? settings.stampHalf()
+            : Math.max(hw + 2, (int) Math.ceil(2.5 * Math.max(fwhmNew, fwhmRef)));
+        List<double[]> centres = stampCentres(newStars, reg, map, refStars);
+        KernelSolution kernel;
+        try {
+            kernel = PsfMatch.fit(source, target, centres, basis,
+                new PsfMatch.Config(settings.spatialOrder(), settings.backgroundOrder(), stampHalf, settings.minStamps()));
+            if (kernel.spatialOrder() < settings.spatialOrder()) {
+                flags.add(DiffFlag.KERNEL_CONSTANT);
+            }
+        } catch (InsufficientKernelStarsException e) {
+            flags.add(DiffFlag.KERNEL_FALLBACK);
+            notes.add("kernel: " + e.getMessage() + "; using a Gaussian of sigma " + String.format("%.2f", sMatch) + " px");
+            kernel = KernelSolution.gaussian(basis, width, height, sMatch, centres.size());
+        }
+        long t5 = System.nanoTime();
+        convolver.run(source, kernel, convolved);
+        long t6 = System.nanoTime();
+
+        subtract(convolveRef, kernel);
+        double ratio = residualNoise();
+        long t7 = System.nanoTime();
+        float[] refMatched = convolveRef ? convolved.image() : refResampled.image();
+        float[] newMatched = convolveRef ? newCal.image() : convolved.image();
+        Detector.Result det = detector.run(diff, refMatched, newMatched, Math.max(sNew, sRef), settings.brightStarSigma() * nc.medianSigma(),
+            new Detector.Config(settings.thresholdSigma(), settings.dipoleSigma(), settings.maxDetections()));
+        if (det.capped()) {
+            flags.add(DiffFlag.DETECTIONS_CAPPED);
+            notes.add("detections: " + det.components() + " components, only the " + settings.maxDetections() + " most significant kept");
+        }
+        long t8 = System.nanoTime();
+        return new Result(det.detections(), det.components(), flags, reg, map, kernel, fwhmNew, fwhmRef, nc.medianSigma(), ratio,
+            notes, new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7));
+    }
+
+    private Calibration.Photometry saturationOf(Calibration.Photometry p) {
+        return new Calibration.Photometry(p.gainEff(), p.saturate() * settings.saturationFraction());
+    }
+
+    private static double orDefault(double v, double d) {
+        return Double.isFinite(v) && v > 0.5 ? v : d;
+    }
+
+    /**
+     * Stamp centres on the new grid: matched stars (or the new image's stars when registration fell
+     * back), at most {@code stamps-per-cell} of the brightest per cell of a 6 x 4 grid.
+     */
+    private List<double[]> stampCentres(List<Star> newStars, Registration.Result reg, Affine map, List<Star> refStars) {
+        List<Star> pool = new ArrayList<>();
+        if (reg != null) {
+            for (int[] p : reg.pairs()) {
+                pool.add(newStars.get(p[0]));
+            }
+        } else {
+            pool.addAll(newStars);
+        }
+        pool.sort(Comparator.comparingDouble(s -> -s.flux()));
+        int gx = 6;
+        int gy = 4;
+        int[] perCell = new int[gx * gy];
+        List<double[]> out = new ArrayList<>();
+        for (Star s : pool) {
+            int cx = Math.min(gx - 1, (int) (s.x() * gx / width));
+            int cy = Math.min(gy - 1, (int) (s.y() * gy / height));
+            int c = Math.max(0, cy) * gx + Math.max(0, cx);
+            if (perCell[c] < settings.stampsPerCell()) {
+                perCell[c]++;
+                out.add(new double[] {s.x(), s.y()});
+            }
+        }
+        return out;
+    }
+
+    private void subtract(boolean convolveRef, KernelSolution kernel) {
+        float[] d = diff.image();
+        float[] dv = diff.variance();
+        byte[] dm = diff.mask();
+        MaskedImage t = convolveRef ? newCal : refResampled;
+        float[] ti = t.image();
+        float[] tv = t.variance();
+        byte[] tm = t.mask();
+        float[] ci = convolved.image();
+        float[] cv = convolved.variance();
+        byte[] cm = convolved.mask();
+        float sign = convolveRef ? 1f : -1f;
+        for (int y = 0; y < height; y++) {
+            kernel.backgroundRow(y, row);
+            int base = y * width;
+            // the fit models target = K (x) source + background; the difference is new minus reference
+            for (int x = 0; x < width; x++) {
+                int i = base + x;
+                d[i] = sign * (ti[i] - ci[i] - row[x]);
+                dv[i] = tv[i] + cv[i];
+                dm[i] = (byte) (tm[i] | cm[i]);
+            }
+        }
+    }
+
+    /** Robust sigma of difference / sqrt(variance) over a sparse grid of clean pixels. */
+    private double residualNoise() {
+        float[] d = diff.image();
+        float[] v = diff.variance();
+        byte[] m = diff.mask();
+        float[] sample = new float[(width / 3 + 1) * (height / 3 + 1)];
+        int n = 0;
+        for (int y = 1; y < height; y += 3) {
+            for (int x = 1; x < width; x += 3) {
+                int i = y * width + x;
+                if (m[i] == 0 && v[i] > 0f) {
+                    sample[n++] = d[i] / (float) Math.sqrt(v[i]);
+                }
+            }
+        }
+        if (n < 100) {
+            return Double.NaN;
+        }
+        java.util.Arrays.sort(sample, 0, n);
+        return Background.clippedStats(sample, n)[1];
+    }
+
+    /** Difference image of the last run: new minus PSF-matched reference, with variance and mask. */
+    public MaskedImage difference() {
+        return diff;
+    }
+
+    /** The calibrated, background-subtracted new image of the last run. */
+    public MaskedImage calibratedNew() {
+        return newCal;
+    }
+
+    /** The reference of the last run, resampled onto the new grid (not PSF-matched). */
+    public MaskedImage resampledReference() {
+        return refResampled;
+    }
+
+    /** The convolved image of the last run (the reference, unless {@link DiffFlag#CONVOLVED_NEW}). */
+    public MaskedImage convolved() {
+        return convolved;
+    }
+
+    /** The matched-filter significance plane of the last run. */
+    public float[] significance() {
+        return detector.significance();
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+}

@@ -1,0 +1,187 @@
+package org.nightwatch.workers.diff;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Alard-Lupton kernel basis: Gaussians of a few widths times polynomials {@code u^i v^j}
+ * ({@code i + j <= degree} of each Gaussian), as HOTPANTS uses. Basis 0 is the narrowest Gaussian
+ * normalised to unit sum; every other function has its sum removed (minus its sum times basis 0) and is
+ * scaled to unit L2 norm, so that the kernel's sum, the photometric scale, is the coefficient of basis 0
+ * alone. Each raw function is separable, which is what makes convolving star stamps with the basis cheap.
+ */
+public final class KernelBasis {
+    private final int halfWidth;
+    private final int size;
+    /** Per function: its Gaussian, x power, y power. */
+    private final int[] gauss;
+    private final int[] px;
+    private final int[] py;
+    /** Per function b: B_b = alpha[b] * raw_b + beta[b] * raw_0. */
+    private final double[] alpha;
+    private final double[] beta;
+    /** 1-D parts: profile[g][power][u + hw] = exp(-u^2 / 2 sigma_g^2) u^power. */
+    private final double[][][] profile;
+    /** The basis functions as 2-D kernels, size * size each, row-major (v, u). */
+    private final float[][] kernels;
+
+    /**
+     * @param halfWidth kernel half-width, px
+     * @param sigmas    Gaussian widths, px (the first should be the narrowest)
+     * @param degrees   polynomial degree for each Gaussian
+     */
+    public KernelBasis(int halfWidth, double[] sigmas, int[] degrees) {
+        if (sigmas.length == 0 || sigmas.length != degrees.length) {
+            throw new IllegalArgumentException("kernel basis needs as many degrees as Gaussian widths");
+        }
+        this.halfWidth = halfWidth;
+        this.size = 2 * halfWidth + 1;
+        int maxDeg = 0;
+        for (int d : degrees) {
+            maxDeg = Math.max(maxDeg, d);
+        }
+        profile = new double[sigmas.length][maxDeg + 1][size];
+        for (int g = 0; g < sigmas.length; g++) {
+            for (int p = 0; p <= maxDeg; p++) {
+                for (int u = -halfWidth; u <= halfWidth; u++) {
+                    profile[g][p][u + halfWidth] = Math.exp(-u * u / (2 * sigmas[g] * sigmas[g])) * Math.pow(u, p);
+                }
+            }
+        }
+        List<int[]> fns = new ArrayList<>();
+        for (int g = 0; g < sigmas.length; g++) {
+            for (int i = 0; i <= degrees[g]; i++) {
+                for (int j = 0; j <= degrees[g] - i; j++) {
+                    fns.add(new int[] {g, i, j});
+                }
+            }
+        }
+        int n = fns.size();
+        gauss = new int[n];
+        px = new int[n];
+        py = new int[n];
+        alpha = new double[n];
+        beta = new double[n];
+        kernels = new float[n][size * size];
+        double[] raw0 = raw(0, 0, 0);
+        double sum0 = sum(raw0);
+        for (int b = 0; b < n; b++) {
+            gauss[b] = fns.get(b)[0];
+            px[b] = fns.get(b)[1];
+            py[b] = fns.get(b)[2];
+            double[] r = raw(gauss[b], px[b], py[b]);
+            double[] k = new double[size * size];
+            if (b == 0) {
+                alpha[0] = 1 / sum0;
+                beta[0] = 0;
+            } else {
+                double s = sum(r);
+                // zero-sum: r - s * (raw0 / sum0), then unit L2 norm
+                double norm = 0;
+                for (int i = 0; i < k.length; i++) {
+                    double v = r[i] - s * raw0[i] / sum0;
+                    norm += v * v;
+                }
+                norm = Math.sqrt(norm);
+                alpha[b] = 1 / norm;
+                beta[b] = -s / sum0 / norm;
+            }
+            for (int i = 0; i < k.length; i++) {
+                kernels[b][i] = (float) (alpha[b] * r[i] + beta[b] * raw0[i]);
+            }
+        }
+    }
+
+    private double[] raw(int g, int i, int j) {
+        double[] r = new double[size * size];
+        for (int v = 0; v < size; v++) {
+            for (int u = 0; u < size; u++) {
+                r[v * size + u] = profile[g][i][u] * profile[g][j][v];
+            }
+        }
+        return r;
+    }
+
+    private static double sum(double[] a) {
+        double s = 0;
+        for (double v : a) {
+            s += v;
+        }
+        return s;
+    }
+
+    public int halfWidth() {
+        return halfWidth;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int count() {
+        return kernels.length;
+    }
+
+    public float[] kernel(int b) {
+        return kernels[b];
+    }
+
+    /**
+     * Correlates a stamp with every basis function: {@code out[b][(y * n) + x] = sum_uv B_b(u, v)
+     * img(cx - n/2 + x + u, cy - n/2 + y + v)} for an n x n region centred on (cx, cy). Uses the separable
+     * raw functions; the caller keeps the region {@code halfWidth} away from the image edges.
+     */
+    public void correlateStamp(float[] img, int width, int cx, int cy, int n, double[][] out) {
+        int h = n / 2;
+        int rows = n + 2 * halfWidth;
+        int gCount = profile.length;
+        int maxP = profile[0].length;
+        // horizontal pass for each (gaussian, x power): rows of the region grown by the kernel
+        double[][][] hx = new double[gCount][maxP][];
+        for (int b = 0; b < count(); b++) {
+            if (hx[gauss[b]][px[b]] == null) {
+                hx[gauss[b]][px[b]] = new double[rows * n];
+            }
+        }
+        for (int g = 0; g < gCount; g++) {
+            for (int p = 0; p < maxP; p++) {
+                double[] dst = hx[g][p];
+                if (dst == null) {
+                    continue;
+                }
+                double[] k = profile[g][p];
+                for (int r = 0; r < rows; r++) {
+                    int base = (cy - h - halfWidth + r) * width + cx - h - halfWidth;
+                    for (int x = 0; x < n; x++) {
+                        double acc = 0;
+                        for (int u = 0; u < size; u++) {
+                            acc += k[u] * img[base + x + u];
+                        }
+                        dst[r * n + x] = acc;
+                    }
+                }
+            }
+        }
+        double[] raw0 = null;
+        for (int b = 0; b < count(); b++) {
+            double[] src = hx[gauss[b]][px[b]];
+            double[] k = profile[gauss[b]][py[b]];
+            double[] dst = out[b];
+            for (int y = 0; y < n; y++) {
+                for (int x = 0; x < n; x++) {
+                    double acc = 0;
+                    for (int v = 0; v < size; v++) {
+                        acc += k[v] * src[(y + v) * n + x];
+                    }
+                    dst[y * n + x] = acc;
+                }
+            }
+            if (b == 0) {
+                raw0 = dst.clone();
+            }
+            for (int i = 0; i < n * n; i++) {
+                dst[i] = alpha[b] * dst[i] + beta[b] * raw0[i];
+            }
+        }
+    }
+}
