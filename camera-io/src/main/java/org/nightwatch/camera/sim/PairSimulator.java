@@ -290,7 +290,7 @@ public final class PairSimulator {
             if (s.saturated() && d < 12) {
                 return "saturated-star";
             }
-            if (s.electrons() > brightElectrons && d < 4) {
+            if (s.electrons() > brightElectrons && d < 8) {
                 return "star-residual";
             }
         }

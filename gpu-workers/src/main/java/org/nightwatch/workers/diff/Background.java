@@ -8,7 +8,7 @@ import java.util.Arrays;
  * percentiles, robust to stars. Between cell centres both maps are interpolated bilinearly.
  */
 public final class Background {
-    private static final int SAMPLES_PER_SIDE = 45;
+    private static final int SAMPLES_PER_SIDE = 32;
     private static final int MIN_SAMPLES = 30;
 
     private Background() {

@@ -55,40 +55,51 @@ public final class Calibration {
         float[] flat = frames.flat();
         byte[] bad = frames.badPixels();
         int nan = 0;
-        int saturated = 0;
         int badCount = 0;
+        int[] satIdx = new int[64];
+        int saturated = 0;
+        boolean plain = dark == null && flat == null;
         for (int i = 0; i < n; i++) {
             float v = raw[i];
             byte m = 0;
-            if (!Float.isFinite(v)) {
+            if (v >= sat) {
+                m = Mask.SATURATED;
+                if (saturated == satIdx.length) {
+                    satIdx = java.util.Arrays.copyOf(satIdx, saturated * 2);
+                }
+                satIdx[saturated++] = i;
+            } else if (!(v == v) || v == Float.NEGATIVE_INFINITY) {
                 m = Mask.NO_DATA;
                 v = 0f;
                 nan++;
-            } else {
-                if (v >= sat) {
-                    m = Mask.SATURATED;
-                    saturated++;
-                }
+            }
+            if (!plain && m != Mask.NO_DATA) {
                 if (dark != null) {
                     v -= dark[i];
                 }
                 if (flat != null) {
                     float f = flat[i];
-                    v = f > 0f ? v / f : 0f;
-                    if (!(f > 0f)) {
+                    if (f > 0f) {
+                        v /= f;
+                    } else {
+                        v = 0f;
                         m |= Mask.BAD;
                     }
                 }
             }
-            if (bad != null && bad[i] != 0) {
-                m |= Mask.BAD;
-                badCount++;
-            }
             img[i] = v;
             mask[i] = m;
         }
+        if (bad != null) {
+            for (int i = 0; i < n; i++) {
+                if (bad[i] != 0) {
+                    mask[i] |= Mask.BAD;
+                    badCount++;
+                }
+            }
+        }
         if (saturated > 0) {
-            growSaturation(mask, width, height);
+            growSaturation(mask, width, height, satIdx, saturated);
         }
         Background.Model bkg = Background.estimate(img, mask, width, height, meshPx);
         float[] var = out.variance();
@@ -110,30 +121,15 @@ public final class Calibration {
         return new Result(bkg, bkg.medianSigma(), nan, saturated, badCount);
     }
 
-    private static void growSaturation(byte[] mask, int width, int height) {
-        // horizontal then vertical grow, marking with a temporary bit so grown pixels do not grow again
-        final byte tmp = (byte) 0x40;
-        for (int pass = 0; pass < 2; pass++) {
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int i = y * width + x;
-                    if ((mask[i] & Mask.SATURATED) == 0 || (mask[i] & tmp) != 0) {
-                        continue;
-                    }
-                    for (int k = -SATURATION_GROW; k <= SATURATION_GROW; k++) {
-                        int xx = pass == 0 ? x + k : x;
-                        int yy = pass == 0 ? y : y + k;
-                        if (xx >= 0 && xx < width && yy >= 0 && yy < height) {
-                            int j = yy * width + xx;
-                            if ((mask[j] & Mask.SATURATED) == 0) {
-                                mask[j] |= Mask.SATURATED | tmp;
-                            }
-                        }
-                    }
+    private static void growSaturation(byte[] mask, int width, int height, int[] idx, int count) {
+        for (int k = 0; k < count; k++) {
+            int i = idx[k];
+            int x = i % width;
+            int y = i / width;
+            for (int yy = Math.max(0, y - SATURATION_GROW); yy <= Math.min(height - 1, y + SATURATION_GROW); yy++) {
+                for (int xx = Math.max(0, x - SATURATION_GROW); xx <= Math.min(width - 1, x + SATURATION_GROW); xx++) {
+                    mask[yy * width + xx] |= Mask.SATURATED;
                 }
-            }
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] &= (byte) ~tmp;
             }
         }
     }

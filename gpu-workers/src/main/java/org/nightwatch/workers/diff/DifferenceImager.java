@@ -76,7 +76,43 @@ public final class DifferenceImager {
         row = new float[width];
     }
 
+    /**
+     * A reference made ready once (calibrated, background-subtracted, with variance, mask and stars) and
+     * reused by every visit of its field on its sensor.
+     */
+    public record PreparedReference(MaskedImage image, List<Star> stars, double fwhm, double sigma) {
+    }
+
+    /** Calibrates a reference and finds its stars, into new planes owned by the result. */
+    public PreparedReference prepare(Input reference) {
+        MaskedImage im = new MaskedImage(reference.width(), reference.height());
+        return prepareInto(reference, im);
+    }
+
+    private PreparedReference prepareInto(Input reference, MaskedImage im) {
+        Calibration.Result rc = Calibration.run(reference.pixels(), reference.width(), reference.height(),
+            saturationOf(reference.photometry()), reference.frames(), settings.backgroundMesh(), im);
+        List<Star> stars = StarFinder.run(im, rc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
+        return new PreparedReference(im, stars, orDefault(StarFinder.medianFwhm(stars, 60), 2.5), rc.medianSigma());
+    }
+
+    /** Differences a new image against a reference prepared here and now (see {@link #prepare} to reuse one). */
     public Result run(Input newImage, Input reference, Affine initialNewToRef) {
+        long t0 = System.nanoTime();
+        if (refCal == null || !refCal.sameSize(reference.width(), reference.height())) {
+            refCal = new MaskedImage(reference.width(), reference.height());
+        }
+        PreparedReference ref = prepareInto(reference, refCal);
+        long prep = System.nanoTime() - t0;
+        Result r = run(newImage, ref, initialNewToRef);
+        Timings t = r.timings();
+        return new Result(r.detections(), r.components(), r.flags(), r.registration(), r.newToRef(), r.kernel(), r.fwhmNew(),
+            r.fwhmRef(), r.newSigma(), r.residualNoiseRatio(), r.notes(),
+            new Timings(t.calibrate() + prep, t.stars(), t.register(), t.resample(), t.fit(), t.convolve(), t.subtract(), t.detect()));
+    }
+
+    /** Differences a new image against a prepared reference. */
+    public Result run(Input newImage, PreparedReference reference, Affine initialNewToRef) {
         if (newImage.width() != width || newImage.height() != height) {
             throw new DiffException("new image is " + newImage.width() + "x" + newImage.height() + ", this imager works on "
                 + width + "x" + height);
@@ -86,17 +122,12 @@ public final class DifferenceImager {
         long t0 = System.nanoTime();
         Calibration.Result nc = Calibration.run(newImage.pixels(), width, height, saturationOf(newImage.photometry()),
             newImage.frames(), settings.backgroundMesh(), newCal);
-        if (refCal == null || !refCal.sameSize(reference.width(), reference.height())) {
-            refCal = new MaskedImage(reference.width(), reference.height());
-        }
-        Calibration.Result rc = Calibration.run(reference.pixels(), reference.width(), reference.height(),
-            saturationOf(reference.photometry()), reference.frames(), settings.backgroundMesh(), refCal);
         long t1 = System.nanoTime();
 
         List<Star> newStars = StarFinder.run(newCal, nc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
-        List<Star> refStars = StarFinder.run(refCal, rc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
+        List<Star> refStars = reference.stars();
         double fwhmNew = orDefault(StarFinder.medianFwhm(newStars, 60), 2.5);
-        double fwhmRef = orDefault(StarFinder.medianFwhm(refStars, 60), 2.5);
+        double fwhmRef = reference.fwhm();
         long t2 = System.nanoTime();
 
         Registration.Result reg = null;
@@ -109,7 +140,7 @@ public final class DifferenceImager {
             notes.add("registration: " + e.getMessage());
         }
         long t3 = System.nanoTime();
-        resampler.run(refCal, map, refResampled);
+        resampler.run(reference.image(), map, refResampled);
         long t4 = System.nanoTime();
 
         double sNew = fwhmNew / 2.3548;
@@ -127,7 +158,7 @@ public final class DifferenceImager {
             sigmas[i] = settings.sigmaFactors()[i] * sBasis;
         }
         int hw = settings.halfWidth() > 0 ? settings.halfWidth()
-            : Math.max(3, Math.min(12, (int) Math.ceil(2.5 * sigmas[sigmas.length - 1]) + 1));
+            : Math.max(3, Math.min(12, (int) Math.ceil(2.0 * sigmas[sigmas.length - 1]) + 1));
         KernelBasis basis = new KernelBasis(hw, sigmas, settings.degrees());
         int stampHalf = settings.stampHalf() > 0 ? settings.stampHalf()
             : Math.max(hw + 2, (int) Math.ceil(2.5 * Math.max(fwhmNew, fwhmRef)));
@@ -173,8 +204,8 @@ public final class DifferenceImager {
     }
 
     /**
-     * Stamp centres on the new grid: matched stars (or the new image's stars when registration fell
-     * back), at most {@code stamps-per-cell} of the brightest per cell of a 6 x 4 grid.
+     * Stamp centres on the new grid: matched stars (or, when registration fell back, stars of the new
+     * image with a reference star within 2 px under the initial map), at most {@code stamps-per-cell} of the brightest per cell of a 6 x 4 grid.
      */
     private List<double[]> stampCentres(List<Star> newStars, Registration.Result reg, Affine map, List<Star> refStars) {
         List<Star> pool = new ArrayList<>();
@@ -183,7 +214,14 @@ public final class DifferenceImager {
                 pool.add(newStars.get(p[0]));
             }
         } else {
-            pool.addAll(newStars);
+            // no registration: only stars seen in both images at the initial map, or the kernel would fit transients
+            for (Star s : newStars) {
+                double rx = map.x(s.x(), s.y());
+                double ry = map.y(s.x(), s.y());
+                if (refStars.stream().anyMatch(r -> Math.hypot(r.x() - rx, r.y() - ry) < 2)) {
+                    pool.add(s);
+                }
+            }
         }
         pool.sort(Comparator.comparingDouble(s -> -s.flux()));
         int gx = 6;

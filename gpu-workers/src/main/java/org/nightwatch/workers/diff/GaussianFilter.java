@@ -30,57 +30,63 @@ final class GaussianFilter {
         return k;
     }
 
-    /** {@code out = k (x) k (x) in}; {@code tmp} and {@code out} are scratch planes of the same size. */
+    /**
+     * {@code out = k (x) k (x) in}; {@code tmp} and {@code out} are scratch planes of the same size. Taps
+     * are the outer loop and the row the inner one (a vector accumulator carried through a tap loop is not
+     * kept in registers on JDK 17).
+     */
     void run(float[] in, int w, int h, float[] k, float[] tmp, float[] out) {
         int hw = k.length / 2;
-        // horizontal
+        int bound = vector ? F.loopBound(Math.max(0, w - 2 * hw)) : 0;
+        // horizontal: interior columns hw .. w - hw, edges separately
         for (int y = 0; y < h; y++) {
             int row = y * w;
+            int n = w - 2 * hw;
+            if (n > 0) {
+                java.util.Arrays.fill(tmp, row + hw, row + w - hw, 0f);
+                for (int t = 0; t < k.length; t++) {
+                    float kt = k[t];
+                    int src = row + t;
+                    int dst = row + hw;
+                    int x = 0;
+                    if (vector) {
+                        FloatVector kk = FloatVector.broadcast(F, kt);
+                        for (; x < bound; x += F.length()) {
+                            FloatVector.fromArray(F, in, src + x).fma(kk, FloatVector.fromArray(F, tmp, dst + x)).intoArray(tmp, dst + x);
+                        }
+                    }
+                    for (; x < n; x++) {
+                        tmp[dst + x] = Math.fma(in[src + x], kt, tmp[dst + x]);
+                    }
+                }
+            }
             for (int x = 0; x < Math.min(hw, w); x++) {
                 tmp[row + x] = edge(in, row, w, x, k);
             }
-            int x = hw;
-            if (vector) {
-                for (; x + F.length() <= w - hw; x += F.length()) {
-                    FloatVector acc = FloatVector.fromArray(F, in, row + x - hw).mul(k[0]);
-                    for (int t = 1; t < k.length; t++) {
-                        acc = FloatVector.fromArray(F, in, row + x - hw + t).fma(FloatVector.broadcast(F, k[t]), acc);
-                    }
-                    acc.intoArray(tmp, row + x);
-                }
-            }
-            for (; x < w - hw; x++) {
-                float acc = in[row + x - hw] * k[0];
-                for (int t = 1; t < k.length; t++) {
-                    acc = Math.fma(in[row + x - hw + t], k[t], acc);
-                }
-                tmp[row + x] = acc;
-            }
-            for (x = Math.max(hw, w - hw); x < w; x++) {
+            for (int x = Math.max(hw, w - hw); x < w; x++) {
                 tmp[row + x] = edge(in, row, w, x, k);
             }
         }
-        // vertical
+        // vertical, zero outside the image
+        int vb = vector ? F.loopBound(w) : 0;
         for (int y = 0; y < h; y++) {
             int row = y * w;
+            java.util.Arrays.fill(out, row, row + w, 0f);
             int t0 = Math.max(0, hw - y);
             int t1 = Math.min(k.length, h - y + hw);
-            int x = 0;
-            if (vector) {
-                for (int bound = F.loopBound(w); x < bound; x += F.length()) {
-                    FloatVector acc = FloatVector.zero(F);
-                    for (int t = t0; t < t1; t++) {
-                        acc = FloatVector.fromArray(F, tmp, (y - hw + t) * w + x).fma(FloatVector.broadcast(F, k[t]), acc);
+            for (int t = t0; t < t1; t++) {
+                float kt = k[t];
+                int src = (y - hw + t) * w;
+                int x = 0;
+                if (vector) {
+                    FloatVector kk = FloatVector.broadcast(F, kt);
+                    for (; x < vb; x += F.length()) {
+                        FloatVector.fromArray(F, tmp, src + x).fma(kk, FloatVector.fromArray(F, out, row + x)).intoArray(out, row + x);
                     }
-                    acc.intoArray(out, row + x);
                 }
-            }
-            for (; x < w; x++) {
-                float acc = 0f;
-                for (int t = t0; t < t1; t++) {
-                    acc = Math.fma(tmp[(y - hw + t) * w + x], k[t], acc);
+                for (; x < w; x++) {
+                    out[row + x] = Math.fma(tmp[src + x], kt, out[row + x]);
                 }
-                out[row + x] = acc;
             }
         }
     }

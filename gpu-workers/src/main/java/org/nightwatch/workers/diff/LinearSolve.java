@@ -18,9 +18,9 @@ final class LinearSolve {
         if (!(trace > 0)) {
             return null;
         }
-        double ridge = 1e-12 * trace / n;
+        // a relative ridge on each diagonal element: scale-free, and enough for near-degenerate bases
         for (int i = 0; i < n; i++) {
-            a[i][i] += ridge;
+            a[i][i] = a[i][i] * (1 + 1e-12) + 1e-300;
         }
         for (int j = 0; j < n; j++) {
             double s = a[j][j];

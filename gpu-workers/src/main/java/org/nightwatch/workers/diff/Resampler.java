@@ -189,11 +189,20 @@ public final class Resampler {
             int dBase = y * w + x0;
             int x = 0;
             if (vector) {
+                FloatVector v0 = FloatVector.broadcast(F, hy[0]);
+                FloatVector v1 = FloatVector.broadcast(F, hy[1]);
+                FloatVector v2 = FloatVector.broadcast(F, hy[2]);
+                FloatVector v3 = FloatVector.broadcast(F, hy[3]);
+                FloatVector v4 = FloatVector.broadcast(F, hy[4]);
+                FloatVector v5 = FloatVector.broadcast(F, hy[5]);
                 for (int bound = F.loopBound(tw); x < bound; x += F.length()) {
-                    FloatVector acc = FloatVector.fromArray(F, tmp, t + x).mul(hy[0]);
-                    for (int k = 1; k < TAPS; k++) {
-                        acc = FloatVector.fromArray(F, tmp, t + k * tw + x).fma(FloatVector.broadcast(F, hy[k]), acc);
-                    }
+                    int s = t + x;
+                    FloatVector acc = FloatVector.fromArray(F, tmp, s).mul(v0);
+                    acc = FloatVector.fromArray(F, tmp, s + tw).fma(v1, acc);
+                    acc = FloatVector.fromArray(F, tmp, s + 2 * tw).fma(v2, acc);
+                    acc = FloatVector.fromArray(F, tmp, s + 3 * tw).fma(v3, acc);
+                    acc = FloatVector.fromArray(F, tmp, s + 4 * tw).fma(v4, acc);
+                    acc = FloatVector.fromArray(F, tmp, s + 5 * tw).fma(v5, acc);
                     acc.intoArray(dst, dBase + x);
                 }
             }

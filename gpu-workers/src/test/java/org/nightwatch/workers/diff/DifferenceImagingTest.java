@@ -1,54 +1,124 @@
 package org.nightwatch.workers.diff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nightwatch.camera.sim.PairSimulator;
 
 /**
- * The acceptance of difference imaging on simulated Tomo-e pairs (2000 x 1128, seeing 2.0 -> 2.8 px,
- * sub-pixel and integer offsets, 18-frame visit against a 180-frame reference): residual noise, recall
- * by S/N, and the statistics of the difference away from sources.
+ * The acceptance of difference imaging on a simulated Tomo-e pair (2000 x 1128, seeing 2.0 -> 2.8 px,
+ * a sub-pixel plus integer pointing offset, an 18-frame visit against a 180-frame reference, transients
+ * at S/N 3-50 on and off galaxies, variables, moving objects, cosmic rays, hot pixels, a satellite
+ * trail): residual noise, recall by S/N, false detections by kind, and the statistics of the difference.
  */
 class DifferenceImagingTest {
-    private static final DiffSettings SETTINGS = DiffSettings.defaults();
+    private static PairRun run;
+
+    @BeforeAll
+    static void subtract() {
+        run = PairRun.of(PairSimulator.Config.tomoe(11), DiffSettings.defaults(), true);
+        DifferenceImager.Result r = run.result();
+        System.out.printf("tomoe pair: noise ratio %.3f, %d detections, recall S/N>=10 %.3f (%d), S/N 5-10 %.3f (%d), false detections %s%n",
+            r.residualNoiseRatio(), r.detections().size(), run.recall(10, 1e9), run.count(10, 1e9), run.recall(5, 10),
+            run.count(5, 10), run.falseByKind());
+    }
 
     @Test
-    void differenceOfATomoePairIsCleanAndFindsTheInjectedSources() {
-        PairRun run = PairRun.of(PairSimulator.Config.tomoe(11), SETTINGS, true);
+    void registrationFindsTheOffsetToAHundredthOfAPixel() {
         DifferenceImager.Result r = run.result();
-        System.out.printf("shift %.3f %.3f -> map %s, matched %d rms %.4f%n", run.pair().dx(), run.pair().dy(), r.newToRef(),
-            r.registration() == null ? 0 : r.registration().matched(), r.registration() == null ? Double.NaN : r.registration().rmsPx());
-        System.out.printf("fwhm new %.2f ref %.2f, kernel stamps %d/%d chi2 %.2f scale %.4f, flags %s, notes %s%n", r.fwhmNew(), r.fwhmRef(),
-            r.kernel().stampsUsed(), r.kernel().stampsTried(), r.kernel().meanChi2(), r.kernel().scale(), r.flags(), r.notes());
-        System.out.printf("noise ratio %.3f, detections %d, recall >=10: %.3f (%d), 5-10: %.3f (%d), false %s%n", r.residualNoiseRatio(),
-            r.detections().size(), run.recall(10, 1e9), run.count(10, 1e9), run.recall(5, 10), run.count(5, 10), run.falseByKind());
-        System.out.println("timings ms " + r.timings() + " total " + r.timings().total() / 1e6);
-        float[] sig = r == null ? null : null;
-        for (int i = 0; i < run.transients().size(); i++) {
-            PairSimulator.Truth t = run.transients().get(i);
-            if (!run.found()[i] && t.snr() >= 10) {
-                int px = (int) Math.round(t.x());
-                int py = (int) Math.round(t.y());
-                MaskedImage d = run.imager().difference();
-                int idx = py * d.width() + px;
-                System.out.printf("missed snr %.1f gal %s at %.1f,%.1f mask %d score %.1f class %s%n", t.snr(), t.onGalaxy(), t.x(), t.y(),
-                    d.mask()[idx], run.imager().significance()[idx], PairSimulator.classify(run.pair(), t.x(), t.y(), 2e5));
-            }
-        }
-        for (Detection d : r.detections()) {
-            String k = PairSimulator.classify(run.pair(), d.x(), d.y(), 2e5);
-            boolean real = run.transients().stream().anyMatch(t -> Math.hypot(t.x() - d.x(), t.y() - d.y()) <= 2);
-            if (!real && k.equals("noise")) {
-                System.out.printf("noise det %.1f,%.1f snr %.1f flux %.1f fwhm %.2f el %.2f flags %s%n", d.x(), d.y(), d.snr(), d.flux(), d.fwhm(), d.elongation(), DetectionFlag.names(d.flags()));
-            }
-        }
         assertTrue(r.flags().isEmpty(), "nothing fell back: " + r.notes());
-        assertEquals(run.pair().dx(), -r.newToRef().a(), 0.02, "registration finds the offset");
-        assertEquals(run.pair().dy(), -r.newToRef().d(), 0.02, "registration finds the offset");
-        assertTrue(r.residualNoiseRatio() <= 1.05, "residual noise " + r.residualNoiseRatio() + " x expected");
+        assertTrue(r.registration().matched() > 100, "matched " + r.registration().matched());
+        // a sky point at reference pixel p is at new pixel p + (dx, dy): the map new -> ref subtracts it
+        assertEquals(-run.pair().dx(), r.newToRef().a(), 0.01);
+        assertEquals(-run.pair().dy(), r.newToRef().d(), 0.01);
+        assertEquals(2.8, r.fwhmNew(), 0.15);
+        assertEquals(2.0, r.fwhmRef(), 0.15);
+        assertEquals(1.0, r.kernel().scale(), 0.01, "same zero point: photometric scale 1");
+    }
+
+    @Test
+    void residualNoiseIsWithinFivePercentOfTheExpectedNoise() {
+        assertTrue(run.result().residualNoiseRatio() <= 1.05, "residual noise " + run.result().residualNoiseRatio() + " x expected");
+        assertTrue(run.result().residualNoiseRatio() >= 0.9, "and the variance plane is not inflated");
+    }
+
+    @Test
+    void recallOfInjectedPointSources() {
+        assertTrue(run.count(10, 1e9) > 200 && run.count(5, 10) > 20, "enough injections in each bin");
         assertTrue(run.recall(10, 1e9) >= 0.95, "recall at S/N >= 10: " + run.recall(10, 1e9));
         assertTrue(run.recall(5, 10) >= 0.5, "recall at S/N 5-10: " + run.recall(5, 10));
+    }
+
+    @Test
+    void falseDetectionsAreFewAndExplained() {
+        // a trail is one flagged detection, not hundreds; hot pixels are masked by the sensor's dark
+        assertTrue(run.falseByKind().getOrDefault("trail", 0) <= 3, "trail: " + run.falseByKind());
+        assertTrue(run.falseByKind().getOrDefault("hot-pixel", 0) <= 2, "hot pixels: " + run.falseByKind());
+        assertTrue(run.falseByKind().getOrDefault("noise", 0) <= 10, "pure noise peaks at 5 sigma: " + run.falseByKind());
+        long streaks = run.result().detections().stream().filter(d -> d.has(DetectionFlag.STREAK)).count();
+        assertTrue(streaks >= 1, "the trail is flagged as a streak");
+    }
+
+    @Test
+    void differenceAwayFromSourcesHasZeroMeanAndTheExpectedSpread() {
+        MaskedImage d = run.imager().difference();
+        float[] sig = run.imager().significance();
+        int w = d.width();
+        // every 5th pixel: farther apart than the noise correlation of resampling and convolution
+        float[] s = new float[d.pixels() / 25 + w];
+        int n = 0;
+        for (int y = 20; y < d.height() - 20; y += 5) {
+            for (int x = 20; x < w - 20; x += 5) {
+                int i = y * w + x;
+                if (d.mask()[i] == 0 && Math.abs(sig[i]) < 3) {
+                    s[n++] = d.image()[i] / (float) Math.sqrt(d.variance()[i]);
+                }
+            }
+        }
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            mean += s[i];
+        }
+        mean /= n;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            var += (s[i] - mean) * (s[i] - mean);
+        }
+        double sd = Math.sqrt(var / (n - 1));
+        assertTrue(n > 50_000, "clean pixels " + n);
+        assertTrue(Math.abs(mean) < 5 * sd / Math.sqrt(n), "mean " + mean + " within 5 sigma of 0 (" + 5 * sd / Math.sqrt(n) + ")");
+        assertTrue(sd > 0.9 && sd < 1.05, "spread of difference / expected noise " + sd);
+    }
+
+    @Test
+    void candidatesCarryMeasurementsAndCutouts() {
+        Detection best = run.result().detections().stream()
+            .filter(d -> d.flags() == 0 && d.snr() > 30).findFirst().orElseThrow();
+        assertEquals(3 * 29 * 29, best.cutout().length);
+        assertTrue(best.fwhm() > 2.2 && best.fwhm() < 3.4, "FWHM of a point source on the difference: " + best.fwhm());
+        assertTrue(best.elongation() < 1.5, "round: " + best.elongation());
+        assertEquals(best.snr(), best.flux() / best.fluxErr(), 0.05 * best.snr());
+        float centre = best.cutout()[2 * 841 + 14 * 29 + 14];
+        float corner = best.cutout()[2 * 841];
+        assertTrue(centre > 10 * Math.abs(corner), "the difference stamp is centred on the source");
+        // the S/N measured for injected transients agrees with the S/N they were injected at
+        double[] ratio = run.transients().stream().filter(t -> t.snr() > 15 && !t.onGalaxy())
+            .mapToDouble(t -> run.result().detections().stream()
+                .filter(d -> Math.hypot(d.x() - t.x(), d.y() - t.y()) < 1.5).mapToDouble(Detection::snr).max().orElse(0) / t.snr())
+            .filter(v -> v > 0).sorted().toArray();
+        assertEquals(1.0, ratio[ratio.length / 2], 0.15, "median measured / injected S/N");
+    }
+
+    @Test
+    void positionsAreSubPixel() {
+        double[] err = run.transients().stream().filter(t -> t.snr() > 20)
+            .mapToDouble(t -> run.result().detections().stream().mapToDouble(d -> Math.hypot(d.x() - t.x(), d.y() - t.y()))
+                .min().orElse(99)).sorted().toArray();
+        assertTrue(err[err.length / 2] < 0.3, "median position error " + err[err.length / 2] + " px");
+        assertFalse(Arrays.stream(err).anyMatch(Double::isNaN));
     }
 }

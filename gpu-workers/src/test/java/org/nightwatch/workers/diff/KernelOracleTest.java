@@ -1,0 +1,173 @@
+package org.nightwatch.workers.diff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Every Vector API kernel of difference imaging against its scalar oracle, and against analytic results. */
+class KernelOracleTest {
+    private static MaskedImage noise(int w, int h, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        MaskedImage m = new MaskedImage(w, h);
+        for (int i = 0; i < w * h; i++) {
+            m.image()[i] = (float) (r.nextGaussian() * 10 + 3);
+            m.variance()[i] = (float) (50 + r.nextDouble() * 100);
+            m.mask()[i] = r.nextInt(500) == 0 ? Mask.BAD : 0;
+        }
+        return m;
+    }
+
+    // widths that leave vector tails, and a map with rotation and scale so that tiles split
+    @ParameterizedTest
+    @ValueSource(ints = {67, 203})
+    void resamplerVectorMatchesScalar(int w) {
+        int h = 91;
+        MaskedImage src = noise(w, h, 1);
+        Affine map = new Affine(0.37, 1.0002, 0.0011, -1.61, -0.0009, 0.9997);
+        MaskedImage a = new MaskedImage(w, h);
+        MaskedImage b = new MaskedImage(w, h);
+        new Resampler(true, 0.01).run(src, map, a);
+        new Resampler(false, 0.01).run(src, map, b);
+        assertArrayEquals(b.image(), a.image(), "image");
+        assertArrayEquals(b.variance(), a.variance(), "variance");
+        assertArrayEquals(b.mask(), a.mask(), "mask");
+    }
+
+    @Test
+    void resamplingAShiftedGaussianGivesTheAnalyticGaussian() {
+        int w = 64;
+        int h = 64;
+        MaskedImage src = new MaskedImage(w, h);
+        double sigma = 1.6;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                src.image()[y * w + x] = (float) Math.exp(-((x - 31.0) * (x - 31.0) + (y - 30.0) * (y - 30.0)) / (2 * sigma * sigma));
+            }
+        }
+        MaskedImage out = new MaskedImage(w, h);
+        // out(x, y) = src(x + 0.3, y - 0.45): the Gaussian moves to (30.7, 30.45)
+        new Resampler(true, 0.01).run(src, Affine.translation(0.3, -0.45), out);
+        double worst = 0;
+        for (int y = 10; y < 54; y++) {
+            for (int x = 10; x < 54; x++) {
+                double want = Math.exp(-((x - 30.7) * (x - 30.7) + (y - 30.45) * (y - 30.45)) / (2 * sigma * sigma));
+                worst = Math.max(worst, Math.abs(out.image()[y * w + x] - want));
+            }
+        }
+        assertTrue(worst < 0.01, "Lanczos-3 reproduces a well-sampled Gaussian to 1% of its peak, worst " + worst);
+        assertEquals(Mask.NO_DATA, out.mask()[0], "pixels whose kernel leaves the source have no data");
+    }
+
+    @Test
+    void varianceIsResampledWithSquaredWeights() {
+        int w = 40;
+        int h = 40;
+        MaskedImage src = new MaskedImage(w, h);
+        java.util.Arrays.fill(src.variance(), 4f);
+        MaskedImage out = new MaskedImage(w, h);
+        new Resampler(false, 0.01).run(src, Affine.translation(0.5, 0.5), out);
+        float[] wts = new float[6];
+        Resampler.weights(0.5, wts);
+        double s2 = 0;
+        for (float x : wts) {
+            s2 += x * x;
+        }
+        assertEquals(4 * s2 * s2, out.variance()[20 * w + 20], 1e-5, "variance of a weighted sum of independent pixels");
+        assertTrue(s2 * s2 < 1, "resampling at half a pixel smooths the noise");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {75, 130})
+    void convolverVectorMatchesScalar(int w) {
+        int h = 70;
+        MaskedImage src = noise(w, h, 2);
+        KernelBasis basis = new KernelBasis(5, new double[] {0.5, 1.0, 2.0}, new int[] {4, 3, 2});
+        double[] coef = new double[1 + (basis.count() - 1) * 3 + 3];
+        SplittableRandom r = new SplittableRandom(3);
+        coef[0] = 1.0;
+        for (int i = 1; i < coef.length; i++) {
+            coef[i] = r.nextGaussian() * 0.05;
+        }
+        KernelSolution k = new KernelSolution(basis, w, h, 1, 1, coef, 10, 10, 1, false);
+        MaskedImage a = new MaskedImage(w, h);
+        MaskedImage b = new MaskedImage(w, h);
+        new Convolver(true, 32).run(src, k, a);
+        new Convolver(false, 32).run(src, k, b);
+        assertArrayEquals(b.image(), a.image(), "image");
+        assertArrayEquals(b.variance(), a.variance(), "variance");
+        assertArrayEquals(b.mask(), a.mask(), "mask");
+    }
+
+    @Test
+    void convolverAppliesTheKernelAsAPlainCorrelation() {
+        int w = 40;
+        int h = 30;
+        MaskedImage src = noise(w, h, 4);
+        KernelBasis basis = new KernelBasis(3, new double[] {0.8, 1.6}, new int[] {2, 1});
+        double[] coef = new double[1 + (basis.count() - 1) + 1];
+        coef[0] = 0.9;
+        coef[2] = 0.3; // an odd term: the kernel is not symmetric
+        KernelSolution k = new KernelSolution(basis, w, h, 0, 0, coef, 5, 5, 1, false);
+        MaskedImage out = new MaskedImage(w, h);
+        new Convolver(true, 64).run(src, k, out);
+        float[] kern = new float[49];
+        k.kernelAt(0, 0, kern);
+        int x = 17;
+        int y = 12;
+        double want = 0;
+        for (int v = -3; v <= 3; v++) {
+            for (int u = -3; u <= 3; u++) {
+                want += kern[(v + 3) * 7 + u + 3] * src.image()[(y + v) * w + x + u];
+            }
+        }
+        assertEquals(want, out.image()[y * w + x], 1e-3);
+        double sum = 0;
+        for (float f : kern) {
+            sum += f;
+        }
+        assertEquals(0.9, sum, 1e-5, "the kernel's sum is the coefficient of basis 0 alone");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {50, 131})
+    void matchedFilterVectorMatchesScalarAndSumsToOne(int w) {
+        int h = 40;
+        MaskedImage src = noise(w, h, 5);
+        float[] k = GaussianFilter.gaussian(1.2);
+        float[] a = new float[w * h];
+        float[] b = new float[w * h];
+        new GaussianFilter(true).run(src.image(), w, h, k, new float[w * h], a);
+        new GaussianFilter(false).run(src.image(), w, h, k, new float[w * h], b);
+        assertArrayEquals(b, a);
+        float[] one = new float[w * h];
+        java.util.Arrays.fill(one, 1f);
+        new GaussianFilter(true).run(one, w, h, k, new float[w * h], a);
+        assertEquals(1.0, a[20 * w + w / 2], 1e-5, "a normalised filter keeps a constant");
+        assertTrue(a[0] < 0.5, "zero outside the image");
+    }
+
+    @Test
+    void affineFitInverseAndComposition() {
+        Affine m = new Affine(3.2, 1.001, 0.002, -7.5, -0.0015, 0.999);
+        double[] x = {0, 100, 0, 500, 1999};
+        double[] y = {0, 0, 100, 700, 1127};
+        double[] u = new double[5];
+        double[] v = new double[5];
+        boolean[] use = {true, true, true, true, true};
+        for (int i = 0; i < 5; i++) {
+            u[i] = m.x(x[i], y[i]);
+            v[i] = m.y(x[i], y[i]);
+        }
+        Affine f = Affine.fit(x, y, u, v, use);
+        assertEquals(m.a(), f.a(), 1e-9);
+        assertEquals(m.f(), f.f(), 1e-9);
+        Affine id = m.inverse().after(m);
+        assertEquals(0, id.x(123, 456) - 123, 1e-9);
+        assertEquals(0, id.y(123, 456) - 456, 1e-9);
+    }
+}
