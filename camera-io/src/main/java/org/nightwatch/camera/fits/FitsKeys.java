@@ -74,9 +74,25 @@ final class FitsKeys {
         if (!t1.startsWith("RA---TAN") || !t2.startsWith("DEC--TAN")) {
             throw new FitsFormatException(file, "CTYPE1/CTYPE2 = " + t1 + "/" + t2 + ", expected a TAN WCS");
         }
+        double cd11;
+        double cd12;
+        double cd21;
+        double cd22;
+        if (!h.containsKey("CD1_1") && h.containsKey("CDELT1")) {
+            // PCi_j x CDELTi, as astropy and many others write it
+            double c1 = requireDouble(h, file, "CDELT1");
+            double c2 = requireDouble(h, file, "CDELT2");
+            cd11 = c1 * h.getDoubleValue("PC1_1", 1);
+            cd12 = c1 * h.getDoubleValue("PC1_2", 0);
+            cd21 = c2 * h.getDoubleValue("PC2_1", 0);
+            cd22 = c2 * h.getDoubleValue("PC2_2", 1);
+        } else {
+            cd11 = requireDouble(h, file, "CD1_1");
+            cd12 = h.getDoubleValue("CD1_2", 0);
+            cd21 = h.getDoubleValue("CD2_1", 0);
+            cd22 = requireDouble(h, file, "CD2_2");
+        }
         return new VisitMetadata.TanWcs(requireDouble(h, file, "CRVAL1"), requireDouble(h, file, "CRVAL2"),
-            requireDouble(h, file, "CRPIX1"), requireDouble(h, file, "CRPIX2"),
-            requireDouble(h, file, "CD1_1"), h.getDoubleValue("CD1_2", 0), h.getDoubleValue("CD2_1", 0),
-            requireDouble(h, file, "CD2_2"));
+            requireDouble(h, file, "CRPIX1"), requireDouble(h, file, "CRPIX2"), cd11, cd12, cd21, cd22);
     }
 }
