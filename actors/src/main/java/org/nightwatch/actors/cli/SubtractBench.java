@@ -105,7 +105,7 @@ public final class SubtractBench implements Callable<Integer> {
                 + "%d detections, %d stars matched%n", p + 1, 1000 + p, BenchCommand.Ingest.median(single.subList(p * reps, (p + 1) * reps)),
                 res.residualNoiseRatio(), res.detections().size(), res.registration() == null ? 0 : res.registration().matched());
             if (!"none".equals(ficonv)) {
-                double[] f = ficonv(dir, p, pair, imager);
+                double[] f = ficonv(dir, p, pair, res, imager);
                 ficonvMs.add(f[0]);
                 theirs.add(f[1]);
                 System.out.printf(Locale.ROOT, "        ficonv (given nightwatch's registered reference) %.0f ms, residual noise %.3f x expected%n", f[0], f[1]);
@@ -201,14 +201,14 @@ public final class SubtractBench implements Callable<Integer> {
     /**
      * Runs ficonv on the new image and nightwatch's registered (Lanczos-resampled) raw reference, so that
      * ficonv is timed on kernel fitting, convolution and subtraction only; returns {ms, residual noise ratio}
-     * where the ratio uses the imager's variance and mask of the same pair (the imager must have just run it).
+     * where the ratio uses the variance and mask of {@code res}, the imager's last run, on the same pair.
      */
-    private double[] ficonv(Path dir, int index, Prepared prepared, DifferenceImager imager) throws IOException, InterruptedException {
+    private double[] ficonv(Path dir, int index, Prepared prepared, DifferenceImager.Result res, DifferenceImager imager)
+        throws IOException, InterruptedException {
         PairSimulator.Pair p = prepared.pair();
         PairSimulator.Config c = p.config();
         int w = c.width();
         int h = c.height();
-        DifferenceImager.Result res = run(imager, prepared);
         MaskedImage raw = new MaskedImage(w, h, p.reference().clone(), new float[w * h], new byte[w * h]);
         MaskedImage reg = new MaskedImage(w, h);
         new Resampler(true, 0.01).run(raw, res.newToRef(), reg);
@@ -246,6 +246,6 @@ public final class SubtractBench implements Callable<Integer> {
             }
         }
         java.util.Arrays.sort(sample, 0, n);
-        return new double[] {ms, Background.clippedStatsOf(sample, n)[1]};
+        return new double[] {ms, Background.clippedStats(sample, n)[1]};
     }
 }

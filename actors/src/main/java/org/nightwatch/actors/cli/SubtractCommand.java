@@ -44,9 +44,6 @@ public final class SubtractCommand implements Callable<Integer> {
     @Option(names = "--threshold", defaultValue = "5.0", description = "detection threshold, sigmas (default ${DEFAULT-VALUE})")
     double threshold;
 
-    /** What the command did, for callers (the benchmark) that run it in-process. */
-    DifferenceImager.Result lastResult;
-
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
@@ -72,7 +69,6 @@ public final class SubtractCommand implements Callable<Integer> {
         DifferenceImager.Result res = imager.run(
             new DifferenceImager.Input(n.pixels(), n.width(), n.height(), np, Calibration.Frames.NONE),
             new DifferenceImager.Input(r.pixels(), r.width(), r.height(), rp, Calibration.Frames.NONE), initial);
-        lastResult = res;
         long t2 = System.nanoTime();
         for (String s : said) {
             System.out.println("note: " + s);

@@ -185,28 +185,48 @@ public final class ImageFits {
      */
     public static void write(Path file, int width, int height, float[] pixels, Map<String, Object> keywords, VisitMetadata.TanWcs wcs) {
         try {
+            Header h = floatHeader(width, height);
+            addAll(h, keywords);
+            if (wcs != null) {
+                FitsKeys.addWcs(h, wcs);
+            }
+            writeFloat(file, h, width, height, pixels);
+        } catch (FitsException e) {
+            throw new IllegalStateException("cannot format the header of " + file, e);
+        }
+    }
+
+    /** A header with the mandatory cards of a BITPIX = -32 2-D image, for callers to add their keywords to. */
+    static Header floatHeader(int width, int height) throws FitsException {
+        Header h = new Header();
+        h.addValue(Standard.SIMPLE, true);
+        h.addValue(Standard.BITPIX, -32);
+        h.addValue(Standard.NAXIS, 2);
+        h.addValue(Standard.NAXISn.n(1), width);
+        h.addValue(Standard.NAXISn.n(2), height);
+        return h;
+    }
+
+    /** Adds keywords in order: numbers, booleans, and anything else as a string. */
+    static void addAll(Header h, Map<String, Object> keywords) throws FitsException {
+        for (Map.Entry<String, Object> e : keywords.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Number n) {
+                h.addValue(e.getKey(), n, "");
+            } else if (v instanceof Boolean b) {
+                h.addValue(e.getKey(), b, "");
+            } else {
+                h.addValue(e.getKey(), String.valueOf(v), "");
+            }
+        }
+    }
+
+    /** Writes {@code h} (from {@link #floatHeader}) and the pixels, big-endian floats padded to a FITS block. */
+    static void writeFloat(Path file, Header h, int width, int height, float[] pixels) throws FitsException {
+        try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
-            }
-            Header h = new Header();
-            h.addValue(Standard.SIMPLE, true);
-            h.addValue(Standard.BITPIX, -32);
-            h.addValue(Standard.NAXIS, 2);
-            h.addValue(Standard.NAXISn.n(1), width);
-            h.addValue(Standard.NAXISn.n(2), height);
-            for (Map.Entry<String, Object> e : keywords.entrySet()) {
-                Object v = e.getValue();
-                if (v instanceof Number n) {
-                    h.addValue(e.getKey(), n, "");
-                } else if (v instanceof Boolean b) {
-                    h.addValue(e.getKey(), b, "");
-                } else {
-                    h.addValue(e.getKey(), String.valueOf(v), "");
-                }
-            }
-            if (wcs != null) {
-                FitsKeys.addWcs(h, wcs);
             }
             ByteArrayOutputStream headerBytes = new ByteArrayOutputStream(5760);
             try (FitsOutputStream out = new FitsOutputStream(headerBytes)) {
@@ -224,8 +244,6 @@ public final class ImageFits {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
-        } catch (FitsException e) {
-            throw new IllegalStateException("cannot format the header of " + file, e);
         }
     }
 

@@ -1,20 +1,9 @@
 package org.nightwatch.camera.fits;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import nom.tam.fits.FitsException;
-import nom.tam.fits.FitsUtil;
 import nom.tam.fits.Header;
-import nom.tam.fits.header.Standard;
-import nom.tam.util.FitsOutputStream;
 
 /** Writes a stacked visit (mean ADU per frame) as a BITPIX=-32 image with the visit's keywords. */
 public final class StackFitsWriter {
@@ -27,16 +16,7 @@ public final class StackFitsWriter {
      */
     public static void write(Path file, VisitMetadata meta, int width, int height, float[] image, Map<String, Object> extra) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Header h = new Header();
-            h.addValue(Standard.SIMPLE, true);
-            h.addValue(Standard.BITPIX, -32);
-            h.addValue(Standard.NAXIS, 2);
-            h.addValue(Standard.NAXISn.n(1), width);
-            h.addValue(Standard.NAXISn.n(2), height);
+            Header h = ImageFits.floatHeader(width, height);
             h.addValue(FitsKeys.SENSOR, meta.sensor(), "sensor index");
             h.addValue(FitsKeys.VISIT, meta.visit(), "visit id");
             h.addValue(FitsKeys.FIELD, meta.field(), "field id");
@@ -47,32 +27,8 @@ public final class StackFitsWriter {
             h.addValue(FitsKeys.SATURATE, meta.saturate(), "[ADU] saturation of one frame");
             h.addValue("BUNIT", "adu/frame", "mean of the stacked frames");
             FitsKeys.addWcs(h, meta.wcs());
-            for (Map.Entry<String, Object> e : extra.entrySet()) {
-                Object v = e.getValue();
-                if (v instanceof Number n) {
-                    h.addValue(e.getKey(), n, "");
-                } else if (v instanceof Boolean b) {
-                    h.addValue(e.getKey(), b, "");
-                } else {
-                    h.addValue(e.getKey(), String.valueOf(v), "");
-                }
-            }
-            ByteArrayOutputStream headerBytes = new ByteArrayOutputStream(5760);
-            try (FitsOutputStream out = new FitsOutputStream(headerBytes)) {
-                h.write(out);
-            }
-            long dataLength = (long) width * height * 4;
-            ByteBuffer data = ByteBuffer.allocate((int) dataLength + FitsUtil.padding(dataLength)).order(ByteOrder.BIG_ENDIAN);
-            data.asFloatBuffer().put(image, 0, width * height);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(headerBytes.toByteArray()));
-                while (data.hasRemaining()) {
-                    ch.write(data);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write stack " + file, e);
+            ImageFits.addAll(h, extra);
+            ImageFits.writeFloat(file, h, width, height, image);
         } catch (FitsException e) {
             throw new IllegalStateException("cannot format the header of " + file, e);
         }

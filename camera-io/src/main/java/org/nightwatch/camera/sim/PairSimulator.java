@@ -38,11 +38,6 @@ public final class PairSimulator {
                 transients, snrMin, snrMax, variables, moving, trail, hotPixels, maxShiftPx, seed);
         }
 
-        public Config withSeeing(double ref, double nw) {
-            return new Config(width, height, gain, readNoise, saturate, ref, nw, refFrames, newFrames, stars, galaxies,
-                transients, snrMin, snrMax, variables, moving, trail, hotPixels, maxShiftPx, seed);
-        }
-
         public Config withContent(int stars, int galaxies, int transients, int variables, int moving, boolean trail, boolean hotPixels) {
             return new Config(width, height, gain, readNoise, saturate, refSeeing, newSeeing, refFrames, newFrames, stars, galaxies,
                 transients, snrMin, snrMax, variables, moving, trail, hotPixels, maxShiftPx, seed);
@@ -80,14 +75,6 @@ public final class PairSimulator {
      */
     public record Pair(Config config, float[] reference, float[] newImage, float[] dark, double dx, double dy,
                        List<Truth> truth, List<FieldStar> stars, double pixelSigmaElectrons) {
-        /** Reference pixel of a new pixel. */
-        public double refX(double x) {
-            return x - dx;
-        }
-
-        public double refY(double y) {
-            return y - dy;
-        }
     }
 
     public static Pair render(Config c) {

@@ -37,15 +37,6 @@ public record Affine(double a, double b, double c, double d, double e, double f)
             d + e * first.a + f * first.d, e * first.b + f * first.e, e * first.c + f * first.f);
     }
 
-    /** Largest displacement difference from the pure translation at the image centre, over the image. */
-    public double nonTranslation(int width, int height) {
-        double cx = width / 2.0;
-        double cy = height / 2.0;
-        double dx = Math.abs(b - 1) * cx + Math.abs(c) * cy;
-        double dy = Math.abs(e) * cx + Math.abs(f - 1) * cy;
-        return Math.max(dx, dy);
-    }
-
     /**
      * Least-squares affine map taking {@code (x[i], y[i])} to {@code (u[i], v[i])} over the points with
      * {@code use[i]}; null when fewer than three are used or they are collinear.

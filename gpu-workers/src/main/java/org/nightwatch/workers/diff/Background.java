@@ -117,13 +117,8 @@ public final class Background {
         return new Model(width, height, (width + nx - 1) / nx, nx, ny, level, sigma);
     }
 
-    /** {@link #clippedStats} for callers outside the package: {median, sigma} of a sorted sample. */
-    public static float[] clippedStatsOf(float[] sorted, int n) {
-        return clippedStats(sorted, n);
-    }
-
     /** Median and sigma of a sorted sample, clipped at 3 sigma about the median, three passes. */
-    static float[] clippedStats(float[] sorted, int n) {
+    public static float[] clippedStats(float[] sorted, int n) {
         int lo = 0;
         int hi = n; // exclusive
         float med = 0;

@@ -35,12 +35,6 @@ public record DiffSettings(int backgroundMesh, double saturationFraction, double
         return from(com.typesafe.config.ConfigFactory.load());
     }
 
-    public DiffSettings withVector(boolean v) {
-        return new DiffSettings(backgroundMesh, saturationFraction, starThresholdSigma, maxStars, searchPx, minMatches,
-            resampleTolerancePx, sigmaFactors, degrees, halfWidth, spatialOrder, backgroundOrder, stampHalf, stampsPerCell,
-            minStamps, thresholdSigma, dipoleSigma, brightStarSigma, maxDetections, v);
-    }
-
     public DiffSettings withThreshold(double sigma) {
         return new DiffSettings(backgroundMesh, saturationFraction, starThresholdSigma, maxStars, searchPx, minMatches,
             resampleTolerancePx, sigmaFactors, degrees, halfWidth, spatialOrder, backgroundOrder, stampHalf, stampsPerCell,

@@ -60,19 +60,6 @@ public record KernelSolution(KernelBasis basis, int width, int height, int spati
         }
     }
 
-    /** The differential background at a pixel. */
-    public double backgroundAt(double x, double y) {
-        int nb = terms(backgroundOrder);
-        double[] t = new double[nb];
-        polyTerms(backgroundOrder, x, y, width, height, t);
-        int off = 1 + (basis.count() - 1) * terms(spatialOrder);
-        double s = 0;
-        for (int q = 0; q < nb; q++) {
-            s += coefficients[off + q] * t[q];
-        }
-        return s;
-    }
-
     /** Fills {@code out[0..width)} with the differential background along row {@code y}. */
     public void backgroundRow(int y, float[] out) {
         int off = 1 + (basis.count() - 1) * terms(spatialOrder);

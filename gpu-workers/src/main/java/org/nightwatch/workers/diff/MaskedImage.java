@@ -1,7 +1,5 @@
 package org.nightwatch.workers.diff;
 
-import java.util.Arrays;
-
 /**
  * An image with its per-pixel variance and mask, row-major, {@code height * width} pixels. The arrays are
  * owned by whoever made the image and may be reused for the next one (difference imaging allocates
@@ -56,12 +54,5 @@ public final class MaskedImage {
 
     public boolean sameSize(int w, int h) {
         return w == width && h == height;
-    }
-
-    /** Clears all three planes. */
-    public void clear() {
-        Arrays.fill(image, 0, pixels(), 0f);
-        Arrays.fill(variance, 0, pixels(), 0f);
-        Arrays.fill(mask, 0, pixels(), (byte) 0);
     }
 }

@@ -58,7 +58,7 @@ public final class StarFinder {
             if (stars.size() >= maxStars) {
                 break;
             }
-            Star s = measure(img, w, h, p[0], p[1], sw);
+            Star s = measure(img, w, p[0], p[1], sw);
             // sharper than any PSF: a hot pixel or a cosmic ray
             if (s != null && s.fwhm() >= MIN_FWHM) {
                 stars.add(s);
@@ -80,7 +80,7 @@ public final class StarFinder {
     }
 
     /** Windowed centroid, box flux and corrected windowed FWHM about a peak; null if it does not converge. */
-    static Star measure(float[] img, int w, int h, int px, int py, double windowSigma) {
+    static Star measure(float[] img, int w, int px, int py, double windowSigma) {
         double cx = px;
         double cy = py;
         double inv2s2 = 1.0 / (2 * windowSigma * windowSigma);
