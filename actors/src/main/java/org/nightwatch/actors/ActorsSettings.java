@@ -8,13 +8,22 @@ import java.time.Duration;
  */
 public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStackBuffers, int visitQueue,
                              Duration visitTimeout, Duration stallAfter, Duration restartMinBackoff,
-                             Duration restartMaxBackoff, Duration notConnectedTimeout) {
+                             Duration restartMaxBackoff, Duration notConnectedTimeout, Diff diff) {
+    /** {@code nightwatch.actors.diff}. */
+    public record Diff(int workers, int referenceCache, double zeroPointMag, double darkHotSigma) {
+        /** Imagers to create: the configured number, or one per core. */
+        public int workerCount() {
+            return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+        }
+    }
+
     public static ActorsSettings from(Config root) {
         Config c = root.getConfig("nightwatch.actors");
         ActorsSettings s = new ActorsSettings(c.getInt("ingest-threads"), c.getInt("fragment-limit"),
             c.getInt("spare-stack-buffers"), c.getInt("visit-queue"), c.getDuration("visit-timeout"),
             c.getDuration("stall-after"), c.getDuration("restart-min-backoff"), c.getDuration("restart-max-backoff"),
-            c.getDuration("not-connected-timeout"));
+            c.getDuration("not-connected-timeout"), new Diff(c.getInt("diff.workers"), c.getInt("diff.reference-cache"),
+                c.getDouble("diff.zero-point-mag"), c.getDouble("diff.dark-hot-sigma")));
         if (s.ingestThreads < 1 || s.fragmentLimit < 1 || s.spareStackBuffers < 0 || s.visitQueue < 1) {
             throw new IllegalArgumentException("nightwatch.actors: ingest-threads, fragment-limit and visit-queue must be"
                 + " >= 1 and spare-stack-buffers >= 0, got " + s);

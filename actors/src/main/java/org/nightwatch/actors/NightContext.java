@@ -2,6 +2,7 @@ package org.nightwatch.actors;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.actors.ingest.IngestAgent;
 import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.actors.ingest.StackBufferPool;
@@ -21,11 +22,12 @@ import org.nightwatch.workers.stack.StackKernel;
  * @param whenFull        ingest policy when no stack buffer is free
  * @param stackExecutor   executor of the stacking stage (null: the stacking dispatcher)
  * @param sinkExecutor    executor of the sink stage (null: the I/O dispatcher)
+ * @param diff            difference imaging after stacking (null: stacking only); runs on the diff dispatcher
  */
 public record NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool,
                            List<SensorLedger> ledgers, StackKernel kernel, VisitSink sink, NightStats stats,
                            ActorsSettings settings, int width, int height, VisitAssembler.WhenFull whenFull,
-                           Executor stackExecutor, Executor sinkExecutor) {
+                           Executor stackExecutor, Executor sinkExecutor, DiffStage diff) {
 
     public SensorLedger ledger(SensorId sensor) {
         return ledgers.get(sensor.index());

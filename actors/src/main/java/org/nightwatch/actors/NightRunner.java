@@ -23,6 +23,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.HdrHistogram.Histogram;
+import org.nightwatch.actors.diff.CandidateCsvSink;
+import org.nightwatch.actors.diff.DiffStage;
+import org.nightwatch.actors.diff.ReferenceLibrary;
 import org.nightwatch.actors.ingest.IngestAgent;
 import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.actors.ingest.StackBufferPool;
@@ -41,11 +44,13 @@ import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.camera.sim.PreparedFrames;
 import org.nightwatch.camera.sim.SimulatedCamera;
 import org.nightwatch.camera.sim.SimulatedSky;
+import org.nightwatch.camera.sim.SimulatedSurvey;
 import org.nightwatch.camera.sim.SkySimulator;
 import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
 import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.workers.diff.DiffSettings;
 import org.nightwatch.workers.stack.KernelWarmUp;
 import org.nightwatch.workers.stack.StackKernel;
 import org.slf4j.Logger;
@@ -75,10 +80,28 @@ public final class NightRunner implements AutoCloseable {
      * @param timeout      give up after this long
      * @param extraSink    a further sink after the FITS one (null: none)
      * @param sensorDiesAfter sensor index -> last frame it reads out before failing (fault drills, tests)
+     * @param diff         difference imaging after stacking (needs {@code outDir} or {@code recordDir} for the
+     *                     simulated references)
+     * @param outDir       the night's output directory: candidates.csv, and the simulated sky (references,
+     *                     darks, truth.csv) under {@code sky/} when the night is not recorded; null: none
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
-                          VisitSink extraSink, Map<Integer, Long> sensorDiesAfter) {
+                          VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir) {
+        public Options {
+            if (diff && preparedFrames > 0) {
+                throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
+            }
+            if (diff && outDir == null && recordDir == null) {
+                throw new IllegalArgumentException("difference imaging needs an output or record directory for its references");
+            }
+        }
+
+        /** Where the simulated sky's references, darks and truth go. */
+        public Path skyDir() {
+            return recordDir != null ? recordDir : outDir != null ? outDir.resolve("sky") : null;
+        }
+
         /** A simulated night with the defaults; set the rest on the builder. */
         public static Builder simulate(int sensors, int visits, SurveyMode mode, Pacing pacing) {
             return new Builder(sensors, visits, mode, pacing);
@@ -99,6 +122,8 @@ public final class NightRunner implements AutoCloseable {
             private Duration timeout = Duration.ofHours(12);
             private VisitSink extraSink;
             private final Map<Integer, Long> sensorDiesAfter = new LinkedHashMap<>();
+            private boolean diff;
+            private Path outDir;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -142,6 +167,23 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
+            /** Difference imaging after stacking, writing into {@code out} (candidates.csv, sky/). */
+            public Builder withDiff(Path out) {
+                diff = true;
+                outDir = out;
+                return this;
+            }
+
+            public Builder withOut(Path out) {
+                outDir = out;
+                return this;
+            }
+
+            public Builder withStarsPerSensor(int n) {
+                starsPerSensor = n;
+                return this;
+            }
+
             public Builder withSensorDyingAfter(int sensor, long lastFrame) {
                 sensorDiesAfter.put(sensor, lastFrame);
                 return this;
@@ -149,7 +191,7 @@ public final class NightRunner implements AutoCloseable {
 
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter));
+                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir);
             }
         }
     }
@@ -172,6 +214,9 @@ public final class NightRunner implements AutoCloseable {
     private final NightStats stats = new NightStats();
     private final SimulatedCamera cam;
     private final NightRecorder recorder;
+    private final SimulatedSurvey survey;
+    private final DiffStage diff;
+    private final CandidateCsvSink candidateCsv;
     private final ActorSystem<Guardian.Command> system;
     private long startNanos;
     private long endNanos;
@@ -191,7 +236,10 @@ public final class NightRunner implements AutoCloseable {
         for (int i = 0; i <= maxIndex; i++) {
             ledgers.add(new SensorLedger(SensorId.of(i)));
         }
-        this.pool = new StackBufferPool(camera.width(), camera.height(), placements.size() + actors.spareStackBuffers());
+        // with difference imaging a visit holds its buffer for about a second after it closes, while the
+        // sensor's next visit fills: each sensor then gets a second buffer
+        int perSensor = options.diff() ? 2 : 1;
+        this.pool = new StackBufferPool(camera.width(), camera.height(), placements.size() * perSensor + actors.spareStackBuffers());
         for (int t = 0; t < actors.ingestThreads(); t++) {
             IngestAgent agent = new IngestAgent("ingest-" + t, actors.fragmentLimit());
             agents.add(agent);
@@ -201,10 +249,45 @@ public final class NightRunner implements AutoCloseable {
             AgentRunner.startOnThread(runner);
         }
 
+        SkySimulator sim = new SkySimulator(camera.width(), camera.height(), camera.gain(), camera.readNoise(),
+            camera.saturate(), options.seed());
+        this.survey = new SimulatedSurvey(sim, SimulatedSurvey.Settings.from(config.config()), camera.seeingFwhmPx(),
+            options.starsPerSensor(), fpv, camera.frameIntervalNs() / 1e9, options.visits(), config.pixelScaleArcsec(),
+            options.seed());
+        Path skyDir = options.skyDir();
+        if (skyDir != null && options.preparedFrames() == 0) {
+            survey.writeTruth(new NightLayout(skyDir).truth(), placements);
+        }
         List<VisitSink> sinks = new ArrayList<>();
         if (options.stacksDir() != null) {
             sinks.add(new FitsStackSink(options.stacksDir(), camera.gain(), camera.readNoise(), camera.saturate(),
                 config.pixelScaleArcsec()));
+        }
+        if (options.diff()) {
+            NightLayout sky = new NightLayout(skyDir);
+            long t0 = System.nanoTime();
+            survey.writeSky(sky, placements, Runtime.getRuntime().availableProcessors());
+            LOG.info("simulated references of {} sensors x {} fields rendered into {} in {} s", placements.size(),
+                Math.min(survey.settings().fields(), options.visits()), sky.root(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            Map<Integer, SensorPlacement> byIndex = new LinkedHashMap<>();
+            placements.forEach(p -> byIndex.put(p.sensor().index(), p));
+            ActorsSettings.Diff d = actors.diff();
+            ReferenceLibrary refs = new ReferenceLibrary(skyDir, (sensor, field) -> {
+                survey.writeDark(skyDir, sensor);
+                return byIndex.containsKey(sensor.index()) ? survey.writeReference(sky, byIndex.get(sensor.index()), field) : null;
+            }, d.referenceCache(), d.darkHotSigma());
+            this.diff = new DiffStage(new DiffStage.Settings(DiffSettings.from(config.config()), camera.gain(), camera.saturate(),
+                config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount()), refs, camera.width(), camera.height());
+            t0 = System.nanoTime();
+            int warm = diff.warmUp(placements.stream().map(SensorPlacement::sensor).toList(),
+                Math.min(survey.settings().fields(), options.visits()));
+            LOG.info("{} references prepared before the night in {} s", warm, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            Path out = options.outDir() != null ? options.outDir() : skyDir;
+            this.candidateCsv = new CandidateCsvSink(out);
+            sinks.add(candidateCsv);
+        } else {
+            this.diff = null;
+            this.candidateCsv = null;
         }
         if (options.extraSink() != null) {
             sinks.add(options.extraSink());
@@ -212,13 +295,11 @@ public final class NightRunner implements AutoCloseable {
         VisitSink sink = sinks.isEmpty() ? VisitSink.NONE : v -> sinks.forEach(s -> s.accept(v));
         VisitAssembler.WhenFull whenFull = options.pacing() == Pacing.MAX ? VisitAssembler.WhenFull.WAIT : VisitAssembler.WhenFull.DEFER;
         NightContext ctx = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors,
-            camera.width(), camera.height(), whenFull, null, null);
+            camera.width(), camera.height(), whenFull, null, null, diff);
 
-        SkySimulator sim = new SkySimulator(camera.width(), camera.height(), camera.gain(), camera.readNoise(),
-            camera.saturate(), options.seed());
         FrameSource source = options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
-            : new SimulatedSky(sim, camera.seeingFwhmPx(), options.starsPerSensor()).warmUp()
+            : new SimulatedSky(sim, survey).warmUp()
                 .prepare(placements.stream().map(p -> p.sensor().index()).toList(), 0);
         long start = Instant.now().toEpochMilli() * 1_000_000L;
         if (options.recordDir() != null) {
@@ -233,7 +314,7 @@ public final class NightRunner implements AutoCloseable {
         this.cam = new SimulatedCamera(new SimulatedCamera.Plan(placements, options.visits(), options.mode(), fpv,
             options.pacing(), camera.width(), camera.height(), camera.frameIntervalNs(), start, camera.sourceQueueFrames(),
             options.renderThreads(), camera.sendBatchBlocks(), actors.notConnectedTimeout().toNanos(),
-            options.sensorDiesAfter()), transport, source,
+            options.sensorDiesAfter(), survey.settings().fields()), transport, source,
             recorder != null ? recorder : FrameRecorder.NONE);
 
         NightControl control = new NightControl() {
@@ -381,7 +462,8 @@ public final class NightRunner implements AutoCloseable {
             total(l -> l.visitsFlagged().get()), total(l -> l.visitsDeferred().get()), total(l -> l.restarts().get()),
             cam.backPressuredOffers(), total(l -> l.backPressuredPolls().get()), wall, rtf,
             published * (double) camera.frameBytes() / wall / 1e9, lat, stats.peakHeapBytes() / 1048576.0,
-            pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0);
+            pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0,
+            diff != null ? stats.diffTotals() : null);
     }
 
     @Override
@@ -393,6 +475,9 @@ public final class NightRunner implements AutoCloseable {
             LOG.warn("actor system did not terminate cleanly: {}", e.toString());
         }
         CloseHelper.closeAll(agentRunners);
+        if (candidateCsv != null) {
+            candidateCsv.close();
+        }
         cam.close();
         transport.close();
     }

@@ -1,5 +1,6 @@
 package org.nightwatch.actors;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.nightwatch.actors.pipeline.NightStats;
 
 /**
  * The end-of-night summary: printed by the CLI and written by {@code --report} as JSON with the same
@@ -46,7 +48,8 @@ public record NightSummary(
     @JsonProperty("stack_buffers_peak") int stackBuffersPeak,
     @JsonProperty("stack_buffers_capacity") int stackBuffersCapacity,
     List<SensorGaps> gaps,
-    @JsonProperty("recorded_frames") long recordedFrames) {
+    @JsonProperty("recorded_frames") long recordedFrames,
+    @JsonProperty("difference_imaging") @JsonInclude(JsonInclude.Include.NON_NULL) NightStats.DiffTotals differenceImaging) {
 
     public record Latency(double p50, double p99, double max, long count) {
     }
@@ -94,6 +97,21 @@ public record NightSummary(
             backPressuredOffers, backPressuredPolls, stackBuffersPeak, stackBuffersCapacity, peakHeapMb));
         if (recordedFrames > 0) {
             b.append("  recorded frames ").append(recordedFrames).append('\n');
+        }
+        if (differenceImaging != null) {
+            NightStats.DiffTotals d = differenceImaging;
+            b.append(String.format(Locale.ROOT, "  difference imaging: %d visits differenced, %d candidates (%.1f a visit); flags %s%n",
+                d.visitsDifferenced(), d.candidates(), d.visitsDifferenced() == 0 ? 0.0 : (double) d.candidates() / d.visitsDifferenced(),
+                d.flags().isEmpty() ? "none" : d.flags()));
+            b.append(String.format(Locale.ROOT, "    stage %.0f ms a visit (p50), %.0f ms (p99); last frame to candidates p50 %.0f ms, p99 %.0f ms;"
+                + " residual noise %.3f x expected (median)%n", d.stageMsP50(), d.stageMsP99(), d.latencyMsP50(), d.latencyMsP99(),
+                d.noiseRatioMedian()));
+            for (String p : d.firstProblems().subList(0, Math.min(5, d.firstProblems().size()))) {
+                b.append("    ").append(p).append('\n');
+            }
+            if (d.problems() > 5) {
+                b.append("    ... ").append(d.problems() - 5).append(" more notes in the report\n");
+            }
         }
         int shown = 0;
         for (SensorGaps g : gaps) {

@@ -81,8 +81,11 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
             : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.stacking-dispatcher"));
         var sinkExec = night.sinkExecutor() != null ? night.sinkExecutor()
             : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.io-dispatcher"));
+        var diffExec = night.diff() == null ? null
+            : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.diff-dispatcher"));
         this.pipeline = VisitPipeline.start(Materializer.matFromSystem(system), night.settings().visitQueue(),
-            new StackStage(night.kernel()), night.sink(), stackExec, sinkExec, ledger, night.pool(), night.stats());
+            new VisitPipeline.Stages(new StackStage(night.kernel()), stackExec, night.diff(), diffExec, night.sink(), sinkExec),
+            ledger, night.pool(), night.stats());
         Subscription subscription = night.transport().addSubscription(sensor);
         VisitAssembler assembler = new VisitAssembler(sensor, night.width(), night.height(), night.pool(), night.kernel(),
             ledger, night.whenFull(), pipeline, night.settings().visitTimeout().toNanos(), System::nanoTime);

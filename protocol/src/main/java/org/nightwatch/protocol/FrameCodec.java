@@ -25,7 +25,8 @@ public final class FrameCodec {
     public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
     /** 'NW'. */
     public static final int SCHEMA_ID = 0x4E57;
-    public static final int SCHEMA_VERSION = 1;
+    /** Version 2 added the field id (bytes 84-87 of a frame block, reserved and zero in version 1). */
+    public static final int SCHEMA_VERSION = 2;
     public static final int MESSAGE_HEADER_LENGTH = 8;
 
     public static final int TEMPLATE_FRAME_BLOCK = 1;
@@ -83,7 +84,7 @@ public final class FrameCodec {
      * 72 height         i32
      * 76 firstRow       i32
      * 80 rowCount       i32
-     * 84 reserved       i32
+     * 84 fieldId        i32   since version 2 (-1: not known)
      * 88 pixels         uint16[rowCount * width]
      * </pre>
      */
@@ -147,6 +148,11 @@ public final class FrameCodec {
         public int height() { return buffer.getInt(offset + 72, BYTE_ORDER); }
         public int firstRow() { return buffer.getInt(offset + 76, BYTE_ORDER); }
         public int rowCount() { return buffer.getInt(offset + 80, BYTE_ORDER); }
+        /** The survey field, or -1 when not known (always for a version-1 message). */
+        public int fieldId() {
+            int version = buffer.getShort(offset + 6, BYTE_ORDER) & 0xFFFF;
+            return version >= 2 ? buffer.getInt(offset + 84, BYTE_ORDER) : -1;
+        }
 
         /** Writes every frame-level field of {@code h}; rows are set with {@link #rows}. */
         public FrameBlock header(FrameHeader h) {
@@ -161,7 +167,7 @@ public final class FrameCodec {
             mutable.putInt(offset + 64, h.framesPerVisit(), BYTE_ORDER);
             mutable.putInt(offset + 68, h.width(), BYTE_ORDER);
             mutable.putInt(offset + 72, h.height(), BYTE_ORDER);
-            mutable.putInt(offset + 84, 0, BYTE_ORDER);
+            mutable.putInt(offset + 84, h.fieldId(), BYTE_ORDER);
             return this;
         }
 
@@ -174,7 +180,7 @@ public final class FrameCodec {
         /** An immutable copy of the frame-level fields (not for the hot path: it allocates). */
         public FrameHeader toHeader() {
             return new FrameHeader(sensorIndex(), frameSequence(), visitId(), frameIndex(), framesPerVisit(),
-                startTimeNs(), exposureNs(), width(), height(), raDeg(), decDeg());
+                startTimeNs(), exposureNs(), width(), height(), raDeg(), decDeg(), fieldId());
         }
     }
 

@@ -15,9 +15,19 @@ package org.nightwatch.protocol;
  * @param height         rows (1128)
  * @param raDeg          right ascension of the sensor centre, degrees
  * @param decDeg         declination of the sensor centre, degrees
+ * @param fieldId        the survey field the visit points at (references are kept per sensor and field);
+ *                       -1 when the source does not say (frame schema version 1)
  */
 public record FrameHeader(int sensorIndex, long frameSequence, long visitId, int frameIndex, int framesPerVisit,
-                          long startTimeNs, long exposureNs, int width, int height, double raDeg, double decDeg) {
+                          long startTimeNs, long exposureNs, int width, int height, double raDeg, double decDeg,
+                          int fieldId) {
+    /** A frame whose field is not known. */
+    public FrameHeader(int sensorIndex, long frameSequence, long visitId, int frameIndex, int framesPerVisit,
+                       long startTimeNs, long exposureNs, int width, int height, double raDeg, double decDeg) {
+        this(sensorIndex, frameSequence, visitId, frameIndex, framesPerVisit, startTimeNs, exposureNs, width, height, raDeg,
+            decDeg, -1);
+    }
+
     public FrameHeader {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame of " + width + "x" + height + " pixels");

@@ -14,7 +14,7 @@ class FrameCodecTest {
     @Test
     void frameBlockRoundTripsEveryField() {
         FrameHeader h = new FrameHeader(83, 123_456_789_012L, 4242, 17, 18,
-            1_795_000_000_123_456_789L, 500_000_000L, 2000, 1128, 359.999999, -89.5);
+            1_795_000_000_123_456_789L, 500_000_000L, 2000, 1128, 359.999999, -89.5, 31_207);
         int offset = 40; // not at zero: decoders must honour the offset
         new FrameCodec.FrameBlock().wrapForEncode(buffer, offset).header(h).rows(1120, 8);
 
@@ -25,6 +25,17 @@ class FrameCodecTest {
         assertEquals(8, block.rowCount());
         assertEquals(offset + 88, block.pixelOffset());
         assertEquals(8 * 2000 * 2, block.pixelBytes());
+    }
+
+    @Test
+    void versionOneBlocksHaveNoField() {
+        FrameHeader h = new FrameHeader(3, 7, 0, 7, 18, 0, 500_000_000L, 2000, 1128, 10, 20, 5);
+        new FrameCodec.FrameBlock().wrapForEncode(buffer, 0).header(h).rows(0, 16);
+        buffer.putShort(6, (short) 1, FrameCodec.BYTE_ORDER); // as a version-1 sender wrote it
+        FrameCodec.FrameBlock block = new FrameCodec.FrameBlock().wrap(buffer, 0);
+        assertEquals(FrameCodec.TEMPLATE_FRAME_BLOCK, FrameCodec.templateId(buffer, 0, FrameCodec.FrameBlock.HEADER_LENGTH));
+        assertEquals(-1, block.fieldId());
+        assertEquals(7, block.frameSequence());
     }
 
     @Test
@@ -58,7 +69,7 @@ class FrameCodecTest {
         FrameCodec.EndOfStream.encode(buffer, 0, 1, 1, 0);
         buffer.putShort(6, (short) (FrameCodec.SCHEMA_VERSION + 1), FrameCodec.BYTE_ORDER);
         var e = assertThrows(FrameCodec.UnsupportedVersionException.class, () -> FrameCodec.templateId(buffer, 0, 32));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version " + (FrameCodec.SCHEMA_VERSION + 1)), e.getMessage());
 
         buffer.putShort(4, (short) 0x1234, FrameCodec.BYTE_ORDER);
         e = assertThrows(FrameCodec.UnsupportedVersionException.class, () -> FrameCodec.templateId(buffer, 0, 32));

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code nightwatch simulate}: a simulated night through the whole pipeline. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Run a simulated night: a camera of N sensors publishes frames over Aeron to the sensor actors, "
-        + "which assemble and stack visits. Shows progress and ends with a summary.")
+        + "which assemble and stack visits and difference them against their fields' references. Shows progress and ends "
+        + "with a summary.")
 public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     NightwatchCli.Common common = new NightwatchCli.Common();
@@ -39,6 +40,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--stacks", paramLabel = "DIR", description = "write each stacked visit as FITS under DIR/stacks/")
     Path stacks;
 
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "night-out",
+        description = "the night's output directory: candidates.csv, and the simulated sky (references, darks, truth.csv) "
+            + "under DIR/sky/ unless --record puts them in the recorded night (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--no-diff", description = "stack only: no difference imaging, no candidates")
+    boolean noDiff;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON")
     Path report;
 
@@ -59,8 +68,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (visits < 1) {
             throw new IllegalArgumentException("--visits must be at least 1");
         }
-        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
-            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).build();
+        NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
+            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).withOut(out);
+        NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
         System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
             sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
         NightSummary summary;

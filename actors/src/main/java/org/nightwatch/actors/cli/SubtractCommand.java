@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.nightwatch.actors.diff.WcsMap;
 import org.nightwatch.camera.fits.ImageFits;
 import org.nightwatch.camera.fits.VisitMetadata;
+import org.nightwatch.protocol.DetectionFlag;
 import org.nightwatch.workers.diff.Affine;
 import org.nightwatch.workers.diff.Calibration;
 import org.nightwatch.workers.diff.Detection;
-import org.nightwatch.workers.diff.DetectionFlag;
 import org.nightwatch.workers.diff.DiffSettings;
 import org.nightwatch.workers.diff.DifferenceImager;
 import picocli.CommandLine.Command;
@@ -59,7 +60,7 @@ public final class SubtractCommand implements Callable<Integer> {
         Calibration.Photometry rp = photometry(r, said);
         Affine initial = Affine.IDENTITY;
         if (n.wcs() != null && r.wcs() != null) {
-            initial = wcsMap(n.wcs(), r.wcs(), n.width(), n.height());
+            initial = WcsMap.between(n.wcs(), r.wcs(), n.width(), n.height());
         } else {
             said.add("no TAN WCS in " + (n.wcs() == null ? newImage : ref) + ": registering from the pixel grid by star matching alone");
         }
@@ -125,30 +126,6 @@ public final class SubtractCommand implements Callable<Integer> {
             said.add(im.file() + " has no RDNOISE: not needed (the background noise is measured on the image)");
         }
         return new Calibration.Photometry(gain * im.nCombine(), sat);
-    }
-
-    /** The new-to-reference pixel map implied by two TAN WCS, fitted as an affine map over a grid of points. */
-    static Affine wcsMap(VisitMetadata.TanWcs nw, VisitMetadata.TanWcs rf, int width, int height) {
-        int k = 0;
-        double[] x = new double[25];
-        double[] y = new double[25];
-        double[] u = new double[25];
-        double[] v = new double[25];
-        boolean[] use = new boolean[25];
-        for (int i = 0; i < 5; i++) {
-            for (int j = 0; j < 5; j++) {
-                x[k] = (width - 1) * i / 4.0;
-                y[k] = (height - 1) * j / 4.0;
-                double[] sky = nw.pixelToSky(x[k], y[k]);
-                double[] p = rf.skyToPixel(sky[0], sky[1]);
-                u[k] = p[0];
-                v[k] = p[1];
-                use[k] = Double.isFinite(p[0]) && Double.isFinite(p[1]);
-                k++;
-            }
-        }
-        Affine a = Affine.fit(x, y, u, v, use);
-        return a != null ? a : Affine.IDENTITY;
     }
 
     static void writeCandidates(Path file, List<Detection> dets, VisitMetadata.TanWcs wcs) throws IOException {

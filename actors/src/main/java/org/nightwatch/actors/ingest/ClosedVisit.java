@@ -27,13 +27,15 @@ public final class ClosedVisit {
     private final long exposureNs;
     private final double raDeg;
     private final double decDeg;
+    private final int fieldId;
     private final EnumSet<VisitFlag> flags;
     private final long closedNanos;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
 
     ClosedVisit(SensorId sensor, long visitId, int framesPerVisit, BitSet frames, StackBuffer buffer,
-                long firstFrameStartNs, long exposureNs, double raDeg, double decDeg, EnumSet<VisitFlag> flags,
+                long firstFrameStartNs, long exposureNs, double raDeg, double decDeg, int fieldId, EnumSet<VisitFlag> flags,
                 long closedNanos) {
+        this.fieldId = fieldId;
         this.sensor = sensor;
         this.visitId = visitId;
         this.framesPerVisit = framesPerVisit;
@@ -92,6 +94,11 @@ public final class ClosedVisit {
 
     public long exposureNs() {
         return exposureNs;
+    }
+
+    /** The survey field of the visit, -1 when its frames did not say. */
+    public int fieldId() {
+        return fieldId;
     }
 
     public double raDeg() {

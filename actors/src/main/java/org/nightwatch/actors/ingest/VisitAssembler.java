@@ -68,6 +68,7 @@ public final class VisitAssembler implements FrameListener {
         long exposureNs;
         double raDeg;
         double decDeg;
+        int fieldId;
         long lastNanos;
         boolean partialRows;
 
@@ -199,6 +200,7 @@ public final class VisitAssembler implements FrameListener {
         cur.exposureNs = b.exposureNs();
         cur.raDeg = b.raDeg();
         cur.decDeg = b.decDeg();
+        cur.fieldId = b.fieldId();
         addRows(b, buffer, now);
         return true;
     }
@@ -307,7 +309,7 @@ public final class VisitAssembler implements FrameListener {
             return;
         }
         ClosedVisit closed = new ClosedVisit(sensor, v.visitId, v.framesPerVisit, v.frames, v.buffer,
-            v.firstStartNs, v.exposureNs, v.raDeg, v.decDeg, flags, v.lastNanos);
+            v.firstStartNs, v.exposureNs, v.raDeg, v.decDeg, v.fieldId, flags, v.lastNanos);
         if (!handoff.offer(closed)) {
             ledger.account(FrameFate.LOST_SENSOR_RESTART, stacked);
             ledger.gap(-1, -1, FrameFate.LOST_SENSOR_RESTART, "visit " + v.visitId + ": its stream could not take it");

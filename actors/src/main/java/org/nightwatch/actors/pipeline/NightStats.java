@@ -1,15 +1,104 @@
 package org.nightwatch.actors.pipeline;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.nightwatch.actors.diff.VisitDiff;
+import org.nightwatch.actors.ingest.ClosedVisit;
+import org.nightwatch.workers.diff.DiffFlag;
 
-/** Night-wide measurements shared by every sensor's pipeline: visit latency and peak heap. */
+/**
+ * Night-wide measurements shared by every sensor's pipeline: visit latency, peak heap, and what
+ * difference imaging did (visits differenced, flagged by reason, candidates, time, residual noise).
+ */
 public final class NightStats {
+    /** Problems kept word for word for the report; the rest are only counted. */
+    private static final int PROBLEMS_KEPT = 50;
     private final Recorder latency = new Recorder(3);
     private final Histogram total = new Histogram(3);
+    private final Recorder diffLatency = new Recorder(3);
+    private final Histogram diffLatencyTotal = new Histogram(3);
+    private final Recorder diffMicros = new Recorder(3);
+    private final Histogram diffMicrosTotal = new Histogram(3);
+    private final AtomicLong visitsDifferenced = new AtomicLong();
+    private final AtomicLong candidates = new AtomicLong();
+    private final Map<DiffFlag, AtomicLong> diffFlags = new EnumMap<>(DiffFlag.class);
+    private final List<Double> noiseRatios = new ArrayList<>();
+    private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+    private final AtomicLong problemCount = new AtomicLong();
+
+    public NightStats() {
+        for (DiffFlag f : DiffFlag.values()) {
+            diffFlags.put(f, new AtomicLong());
+        }
+    }
+
+    /** A visit's difference imaging is done; {@code sinceClosedNanos} from its last frame to now. Any thread. */
+    public void recordDiff(ClosedVisit v, VisitDiff d, long sinceClosedNanos) {
+        diffLatency.recordValue(Math.max(1, sinceClosedNanos));
+        diffMicros.recordValue(Math.max(1, (long) (d.millis() * 1000)));
+        if (!d.has(DiffFlag.NO_REFERENCE)) {
+            visitsDifferenced.incrementAndGet();
+            candidates.addAndGet(d.candidates().size());
+            synchronized (noiseRatios) {
+                noiseRatios.add(d.residualNoiseRatio());
+            }
+        }
+        for (DiffFlag f : d.flags()) {
+            diffFlags.get(f).incrementAndGet();
+        }
+        for (String note : d.notes()) {
+            if (problemCount.incrementAndGet() <= PROBLEMS_KEPT) {
+                problems.add(v.sensor().name() + " visit " + v.visitId() + ": " + note);
+            }
+        }
+    }
+
+    /** What difference imaging did so far. */
+    public synchronized DiffTotals diffTotals() {
+        diffLatencyTotal.add(diffLatency.getIntervalHistogram());
+        diffMicrosTotal.add(diffMicros.getIntervalHistogram());
+        Map<String, Long> flags = new LinkedHashMap<>();
+        diffFlags.forEach((f, n) -> {
+            if (n.get() > 0) {
+                flags.put(f.name().toLowerCase(java.util.Locale.ROOT), n.get());
+            }
+        });
+        double median;
+        synchronized (noiseRatios) {
+            double[] r = noiseRatios.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
+            median = r.length == 0 ? Double.NaN : r[r.length / 2];
+        }
+        return new DiffTotals(visitsDifferenced.get(), candidates.get(), flags, diffMicrosTotal.getTotalCount() == 0 ? 0
+            : diffMicrosTotal.getValueAtPercentile(50) / 1e3, diffMicrosTotal.getValueAtPercentile(99) / 1e3,
+            diffLatencyTotal.getValueAtPercentile(50) / 1e6, diffLatencyTotal.getValueAtPercentile(99) / 1e6, median,
+            problemCount.get(), List.copyOf(problems));
+    }
+
+    /**
+     * @param visitsDifferenced visits with a difference image
+     * @param candidates        candidates found on them
+     * @param flags             visits per {@link DiffFlag} (no_reference, kernel_fallback, ...)
+     * @param stageMsP50        the stage's own time per visit, ms
+     * @param latencyMsP50      last frame of a visit to its candidates, ms
+     * @param noiseRatioMedian  median over visits of the difference's robust noise over the propagated noise
+     * @param problems          how many visits had a note, and the first of them word for word
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record DiffTotals(long visitsDifferenced, long candidates, Map<String, Long> flags, double stageMsP50,
+                             double stageMsP99, double latencyMsP50, double latencyMsP99, double noiseRatioMedian,
+                             long problems, List<String> firstProblems) {
+    }
     private final AtomicLong peakHeapBytes = new AtomicLong();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 

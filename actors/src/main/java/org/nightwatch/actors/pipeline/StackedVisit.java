@@ -1,6 +1,7 @@
 package org.nightwatch.actors.pipeline;
 
 import java.util.EnumSet;
+import org.nightwatch.actors.diff.VisitDiff;
 import org.nightwatch.actors.ingest.ClosedVisit;
 import org.nightwatch.actors.ingest.VisitFlag;
 
@@ -12,6 +13,14 @@ import org.nightwatch.actors.ingest.VisitFlag;
  * @param image      height * width floats, row-major
  * @param skyLevel   median of a sparse sample of the image, ADU per frame
  * @param flags      the visit's flags
+ * @param diff       its difference imaging, once done (null before, or when the night runs without it)
  */
-public record StackedVisit(ClosedVisit visit, float[] image, float skyLevel, EnumSet<VisitFlag> flags) {
+public record StackedVisit(ClosedVisit visit, float[] image, float skyLevel, EnumSet<VisitFlag> flags, VisitDiff diff) {
+    public StackedVisit(ClosedVisit visit, float[] image, float skyLevel, EnumSet<VisitFlag> flags) {
+        this(visit, image, skyLevel, flags, null);
+    }
+
+    public StackedVisit withDiff(VisitDiff d) {
+        return new StackedVisit(visit, image, skyLevel, flags, d);
+    }
 }

@@ -15,6 +15,8 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.actors.diff.DiffStage;
+import org.nightwatch.actors.diff.VisitDiff;
 import org.nightwatch.actors.ingest.ClosedVisit;
 import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.actors.ingest.StackBufferPool;
@@ -22,8 +24,9 @@ import org.nightwatch.actors.ingest.VisitHandoff;
 import org.nightwatch.protocol.FrameFate;
 
 /**
- * One sensor's stacking stream: closed visits in (from the ingest thread, through a bounded queue) ->
- * stack (on the stacking executor) -> sink (on the I/O executor) -> accounting and buffer release.
+ * One sensor's stream: closed visits in (from the ingest thread, through a bounded queue) -> stack (on
+ * the stacking executor) -> difference imaging (on the diff executor, when the night has a
+ * {@link DiffStage}) -> sink (on the I/O executor) -> accounting and buffer release.
  * Visits of a sensor are stacked one at a time and in order; the shared executors bound how many run at
  * once across sensors.
  *
@@ -38,14 +41,14 @@ public final class VisitPipeline implements VisitHandoff {
     private final SensorLedger ledger;
     private final StackBufferPool pool;
 
-    private VisitPipeline(Materializer mat, int capacity, StackStage stack, VisitSink sink, Executor stackExecutor,
-                          Executor sinkExecutor, SensorLedger ledger, StackBufferPool pool, NightStats stats) {
+    private VisitPipeline(Materializer mat, int capacity, Stages stages, SensorLedger ledger, StackBufferPool pool,
+                          NightStats stats) {
         this.ledger = ledger;
         this.pool = pool;
         Pair<Pair<BoundedSourceQueue<ClosedVisit>, UniqueKillSwitch>, CompletionStage<Done>> m =
             Source.<ClosedVisit>queue(capacity)
                 .viaMat(KillSwitches.single(), Keep.both())
-                .mapAsync(1, v -> process(v, stack, sink, stackExecutor, sinkExecutor, stats))
+                .mapAsync(1, v -> process(v, stages, stats))
                 .toMat(Sink.ignore(), Keep.both())
                 .run(mat);
         this.queue = m.first().first();
@@ -53,26 +56,42 @@ public final class VisitPipeline implements VisitHandoff {
         this.completion = m.second();
     }
 
-    public static VisitPipeline start(Materializer mat, int capacity, StackStage stack, VisitSink sink,
-                                      Executor stackExecutor, Executor sinkExecutor, SensorLedger ledger,
-                                      StackBufferPool pool, NightStats stats) {
-        return new VisitPipeline(mat, capacity, stack, sink, stackExecutor, sinkExecutor, ledger, pool, stats);
+    /**
+     * The stages of the stream and where each runs.
+     *
+     * @param diff         difference imaging after stacking, or null (stacking only)
+     * @param diffExecutor where it runs (ignored without one)
+     */
+    public record Stages(StackStage stack, Executor stackExecutor, DiffStage diff, Executor diffExecutor, VisitSink sink,
+                         Executor sinkExecutor) {
     }
 
-    private CompletionStage<Done> process(ClosedVisit v, StackStage stack, VisitSink sink, Executor stackExecutor,
-                                          Executor sinkExecutor, NightStats stats) {
+    public static VisitPipeline start(Materializer mat, int capacity, Stages stages, SensorLedger ledger,
+                                      StackBufferPool pool, NightStats stats) {
+        return new VisitPipeline(mat, capacity, stages, ledger, pool, stats);
+    }
+
+    private CompletionStage<Done> process(ClosedVisit v, Stages st, NightStats stats) {
         if (!v.tryStart()) {
             return CompletableFuture.completedFuture(Done.getInstance());
         }
-        return CompletableFuture.supplyAsync(() -> stack.run(v), stackExecutor)
+        CompletableFuture<StackedVisit> stacked = CompletableFuture.supplyAsync(() -> st.stack().run(v), st.stackExecutor())
             .thenApply(s -> {
                 stats.recordVisitLatency(System.nanoTime() - v.closedNanos());
                 return s;
-            })
+            });
+        if (st.diff() != null) {
+            stacked = stacked.thenApplyAsync(s -> {
+                VisitDiff d = st.diff().run(s);
+                stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
+                return s.withDiff(d);
+            }, st.diffExecutor());
+        }
+        return stacked
             .thenApplyAsync(s -> {
-                sink.accept(s);
+                st.sink().accept(s);
                 return s;
-            }, sinkExecutor)
+            }, st.sinkExecutor())
             .handle((s, error) -> {
                 inFlight.remove(v);
                 int frames = v.framesStacked();

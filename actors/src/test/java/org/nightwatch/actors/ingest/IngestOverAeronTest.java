@@ -82,11 +82,11 @@ class IngestOverAeronTest {
         SensorLedger ledger = new SensorLedger(SENSOR);
         List<float[]> stacks = new CopyOnWriteArrayList<>();
         List<String> flags = new CopyOnWriteArrayList<>();
-        VisitPipeline pipeline = VisitPipeline.start(Materializer.matFromSystem(system), 4, new StackStage(StackKernel.best()),
-            v -> {
+        VisitPipeline pipeline = VisitPipeline.start(Materializer.matFromSystem(system), 4,
+            new VisitPipeline.Stages(new StackStage(StackKernel.best()), ForkJoinPool.commonPool(), null, null, v -> {
                 stacks.add(v.image().clone());
                 flags.add(v.flags().toString());
-            }, ForkJoinPool.commonPool(), ForkJoinPool.commonPool(), ledger, pool, new NightStats());
+            }, ForkJoinPool.commonPool()), ledger, pool, new NightStats());
         VisitAssembler assembler = new VisitAssembler(SENSOR, W, H, pool, StackKernel.best(), ledger,
             VisitAssembler.WhenFull.WAIT, pipeline, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
         IngestAgent agent = new IngestAgent("ingest-test", 4);

@@ -42,7 +42,7 @@ public final class NightRecorder implements FrameRecorder {
             w = null;
         }
         if (w == null) {
-            VisitMetadata meta = new VisitMetadata(h.sensorIndex(), h.visitId(), h.visitId(),
+            VisitMetadata meta = new VisitMetadata(h.sensorIndex(), h.visitId(), h.fieldId() >= 0 ? h.fieldId() : h.visitId(),
                 Instant.ofEpochSecond(0, h.startTimeNs()), h.exposureNs() / 1e9, 1e9 / h.exposureNs(), gain, readNoise,
                 saturate, VisitMetadata.TanWcs.centred(h.raDeg(), h.decDeg(), h.width(), h.height(), arcsecPerPixel));
             w = VisitCubeWriter.create(layout.visitFile(new VisitKey(SensorId.of(h.sensorIndex()), h.visitId())), meta,

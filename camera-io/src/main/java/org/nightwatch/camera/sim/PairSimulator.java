@@ -235,7 +235,7 @@ public final class PairSimulator {
         }
     }
 
-    private static void trail(float[] adu, int w, int h, double x0, double y0, double ang, double perPx, double sigma) {
+    static void trail(float[] adu, int w, int h, double x0, double y0, double ang, double perPx, double sigma) {
         double nx = -Math.sin(ang);
         double ny = Math.cos(ang);
         double norm = perPx / (Math.sqrt(2 * Math.PI) * sigma);

@@ -50,11 +50,12 @@ public final class SimulatedCamera implements AutoCloseable {
      * @param sensorDiesAfter   sensor index -> last frame sequence it reads out before it fails and goes
      *                          silent (no more frames, no end-of-stream), as a broken sensor would; empty
      *                          for a healthy camera
+     * @param fields            visits cycle through this many survey fields (visit v points at field v mod fields)
      */
     public record Plan(List<SensorPlacement> placements, int visits, SurveyMode mode, int framesPerVisit, Pacing pacing, int width,
                        int height, long frameIntervalNs, long startEpochNs, int sourceQueueFrames,
                        int renderThreads, int sendBatchBlocks, long notConnectedTimeoutNs,
-                       java.util.Map<Integer, Long> sensorDiesAfter) {
+                       java.util.Map<Integer, Long> sensorDiesAfter, int fields) {
         public long framesPerSensor() {
             return (long) visits * framesPerVisit;
         }
@@ -213,11 +214,11 @@ public final class SimulatedCamera implements AutoCloseable {
                     long visit = seq / fpv;
                     int frameIndex = (int) (seq % fpv);
                     SensorPlacement p = ch.placement;
-                    double ra = ((visit * 7.5 + p.xDeg()) % 360 + 360) % 360;
-                    double dec = Math.max(-89.9, Math.min(89.9, 20 + p.yDeg()));
+                    int field = (int) (visit % plan.fields());
+                    double[] radec = SimulatedSurvey.pointing(p, field);
                     FrameHeader h = new FrameHeader(p.sensor().index(), seq, visit, frameIndex, fpv,
                         plan.startEpochNs() + seq * plan.frameIntervalNs(), plan.frameIntervalNs(),
-                        plan.width(), plan.height(), ra, dec);
+                        plan.width(), plan.height(), radec[0], radec[1], field);
                     short[] px = source.fill(h, slot, scratch);
                     if (px != null) {
                         recorder.record(h, px);

@@ -8,15 +8,15 @@ import java.util.concurrent.Executors;
 import org.nightwatch.protocol.FrameHeader;
 
 /**
- * A {@link FrameSource} that renders every frame with the {@link SkySimulator}. The scene of a
+ * A {@link FrameSource} that renders every frame with the {@link SkySimulator}, of the sky of a
+ * {@link SimulatedSurvey} (fields revisited, transients, variables, moving objects, trails). The scene of a
  * sensor-visit (tens of milliseconds) is rendered ahead, on a background thread, while the previous
  * visit is read out, so that 84 scenes are not all rendered in the half second the first frames of a
  * visit are due: simulation must not be what makes a real-time night fall behind.
  */
 public final class SimulatedSky implements FrameSource, AutoCloseable {
     private final SkySimulator simulator;
-    private final double seeingPx;
-    private final int starsPerSensor;
+    private final SimulatedSurvey survey;
     private final ConcurrentHashMap<Long, CompletableFuture<SkySimulator.Scene>> scenes = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sky-scenes");
@@ -24,15 +24,14 @@ public final class SimulatedSky implements FrameSource, AutoCloseable {
         return t;
     });
 
-    public SimulatedSky(SkySimulator simulator, double seeingPx, int starsPerSensor) {
+    public SimulatedSky(SkySimulator simulator, SimulatedSurvey survey) {
         this.simulator = simulator;
-        this.seeingPx = seeingPx;
-        this.starsPerSensor = starsPerSensor;
+        this.survey = survey;
     }
 
     /** Renders a few throw-away frames so that the JIT has compiled the frame loop before the night. */
     public SimulatedSky warmUp() {
-        SkySimulator.Scene scene = simulator.renderScene(0, -1, seeingPx, 10);
+        SkySimulator.Scene scene = simulator.renderScene(0, -1, 2.5, 10);
         short[] px = new short[simulator.width() * simulator.height()];
         for (int i = 0; i < 40; i++) {
             simulator.renderFrame(scene, i, px);
@@ -58,9 +57,7 @@ public final class SimulatedSky implements FrameSource, AutoCloseable {
     }
 
     private SkySimulator.Scene render(int sensor, long visit) {
-        // seeing wanders by +-15% from visit to visit
-        double seeing = seeingPx * (1 + 0.15 * Math.sin(visit * 1.7 + sensor));
-        return simulator.renderScene(sensor, visit, seeing, starsPerSensor);
+        return survey.renderVisit(sensor, visit);
     }
 
     @Override

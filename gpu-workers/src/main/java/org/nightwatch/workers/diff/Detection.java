@@ -1,5 +1,7 @@
 package org.nightwatch.workers.diff;
 
+import org.nightwatch.protocol.DetectionFlag;
+
 /**
  * One source found on a difference image, measured there.
  *

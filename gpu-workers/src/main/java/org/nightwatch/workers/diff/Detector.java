@@ -3,6 +3,7 @@ package org.nightwatch.workers.diff;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.nightwatch.protocol.DetectionFlag;
 
 /**
  * Finds sources on a difference image with a PSF matched filter on the difference over its noise:

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nightwatch.camera.sim.PairSimulator;
+import org.nightwatch.protocol.DetectionFlag;
 
 /**
  * The acceptance of difference imaging on a simulated Tomo-e pair (2000 x 1128, seeing 2.0 -> 2.8 px,

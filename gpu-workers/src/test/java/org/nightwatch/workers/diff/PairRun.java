@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nightwatch.camera.sim.PairSimulator;
+import org.nightwatch.protocol.DetectionFlag;
 
 /** A simulated pair sent through the difference imager, with the truth matched against the detections. */
 record PairRun(PairSimulator.Pair pair, DifferenceImager imager, DifferenceImager.Result result, Map<String, Integer> falseByKind,

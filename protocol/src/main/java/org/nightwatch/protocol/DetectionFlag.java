@@ -1,6 +1,6 @@
-package org.nightwatch.workers.diff;
+package org.nightwatch.protocol;
 
-/** What is doubtful about one detection on a difference image; carried as bits in {@link Detection#flags()}. */
+/** What is doubtful about one detection on a difference image; carried as bits in a detection's and a {@link Candidate}'s flags. */
 public enum DetectionFlag {
     /** The 29 x 29 cutout runs off the image or into pixels the reference does not cover. */
     EDGE,

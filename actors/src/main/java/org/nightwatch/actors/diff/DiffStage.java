@@ -1,0 +1,191 @@
+package org.nightwatch.actors.diff;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.nightwatch.actors.ingest.ClosedVisit;
+import org.nightwatch.actors.pipeline.StackedVisit;
+import org.nightwatch.camera.fits.VisitMetadata;
+import org.nightwatch.protocol.Candidate;
+import org.nightwatch.protocol.SensorId;
+import org.nightwatch.workers.diff.Affine;
+import org.nightwatch.workers.diff.Calibration;
+import org.nightwatch.workers.diff.Detection;
+import org.nightwatch.workers.diff.DiffFlag;
+import org.nightwatch.workers.diff.DiffSettings;
+import org.nightwatch.workers.diff.DifferenceImager;
+
+/**
+ * The pipeline's difference-imaging stage: a stacked visit and the reference of its sensor and field in,
+ * the visit's {@link VisitDiff} with its candidates out. Runs on the diff dispatcher; each call borrows
+ * one of {@code workers} {@link DifferenceImager}s (about 150 MB of planes each, reused visit after
+ * visit), so no more than that many run at once.
+ *
+ * <p>A visit whose field has no reference (or an unreadable one) is flagged {@link DiffFlag#NO_REFERENCE}
+ * with the reason, and has no candidates; the night goes on.
+ */
+public final class DiffStage {
+    /**
+     * @param diff           the image-processing settings
+     * @param gain           e-/ADU of a frame
+     * @param saturate       ADU at which a frame's pixel saturates
+     * @param arcsecPerPixel plate scale, for the visit's WCS
+     * @param zeroPointMag   magnitude of one electron per frame (candidates' magnitudes)
+     * @param workers        imagers, the most visits differenced at once
+     */
+    public record Settings(DiffSettings diff, double gain, double saturate, double arcsecPerPixel, double zeroPointMag,
+                           int workers) {
+    }
+
+    private final Settings settings;
+    private final ReferenceLibrary references;
+    private final int width;
+    private final int height;
+    private final BlockingQueue<DifferenceImager> imagers;
+    private final AtomicInteger created = new AtomicInteger();
+
+    public DiffStage(Settings settings, ReferenceLibrary references, int width, int height) {
+        this.settings = settings;
+        this.references = references;
+        this.width = width;
+        this.height = height;
+        this.imagers = new ArrayBlockingQueue<>(Math.max(1, settings.workers()));
+    }
+
+    public ReferenceLibrary references() {
+        return references;
+    }
+
+    /** Differences one stacked visit (its image must stay valid for the call). */
+    public VisitDiff run(StackedVisit s) {
+        long t0 = System.nanoTime();
+        DifferenceImager imager = borrow();
+        try {
+            return run(s, imager, t0);
+        } finally {
+            imagers.add(imager);
+        }
+    }
+
+    private VisitDiff run(StackedVisit s, DifferenceImager imager, long t0) {
+        ClosedVisit v = s.visit();
+        ReferenceLibrary.Reference ref;
+        try {
+            ref = references.get(v.sensor(), v.fieldId(), imager::prepare);
+            if (ref.width() != width || ref.height() != height) {
+                throw new ReferenceLibrary.MissingReference("reference " + ref.file() + " is " + ref.width() + "x" + ref.height()
+                    + ", the sensor " + width + "x" + height, null);
+            }
+        } catch (ReferenceLibrary.MissingReference e) {
+            return new VisitDiff(null, List.of(), 0, EnumSet.of(DiffFlag.NO_REFERENCE), Double.NaN, List.of(e.getMessage()), null,
+                (System.nanoTime() - t0) / 1e6);
+        }
+        VisitMetadata.TanWcs wcs = VisitMetadata.TanWcs.centred(v.raDeg(), v.decDeg(), width, height, settings.arcsecPerPixel());
+        Affine initial = ref.wcs() != null ? WcsMap.between(wcs, ref.wcs(), width, height) : Affine.IDENTITY;
+        byte[] bad = references.badPixels(v.sensor());
+        DifferenceImager.Result r = imager.run(new DifferenceImager.Input(s.image(), width, height,
+                new Calibration.Photometry(settings.gain() * Math.max(1, v.framesStacked()), settings.saturate()),
+                new Calibration.Frames(null, null, bad)),
+            ref.prepared(), initial);
+        double mjd = (v.firstFrameStartNs() + v.framesPerVisit() * v.exposureNs() / 2) / 86_400e9 + 40587.0;
+        List<Candidate> out = new ArrayList<>(r.detections().size());
+        int n = 0;
+        for (Detection d : r.detections()) {
+            double[] sky = wcs.pixelToSky(d.x(), d.y());
+            double electrons = Math.abs(d.flux()) * settings.gain();
+            double mag = electrons > 0 ? settings.zeroPointMag() - 2.5 * Math.log10(electrons) : Double.NaN;
+            double magErr = d.flux() != 0 ? 1.0857 * d.fluxErr() / Math.abs(d.flux()) : Double.NaN;
+            out.add(new Candidate(Candidate.idOf(v.sensor().index(), v.visitId(), n++), v.sensor().index(), v.visitId(),
+                v.fieldId(), mjd, d.x(), d.y(), sky[0], sky[1], d.flux(), d.fluxErr(), d.snr(), mag, magErr, d.fwhm(),
+                d.elongation(), d.sign(), d.flags(), d.cutout(), Double.NaN, null));
+        }
+        return new VisitDiff(ref.file().toString(), out, r.components(), r.flags(), r.residualNoiseRatio(), r.notes(),
+            r.timings(), (System.nanoTime() - t0) / 1e6);
+    }
+
+    /**
+     * Before the night: reads and prepares the references of these sensor-fields into the cache (up to its
+     * capacity) on the workers, and differences one reference against itself so that the stage's code is
+     * compiled before the first visit is due. Missing references are left for the night to flag.
+     *
+     * @return how many references were prepared
+     */
+    public int warmUp(List<SensorId> sensors, int fields) {
+        List<int[]> keys = new ArrayList<>();
+        for (int f = 0; f < fields; f++) {
+            for (SensorId s : sensors) {
+                keys.add(new int[] {s.index(), f});
+            }
+        }
+        List<int[]> wanted = keys.subList(0, Math.min(keys.size(), references.capacity()));
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger prepared = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < Math.max(1, settings.workers()); t++) {
+            Thread th = new Thread(() -> {
+                DifferenceImager im = borrow();
+                try {
+                    for (int i; (i = next.getAndIncrement()) < wanted.size(); ) {
+                        try {
+                            references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepare);
+                            references.badPixels(SensorId.of(wanted.get(i)[0]));
+                            prepared.incrementAndGet();
+                        } catch (ReferenceLibrary.MissingReference e) {
+                            // the visits of this field will be flagged, with this reason
+                        }
+                    }
+                } finally {
+                    imagers.add(im);
+                }
+            }, "diff-warm-up-" + t);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return prepared.get();
+            }
+        }
+        if (!wanted.isEmpty()) {
+            try {
+                ReferenceLibrary.Reference r = references.get(SensorId.of(wanted.get(0)[0]), wanted.get(0)[1], null);
+                DifferenceImager im = borrow();
+                try {
+                    float[] px = r.prepared().image().image().clone();
+                    for (int i = 0; i < px.length; i++) {
+                        px[i] += 100f; // a background level, as a stack has
+                    }
+                    im.run(new DifferenceImager.Input(px, width, height, new Calibration.Photometry(settings.gain() * 18,
+                        Double.POSITIVE_INFINITY), Calibration.Frames.NONE), r.prepared(), Affine.IDENTITY);
+                } finally {
+                    imagers.add(im);
+                }
+            } catch (RuntimeException e) {
+                // warming up is best effort: the night reports real problems per visit
+            }
+        }
+        return prepared.get();
+    }
+
+    private DifferenceImager borrow() {
+        DifferenceImager im = imagers.poll();
+        if (im != null) {
+            return im;
+        }
+        if (created.incrementAndGet() <= Math.max(1, settings.workers())) {
+            return new DifferenceImager(settings.diff(), width, height);
+        }
+        try {
+            return imagers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for a difference imager", e);
+        }
+    }
+}

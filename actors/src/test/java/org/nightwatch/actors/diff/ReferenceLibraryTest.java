@@ -1,0 +1,89 @@
+package org.nightwatch.actors.diff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.camera.fits.NightLayout;
+import org.nightwatch.camera.sim.SimulatedSurvey;
+import org.nightwatch.camera.sim.SkySimulator;
+import org.nightwatch.protocol.SensorId;
+import org.nightwatch.protocol.SensorPlacement;
+import org.nightwatch.workers.diff.DiffSettings;
+import org.nightwatch.workers.diff.DifferenceImager;
+
+class ReferenceLibraryTest {
+    private static final int W = 600;
+    private static final int H = 400;
+    private static final SensorPlacement S0 = new SensorPlacement(SensorId.of(0), 0, 0, 0, 0);
+
+    @TempDir
+    Path dir;
+
+    private final DifferenceImager imager = new DifferenceImager(DiffSettings.defaults(), W, H);
+
+    private SimulatedSurvey survey() {
+        return new SimulatedSurvey(new SkySimulator(W, H, 1.2, 2.0, 60000, 5),
+            new SimulatedSurvey.Settings(3, 5, 2, 0, 10, 20, 1, 0, 0, 1, 0.85, 180, 0), 2.5, 300, 18, 0.5, 6, 1.19, 9);
+    }
+
+    @Test
+    void aReferenceIsPreparedOnceAndReusedUntilEvicted() {
+        survey().writeSky(new NightLayout(dir), List.of(S0), 1);
+        AtomicInteger prepared = new AtomicInteger();
+        ReferenceLibrary lib = new ReferenceLibrary(dir, null, 2, 8);
+        var first = lib.get(S0.sensor(), 0, in -> {
+            prepared.incrementAndGet();
+            return imager.prepare(in);
+        });
+        assertTrue(first.prepared().stars().size() > 20, "stars found on the reference");
+        assertNotNull(first.wcs());
+        assertSame(first, lib.get(S0.sensor(), 0, in -> {
+            throw new AssertionError("prepared twice");
+        }));
+        assertEquals(1, prepared.get());
+        lib.get(S0.sensor(), 1, imager::prepare);
+        lib.get(S0.sensor(), 2, imager::prepare); // evicts field 0, the least recently used
+        lib.get(S0.sensor(), 0, imager::prepare);
+        assertEquals(4, lib.loads());
+        assertEquals(1, lib.hits());
+        assertNotNull(lib.badPixels(S0.sensor()), "hot pixels from the dark frame");
+    }
+
+    @Test
+    void missingOrCorruptReferencesAreRefusedNamingTheFile() throws Exception {
+        ReferenceLibrary lib = new ReferenceLibrary(dir, null, 4, 8);
+        Path expected = new NightLayout(dir).referenceFile(SensorId.of(3), 7);
+        var missing = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), 7, imager::prepare));
+        assertTrue(missing.getMessage().contains("no reference for sensor-03 field 7") && missing.getMessage().contains(expected.toString()),
+            missing.getMessage());
+
+        Files.createDirectories(expected.getParent());
+        Files.write(expected, "SIMPLE  =                    T / truncated, no END".getBytes());
+        var corrupt = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), 7, imager::prepare));
+        assertTrue(corrupt.getMessage().startsWith("reference " + expected + " cannot be read"), corrupt.getMessage());
+
+        var noField = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), -1, imager::prepare));
+        assertTrue(noField.getMessage().contains("no field id"));
+        assertNull(lib.badPixels(SensorId.of(3)), "no dark frame: no mask, and no error");
+    }
+
+    @Test
+    void aMakerFillsInMissingReferences() {
+        SimulatedSurvey s = survey();
+        NightLayout layout = new NightLayout(dir);
+        ReferenceLibrary lib = new ReferenceLibrary(dir, (sensor, field) -> s.writeReference(layout, S0, field), 4, 8);
+        assertTrue(Files.notExists(layout.referenceFile(S0.sensor(), 2)));
+        lib.get(S0.sensor(), 2, imager::prepare);
+        assertTrue(Files.exists(layout.referenceFile(S0.sensor(), 2)));
+    }
+}
