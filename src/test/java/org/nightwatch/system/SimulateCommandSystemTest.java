@@ -28,7 +28,7 @@ class SimulateCommandSystemTest {
         Path record = dir.resolve("night");
         int code = new CommandLine(new NightwatchCli()).execute("simulate", "--config", Nights.DEPLOYMENT.toString(),
             "--sensors", "2", "--visits", "1", "--mode", "high-cadence", "--speed", "max", "--record", record.toString(),
-            "--report", report.toString());
+            "--out", dir.resolve("out").toString(), "--report", report.toString());
         assertEquals(0, code);
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         for (String key : new String[] {"sensors", "frames_published", "frames_stacked", "frames_lost", "frames_deferred",
@@ -43,6 +43,12 @@ class SimulateCommandSystemTest {
         assertTrue(json.get("realtime_factor").asDouble() > 0);
         assertTrue(Files.exists(record.resolve("night.json")));
         assertTrue(Files.exists(record.resolve("sensor-01/visit-000000.fits")));
+        // differenced against the references the simulator put into the recorded night, with its truth
+        assertEquals(2, json.get("difference_imaging").get("visits_differenced").asLong());
+        assertTrue(json.get("difference_imaging").get("candidates").asLong() > 0);
+        assertTrue(Files.exists(record.resolve("references/sensor-01/field-00000.fits")));
+        assertTrue(Files.exists(record.resolve("truth.csv")));
+        assertTrue(Files.readAllLines(dir.resolve("out/candidates.csv")).size() > 1);
     }
 
     @Test
