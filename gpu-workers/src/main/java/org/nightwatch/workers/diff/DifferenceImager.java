@@ -265,15 +265,19 @@ public final class DifferenceImager {
         }
     }
 
-    /** Robust sigma of difference / sqrt(variance) over a sparse grid of clean pixels. */
+    /**
+     * Robust sigma of difference / sqrt(variance) over a sparse grid of clean pixels (every 5th pixel of
+     * every 5th row: about 90000 for a 2000 x 1128 sensor, a statistical precision near 0.3%).
+     */
     private double residualNoise() {
         float[] d = diff.image();
         float[] v = diff.variance();
         byte[] m = diff.mask();
-        float[] sample = new float[(width / 3 + 1) * (height / 3 + 1)];
+        int step = Math.max(1, Math.min(5, (int) Math.sqrt(width * (double) height / 40_000)));
+        float[] sample = new float[(width / step + 1) * (height / step + 1)];
         int n = 0;
-        for (int y = 1; y < height; y += 3) {
-            for (int x = 1; x < width; x += 3) {
+        for (int y = 1; y < height; y += step) {
+            for (int x = 1; x < width; x += step) {
                 int i = y * width + x;
                 if (m[i] == 0 && v[i] > 0f) {
                     sample[n++] = d[i] / (float) Math.sqrt(v[i]);
