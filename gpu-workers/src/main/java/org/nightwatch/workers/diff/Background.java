@@ -44,9 +44,13 @@ public final class Background {
                 + fy * ((1 - fx) * grid[iy1 * nx + ix] + fx * grid[iy1 * nx + ix1]);
         }
 
-        /** Fills {@code out} (height * width) with the interpolated {@code level} or {@code sigma} grid. */
-        void fill(boolean sigmaGrid, float[] out) {
-            float[] grid = sigmaGrid ? sigma : level;
+        /**
+         * In one pass: subtracts the interpolated level from {@code img}, zeroes pixels with a BAD or
+         * NO_DATA bit (a background value, harmless to resampling and convolution), and writes the
+         * variance {@code sigma^2 + max(img, 0) * invGain} (sky noise plus the sources' Poisson noise).
+         * Each row first interpolates the grids in y (one value per cell), then in x.
+         */
+        void subtractWithVariance(float[] img, byte[] mask, float[] var, float invGain) {
             int[] ix0 = new int[width];
             int[] ix1 = new int[width];
             float[] fx = new float[width];
@@ -57,20 +61,27 @@ public final class Background {
                 ix1[x] = Math.min(i + 1, nx - 1);
                 fx[x] = nx == 1 ? 0f : (float) (gx - i);
             }
+            float[] lrow = new float[nx];
+            float[] srow = new float[nx];
             for (int y = 0; y < height; y++) {
                 double gy = Math.max(0, Math.min(ny - 1, (y + 0.5) / mesh - 0.5));
                 int iy = Math.min((int) gy, Math.max(0, ny - 2));
                 int iy1 = Math.min(iy + 1, ny - 1);
                 float fy = ny == 1 ? 0f : (float) (gy - iy);
+                for (int c = 0; c < nx; c++) {
+                    lrow[c] = level[iy * nx + c] + fy * (level[iy1 * nx + c] - level[iy * nx + c]);
+                    srow[c] = sigma[iy * nx + c] + fy * (sigma[iy1 * nx + c] - sigma[iy * nx + c]);
+                }
                 int base = y * width;
                 for (int x = 0; x < width; x++) {
-                    float a = grid[iy * nx + ix0[x]];
-                    float b = grid[iy * nx + ix1[x]];
-                    float c = grid[iy1 * nx + ix0[x]];
-                    float d = grid[iy1 * nx + ix1[x]];
-                    float top = a + fx[x] * (b - a);
-                    float bottom = c + fx[x] * (d - c);
-                    out[base + x] = top + fy * (bottom - top);
+                    int i = base + x;
+                    float l0 = lrow[ix0[x]];
+                    float s0 = srow[ix0[x]];
+                    float lev = l0 + fx[x] * (lrow[ix1[x]] - l0);
+                    float sg = s0 + fx[x] * (srow[ix1[x]] - s0);
+                    float v = (mask[i] & (Mask.BAD | Mask.NO_DATA)) != 0 ? 0f : img[i] - lev;
+                    img[i] = v;
+                    var[i] = sg * sg + Math.max(v, 0f) * invGain;
                 }
             }
         }

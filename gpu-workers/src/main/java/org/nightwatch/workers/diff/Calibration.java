@@ -102,22 +102,8 @@ public final class Calibration {
             growSaturation(mask, width, height, satIdx, saturated);
         }
         Background.Model bkg = Background.estimate(img, mask, width, height, meshPx);
-        float[] var = out.variance();
-        bkg.fill(false, var); // the level, borrowed in the variance plane
-        for (int i = 0; i < n; i++) {
-            img[i] -= var[i];
-        }
-        bkg.fill(true, var);
         float invGain = phot.gainEff() > 0 ? (float) (1.0 / phot.gainEff()) : 0f;
-        for (int i = 0; i < n; i++) {
-            float s = var[i];
-            float v = img[i];
-            if ((mask[i] & (Mask.BAD | Mask.NO_DATA)) != 0) {
-                img[i] = 0f; // a background value: harmless to resampling and convolution
-                v = 0f;
-            }
-            var[i] = s * s + Math.max(v, 0f) * invGain;
-        }
+        bkg.subtractWithVariance(img, mask, out.variance(), invGain);
         return new Result(bkg, bkg.medianSigma(), nan, saturated, badCount);
     }
 
