@@ -10,7 +10,7 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
                              Duration visitTimeout, Duration stallAfter, Duration restartMinBackoff,
                              Duration restartMaxBackoff, Duration notConnectedTimeout, Diff diff) {
     /** {@code nightwatch.actors.diff}. */
-    public record Diff(int workers, int referenceCache, double zeroPointMag, double darkHotSigma) {
+    public record Diff(int workers, int referenceCache, double zeroPointMag, double darkHotSigma, boolean subtractDark) {
         /** Imagers to create: the configured number, or one per core. */
         public int workerCount() {
             return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
@@ -23,7 +23,8 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
             c.getInt("spare-stack-buffers"), c.getInt("visit-queue"), c.getDuration("visit-timeout"),
             c.getDuration("stall-after"), c.getDuration("restart-min-backoff"), c.getDuration("restart-max-backoff"),
             c.getDuration("not-connected-timeout"), new Diff(c.getInt("diff.workers"), c.getInt("diff.reference-cache"),
-                c.getDouble("diff.zero-point-mag"), c.getDouble("diff.dark-hot-sigma")));
+                c.getDouble("diff.zero-point-mag"), c.getDouble("diff.dark-hot-sigma"),
+                c.getBoolean("diff.subtract-dark")));
         if (s.ingestThreads < 1 || s.fragmentLimit < 1 || s.spareStackBuffers < 0 || s.visitQueue < 1) {
             throw new IllegalArgumentException("nightwatch.actors: ingest-threads, fragment-limit and visit-queue must be"
                 + " >= 1 and spare-stack-buffers >= 0, got " + s);

@@ -275,7 +275,7 @@ public final class NightRunner implements AutoCloseable {
             ReferenceLibrary refs = new ReferenceLibrary(skyDir, (sensor, field) -> {
                 survey.writeDark(skyDir, sensor);
                 return byIndex.containsKey(sensor.index()) ? survey.writeReference(sky, byIndex.get(sensor.index()), field) : null;
-            }, d.referenceCache(), d.darkHotSigma());
+            }, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
             this.diff = new DiffStage(new DiffStage.Settings(DiffSettings.from(config.config()), camera.gain(), camera.saturate(),
                 config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount()), refs, camera.width(), camera.height());
             t0 = System.nanoTime();

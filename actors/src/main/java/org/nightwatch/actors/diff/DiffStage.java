@@ -85,10 +85,17 @@ public final class DiffStage {
         }
         VisitMetadata.TanWcs wcs = VisitMetadata.TanWcs.centred(v.raDeg(), v.decDeg(), width, height, settings.arcsecPerPixel());
         Affine initial = ref.wcs() != null ? WcsMap.between(wcs, ref.wcs(), width, height) : Affine.IDENTITY;
-        byte[] bad = references.badPixels(v.sensor());
+        Calibration.Frames cal = references.calibration(v.sensor());
+        List<String> notes = new ArrayList<>();
+        if (cal.flat() != null && cal.flat().length != width * height || cal.dark() != null && cal.dark().length != width * height
+            || cal.badPixels() != null && cal.badPixels().length != width * height) {
+            notes.add("calibration frames in " + references.layout().root().resolve("calibration").resolve(v.sensor().name())
+                + " are not " + width + "x" + height + ": not applied");
+            cal = Calibration.Frames.NONE;
+        }
         DifferenceImager.Result r = imager.run(new DifferenceImager.Input(s.image(), width, height,
                 new Calibration.Photometry(settings.gain() * Math.max(1, v.framesStacked()), settings.saturate()),
-                new Calibration.Frames(null, null, bad)),
+                cal),
             ref.prepared(), initial);
         double mjd = (v.firstFrameStartNs() + v.framesPerVisit() * v.exposureNs() / 2) / 86_400e9 + 40587.0;
         List<Candidate> out = new ArrayList<>(r.detections().size());
@@ -102,7 +109,8 @@ public final class DiffStage {
                 v.fieldId(), mjd, d.x(), d.y(), sky[0], sky[1], d.flux(), d.fluxErr(), d.snr(), mag, magErr, d.fwhm(),
                 d.elongation(), d.sign(), d.flags(), d.cutout(), Double.NaN, null));
         }
-        return new VisitDiff(ref.file().toString(), out, r.components(), r.flags(), r.residualNoiseRatio(), r.notes(),
+        notes.addAll(r.notes());
+        return new VisitDiff(ref.file().toString(), out, r.components(), r.flags(), r.residualNoiseRatio(), notes,
             r.timings(), (System.nanoTime() - t0) / 1e6);
     }
 
@@ -131,7 +139,7 @@ public final class DiffStage {
                     for (int i; (i = next.getAndIncrement()) < wanted.size(); ) {
                         try {
                             references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepare);
-                            references.badPixels(SensorId.of(wanted.get(i)[0]));
+                            references.calibration(SensorId.of(wanted.get(i)[0]));
                             prepared.incrementAndGet();
                         } catch (ReferenceLibrary.MissingReference e) {
                             // the visits of this field will be flagged, with this reason

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The references of a night, per sensor and field, from the recorded-night layout
  * ({@code NIGHT/references/sensor-NN/field-FFFFF.fits}, ARCHITECTURE section 4.2), and each sensor's
- * bad-pixel mask from its dark frame ({@code NIGHT/calibration/sensor-NN/dark.fits}) when there is one.
+ * calibration ({@code NIGHT/calibration/sensor-NN/dark.fits} and {@code flat.fits}) when it has one.
  *
  * <p>A reference is read and prepared (calibrated, background-subtracted, its stars found) once and kept
  * in a bounded least-recently-used cache, so visits of the same field reuse it; two workers asking for
@@ -58,18 +58,21 @@ public final class ReferenceLibrary {
     private final Maker maker;
     private final int capacity;
     private final Map<Long, CompletableFuture<Reference>> cache;
-    private final ConcurrentHashMap<Integer, CompletableFuture<byte[]>> badPixels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, CompletableFuture<Calibration.Frames>> calibration = new ConcurrentHashMap<>();
     private final AtomicLong loads = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
     private final double darkThresholdSigma;
+    private final boolean subtractDark;
 
     /**
      * @param nightDir           the night directory
      * @param maker              renders missing references (simulated nights), or null
      * @param capacity           prepared references kept (about 20 MB each for a 2000 x 1128 sensor)
      * @param darkThresholdSigma a dark pixel this many sigmas above the dark's level is a bad (hot) pixel
+     * @param subtractDark       subtract the dark frame too (9 MB a sensor kept), not only mask its hot pixels
      */
-    public ReferenceLibrary(Path nightDir, Maker maker, int capacity, double darkThresholdSigma) {
+    public ReferenceLibrary(Path nightDir, Maker maker, int capacity, double darkThresholdSigma, boolean subtractDark) {
+        this.subtractDark = subtractDark;
         this.layout = new NightLayout(nightDir);
         this.maker = maker;
         this.capacity = Math.max(1, capacity);
@@ -146,19 +149,40 @@ public final class ReferenceLibrary {
         return new Reference(file, p, im.wcs(), im.width(), im.height());
     }
 
-    /** The sensor's bad-pixel mask from its dark frame, or null when the night has no dark for it. */
-    public byte[] badPixels(SensorId sensor) {
-        return badPixels.computeIfAbsent(sensor.index(), k -> CompletableFuture.supplyAsync(() -> {
-            Path dark = layout.root().resolve("calibration").resolve(sensor.name()).resolve("dark.fits");
-            if (!Files.exists(dark)) {
-                return null;
+    /**
+     * The sensor's calibration from {@code NIGHT/calibration/sensor-NN/}: the bad-pixel mask from
+     * {@code dark.fits} (and the dark itself when configured to subtract it), the flat field from
+     * {@code flat.fits}; {@link Calibration.Frames#NONE} when there are none. A file that cannot be used is
+     * named in a warning and left out; the night goes on.
+     */
+    public Calibration.Frames calibration(SensorId sensor) {
+        return calibration.computeIfAbsent(sensor.index(), k -> CompletableFuture.completedFuture(loadCalibration(sensor))).join();
+    }
+
+    private Calibration.Frames loadCalibration(SensorId sensor) {
+        Path dir = layout.root().resolve("calibration").resolve(sensor.name());
+        float[] dark = null;
+        byte[] bad = null;
+        float[] flat = null;
+        Path darkFile = dir.resolve("dark.fits");
+        if (Files.exists(darkFile)) {
+            try {
+                ImageFits.Image d = ImageFits.read(darkFile);
+                bad = Calibration.badPixelsFromDark(d.pixels(), d.width(), d.height(), darkThresholdSigma);
+                dark = subtractDark ? d.pixels() : null;
+            } catch (RuntimeException e) {
+                LOG.warn("{}: dark frame {} unusable, no bad-pixel mask for this sensor: {}", sensor.name(), darkFile, e.getMessage());
             }
-            ImageFits.Image d = ImageFits.read(dark);
-            return Calibration.badPixelsFromDark(d.pixels(), d.width(), d.height(), darkThresholdSigma);
-        }, Runnable::run)).exceptionally(e -> {
-            LOG.warn("{}: dark frame unusable, no bad-pixel mask for this sensor: {}", sensor.name(), e.getMessage());
-            return null;
-        }).join();
+        }
+        Path flatFile = dir.resolve("flat.fits");
+        if (Files.exists(flatFile)) {
+            try {
+                flat = ImageFits.read(flatFile).pixels();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: flat field {} unusable, not flat-fielding this sensor: {}", sensor.name(), flatFile, e.getMessage());
+            }
+        }
+        return dark == null && bad == null && flat == null ? Calibration.Frames.NONE : new Calibration.Frames(dark, flat, bad);
     }
 
     /** Prepared references kept at most. */

@@ -18,6 +18,7 @@ import org.nightwatch.camera.sim.SimulatedSurvey;
 import org.nightwatch.camera.sim.SkySimulator;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
+import org.nightwatch.workers.diff.Calibration;
 import org.nightwatch.workers.diff.DiffSettings;
 import org.nightwatch.workers.diff.DifferenceImager;
 
@@ -40,7 +41,7 @@ class ReferenceLibraryTest {
     void aReferenceIsPreparedOnceAndReusedUntilEvicted() {
         survey().writeSky(new NightLayout(dir), List.of(S0), 1);
         AtomicInteger prepared = new AtomicInteger();
-        ReferenceLibrary lib = new ReferenceLibrary(dir, null, 2, 8);
+        ReferenceLibrary lib = new ReferenceLibrary(dir, null, 2, 8, false);
         var first = lib.get(S0.sensor(), 0, in -> {
             prepared.incrementAndGet();
             return imager.prepare(in);
@@ -56,12 +57,13 @@ class ReferenceLibraryTest {
         lib.get(S0.sensor(), 0, imager::prepare);
         assertEquals(4, lib.loads());
         assertEquals(1, lib.hits());
-        assertNotNull(lib.badPixels(S0.sensor()), "hot pixels from the dark frame");
+        assertNotNull(lib.calibration(S0.sensor()).badPixels(), "hot pixels from the dark frame");
+        assertNull(lib.calibration(S0.sensor()).dark(), "the dark is only masked unless configured");
     }
 
     @Test
     void missingOrCorruptReferencesAreRefusedNamingTheFile() throws Exception {
-        ReferenceLibrary lib = new ReferenceLibrary(dir, null, 4, 8);
+        ReferenceLibrary lib = new ReferenceLibrary(dir, null, 4, 8, false);
         Path expected = new NightLayout(dir).referenceFile(SensorId.of(3), 7);
         var missing = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), 7, imager::prepare));
         assertTrue(missing.getMessage().contains("no reference for sensor-03 field 7") && missing.getMessage().contains(expected.toString()),
@@ -74,14 +76,29 @@ class ReferenceLibraryTest {
 
         var noField = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), -1, imager::prepare));
         assertTrue(noField.getMessage().contains("no field id"));
-        assertNull(lib.badPixels(SensorId.of(3)), "no dark frame: no mask, and no error");
+        assertSame(Calibration.Frames.NONE, lib.calibration(SensorId.of(3)), "no calibration frames: none applied, no error");
+    }
+
+    @Test
+    void flatFieldsAreAppliedAndUnusableCalibrationIsLeftOutWithoutStoppingTheNight() throws Exception {
+        Path cal = dir.resolve("calibration/sensor-01");
+        Files.createDirectories(cal);
+        float[] flat = new float[W * H];
+        java.util.Arrays.fill(flat, 1.02f);
+        org.nightwatch.camera.fits.ImageFits.write(cal.resolve("flat.fits"), W, H, flat, java.util.Map.of(), null);
+        Files.write(cal.resolve("dark.fits"), new byte[100]); // corrupt
+        ReferenceLibrary lib = new ReferenceLibrary(dir, null, 4, 8, true);
+        Calibration.Frames f = lib.calibration(SensorId.of(1));
+        assertEquals(1.02f, f.flat()[123], 0f);
+        assertNull(f.badPixels(), "the corrupt dark is left out");
+        assertNull(f.dark());
     }
 
     @Test
     void aMakerFillsInMissingReferences() {
         SimulatedSurvey s = survey();
         NightLayout layout = new NightLayout(dir);
-        ReferenceLibrary lib = new ReferenceLibrary(dir, (sensor, field) -> s.writeReference(layout, S0, field), 4, 8);
+        ReferenceLibrary lib = new ReferenceLibrary(dir, (sensor, field) -> s.writeReference(layout, S0, field), 4, 8, false);
         assertTrue(Files.notExists(layout.referenceFile(S0.sensor(), 2)));
         lib.get(S0.sensor(), 2, imager::prepare);
         assertTrue(Files.exists(layout.referenceFile(S0.sensor(), 2)));
