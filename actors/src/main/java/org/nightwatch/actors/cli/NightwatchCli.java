@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code nightwatch}: the command line. Run through the {@code ./nightwatch} launcher at the repository root. */
 @Command(name = "nightwatch", mixinStandardHelpOptions = true, version = "nightwatch 0.1.0",
     description = "Real-time transient control room for wide-field CMOS sky surveys.",
-    subcommands = {SimulateCommand.class, SubtractCommand.class, TrainDataCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SimulateCommand.class, SubtractCommand.class, TrainDataCommand.class, TrainCommand.class,
+        EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class NightwatchCli {
 
     /** Options every command shares. */

@@ -58,6 +58,105 @@ public final class TrainingSetFiles {
         }
     }
 
+    /**
+     * A training set read back.
+     *
+     * @param labels     as given for training (label noise included)
+     * @param trueLabels before label noise
+     */
+    public record Loaded(Path dir, List<float[]> cutouts, int[] labels, int[] trueLabels, List<String> types, double[] snr) {
+        public int size() {
+            return cutouts.size();
+        }
+
+        /** The samples with a real/bogus label (kept-apart ones left out). */
+        public Loaded labelled() {
+            List<Integer> keep = new java.util.ArrayList<>();
+            for (int i = 0; i < size(); i++) {
+                if (trueLabels[i] != TrainingSetBuilder.APART) {
+                    keep.add(i);
+                }
+            }
+            return subset(keep);
+        }
+
+        public Loaded subset(List<Integer> idx) {
+            List<float[]> c = new java.util.ArrayList<>(idx.size());
+            int[] l = new int[idx.size()];
+            int[] t = new int[idx.size()];
+            List<String> ty = new java.util.ArrayList<>(idx.size());
+            double[] s = new double[idx.size()];
+            for (int k = 0; k < idx.size(); k++) {
+                int i = idx.get(k);
+                c.add(cutouts.get(i));
+                l[k] = labels[i];
+                t[k] = trueLabels[i];
+                ty.add(types.get(i));
+                s[k] = snr[i];
+            }
+            return new Loaded(dir, c, l, t, ty, s);
+        }
+    }
+
+    /** Reads a set written by {@link #write} (or by anything writing the same files), naming the file at fault. */
+    public static Loaded read(Path dir) {
+        Path npy = dir.resolve("cutouts.npy");
+        Path csv = dir.resolve("labels.csv");
+        try {
+            byte[] b = Files.readAllBytes(npy);
+            if (b.length < 10 || (b[0] & 0xFF) != 0x93 || b[1] != 'N' || b[6] != 1) {
+                throw new IllegalArgumentException(npy + ": not a NumPy 1.x file");
+            }
+            int hl = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
+            String header = new String(b, 10, hl, StandardCharsets.US_ASCII);
+            if (!header.contains("'<f4'") || header.contains("'fortran_order': True")) {
+                throw new IllegalArgumentException(npy + ": expected little-endian float32 in C order, header " + header.trim());
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+), 3, 29, 29\\)").matcher(header);
+            if (!m.find()) {
+                throw new IllegalArgumentException(npy + ": expected shape (N, 3, 29, 29), header " + header.trim());
+            }
+            int n = Integer.parseInt(m.group(1));
+            int per = 3 * Candidate.CUTOUT * Candidate.CUTOUT;
+            if (b.length - 10 - hl != (long) n * per * 4) {
+                throw new IllegalArgumentException(npy + ": " + (b.length - 10 - hl) + " bytes of data for " + n + " cutouts");
+            }
+            ByteBuffer bb = ByteBuffer.wrap(b, 10 + hl, n * per * 4).order(ByteOrder.LITTLE_ENDIAN);
+            List<float[]> cut = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                float[] c = new float[per];
+                bb.asFloatBuffer().get(c);
+                bb.position(bb.position() + per * 4);
+                cut.add(c);
+            }
+            List<String> lines = Files.readAllLines(csv);
+            if (lines.isEmpty() || !lines.get(0).startsWith("index,label,true_label,type,snr")) {
+                throw new IllegalArgumentException(csv + ": expected the header " + LABELS_HEADER);
+            }
+            if (lines.size() - 1 != n) {
+                throw new IllegalArgumentException(csv + ": " + (lines.size() - 1) + " rows for " + n + " cutouts in " + npy);
+            }
+            int[] labels = new int[n];
+            int[] truth = new int[n];
+            List<String> types = new java.util.ArrayList<>(n);
+            double[] snr = new double[n];
+            for (int i = 0; i < n; i++) {
+                String[] f = lines.get(i + 1).split(",", -1);
+                try {
+                    labels[i] = Integer.parseInt(f[1]);
+                    truth[i] = Integer.parseInt(f[2]);
+                    types.add(f[3]);
+                    snr[i] = Double.parseDouble(f[4]);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(csv + " line " + (i + 2) + ": " + e.getMessage(), e);
+                }
+            }
+            return new Loaded(dir, cut, labels, truth, types, snr);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the training set in " + dir, e);
+        }
+    }
+
     /** NumPy format 1.0: magic, header length, a Python dict literal padded to 64 bytes, raw little-endian data. */
     static void writeNpy(Path file, List<TrainingSetBuilder.Sample> samples) throws IOException {
         int per = 3 * Candidate.CUTOUT * Candidate.CUTOUT;

@@ -45,9 +45,17 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
 public final class RealBogusModel {
     public static final int FORMAT_VERSION = 1;
     public static final String SIMPLE_CNN = "simple-cnn";
+    public static final String VAT_CNN = "vat-cnn";
     private static final String INPUT = "input";
     private static final String LABEL = "label";
+    private static final String LABELLED = "labelled";
     private static final String KEEP = "keep";
+    private static final String KEEP_R = "keep_r";
+    private static final String PERTURBATION = "perturbation";
+    private static final String PERTURBED = "perturbed";
+    private static final String TARGET = "target";
+    private static final String LDS = "lds";
+    private static final String LOGIT = "logit";
     private static final String PROB = "prob";
     private static final int FLAT = 64 * 5 * 5;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,6 +65,7 @@ public final class RealBogusModel {
     private final String architecture;
     private final Map<String, Object> info;
     private String version;
+    private Objective objective;
 
     private RealBogusModel(SameDiff sd, InputSpec spec, String architecture, String version, Map<String, Object> info) {
         this.sd = sd;
@@ -66,8 +75,65 @@ public final class RealBogusModel {
         this.info = info;
     }
 
-    /** A fresh simple CNN for {@code spec}, weights drawn with {@code seed}. */
+    /** A fresh simple CNN for {@code spec}, trained with cross-entropy; weights drawn with {@code seed}. */
     public static RealBogusModel simpleCnn(InputSpec spec, long seed, double learningRate) {
+        SameDiff sd = graph(spec, seed);
+        SDVariable y = sd.placeHolder(LABEL, DataType.FLOAT, -1, 1);
+        sd.loss().sigmoidCrossEntropy("loss", y, sd.getVariable(LOGIT), null);
+        sd.setLossVariables("loss");
+        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(learningRate)).dataSetFeatureMapping(INPUT, KEEP)
+            .dataSetLabelMapping(LABEL).build());
+        return new RealBogusModel(sd, spec, SIMPLE_CNN, SIMPLE_CNN + "-" + spec.channels().size() + "ch", new LinkedHashMap<>());
+    }
+
+    /**
+     * How the Tomo-e model is trained (Takahashi et al. 2022): cross-entropy on the labelled samples, an
+     * AUC loss (exponential hinge on real-minus-bogus score differences within a minibatch), and virtual
+     * adversarial training on all samples (the KL divergence between the prediction and the prediction
+     * under the most sensitive perturbation of norm {@code epsilon}, found by one power iteration from a
+     * random direction of norm {@code xi}).
+     */
+    public record Objective(double aucWeight, double vatWeight, double epsilon, double xi) {
+        public static Objective tomoe() {
+            return new Objective(1.0, 1.0, 1.0, 0.1);
+        }
+    }
+
+    /** A fresh simple CNN to be trained with {@link Objective}: see {@link #vatStep}. */
+    public static RealBogusModel vatCnn(InputSpec spec, long seed, double learningRate, Objective o) {
+        SameDiff sd = graph(spec, seed);
+        int c = spec.channels().size();
+        SDVariable y = sd.placeHolder(LABEL, DataType.FLOAT, -1, 1);
+        SDVariable labelled = sd.placeHolder(LABELLED, DataType.FLOAT, -1, 1);
+        SDVariable z = sd.getVariable(LOGIT);
+        SDVariable ce = sd.loss().sigmoidCrossEntropy("ce", y, z, labelled,
+            org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+        // AUC: every labelled (real i, bogus j) pair of the minibatch, exp(-(s_i - s_j))
+        SDVariable sc = sd.getVariable(PROB);
+        SDVariable pos = y.mul(labelled);
+        SDVariable neg = sd.constant(1f).sub(y).mul(labelled);
+        SDVariable w = pos.mmul(sd.transpose(neg));
+        SDVariable diff = sc.sub(sd.transpose(sc));
+        SDVariable auc = sd.math().exp(diff.neg()).mul(w).sum().div(w.sum().add(1e-6));
+        // VAT: the network again on the perturbed input (shared weights, no dropout)
+        SDVariable r = sd.placeHolder(PERTURBATION, DataType.FLOAT, -1, c, 29, 29);
+        SDVariable p = sd.placeHolder(TARGET, DataType.FLOAT, -1, 1);
+        SDVariable xr = sd.getVariable(INPUT).add(PERTURBED, r);
+        SDVariable zr = body(sd, xr, sd.getVariable(KEEP_R));
+        SDVariable entropy = p.mul(sd.math().log(p.add(1e-7))).add(sd.constant(1f).sub(p).mul(sd.math().log(sd.constant(1f).sub(p).add(1e-7))));
+        SDVariable kl = p.mul(sd.nn().softplus(zr.neg())).add(sd.constant(1f).sub(p).mul(sd.nn().softplus(zr))).add(entropy).mean();
+        kl.rename(LDS);
+        ce.mul(1.0).add(auc.mul(o.aucWeight())).add(kl.mul(o.vatWeight())).rename("loss");
+        sd.setLossVariables("loss");
+        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(learningRate))
+            .dataSetFeatureMapping(INPUT, KEEP, KEEP_R, LABELLED, PERTURBATION, TARGET).dataSetLabelMapping(LABEL).build());
+        RealBogusModel m = new RealBogusModel(sd, spec, VAT_CNN, VAT_CNN + "-" + c + "ch", new LinkedHashMap<>());
+        m.objective = o;
+        return m;
+    }
+
+    /** The shared part of every graph: placeholders, the network on the input, logit and probability. */
+    private static SameDiff graph(InputSpec spec, long seed) {
         if (spec.size() != 29) {
             throw new IllegalArgumentException("the simple CNN takes 29 x 29 stamps, the spec says " + spec.size());
         }
@@ -75,32 +141,39 @@ public final class RealBogusModel {
         int c = spec.channels().size();
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, c, 29, 29);
-        SDVariable y = sd.placeHolder(LABEL, DataType.FLOAT, -1, 1);
         SDVariable keep = sd.placeHolder(KEEP, DataType.FLOAT, -1, FLAT);
+        sd.placeHolder(KEEP_R, DataType.FLOAT, -1, FLAT);
+        sd.var("conv1_w", new XavierInitScheme('c', 25 * c, 25 * 32), DataType.FLOAT, 5, 5, c, 32);
+        sd.var("conv1_b", new ZeroInitScheme('c'), DataType.FLOAT, 32);
+        sd.var("conv2_w", new XavierInitScheme('c', 9 * 32, 9 * 64), DataType.FLOAT, 3, 3, 32, 64);
+        sd.var("conv2_b", new ZeroInitScheme('c'), DataType.FLOAT, 64);
+        for (String[] d : new String[][] {{"dense1", "" + FLAT, "128"}, {"dense2", "128", "64"}, {"out", "64", "1"}}) {
+            int nIn = Integer.parseInt(d[1]);
+            int nOut = Integer.parseInt(d[2]);
+            sd.var(d[0] + "_w", new XavierInitScheme('c', nIn, nOut), DataType.FLOAT, nIn, nOut);
+            sd.var(d[0] + "_b", new ZeroInitScheme('c'), DataType.FLOAT, 1, nOut);
+        }
+        SDVariable z = body(sd, x, keep);
+        z.rename(LOGIT);
+        sd.nn().sigmoid(PROB, z);
+        return sd;
+    }
+
+    /** The network on {@code x} with the graph's weights: the logit. */
+    private static SDVariable body(SameDiff sd, SDVariable x, SDVariable keep) {
         Conv2DConfig c5 = Conv2DConfig.builder().kH(5).kW(5).sH(1).sW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
         Conv2DConfig c3 = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
         Pooling2DConfig p2 = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).paddingMode(PaddingMode.VALID).isNHWC(false).build();
-        SDVariable h = sd.cnn().maxPooling2d(sd.nn().relu(sd.cnn().conv2d(x,
-            sd.var("conv1_w", new XavierInitScheme('c', 25 * c, 25 * 32), DataType.FLOAT, 5, 5, c, 32),
-            sd.var("conv1_b", new ZeroInitScheme('c'), DataType.FLOAT, 32), c5), 0), p2);
-        h = sd.cnn().maxPooling2d(sd.nn().relu(sd.cnn().conv2d(h,
-            sd.var("conv2_w", new XavierInitScheme('c', 9 * 32, 9 * 64), DataType.FLOAT, 3, 3, 32, 64),
-            sd.var("conv2_b", new ZeroInitScheme('c'), DataType.FLOAT, 64), c3), 0), p2);
+        SDVariable h = sd.cnn().maxPooling2d(sd.nn().relu(sd.cnn().conv2d(x, sd.getVariable("conv1_w"), sd.getVariable("conv1_b"), c5), 0), p2);
+        h = sd.cnn().maxPooling2d(sd.nn().relu(sd.cnn().conv2d(h, sd.getVariable("conv2_w"), sd.getVariable("conv2_b"), c3), 0), p2);
         h = sd.reshape(h, -1, FLAT).mul(keep);
-        h = dense(sd, h, "dense1", FLAT, 128, true);
-        h = dense(sd, h, "dense2", 128, 64, true);
-        SDVariable logit = dense(sd, h, "out", 64, 1, false);
-        sd.nn().sigmoid(PROB, logit);
-        sd.loss().sigmoidCrossEntropy("loss", y, logit, null);
-        sd.setLossVariables("loss");
-        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(learningRate)).dataSetFeatureMapping(INPUT, KEEP)
-            .dataSetLabelMapping(LABEL).build());
-        return new RealBogusModel(sd, spec, SIMPLE_CNN, SIMPLE_CNN + "-" + c + "ch", new LinkedHashMap<>());
+        h = dense(sd, h, "dense1", true);
+        h = dense(sd, h, "dense2", true);
+        return dense(sd, h, "out", false);
     }
 
-    private static SDVariable dense(SameDiff sd, SDVariable in, String name, int nIn, int nOut, boolean relu) {
-        SDVariable z = in.mmul(sd.var(name + "_w", new XavierInitScheme('c', nIn, nOut), DataType.FLOAT, nIn, nOut))
-            .add(sd.var(name + "_b", new ZeroInitScheme('c'), DataType.FLOAT, 1, nOut));
+    private static SDVariable dense(SameDiff sd, SDVariable in, String name, boolean relu) {
+        SDVariable z = in.mmul(sd.getVariable(name + "_w")).add(sd.getVariable(name + "_b"));
         return relu ? sd.nn().relu(z, 0) : z;
     }
 
@@ -158,23 +231,98 @@ public final class RealBogusModel {
         return score(features(cutouts));
     }
 
-    /** One optimisation step on a minibatch; {@code labels} 1 real, 0 bogus; dropout 0.5 drawn from {@code seed}. */
-    public double step(INDArray features, float[] labels, long seed) {
+    /**
+     * One optimisation step on a minibatch; {@code labels} 1 real, 0 bogus. Dropout (keep half, scale by
+     * two) is drawn on the Java side from {@code seed}: reseeding ND4J's native generator every step
+     * costs more than the step.
+     */
+    public void step(INDArray features, float[] labels, long seed) {
+        long n = features.size(0);
+        float[] mask = new float[(int) n * FLAT];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = r.nextBoolean() ? 2f : 0f;
+        }
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features, Nd4j.create(mask, new long[] {n, FLAT}, 'c')},
+            new INDArray[] {Nd4j.create(labels, new long[] {n, 1}, 'c')}));
+    }
+
+    /** The training objective of a VAT model; null for one trained with cross-entropy alone. */
+    public Objective objective() {
+        return objective;
+    }
+
+    /**
+     * One step of the Tomo-e objective on a minibatch: the current predictions become the VAT target,
+     * one power iteration finds the adversarial direction, then the weights take one Adam step on
+     * cross-entropy (labelled samples), AUC loss (labelled pairs) and the VAT divergence (all samples).
+     *
+     * @param labelled 1 where the label is used, 0 where the sample only takes part in VAT
+     */
+    public void vatStep(INDArray features, float[] labels, float[] labelled, long seed) {
+        if (objective == null) {
+            throw new IllegalStateException("model " + version + " was not built for VAT training");
+        }
+        long n = features.size(0);
+        INDArray target = Nd4j.create(score(features), new long[] {n, 1}, 'c');
+        INDArray radv = adversarialDirection(features, target, seed).muli(objective.epsilon());
+        float[] mask = new float[(int) n * FLAT];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = r.nextBoolean() ? 2f : 0f;
+        }
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features, Nd4j.create(mask, new long[] {n, FLAT}, 'c'),
+            Nd4j.ones(DataType.FLOAT, n, FLAT), Nd4j.create(labelled, new long[] {n, 1}, 'c'), radv, target},
+            new INDArray[] {Nd4j.create(labels, new long[] {n, 1}, 'c')}));
+    }
+
+    /**
+     * The unit direction (per sample) in which the prediction changes most, by one power iteration: the
+     * gradient of KL(target || f(x + xi d)) with respect to the input, from a random unit direction d.
+     */
+    public INDArray adversarialDirection(INDArray features, INDArray target, long seed) {
         long n = features.size(0);
         Nd4j.getRandom().setSeed(seed);
-        INDArray keep = Nd4j.rand(DataType.FLOAT, n, FLAT).gt(0.5).castTo(DataType.FLOAT).muli(2f);
-        DataSet ds = new DataSet(null, Nd4j.create(labels, new long[] {n, 1}, 'c'));
-        org.nd4j.linalg.dataset.MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features, keep},
-            new INDArray[] {ds.getLabels()});
-        sd.fit(mds);
-        return loss(features, labels);
+        INDArray d = unitPerSample(Nd4j.randn(DataType.FLOAT, features.shape())).muli(objective.xi());
+        Map<String, INDArray> ph = new LinkedHashMap<>(placeholders(features, target, d));
+        Map<String, INDArray> g = sd.calculateGradients(ph, PERTURBED);
+        return unitPerSample(g.get(PERTURBED).dup());
+    }
+
+    /** The VAT divergence KL(target || f(x + r)), averaged over the minibatch. */
+    public double divergence(INDArray features, INDArray target, INDArray r) {
+        return sd.output(placeholders(features, target, r), LDS).get(LDS).getDouble(0);
+    }
+
+    private Map<String, INDArray> placeholders(INDArray features, INDArray target, INDArray r) {
+        long n = features.size(0);
+        Map<String, INDArray> ph = new LinkedHashMap<>();
+        ph.put(INPUT, features);
+        ph.put(KEEP, Nd4j.ones(DataType.FLOAT, n, FLAT));
+        ph.put(KEEP_R, Nd4j.ones(DataType.FLOAT, n, FLAT));
+        ph.put(LABELLED, Nd4j.zeros(DataType.FLOAT, n, 1));
+        ph.put(LABEL, Nd4j.zeros(DataType.FLOAT, n, 1));
+        ph.put(PERTURBATION, r);
+        ph.put(TARGET, target);
+        return ph;
+    }
+
+    private static INDArray unitPerSample(INDArray a) {
+        long n = a.size(0);
+        INDArray flat = a.reshape(n, a.length() / n);
+        INDArray norms = flat.norm2(1).addi(1e-12f).reshape(n, 1);
+        return flat.diviColumnVector(norms).reshape(a.shape());
     }
 
     /** Mean cross-entropy of these features against their labels, without dropout. */
-    public double loss(INDArray features, float[] labels) {
-        long n = features.size(0);
-        return sd.output(Map.of(INPUT, features, KEEP, Nd4j.ones(DataType.FLOAT, n, FLAT), LABEL,
-            Nd4j.create(labels, new long[] {n, 1}, 'c')), "loss").get("loss").getDouble(0);
+    public double crossEntropy(INDArray features, float[] labels) {
+        float[] p = score(features);
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
+            sum -= labels[i] * Math.log(q) + (1 - labels[i]) * Math.log(1 - q);
+        }
+        return sum / p.length;
     }
 
     /** Writes the model file (zip of model.json and graph.fb, with the updater state for resuming). */
@@ -195,6 +343,10 @@ public final class RealBogusModel {
                 m.put("input", Map.of("size", spec.size(), "channels", spec.channels(), "normalisation", spec.normalisation(),
                     "softening", spec.softening()));
                 m.put("info", info);
+                if (objective != null) {
+                    m.put("objective", Map.of("auc_weight", objective.aucWeight(), "vat_weight", objective.vatWeight(),
+                        "epsilon", objective.epsilon(), "xi", objective.xi()));
+                }
                 Path tmp = file.resolveSibling(file.getFileName() + ".part");
                 try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                     zip.putNextEntry(new ZipEntry("model.json"));
@@ -274,8 +426,13 @@ public final class RealBogusModel {
                     + " but model.json says " + spec.channels().size() + " x " + spec.size() + " x " + spec.size());
             }
             Map<String, Object> info = (Map<String, Object>) m.getOrDefault("info", new LinkedHashMap<>());
-            return new RealBogusModel(sd, spec, (String) m.get("architecture"), (String) m.get("model_version"),
+            RealBogusModel model = new RealBogusModel(sd, spec, (String) m.get("architecture"), (String) m.get("model_version"),
                 new LinkedHashMap<>(info));
+            if (m.get("objective") instanceof Map<?, ?> o) {
+                model.objective = new Objective(((Number) o.get("auc_weight")).doubleValue(), ((Number) o.get("vat_weight")).doubleValue(),
+                    ((Number) o.get("epsilon")).doubleValue(), ((Number) o.get("xi")).doubleValue());
+            }
+            return model;
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot be read: " + e.getMessage());
         }

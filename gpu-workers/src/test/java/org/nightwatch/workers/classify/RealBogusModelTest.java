@@ -64,11 +64,11 @@ class RealBogusModelTest {
         for (int i = 0; i < y.length; i++) {
             y[i] = labels[i];
         }
-        double first = m.step(f, y, 1);
-        double last = first;
-        for (int e = 0; e < 15; e++) {
-            last = m.step(f, y, e + 2);
+        double first = m.crossEntropy(f, y);
+        for (int e = 0; e < 16; e++) {
+            m.step(f, y, e + 1);
         }
+        double last = m.crossEntropy(f, y);
         assertTrue(last < 0.3 * first, "loss " + first + " -> " + last);
         float[] s = m.score(f);
         assertTrue(Metrics.auc(s, labels) > 0.99, "training AUC " + Metrics.auc(s, labels));

@@ -1,0 +1,192 @@
+package org.nightwatch.actors.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nightwatch.actors.train.Evaluation;
+import org.nightwatch.actors.train.TrainingSetFiles;
+import org.nightwatch.workers.classify.InputSpec;
+import org.nightwatch.workers.classify.RealBogusModel;
+import org.nightwatch.workers.classify.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nightwatch train}: trains real/bogus models on a training set over several seeds, evaluates
+ * each on held-out data with clean labels, and reports the metrics with their mean and spread.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train real/bogus models (simple CNN on three channels, and on two without the difference) over several "
+        + "seeds; evaluate on held-out data with clean labels; write the models, a JSON report and PNG plots.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "training set (nightwatch train-data)")
+    Path data;
+
+    @Option(names = "--test", required = true, paramLabel = "DIR", description = "held-out set, evaluated with its true labels")
+    Path test;
+
+    @Option(names = "--models", defaultValue = "simple,vat,two-channel", split = ",",
+        description = "which: simple (the survey's CNN, 3 channels, cross-entropy on all labels), vat (the same network "
+            + "trained the Tomo-e way: k-fold label cleaning, then cross-entropy + AUC loss + virtual adversarial training), "
+            + "two-channel (simple on reference and new only) (default ${DEFAULT-VALUE})")
+    List<String> models;
+
+    @Option(names = "--seeds", defaultValue = "5", description = "training seeds per model (default ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "minibatch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--folds", defaultValue = "4", description = "vat: folds of the label-cleaning stage (default ${DEFAULT-VALUE})")
+    int folds;
+
+    @Option(names = "--clean-margin", defaultValue = "0.8",
+        description = "vat: an out-of-fold score this far from its label flags it as a probable error (default ${DEFAULT-VALUE})")
+    double cleanMargin;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "models (MODEL.nwmodel, the first seed's), checkpoints to resume from, plots")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "JSON report (default OUT/report.json)")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainingSetFiles.Loaded train = TrainingSetFiles.read(data).labelled();
+        TrainingSetFiles.Loaded held = TrainingSetFiles.read(test).labelled();
+        System.err.printf(Locale.ROOT, "train: %d labelled cutouts (%d real); held out: %d (%d real), scored with true labels%n",
+            train.size(), count(train.labels()), held.size(), count(held.trueLabels()));
+        Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("train", Map.of("dir", data.toString(), "samples", train.size(), "real", count(train.labels())));
+        rep.put("test", Map.of("dir", test.toString(), "samples", held.size(), "real", count(held.trueLabels())));
+        Map<String, Object> byModel = new LinkedHashMap<>();
+        Map<String, float[]> firstScores = new LinkedHashMap<>();
+        for (String kind : models) {
+            InputSpec spec = switch (kind) {
+                case "simple", "vat" -> InputSpec.threeChannel();
+                case "two-channel" -> InputSpec.twoChannel();
+                default -> throw new IllegalArgumentException("unknown model '" + kind + "' (simple, vat, two-channel)");
+            };
+            List<Map<String, Object>> perSeed = new ArrayList<>();
+            for (int seed = 1; seed <= seeds; seed++) {
+                long t0 = System.nanoTime();
+                boolean vat = kind.equals("vat");
+                RealBogusModel m = vat ? RealBogusModel.vatCnn(spec, seed, learningRate, RealBogusModel.Objective.tomoe())
+                    : RealBogusModel.simpleCnn(spec, seed, learningRate);
+                Path ckpt = out.resolve("checkpoints").resolve(kind + "-seed" + seed + ".nwmodel");
+                String k = kind;
+                int sd = seed;
+                boolean[] labelled = null;
+                Map<String, Object> cleaning = null;
+                if (vat) {
+                    Trainer.Cleaning c = Trainer.clean(spec, train.cutouts(), train.labels(), folds, cleanMargin,
+                        new Trainer.Settings(epochs, batch, seed), learningRate, msg -> System.err.println("  vat seed " + sd + ": " + msg));
+                    labelled = new boolean[train.size()];
+                    int flippedCaught = 0;
+                    int flipped = 0;
+                    for (int i = 0; i < labelled.length; i++) {
+                        labelled[i] = !c.flagged()[i];
+                        boolean wrong = train.labels()[i] != train.trueLabels()[i];
+                        flipped += wrong ? 1 : 0;
+                        flippedCaught += wrong && c.flagged()[i] ? 1 : 0;
+                    }
+                    cleaning = new LinkedHashMap<>();
+                    cleaning.put("flagged", c.count());
+                    cleaning.put("flipped_in_training_set", flipped);
+                    cleaning.put("flipped_flagged", flippedCaught);
+                    System.err.printf(Locale.ROOT, "  vat seed %d: %d samples flagged as label errors (%d of the %d flipped labels among them)%n",
+                        seed, c.count(), flippedCaught, flipped);
+                }
+                List<Double> rates = new ArrayList<>();
+                m = Trainer.train(m, train.cutouts(), train.labels(), labelled, new Trainer.Settings(epochs, batch, seed), p -> {
+                    rates.add(p.samplesPerSecond());
+                    System.err.printf(Locale.ROOT, "  %s seed %d epoch %d/%d: loss %.4f, %.0f samples/s%n", k, sd, p.epoch(),
+                        p.epochs(), p.loss(), p.samplesPerSecond());
+                }, ckpt);
+                long t1 = System.nanoTime();
+                float[] s = m.scoreCutouts(held.cutouts());
+                double scoreRate = held.size() / ((System.nanoTime() - t1) / 1e9);
+                Map<String, Object> met = Evaluation.metrics(s, held.trueLabels());
+                met.put("seed", seed);
+                met.put("train_samples_per_s", rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+                met.put("score_cutouts_per_s", scoreRate);
+                met.put("train_s", (t1 - t0) / 1e9);
+                if (cleaning != null) {
+                    met.put("cleaning", cleaning);
+                }
+                perSeed.add(met);
+                System.err.printf(Locale.ROOT, "%s seed %d: AUC %.5f, FPR at TPR 0.9 %.5f, TSS %.4f, accuracy %.4f%n", kind, seed,
+                    met.get("auc"), met.get("fpr_at_tpr90"), met.get("tss"), met.get("accuracy"));
+                if (seed == 1) {
+                    firstScores.put(kind, s);
+                    Evaluation.scoresPng(out.resolve("scores-" + kind + ".png"), kind + " (seed 1) on held-out data", s, held.trueLabels());
+                    m.setVersion(kind + "-" + java.time.LocalDate.now() + "-seed1");
+                    m.info().put("trained_on", data.toString());
+                    m.info().put("metrics_on", test.toString());
+                    m.info().put("metrics", met);
+                    m.save(out.resolve(kind + ".nwmodel"));
+                }
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            for (String key : new String[] {"auc", "fpr_at_tpr90", "tss", "accuracy"}) {
+                summary.put(key, Evaluation.spread(perSeed.stream().map(x -> (Double) x.get(key)).toList()));
+            }
+            summary.put("parameters", RealBogusModel.simpleCnn(spec, 1, learningRate).parameters());
+            summary.put("seeds", perSeed);
+            byModel.put(kind, summary);
+        }
+        rep.put("models", byModel);
+        if (byModel.containsKey("simple") && byModel.containsKey("vat")) {
+            double simple = mean(byModel, "simple", "fpr_at_tpr90");
+            double vat = mean(byModel, "vat", "fpr_at_tpr90");
+            rep.put("fpr_at_tpr90_simple_over_vat", vat > 0 ? simple / vat : Double.POSITIVE_INFINITY);
+        }
+        if (byModel.containsKey("simple") && byModel.containsKey("two-channel")) {
+            rep.put("three_vs_two_channel_accuracy", Map.of("three", mean(byModel, "simple", "accuracy"),
+                "two", mean(byModel, "two-channel", "accuracy")));
+        }
+        Evaluation.rocPng(out.resolve("roc.png"), firstScores, held.trueLabels());
+        Path r = report != null ? report : out.resolve("report.json");
+        Files.createDirectories(r.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(r.toFile(), rep);
+        for (Map.Entry<String, Object> e : byModel.entrySet()) {
+            System.out.printf(Locale.ROOT, "%-12s AUC %s  FPR@TPR0.9 %s  TSS %s  accuracy %s%n", e.getKey(), pm(e, "auc"),
+                pm(e, "fpr_at_tpr90"), pm(e, "tss"), pm(e, "accuracy"));
+        }
+        System.out.println("wrote " + r + ", " + out.resolve("roc.png") + " and the models in " + out);
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double mean(Map<String, Object> byModel, String model, String key) {
+        return ((Map<String, Double>) ((Map<String, Object>) byModel.get(model)).get(key)).get("mean");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String pm(Map.Entry<String, Object> e, String key) {
+        Map<String, Double> v = (Map<String, Double>) ((Map<String, Object>) e.getValue()).get(key);
+        return String.format(Locale.ROOT, "%.5f +- %.5f", v.get("mean"), v.get("std"));
+    }
+
+    private static int count(int[] labels) {
+        int n = 0;
+        for (int l : labels) {
+            n += l == 1 ? 1 : 0;
+        }
+        return n;
+    }
+}
