@@ -48,9 +48,11 @@ class DifferenceImagingSystemTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void injectedTransientsBecomeCandidatesAndAFieldWithoutReferenceIsFlaggedWhileTheNightGoesOn() throws Exception {
+        Path model = Nights.DEPLOYMENT.getParent().getParent().resolve("models").resolve("default.nwmodel");
         DeploymentConfig cfg = Nights.config(dir, """
             nightwatch.camera.sim.survey { fields = 2, fields-without-reference = 1, transients = 30, trail-chance = 0.5 }
-            """);
+            nightwatch.actors.classifier.model = "%s"
+            """.formatted(model));
         Path out = dir.resolve("night-out");
         Map<String, VisitDiff> diffs = new ConcurrentHashMap<>();
         NightSummary s;
@@ -95,6 +97,7 @@ class DifferenceImagingSystemTest {
         assertEquals(CandidateCsvSink.HEADER, Files.readAllLines(out.resolve("candidates.csv")).get(0));
         int bright = 0;
         int brightFound = 0;
+        int brightScoredReal = 0;
         int faint = 0;
         int faintFound = 0;
         for (Map<String, String> t : truth) {
@@ -107,16 +110,19 @@ class DifferenceImagingSystemTest {
                     continue;
                 }
                 boolean found = false;
+                boolean scoredReal = false;
                 for (Map<String, String> c : cands) {
                     if (c.get("sensor").equals(t.get("sensor")) && Integer.parseInt(c.get("visit")) == v
                         && Integer.parseInt(c.get("sign")) > 0 && arcsec(c, t) < 2.5) {
                         found = true;
+                        scoredReal = Double.parseDouble(c.get("score")) >= 0.5;
                         break;
                     }
                 }
                 if (snr >= 10) {
                     bright++;
                     brightFound += found ? 1 : 0;
+                    brightScoredReal += scoredReal ? 1 : 0;
                 } else {
                     faint++;
                     faintFound += found ? 1 : 0;
@@ -126,6 +132,8 @@ class DifferenceImagingSystemTest {
         assertTrue(bright >= 40, "only " + bright + " transient-visits at S/N >= 10 were injected");
         assertTrue(brightFound >= 0.95 * bright, "recall at S/N >= 10: " + brightFound + " of " + bright);
         assertTrue(faintFound >= 0.5 * faint, "recall at S/N 5-10: " + faintFound + " of " + faint);
+        // the committed model, trained on simulated pairs, calls the transients of a whole night real
+        assertTrue(brightScoredReal >= 0.9 * brightFound, brightScoredReal + " of " + brightFound + " found transients scored real");
 
         // candidates carry stable, unique ids, sky positions and their 29 x 29 x 3 cutouts
         Set<String> ids = new HashSet<>();
@@ -135,8 +143,16 @@ class DifferenceImagingSystemTest {
                 assertEquals(3 * 29 * 29, c.cutout().length);
                 assertTrue(Double.isFinite(c.ra()) && Double.isFinite(c.dec()));
                 assertTrue(c.mjd() > 50000);
+                assertTrue(c.score() >= 0 && c.score() <= 1, "every candidate is scored: " + c.id());
+                assertEquals(d.model(), c.modelVersion());
             }
         }
+        // star residuals (flagged dipoles next to bright stars) are called bogus
+        long residuals = cands.stream().filter(c -> c.get("flags").contains("dipole|near_bright_star")).count();
+        long residualsReal = cands.stream().filter(c -> c.get("flags").contains("dipole|near_bright_star")
+            && Double.parseDouble(c.get("score")) >= 0.5).count();
+        assertTrue(residuals > 20 && residualsReal <= 0.05 * residuals, residualsReal + " of " + residuals + " star residuals scored real");
+        assertEquals(d.candidates(), d.scored());
         assertEquals(cands.size(), ids.size());
         assertEquals(d.candidates(), ids.size());
     }

@@ -8,7 +8,11 @@ import java.time.Duration;
  */
 public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStackBuffers, int visitQueue,
                              Duration visitTimeout, Duration stallAfter, Duration restartMinBackoff,
-                             Duration restartMaxBackoff, Duration notConnectedTimeout, Diff diff) {
+                             Duration restartMaxBackoff, Duration notConnectedTimeout, Diff diff, Classifier classifier) {
+    /** {@code nightwatch.actors.classifier}; {@code model} empty: no scoring. */
+    public record Classifier(String model, int batch, Duration maxWait, int queue) {
+    }
+
     /** {@code nightwatch.actors.diff}. */
     public record Diff(int workers, int referenceCache, double zeroPointMag, double darkHotSigma, boolean subtractDark) {
         /** Imagers to create: the configured number, or one per core. */
@@ -24,7 +28,9 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
             c.getDuration("stall-after"), c.getDuration("restart-min-backoff"), c.getDuration("restart-max-backoff"),
             c.getDuration("not-connected-timeout"), new Diff(c.getInt("diff.workers"), c.getInt("diff.reference-cache"),
                 c.getDouble("diff.zero-point-mag"), c.getDouble("diff.dark-hot-sigma"),
-                c.getBoolean("diff.subtract-dark")));
+                c.getBoolean("diff.subtract-dark")),
+            new Classifier(c.getString("classifier.model"), c.getInt("classifier.batch"), c.getDuration("classifier.max-wait"),
+                c.getInt("classifier.queue")));
         if (s.ingestThreads < 1 || s.fragmentLimit < 1 || s.spareStackBuffers < 0 || s.visitQueue < 1) {
             throw new IllegalArgumentException("nightwatch.actors: ingest-threads, fragment-limit and visit-queue must be"
                 + " >= 1 and spare-stack-buffers >= 0, got " + s);

@@ -2,6 +2,7 @@ package org.nightwatch.actors;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.nightwatch.actors.classify.ClassifierStage;
 import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.actors.ingest.IngestAgent;
 import org.nightwatch.actors.ingest.SensorLedger;
@@ -23,11 +24,12 @@ import org.nightwatch.workers.stack.StackKernel;
  * @param stackExecutor   executor of the stacking stage (null: the stacking dispatcher)
  * @param sinkExecutor    executor of the sink stage (null: the I/O dispatcher)
  * @param diff            difference imaging after stacking (null: stacking only); runs on the diff dispatcher
+ * @param classifier      real/bogus scoring of the candidates (null: left unscored)
  */
 public record NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool,
                            List<SensorLedger> ledgers, StackKernel kernel, VisitSink sink, NightStats stats,
                            ActorsSettings settings, int width, int height, VisitAssembler.WhenFull whenFull,
-                           Executor stackExecutor, Executor sinkExecutor, DiffStage diff) {
+                           Executor stackExecutor, Executor sinkExecutor, DiffStage diff, ClassifierStage classifier) {
 
     public SensorLedger ledger(SensorId sensor) {
         return ledgers.get(sensor.index());

@@ -21,8 +21,11 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.Materializer;
 import org.HdrHistogram.Histogram;
+import org.nightwatch.actors.classify.ClassifierStage;
 import org.nightwatch.actors.diff.CandidateCsvSink;
 import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.actors.diff.ReferenceLibrary;
@@ -50,6 +53,7 @@ import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
 import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.workers.classify.RealBogusModel;
 import org.nightwatch.workers.diff.DiffSettings;
 import org.nightwatch.workers.stack.KernelWarmUp;
 import org.nightwatch.workers.stack.StackKernel;
@@ -216,6 +220,7 @@ public final class NightRunner implements AutoCloseable {
     private final NightRecorder recorder;
     private final SimulatedSurvey survey;
     private final DiffStage diff;
+    private final ClassifierStage classifier;
     private final CandidateCsvSink candidateCsv;
     private final ActorSystem<Guardian.Command> system;
     private long startNanos;
@@ -285,8 +290,10 @@ public final class NightRunner implements AutoCloseable {
             Path out = options.outDir() != null ? options.outDir() : skyDir;
             this.candidateCsv = new CandidateCsvSink(out);
             sinks.add(candidateCsv);
+            this.classifier = classifier(actors.classifier());
         } else {
             this.diff = null;
+            this.classifier = null;
             this.candidateCsv = null;
         }
         if (options.extraSink() != null) {
@@ -295,7 +302,7 @@ public final class NightRunner implements AutoCloseable {
         VisitSink sink = sinks.isEmpty() ? VisitSink.NONE : v -> sinks.forEach(s -> s.accept(v));
         VisitAssembler.WhenFull whenFull = options.pacing() == Pacing.MAX ? VisitAssembler.WhenFull.WAIT : VisitAssembler.WhenFull.DEFER;
         NightContext ctx = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors,
-            camera.width(), camera.height(), whenFull, null, null, diff);
+            camera.width(), camera.height(), whenFull, null, null, diff, classifier);
 
         FrameSource source = options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
@@ -331,6 +338,30 @@ public final class NightRunner implements AutoCloseable {
         };
         List<SensorId> ids = placements.stream().map(SensorPlacement::sensor).toList();
         this.system = ActorSystem.create(Guardian.create(ctx, ids, control), "nightwatch", config.config());
+        if (classifier != null) {
+            classifier.start(Materializer.matFromSystem(system),
+                system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.classifier-dispatcher")));
+        }
+    }
+
+    /** The night's real/bogus scorer from its model file; null (said) when none is configured or the file is missing. */
+    private static ClassifierStage classifier(ActorsSettings.Classifier c) {
+        if (c.model().isBlank()) {
+            LOG.info("no classifier model configured: candidates stay unscored");
+            return null;
+        }
+        Path file = Path.of(c.model());
+        if (!file.isAbsolute()) {
+            String home = System.getProperty("nightwatch.home");
+            file = home != null ? Path.of(home).resolve(file) : file;
+        }
+        if (!java.nio.file.Files.exists(file)) {
+            LOG.warn("classifier model {} not found: candidates stay unscored", file);
+            return null;
+        }
+        RealBogusModel model = RealBogusModel.load(file, null);
+        LOG.info("real/bogus model {} ({}, {} parameters) from {}", model.version(), model.architecture(), model.parameters(), file);
+        return new ClassifierStage(model, c.batch(), c.maxWait(), c.queue());
     }
 
     /** The running actor system (tests reach sensors through its guardian). */
@@ -463,11 +494,14 @@ public final class NightRunner implements AutoCloseable {
             cam.backPressuredOffers(), total(l -> l.backPressuredPolls().get()), wall, rtf,
             published * (double) camera.frameBytes() / wall / 1e9, lat, stats.peakHeapBytes() / 1048576.0,
             pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0,
-            diff != null ? stats.diffTotals() : null);
+            diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null);
     }
 
     @Override
     public void close() {
+        if (classifier != null) {
+            classifier.close(); // before the actor system (and its materializer) goes
+        }
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

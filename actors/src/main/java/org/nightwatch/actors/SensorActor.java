@@ -84,7 +84,8 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         var diffExec = night.diff() == null ? null
             : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.diff-dispatcher"));
         this.pipeline = VisitPipeline.start(Materializer.matFromSystem(system), night.settings().visitQueue(),
-            new VisitPipeline.Stages(new StackStage(night.kernel()), stackExec, night.diff(), diffExec, night.sink(), sinkExec),
+            new VisitPipeline.Stages(new StackStage(night.kernel()), stackExec, night.diff(), diffExec, night.classifier(),
+                night.sink(), sinkExec),
             ledger, night.pool(), night.stats());
         Subscription subscription = night.transport().addSubscription(sensor);
         VisitAssembler assembler = new VisitAssembler(sensor, night.width(), night.height(), night.pool(), night.kernel(),

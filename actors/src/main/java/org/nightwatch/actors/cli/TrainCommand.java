@@ -138,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
                     m.info().put("trained_on", data.toString());
                     m.info().put("metrics_on", test.toString());
                     m.info().put("metrics", met);
-                    m.save(out.resolve(kind + ".nwmodel"));
+                    m.save(out.resolve(kind + ".nwmodel"), false);
                 }
             }
             Map<String, Object> summary = new LinkedHashMap<>();

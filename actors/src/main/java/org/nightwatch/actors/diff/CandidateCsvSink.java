@@ -15,11 +15,11 @@ import org.nightwatch.protocol.DetectionFlag;
 /**
  * Appends every visit's candidates to {@code DIR/candidates.csv}: {@code id,sensor,visit,field,mjd,x,y}
  * (x, y in FITS 1-based pixels of the visit's stack), {@code ra,dec,flux,flux_err,snr,mag,mag_err,fwhm,
- * elongation,sign,flags}. Written on the sink executor, one visit at a time per sensor; each visit's rows
+ * elongation,sign,flags,score,model} (score and model empty when unscored). Written on the sink executor, one visit at a time per sensor; each visit's rows
  * are flushed together.
  */
 public final class CandidateCsvSink implements VisitSink, AutoCloseable {
-    public static final String HEADER = "id,sensor,visit,field,mjd,x,y,ra,dec,flux,flux_err,snr,mag,mag_err,fwhm,elongation,sign,flags";
+    public static final String HEADER = "id,sensor,visit,field,mjd,x,y,ra,dec,flux,flux_err,snr,mag,mag_err,fwhm,elongation,sign,flags,score,model";
     private final Path file;
     private final BufferedWriter out;
 
@@ -48,9 +48,10 @@ public final class CandidateCsvSink implements VisitSink, AutoCloseable {
         }
         StringBuilder b = new StringBuilder(d.candidates().size() * 160);
         for (Candidate c : d.candidates()) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.7f,%.3f,%.3f,%.7f,%.7f,%.3f,%.3f,%.2f,%s,%s,%s,%s,%d,%s%n",
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.7f,%.3f,%.3f,%.7f,%.7f,%.3f,%.3f,%.2f,%s,%s,%s,%s,%d,%s,%s,%s%n",
                 c.id(), c.sensor(), c.visit(), c.field(), c.mjd(), c.x() + 1, c.y() + 1, c.ra(), c.dec(), c.flux(), c.fluxErr(),
-                c.snr(), num(c.mag()), num(c.magErr()), num(c.fwhm()), num(c.elongation()), c.sign(), DetectionFlag.names(c.flags())));
+                c.snr(), num(c.mag()), num(c.magErr()), num(c.fwhm()), num(c.elongation()), c.sign(), DetectionFlag.names(c.flags()),
+                Double.isFinite(c.score()) ? String.format(Locale.ROOT, "%.5f", c.score()) : "", c.modelVersion() == null ? "" : c.modelVersion()));
         }
         synchronized (out) {
             try {

@@ -23,4 +23,9 @@ public record VisitDiff(String reference, List<Candidate> candidates, int compon
     public boolean has(DiffFlag f) {
         return flags.contains(f);
     }
+
+    /** The same visit with its candidates replaced (scored). */
+    public VisitDiff withCandidates(List<Candidate> scored) {
+        return new VisitDiff(reference, scored, components, flags, residualNoiseRatio, notes, timings, millis);
+    }
 }

@@ -32,6 +32,7 @@ public final class NightStats {
     private final Histogram diffMicrosTotal = new Histogram(3);
     private final AtomicLong visitsDifferenced = new AtomicLong();
     private final AtomicLong candidates = new AtomicLong();
+    private final AtomicLong likelyReal = new AtomicLong();
     private final Map<DiffFlag, AtomicLong> diffFlags = new EnumMap<>(DiffFlag.class);
     private final List<Double> noiseRatios = new ArrayList<>();
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
@@ -64,8 +65,14 @@ public final class NightStats {
         }
     }
 
-    /** What difference imaging did so far. */
-    public synchronized DiffTotals diffTotals() {
+    /** Candidates a classifier scored at or above 0.5. Any thread. */
+    public void recordScored(java.util.List<org.nightwatch.protocol.Candidate> scored) {
+        long n = scored.stream().filter(c -> c.score() >= 0.5).count();
+        likelyReal.addAndGet(n);
+    }
+
+    /** What difference imaging (and scoring, when {@code scoring} is not null) did so far. */
+    public synchronized DiffTotals diffTotals(org.nightwatch.actors.classify.ClassifierStage.Stats scoring, String model) {
         diffLatencyTotal.add(diffLatency.getIntervalHistogram());
         diffMicrosTotal.add(diffMicros.getIntervalHistogram());
         Map<String, Long> flags = new LinkedHashMap<>();
@@ -82,7 +89,14 @@ public final class NightStats {
         return new DiffTotals(visitsDifferenced.get(), candidates.get(), flags, diffMicrosTotal.getTotalCount() == 0 ? 0
             : diffMicrosTotal.getValueAtPercentile(50) / 1e3, diffMicrosTotal.getValueAtPercentile(99) / 1e3,
             diffLatencyTotal.getValueAtPercentile(50) / 1e6, diffLatencyTotal.getValueAtPercentile(99) / 1e6, median,
-            problemCount.get(), List.copyOf(problems));
+            problemCount.get(), List.copyOf(problems), model, scoring == null ? 0 : scoring.scored(),
+            scoring == null ? 0 : likelyReal.get(), scoring == null ? 0 : scoring.meanBatch(),
+            scoring == null ? 0 : scoring.cutoutsPerSecond(), scoring == null ? 0 : scoring.inline());
+    }
+
+    /** What difference imaging did so far (no scoring). */
+    public DiffTotals diffTotals() {
+        return diffTotals(null, null);
     }
 
     /**
@@ -93,11 +107,17 @@ public final class NightStats {
      * @param latencyMsP50      last frame of a visit to its candidates, ms
      * @param noiseRatioMedian  median over visits of the difference's robust noise over the propagated noise
      * @param problems          how many visits had a note, and the first of them word for word
+     * @param model             the classifier's model version (null: unscored)
+     * @param scored            candidates scored; {@code likelyReal} of them at or above 0.5
+     * @param meanBatch         candidates per classifier batch (across sensors)
+     * @param scoreCutoutsPerS  the model's throughput inside its batches
+     * @param scoredInline      candidates scored on a sensor's thread because the classifier's queue was full
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record DiffTotals(long visitsDifferenced, long candidates, Map<String, Long> flags, double stageMsP50,
                              double stageMsP99, double latencyMsP50, double latencyMsP99, double noiseRatioMedian,
-                             long problems, List<String> firstProblems) {
+                             long problems, List<String> firstProblems, String model, long scored, long likelyReal,
+                             double meanBatch, double scoreCutoutsPerS, long scoredInline) {
     }
     private final AtomicLong peakHeapBytes = new AtomicLong();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

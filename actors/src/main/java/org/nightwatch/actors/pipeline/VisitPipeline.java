@@ -15,6 +15,7 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.actors.classify.ClassifierStage;
 import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.actors.diff.VisitDiff;
 import org.nightwatch.actors.ingest.ClosedVisit;
@@ -61,9 +62,10 @@ public final class VisitPipeline implements VisitHandoff {
      *
      * @param diff         difference imaging after stacking, or null (stacking only)
      * @param diffExecutor where it runs (ignored without one)
+     * @param classifier   scores the candidates after difference imaging, batched across sensors; or null
      */
-    public record Stages(StackStage stack, Executor stackExecutor, DiffStage diff, Executor diffExecutor, VisitSink sink,
-                         Executor sinkExecutor) {
+    public record Stages(StackStage stack, Executor stackExecutor, DiffStage diff, Executor diffExecutor, ClassifierStage classifier,
+                         VisitSink sink, Executor sinkExecutor) {
     }
 
     public static VisitPipeline start(Materializer mat, int capacity, Stages stages, SensorLedger ledger,
@@ -86,6 +88,14 @@ public final class VisitPipeline implements VisitHandoff {
                 stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
                 return s.withDiff(d);
             }, st.diffExecutor());
+            if (st.classifier() != null) {
+                ClassifierStage c = st.classifier();
+                stacked = stacked.thenCompose(s -> c.score(s.diff().candidates())
+                    .thenApply(scored -> {
+                        stats.recordScored(scored);
+                        return s.withDiff(s.diff().withCandidates(scored));
+                    }).toCompletableFuture());
+            }
         }
         return stacked
             .thenApplyAsync(s -> {

@@ -83,7 +83,7 @@ class IngestOverAeronTest {
         List<float[]> stacks = new CopyOnWriteArrayList<>();
         List<String> flags = new CopyOnWriteArrayList<>();
         VisitPipeline pipeline = VisitPipeline.start(Materializer.matFromSystem(system), 4,
-            new VisitPipeline.Stages(new StackStage(StackKernel.best()), ForkJoinPool.commonPool(), null, null, v -> {
+            new VisitPipeline.Stages(new StackStage(StackKernel.best()), ForkJoinPool.commonPool(), null, null, null, v -> {
                 stacks.add(v.image().clone());
                 flags.add(v.flags().toString());
             }, ForkJoinPool.commonPool()), ledger, pool, new NightStats());

@@ -325,8 +325,13 @@ public final class RealBogusModel {
         return sum / p.length;
     }
 
-    /** Writes the model file (zip of model.json and graph.fb, with the updater state for resuming). */
+    /** Writes the model file (zip of model.json and graph.fb) with the updater state, for resuming training. */
     public void save(Path file) {
+        save(file, true);
+    }
+
+    /** Writes the model file; without the updater state it is a third of the size, for scoring only. */
+    public void save(Path file, boolean withUpdaterState) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -334,7 +339,7 @@ public final class RealBogusModel {
             }
             Path graph = Files.createTempFile("nightwatch-graph", ".fb");
             try {
-                sd.save(graph.toFile(), true);
+                sd.save(graph.toFile(), withUpdaterState);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("format_version", FORMAT_VERSION);
                 m.put("model_version", version);

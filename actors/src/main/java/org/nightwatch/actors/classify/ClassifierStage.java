@@ -1,0 +1,154 @@
+package org.nightwatch.actors.classify;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.protocol.Candidate;
+import org.nightwatch.workers.classify.RealBogusModel;
+
+/**
+ * Scores candidates of all sensors with one model, in batches: candidates wait in a bounded queue,
+ * {@code groupedWithin(batch, maxWait)} forms batches across sensors (a full batch goes at once, a
+ * partial one after at most {@code maxWait}), and one batch at a time is scored on the classifier's
+ * executor. Each visit gets its candidates back scored, with the model's version.
+ *
+ * <p>A candidate that finds the queue full is scored on the caller's thread instead (counted): the
+ * night is never held up and nothing goes unscored.
+ */
+public final class ClassifierStage implements AutoCloseable {
+    private record Pending(Candidate candidate, CompletableFuture<Candidate> result) {
+    }
+
+    private final RealBogusModel model;
+    private final int batch;
+    private final Duration maxWait;
+    private final int queueSize;
+    private volatile BoundedSourceQueue<Pending> queue;
+    private volatile CompletionStage<Done> done;
+    private final AtomicLong scored = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong inline = new AtomicLong();
+    private final AtomicLong nanos = new AtomicLong();
+
+    public ClassifierStage(RealBogusModel model, int batch, Duration maxWait, int queueSize) {
+        this.model = model;
+        this.batch = batch;
+        this.maxWait = maxWait;
+        this.queueSize = queueSize;
+    }
+
+    /** Starts the batching stream; until then (and after {@link #close}) candidates are scored on the caller's thread. */
+    public void start(Materializer mat, Executor executor) {
+        Pair<BoundedSourceQueue<Pending>, CompletionStage<Done>> m = Source.<Pending>queue(queueSize)
+            .groupedWithin(batch, maxWait)
+            .mapAsync(1, group -> CompletableFuture.supplyAsync(() -> {
+                scoreBatch(group);
+                return Done.getInstance();
+            }, executor))
+            .toMat(Sink.ignore(), Keep.both())
+            .run(mat);
+        this.queue = m.first();
+        this.done = m.second();
+    }
+
+    public String modelVersion() {
+        return model.version();
+    }
+
+    /** The candidates of one visit, scored (in their order). */
+    public CompletionStage<List<Candidate>> score(List<Candidate> candidates) {
+        if (candidates.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<CompletableFuture<Candidate>> fs = new ArrayList<>(candidates.size());
+        List<Pending> overflow = new ArrayList<>();
+        BoundedSourceQueue<Pending> q = queue;
+        for (Candidate c : candidates) {
+            Pending p = new Pending(c, new CompletableFuture<>());
+            fs.add(p.result());
+            QueueOfferResult r;
+            try {
+                r = q != null ? q.offer(p) : QueueOfferResult.dropped();
+            } catch (RuntimeException e) {
+                r = QueueOfferResult.dropped();
+            }
+            if (r != QueueOfferResult.enqueued()) {
+                overflow.add(p);
+            }
+        }
+        if (!overflow.isEmpty()) {
+            inline.addAndGet(overflow.size());
+            synchronized (this) {
+                scoreBatch(overflow);
+            }
+        }
+        return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
+            .thenApply(v -> fs.stream().map(CompletableFuture::join).toList());
+    }
+
+    private void scoreBatch(List<Pending> group) {
+        try {
+            long t0 = System.nanoTime();
+            List<float[]> cut = new ArrayList<>(group.size());
+            for (Pending p : group) {
+                cut.add(p.candidate().cutout());
+            }
+            float[] s;
+            synchronized (model) {
+                s = model.scoreCutouts(cut);
+            }
+            nanos.addAndGet(System.nanoTime() - t0);
+            batches.incrementAndGet();
+            scored.addAndGet(group.size());
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).result().complete(group.get(i).candidate().scored(s[i], model.version()));
+            }
+        } catch (RuntimeException e) {
+            group.forEach(p -> p.result().completeExceptionally(e));
+        }
+    }
+
+    /** Candidates scored, batches run, candidates scored inline because the queue was full, and the time scoring took. */
+    public Stats stats() {
+        return new Stats(scored.get(), batches.get(), inline.get(), nanos.get() / 1e9);
+    }
+
+    /**
+     * @param scoreSeconds time inside the model
+     */
+    public record Stats(long scored, long batches, long inline, double scoreSeconds) {
+        public double meanBatch() {
+            return batches == 0 ? 0 : scored / (double) batches;
+        }
+
+        public double cutoutsPerSecond() {
+            return scoreSeconds == 0 ? 0 : scored / scoreSeconds;
+        }
+    }
+
+    @Override
+    public void close() {
+        BoundedSourceQueue<Pending> q = queue;
+        if (q != null) {
+            queue = null;
+            try {
+                q.complete();
+                done.toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                // the stream is already gone (its materializer shut down): nothing is left waiting in it
+            }
+        }
+    }
+}
