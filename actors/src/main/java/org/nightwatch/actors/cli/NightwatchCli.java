@@ -6,6 +6,51 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * Standard output without SameDiff's "Added differentiated op ..." lines (ND4J 1.0.0-M2.1 prints one per op,
+ * to stdout, whenever it builds a gradient graph), so that what commands print stays readable.
+ */
+final class QuietStdout extends java.io.PrintStream {
+    private static final byte[] NOISE = "Added differentiated op".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+    private final java.io.PrintStream out;
+
+    QuietStdout(java.io.PrintStream out) {
+        super(out, true);
+        this.out = out;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+        line.write(b);
+        if (b == '\n') {
+            emit();
+        }
+    }
+
+    @Override
+    public synchronized void write(byte[] buf, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            write(buf[off + i]);
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        emit(); // a partial line (a progress line) goes out now
+        out.flush();
+    }
+
+    private void emit() {
+        byte[] b = line.toByteArray();
+        line.reset();
+        if (b.length >= NOISE.length && java.util.Arrays.equals(b, 0, NOISE.length, NOISE, 0, NOISE.length)) {
+            return;
+        }
+        out.write(b, 0, b.length);
+    }
+}
+
 /** {@code nightwatch}: the command line. Run through the {@code ./nightwatch} launcher at the repository root. */
 @Command(name = "nightwatch", mixinStandardHelpOptions = true, version = "nightwatch 0.1.0",
     description = "Real-time transient control room for wide-field CMOS sky surveys.",
@@ -30,6 +75,7 @@ public final class NightwatchCli {
     }
 
     public static void main(String[] args) {
+        System.setOut(new QuietStdout(System.out));
         int code = new CommandLine(new NightwatchCli())
             .setCaseInsensitiveEnumValuesAllowed(true)
             .setExecutionExceptionHandler((ex, cmd, parsed) -> {
