@@ -30,6 +30,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--plots", paramLabel = "DIR", description = "write roc.png and scores.png here")
     Path plots;
 
+    @Option(names = "--scores", paramLabel = "FILE", description = "write each cutout's score as CSV: index,type,true_label,snr,score")
+    Path scores;
+
     @Override
     public Integer call() throws Exception {
         RealBogusModel m = RealBogusModel.load(model, null);
@@ -52,6 +55,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (plots != null) {
             Evaluation.rocPng(plots.resolve("roc.png"), Map.of(m.version(), s), set.trueLabels());
             Evaluation.scoresPng(plots.resolve("scores.png"), m.version(), s, set.trueLabels());
+        }
+        if (scores != null) {
+            try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(scores))) {
+                w.println("index,type,true_label,snr,score");
+                for (int i = 0; i < s.length; i++) {
+                    w.printf(Locale.ROOT, "%d,%s,%d,%.3f,%.6f%n", i, set.types().get(i), set.trueLabels()[i], set.snr()[i], s[i]);
+                }
+            }
+            System.out.println("wrote " + scores);
         }
         if (report != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), rep);

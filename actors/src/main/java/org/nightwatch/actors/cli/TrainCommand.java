@@ -92,7 +92,14 @@ public final class TrainCommand implements Callable<Integer> {
                 int sd = seed;
                 boolean[] labelled = null;
                 Map<String, Object> cleaning = null;
-                if (vat) {
+                RealBogusModel done = finished(ckpt, spec, seed);
+                if (vat && done != null && done.info().get("cleaning") instanceof Map<?, ?> saved) {
+                    cleaning = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> e : saved.entrySet()) {
+                        cleaning.put(String.valueOf(e.getKey()), e.getValue());
+                    }
+                    System.err.printf(Locale.ROOT, "  vat seed %d: finished in %s (cleaning: %s)%n", seed, ckpt, cleaning);
+                } else if (vat) {
                     Trainer.Cleaning c = Trainer.clean(spec, train.cutouts(), train.labels(), folds, cleanMargin,
                         new Trainer.Settings(epochs, batch, seed), learningRate, msg -> System.err.println("  vat seed " + sd + ": " + msg));
                     labelled = new boolean[train.size()];
@@ -110,6 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
                     cleaning.put("flipped_flagged", flippedCaught);
                     System.err.printf(Locale.ROOT, "  vat seed %d: %d samples flagged as label errors (%d of the %d flipped labels among them)%n",
                         seed, c.count(), flippedCaught, flipped);
+                    m.info().put("cleaning", cleaning); // kept in the checkpoints, so a finished seed need not clean again
                 }
                 List<Double> rates = new ArrayList<>();
                 m = Trainer.train(m, train.cutouts(), train.labels(), labelled, new Trainer.Settings(epochs, batch, seed), p -> {
@@ -169,6 +177,16 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.out.println("wrote " + r + ", " + out.resolve("roc.png") + " and the models in " + out);
         return 0;
+    }
+
+    /** The checkpoint's model when it finished this seed's training, else null. */
+    private RealBogusModel finished(Path ckpt, InputSpec spec, int seed) {
+        if (!Files.exists(ckpt)) {
+            return null;
+        }
+        RealBogusModel m = RealBogusModel.load(ckpt, spec);
+        return m.info().get("epochs_done") instanceof Number n && n.intValue() >= epochs
+            && m.info().get("seed") instanceof Number s && s.longValue() == seed ? m : null;
     }
 
     @SuppressWarnings("unchecked")
