@@ -183,11 +183,6 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
-            public Builder withStarsPerSensor(int n) {
-                starsPerSensor = n;
-                return this;
-            }
-
             public Builder withSensorDyingAfter(int sensor, long lastFrame) {
                 sensorDiesAfter.put(sensor, lastFrame);
                 return this;

@@ -52,15 +52,7 @@ public final class ClassifyBench implements Callable<Integer> {
         Map<String, Double> scoring = new LinkedHashMap<>();
         for (int bs : new int[] {1, 64, 256}) {
             INDArray f = m.features(cut.subList(0, bs));
-            double rate = median(() -> {
-                int n = 0;
-                long t0 = System.nanoTime();
-                while (System.nanoTime() - t0 < seconds * 1e9) {
-                    m.score(f);
-                    n += bs;
-                }
-                return n / ((System.nanoTime() - t0) / 1e9);
-            });
+            double rate = medianRate(bs, () -> m.score(f));
             scoring.put("batch_" + bs, rate);
             System.out.printf(Locale.ROOT, "scoring: %.0f cutouts/s at batch %d%n", rate, bs);
         }
@@ -72,26 +64,11 @@ public final class ClassifyBench implements Callable<Integer> {
             y[i] = 1;
         }
         Arrays.fill(use, 1f);
-        double simple = median(() -> {
-            int n = 0;
-            long t0 = System.nanoTime();
-            while (System.nanoTime() - t0 < seconds * 1e9) {
-                m.step(f, y, n);
-                n += 128;
-            }
-            return n / ((System.nanoTime() - t0) / 1e9);
-        });
+        long[] step = {0};
+        double simple = medianRate(128, () -> m.step(f, y, step[0]++));
         System.out.printf(Locale.ROOT, "training, cross-entropy: %.0f samples/s (batch 128)%n", simple);
         RealBogusModel v = RealBogusModel.vatCnn(InputSpec.threeChannel(), 1, 1e-3, RealBogusModel.Objective.tomoe());
-        double vat = median(() -> {
-            int n = 0;
-            long t0 = System.nanoTime();
-            while (System.nanoTime() - t0 < seconds * 1e9) {
-                v.vatStep(f, y, use, n);
-                n += 128;
-            }
-            return n / ((System.nanoTime() - t0) / 1e9);
-        });
+        double vat = medianRate(128, () -> v.vatStep(f, y, use, step[0]++));
         System.out.printf(Locale.ROOT, "training, Tomo-e objective (CE + AUC + VAT): %.0f samples/s (batch 128)%n", vat);
         rep.put("train_samples_per_s", Map.of("simple", simple, "vat", vat));
         if (report != null) {
@@ -101,13 +78,20 @@ public final class ClassifyBench implements Callable<Integer> {
         return 0;
     }
 
-    private double median(java.util.function.DoubleSupplier run) {
-        run.getAsDouble(); // warm-up
-        double[] v = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            v[i] = run.getAsDouble();
+    /** Samples per second of {@code op} (each call handles {@code batch}), the median of {@code runs} timed runs after a warm-up. */
+    private double medianRate(int batch, Runnable op) {
+        double[] v = new double[runs + 1];
+        for (int i = 0; i <= runs; i++) {
+            int n = 0;
+            long t0 = System.nanoTime();
+            while (System.nanoTime() - t0 < seconds * 1e9) {
+                op.run();
+                n += batch;
+            }
+            v[i] = n / ((System.nanoTime() - t0) / 1e9);
         }
-        Arrays.sort(v);
-        return v[runs / 2];
+        double[] timed = Arrays.copyOfRange(v, 1, v.length); // the first run warms up
+        Arrays.sort(timed);
+        return timed[runs / 2];
     }
 }

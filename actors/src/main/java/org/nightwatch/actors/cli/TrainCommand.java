@@ -82,6 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown model '" + kind + "' (simple, vat, two-channel)");
             };
             List<Map<String, Object>> perSeed = new ArrayList<>();
+            long parameters = 0;
             for (int seed = 1; seed <= seeds; seed++) {
                 long t0 = System.nanoTime();
                 boolean vat = kind.equals("vat");
@@ -126,6 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
                         p.epochs(), p.loss(), p.samplesPerSecond());
                 }, ckpt);
                 long t1 = System.nanoTime();
+                parameters = m.parameters();
                 float[] s = m.scoreCutouts(held.cutouts());
                 double scoreRate = held.size() / ((System.nanoTime() - t1) / 1e9);
                 Map<String, Object> met = Evaluation.metrics(s, held.trueLabels());
@@ -153,7 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
             for (String key : new String[] {"auc", "fpr_at_tpr90", "tss", "accuracy"}) {
                 summary.put(key, Evaluation.spread(perSeed.stream().map(x -> (Double) x.get(key)).toList()));
             }
-            summary.put("parameters", RealBogusModel.simpleCnn(spec, 1, learningRate).parameters());
+            summary.put("parameters", parameters);
             summary.put("seeds", perSeed);
             byModel.put(kind, summary);
         }

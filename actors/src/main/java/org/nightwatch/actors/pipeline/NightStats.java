@@ -94,11 +94,6 @@ public final class NightStats {
             scoring == null ? 0 : scoring.cutoutsPerSecond(), scoring == null ? 0 : scoring.inline());
     }
 
-    /** What difference imaging did so far (no scoring). */
-    public DiffTotals diffTotals() {
-        return diffTotals(null, null);
-    }
-
     /**
      * @param visitsDifferenced visits with a difference image
      * @param candidates        candidates found on them

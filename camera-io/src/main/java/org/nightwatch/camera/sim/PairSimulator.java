@@ -95,8 +95,7 @@ public final class PairSimulator {
         for (int s = 0; s < c.stars(); s++) {
             double x = rnd.nextDouble() * (w + 20) - 10;
             double y = rnd.nextDouble() * (h + 20) - 10;
-            double u = rnd.nextDouble();
-            double mag = 19 + Math.log10(u * (1 - Math.pow(10, -0.3 * 9)) + Math.pow(10, -0.3 * 9)) / 0.3;
+            double mag = SkySimulator.starMagnitude(rnd.nextDouble());
             double f = Math.pow(10, -0.4 * (mag - SkySimulator.ZERO_POINT_MAG));
             gaussian(ref, w, h, x - dx, y - dy, f, sRef, sRef, 0);
             gaussian(nw, w, h, x, y, f, sNew, sNew, 0);
@@ -169,8 +168,8 @@ public final class PairSimulator {
             }
         }
         // noise: the mean of N frames has variance (S + rn^2) / N electrons^2
-        toAdu(ref, c, c.refFrames(), rnd);
-        toAdu(nw, c, c.newFrames(), rnd);
+        toAdu(ref, c.gain(), c.readNoise(), c.saturate(), c.refFrames(), rnd);
+        toAdu(nw, c.gain(), c.readNoise(), c.saturate(), c.newFrames(), rnd);
         // cosmic rays: about one every two frames, each in one frame only (divided by N in the mean)
         int rays = (int) Math.round(c.newFrames() * 0.5);
         for (int r = 0; r < rays; r++) {
@@ -206,13 +205,17 @@ public final class PairSimulator {
         return a;
     }
 
-    private static void toAdu(float[] e, Config c, int frames, SplittableRandom rnd) {
-        double rn2 = c.readNoise() * c.readNoise();
-        double invGain = 1 / c.gain();
+    /**
+     * Turns expected electrons per frame into the mean of {@code frames} noisy frames in ADU (bias added,
+     * clipped to 0..saturate): the mean of N frames has variance (S + rn^2) / N electrons^2.
+     */
+    static void toAdu(float[] e, double gain, double readNoise, double saturate, int frames, SplittableRandom rnd) {
+        double rn2 = readNoise * readNoise;
+        double invGain = 1 / gain;
         for (int i = 0; i < e.length; i++) {
             double s = Math.max(e[i], 0);
             double v = SkySimulator.BIAS_ADU + (s + Math.sqrt((s + rn2) / frames) * rnd.nextGaussian()) * invGain;
-            e[i] = (float) Math.min(c.saturate(), Math.max(0, v));
+            e[i] = (float) Math.min(saturate, Math.max(0, v));
         }
     }
 

@@ -219,9 +219,8 @@ public final class SimulatedSurvey {
         SplittableRandom rnd = new SplittableRandom(seed ^ (field * 0x9E3779B97F4A7C15L) ^ ((long) sensor << 48) ^ 0x5EA5L);
         List<Star> stars = new ArrayList<>();
         for (int s = 0; s < starsPerSensor; s++) {
-            // dN/dm ~ 10^(0.3 m) between mag 10 and 19, over the field and a margin the jitter can bring in
-            double u = rnd.nextDouble();
-            double mag = 19 + Math.log10(u * (1 - Math.pow(10, -0.3 * 9)) + Math.pow(10, -0.3 * 9)) / 0.3;
+            // over the field and a margin the jitter can bring in
+            double mag = SkySimulator.starMagnitude(rnd.nextDouble());
             stars.add(new Star(rnd.nextDouble() * (w + 20) - 10, rnd.nextDouble() * (h + 20) - 10, flux(mag)));
         }
         List<Galaxy> galaxies = new ArrayList<>();
@@ -356,14 +355,7 @@ public final class SimulatedSurvey {
         Arrays.fill(e, SkySimulator.SKY_ELECTRONS);
         drawStatic(e, c, referenceSeeing() / 2.3548, 0, 0);
         SplittableRandom rnd = new SplittableRandom(seed ^ 0x7EFE7E9CEL ^ ((long) field << 20) ^ sensor);
-        double rn2 = simulator.readNoise() * simulator.readNoise();
-        double invGain = 1 / simulator.gain();
-        int n = settings.referenceFrames();
-        for (int i = 0; i < e.length; i++) {
-            double s = Math.max(e[i], 0);
-            double v = SkySimulator.BIAS_ADU + (s + Math.sqrt((s + rn2) / n) * rnd.nextGaussian()) * invGain;
-            e[i] = (float) Math.min(simulator.saturate(), Math.max(0, v));
-        }
+        PairSimulator.toAdu(e, simulator.gain(), simulator.readNoise(), simulator.saturate(), settings.referenceFrames(), rnd);
         return e;
     }
 

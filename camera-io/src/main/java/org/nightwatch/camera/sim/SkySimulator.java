@@ -78,6 +78,11 @@ public final class SkySimulator {
         }
     }
 
+    /** A star magnitude from a uniform deviate {@code u}: dN/dm ~ 10^(0.3 m) between magnitudes 10 and 19. */
+    public static double starMagnitude(double u) {
+        return 19 + Math.log10(u * (1 - Math.pow(10, -0.3 * 9)) + Math.pow(10, -0.3 * 9)) / 0.3;
+    }
+
     /**
      * The noiseless expected image of one sensor-visit in electrons per frame, rounded and stored as
      * uint16 electrons (clamped at 65535).
@@ -99,9 +104,7 @@ public final class SkySimulator {
         for (int s = 0; s < starCount; s++) {
             double x = rnd.nextDouble() * width;
             double y = rnd.nextDouble() * height;
-            // dN/dm ~ 10^(0.3 m) between mag 10 and 19
-            double u = rnd.nextDouble();
-            double mag = 19 + Math.log10(u * (1 - Math.pow(10, -0.3 * 9)) + Math.pow(10, -0.3 * 9)) / 0.3;
+            double mag = starMagnitude(rnd.nextDouble());
             double flux = Math.pow(10, -0.4 * (mag - ZERO_POINT_MAG));
             int cx = (int) x;
             int cy = (int) y;

@@ -231,20 +231,24 @@ public final class RealBogusModel {
         return score(features(cutouts));
     }
 
-    /**
-     * One optimisation step on a minibatch; {@code labels} 1 real, 0 bogus. Dropout (keep half, scale by
-     * two) is drawn on the Java side from {@code seed}: reseeding ND4J's native generator every step
-     * costs more than the step.
-     */
+    /** One optimisation step on a minibatch; {@code labels} 1 real, 0 bogus; dropout drawn from {@code seed}. */
     public void step(INDArray features, float[] labels, long seed) {
         long n = features.size(0);
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features, dropout(n, seed)},
+            new INDArray[] {Nd4j.create(labels, new long[] {n, 1}, 'c')}));
+    }
+
+    /**
+     * An inverted-dropout mask for the first dense layer (keep half, scale kept units by two), drawn on the
+     * Java side from {@code seed}: reseeding ND4J's native generator every step costs more than the step.
+     */
+    private static INDArray dropout(long n, long seed) {
         float[] mask = new float[(int) n * FLAT];
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         for (int i = 0; i < mask.length; i++) {
             mask[i] = r.nextBoolean() ? 2f : 0f;
         }
-        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features, Nd4j.create(mask, new long[] {n, FLAT}, 'c')},
-            new INDArray[] {Nd4j.create(labels, new long[] {n, 1}, 'c')}));
+        return Nd4j.create(mask, new long[] {n, FLAT}, 'c');
     }
 
     /** The training objective of a VAT model; null for one trained with cross-entropy alone. */
@@ -266,12 +270,7 @@ public final class RealBogusModel {
         long n = features.size(0);
         INDArray target = Nd4j.create(score(features), new long[] {n, 1}, 'c');
         INDArray radv = adversarialDirection(features, target, seed).muli(objective.epsilon());
-        float[] mask = new float[(int) n * FLAT];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = r.nextBoolean() ? 2f : 0f;
-        }
-        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features, Nd4j.create(mask, new long[] {n, FLAT}, 'c'),
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features, dropout(n, seed ^ 0x5DEECE66DL),
             Nd4j.ones(DataType.FLOAT, n, FLAT), Nd4j.create(labelled, new long[] {n, 1}, 'c'), radv, target},
             new INDArray[] {Nd4j.create(labels, new long[] {n, 1}, 'c')}));
     }

@@ -151,68 +151,43 @@ public final class Resampler {
         int rows = y1 - y0 + TAPS - 1;
         int r0 = y0 + oy - 2;
         int c0 = x0 + ox - 2;
-        // horizontal pass over the rows the tile needs
+        // horizontal pass over the rows the tile needs, then vertical into the tile: the same six taps at stride 1 and tw
         for (int r = 0; r < rows; r++) {
-            int sBase = (r0 + r) * sw + c0;
-            int tBase = r * tw;
-            int x = 0;
-            if (vector) {
-                FloatVector w0 = FloatVector.broadcast(F, hx[0]);
-                FloatVector w1 = FloatVector.broadcast(F, hx[1]);
-                FloatVector w2 = FloatVector.broadcast(F, hx[2]);
-                FloatVector w3 = FloatVector.broadcast(F, hx[3]);
-                FloatVector w4 = FloatVector.broadcast(F, hx[4]);
-                FloatVector w5 = FloatVector.broadcast(F, hx[5]);
-                for (int bound = F.loopBound(tw); x < bound; x += F.length()) {
-                    int s = sBase + x;
-                    FloatVector acc = FloatVector.fromArray(F, src, s).mul(w0);
-                    acc = FloatVector.fromArray(F, src, s + 1).fma(w1, acc);
-                    acc = FloatVector.fromArray(F, src, s + 2).fma(w2, acc);
-                    acc = FloatVector.fromArray(F, src, s + 3).fma(w3, acc);
-                    acc = FloatVector.fromArray(F, src, s + 4).fma(w4, acc);
-                    acc = FloatVector.fromArray(F, src, s + 5).fma(w5, acc);
-                    acc.intoArray(tmp, tBase + x);
-                }
-            }
-            for (; x < tw; x++) {
-                int s = sBase + x;
-                float acc = src[s] * hx[0];
-                for (int k = 1; k < TAPS; k++) {
-                    acc = Math.fma(src[s + k], hx[k], acc);
-                }
-                tmp[tBase + x] = acc;
+            taps(src, (r0 + r) * sw + c0, 1, hx, tmp, r * tw, tw);
+        }
+        for (int y = y0; y < y1; y++) {
+            taps(tmp, (y - y0) * tw, tw, hy, dst, y * w + x0, tw);
+        }
+    }
+
+    /** {@code out[o + x] = sum_k in[i + x + k * stride] h[k]} for x below n: vector lanes, then the same FMAs in scalar. */
+    private void taps(float[] in, int i, int stride, float[] h, float[] out, int o, int n) {
+        int x = 0;
+        if (vector) {
+            FloatVector w0 = FloatVector.broadcast(F, h[0]);
+            FloatVector w1 = FloatVector.broadcast(F, h[1]);
+            FloatVector w2 = FloatVector.broadcast(F, h[2]);
+            FloatVector w3 = FloatVector.broadcast(F, h[3]);
+            FloatVector w4 = FloatVector.broadcast(F, h[4]);
+            FloatVector w5 = FloatVector.broadcast(F, h[5]);
+            for (int bound = F.loopBound(n); x < bound; x += F.length()) {
+                int s = i + x;
+                FloatVector acc = FloatVector.fromArray(F, in, s).mul(w0);
+                acc = FloatVector.fromArray(F, in, s + stride).fma(w1, acc);
+                acc = FloatVector.fromArray(F, in, s + 2 * stride).fma(w2, acc);
+                acc = FloatVector.fromArray(F, in, s + 3 * stride).fma(w3, acc);
+                acc = FloatVector.fromArray(F, in, s + 4 * stride).fma(w4, acc);
+                acc = FloatVector.fromArray(F, in, s + 5 * stride).fma(w5, acc);
+                acc.intoArray(out, o + x);
             }
         }
-        // vertical pass into the tile
-        for (int y = y0; y < y1; y++) {
-            int t = (y - y0) * tw;
-            int dBase = y * w + x0;
-            int x = 0;
-            if (vector) {
-                FloatVector v0 = FloatVector.broadcast(F, hy[0]);
-                FloatVector v1 = FloatVector.broadcast(F, hy[1]);
-                FloatVector v2 = FloatVector.broadcast(F, hy[2]);
-                FloatVector v3 = FloatVector.broadcast(F, hy[3]);
-                FloatVector v4 = FloatVector.broadcast(F, hy[4]);
-                FloatVector v5 = FloatVector.broadcast(F, hy[5]);
-                for (int bound = F.loopBound(tw); x < bound; x += F.length()) {
-                    int s = t + x;
-                    FloatVector acc = FloatVector.fromArray(F, tmp, s).mul(v0);
-                    acc = FloatVector.fromArray(F, tmp, s + tw).fma(v1, acc);
-                    acc = FloatVector.fromArray(F, tmp, s + 2 * tw).fma(v2, acc);
-                    acc = FloatVector.fromArray(F, tmp, s + 3 * tw).fma(v3, acc);
-                    acc = FloatVector.fromArray(F, tmp, s + 4 * tw).fma(v4, acc);
-                    acc = FloatVector.fromArray(F, tmp, s + 5 * tw).fma(v5, acc);
-                    acc.intoArray(dst, dBase + x);
-                }
+        for (; x < n; x++) {
+            int s = i + x;
+            float acc = in[s] * h[0];
+            for (int k = 1; k < TAPS; k++) {
+                acc = Math.fma(in[s + k * stride], h[k], acc);
             }
-            for (; x < tw; x++) {
-                float acc = tmp[t + x] * hy[0];
-                for (int k = 1; k < TAPS; k++) {
-                    acc = Math.fma(tmp[t + k * tw + x], hy[k], acc);
-                }
-                dst[dBase + x] = acc;
-            }
+            out[o + x] = acc;
         }
     }
 }
