@@ -50,6 +50,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE})")
     double learningRate;
 
+    @Option(names = "--unlabelled", paramLabel = "DIR",
+        description = "vat: a further set whose cutouts take part in the VAT term only, their labels unused "
+            + "(the training set's kept-apart variables and moving objects always do)")
+    Path unlabelled;
+
     @Option(names = "--folds", defaultValue = "4", description = "vat: folds of the label-cleaning stage (default ${DEFAULT-VALUE})")
     int folds;
 
@@ -66,12 +71,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingSetFiles.Loaded train = TrainingSetFiles.read(data).labelled();
+        TrainingSetFiles.Loaded all = TrainingSetFiles.read(data);
+        TrainingSetFiles.Loaded train = all.labelled();
         TrainingSetFiles.Loaded held = TrainingSetFiles.read(test).labelled();
+        List<float[]> pool = new ArrayList<>(all.keptApart().cutouts());
+        if (unlabelled != null) {
+            pool.addAll(TrainingSetFiles.read(unlabelled).cutouts());
+        }
         System.err.printf(Locale.ROOT, "train: %d labelled cutouts (%d real); held out: %d (%d real), scored with true labels%n",
             train.size(), count(train.labels()), held.size(), count(held.trueLabels()));
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("train", Map.of("dir", data.toString(), "samples", train.size(), "real", count(train.labels())));
+        rep.put("unlabelled_for_vat", pool.size());
         rep.put("test", Map.of("dir", test.toString(), "samples", held.size(), "real", count(held.trueLabels())));
         Map<String, Object> byModel = new LinkedHashMap<>();
         Map<String, float[]> firstScores = new LinkedHashMap<>();
@@ -121,10 +132,18 @@ public final class TrainCommand implements Callable<Integer> {
                     m.info().put("cleaning", cleaning); // kept in the checkpoints, so a finished seed need not clean again
                 }
                 List<Double> rates = new ArrayList<>();
-                m = Trainer.train(m, train.cutouts(), train.labels(), labelled, new Trainer.Settings(epochs, batch, seed), p -> {
+                List<float[]> cutouts = train.cutouts();
+                int[] labels = train.labels();
+                if (vat && labelled != null && !pool.isEmpty()) { // the unlabelled pool joins the VAT term only
+                    cutouts = new ArrayList<>(train.cutouts());
+                    cutouts.addAll(pool);
+                    labels = java.util.Arrays.copyOf(train.labels(), cutouts.size());
+                    labelled = java.util.Arrays.copyOf(labelled, cutouts.size());
+                }
+                m = Trainer.train(m, cutouts, labels, labelled, new Trainer.Settings(epochs, batch, seed), p -> {
                     rates.add(p.samplesPerSecond());
-                    System.err.printf(Locale.ROOT, "  %s seed %d epoch %d/%d: loss %.4f, %.0f samples/s%n", k, sd, p.epoch(),
-                        p.epochs(), p.loss(), p.samplesPerSecond());
+                    System.err.printf(Locale.ROOT, "  %s seed %d epoch %d/%d: loss %.4f, step %.1e, %.0f samples/s%n", k, sd, p.epoch(),
+                        p.epochs(), p.loss(), p.learningRate(), p.samplesPerSecond());
                 }, ckpt);
                 long t1 = System.nanoTime();
                 parameters = m.parameters();

@@ -80,6 +80,17 @@ public final class TrainingSetFiles {
             return subset(keep);
         }
 
+        /** The kept-apart samples (variables, moving objects): no real/bogus label, usable without one. */
+        public Loaded keptApart() {
+            List<Integer> keep = new java.util.ArrayList<>();
+            for (int i = 0; i < size(); i++) {
+                if (trueLabels[i] == TrainingSetBuilder.APART) {
+                    keep.add(i);
+                }
+            }
+            return subset(keep);
+        }
+
         public Loaded subset(List<Integer> idx) {
             List<float[]> c = new java.util.ArrayList<>(idx.size());
             int[] l = new int[idx.size()];

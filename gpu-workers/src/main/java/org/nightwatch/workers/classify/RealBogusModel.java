@@ -200,6 +200,20 @@ public final class RealBogusModel {
         return n;
     }
 
+    /** The Adam step size used from now on (the trainer lowers it epoch by epoch). */
+    public void setLearningRate(double rate) {
+        if (sd.getTrainingConfig().getUpdater() instanceof Adam adam) {
+            adam.setLearningRate(rate);
+        } else {
+            throw new IllegalStateException("model " + version + " has no Adam updater");
+        }
+    }
+
+    /** The Adam step size of the next step. */
+    public double learningRate() {
+        return ((Adam) sd.getTrainingConfig().getUpdater()).getLearningRate();
+    }
+
     /** Free-form facts stored in model.json (training data, seed, metrics). */
     public Map<String, Object> info() {
         return info;

@@ -12,6 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Minibatch training of a {@link RealBogusModel} with cross-entropy: the samples are normalised once,
  * shuffled each epoch by the seed (so an interrupted run resumed from its checkpoint sees the same
  * order), and the model is written to the checkpoint after every epoch, with the epoch it finished.
+ * The step size follows a cosine from the model's initial rate down to {@link #FINAL_RATE_SHARE} of it
+ * in the last epoch, so the weights settle instead of ending wherever the last noisy step left them;
+ * it depends on the epoch alone, so a resumed training takes the same steps.
  */
 public final class Trainer {
     /**
@@ -22,11 +25,23 @@ public final class Trainer {
     public record Settings(int epochs, int batch, long seed) {
     }
 
-    /** After each epoch: the loss on its last minibatch; samples/s counts the optimisation steps. */
-    public record Progress(int epoch, int epochs, double loss, double samplesPerSecond) {
+    /** After each epoch: the loss on its last minibatch; samples/s counts the optimisation steps; the epoch's step size. */
+    public record Progress(int epoch, int epochs, double loss, double samplesPerSecond, double learningRate) {
     }
 
+    /** The last epoch's step size as a share of the first's. */
+    public static final double FINAL_RATE_SHARE = 0.02;
+
     private Trainer() {
+    }
+
+    /** The step-size factor of {@code epoch} (0-based) of {@code epochs}: 1 in the first, {@link #FINAL_RATE_SHARE} in the last. */
+    public static double rateFactor(int epoch, int epochs) {
+        if (epochs <= 1) {
+            return 1;
+        }
+        double t = (double) epoch / (epochs - 1);
+        return FINAL_RATE_SHARE + (1 - FINAL_RATE_SHARE) * 0.5 * (1 + Math.cos(Math.PI * t));
     }
 
     /**
@@ -106,6 +121,7 @@ public final class Trainer {
     public static RealBogusModel train(RealBogusModel model, List<float[]> cutouts, int[] labels, boolean[] labelled, Settings s,
                                        Consumer<Progress> progress, Path checkpoint) {
         int start = 0;
+        double initialRate = model.info().get("initial_learning_rate") instanceof Number r ? r.doubleValue() : model.learningRate();
         if (checkpoint != null && Files.exists(checkpoint)) {
             RealBogusModel saved = RealBogusModel.load(checkpoint, model.spec());
             Object e = saved.info().get("epochs_done");
@@ -123,6 +139,7 @@ public final class Trainer {
         }
         int[] order = new int[n];
         for (int epoch = start; epoch < s.epochs(); epoch++) {
+            model.setLearningRate(initialRate * rateFactor(epoch, s.epochs()));
             for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
@@ -161,11 +178,12 @@ public final class Trainer {
             double secs = (System.nanoTime() - t0) / 1e9;
             model.info().put("epochs_done", epoch + 1);
             model.info().put("seed", s.seed());
+            model.info().put("initial_learning_rate", initialRate);
             if (checkpoint != null) {
                 model.save(checkpoint);
             }
             if (progress != null) {
-                progress.accept(new Progress(epoch + 1, s.epochs(), lossSum / Math.max(1, steps), n / secs));
+                progress.accept(new Progress(epoch + 1, s.epochs(), lossSum / Math.max(1, steps), n / secs, model.learningRate()));
             }
         }
         return model;

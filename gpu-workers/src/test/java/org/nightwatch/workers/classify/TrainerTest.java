@@ -36,4 +36,42 @@ class TrainerTest {
         assertArrayEquals(a, b, 1e-4f);
         assertTrue(Metrics.auc(a, labels) > 0.9);
     }
+
+    @Test
+    void theStepSizeFallsFromTheInitialRateToAFiftiethAndReachesTheUpdater() {
+        int[] labels = new int[64];
+        List<float[]> cut = RealBogusModelTest.toy(64, labels, 3);
+        List<Double> rates = new ArrayList<>();
+        RealBogusModel m = Trainer.train(RealBogusModel.simpleCnn(InputSpec.threeChannel(), 2, 1e-3), cut, labels,
+            new Trainer.Settings(5, 32, 2), p -> rates.add(p.learningRate()), null);
+        assertEquals(1e-3, rates.get(0), 1e-12);
+        assertEquals(1e-3 * Trainer.FINAL_RATE_SHARE, rates.get(4), 1e-12);
+        for (int i = 1; i < rates.size(); i++) {
+            assertTrue(rates.get(i) < rates.get(i - 1), "step sizes " + rates);
+        }
+        // a zero step size leaves the network as it was, a large one moves it: the rate set is the one Adam uses
+        float[] before = m.scoreCutouts(cut);
+        m.setLearningRate(0);
+        float[] y = new float[labels.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = 1 - labels[i];
+        }
+        assertArrayEquals(before, m.scoreCutouts(cut), 0f, "scoring twice");
+        m.step(m.features(cut), y, 99);
+        float[] z = m.scoreCutouts(cut);
+        double mz = 0;
+        for (int i = 0; i < z.length; i++) {
+            mz += Math.abs(z[i] - before[i]);
+        }
+        before = z;
+        m.setLearningRate(1e-2);
+        m.step(m.features(cut), y, 99);
+        float[] after = m.scoreCutouts(cut);
+        double moved = 0;
+        for (int i = 0; i < after.length; i++) {
+            moved += Math.abs(after[i] - before[i]);
+        }
+        // the native Adam op leaves float rounding (~1e-6 a score) even at a zero rate
+        assertTrue(mz < 1e-4 * moved, "a zero step moved the scores by " + mz + ", a 1e-2 step by " + moved);
+    }
 }
