@@ -1,0 +1,316 @@
+package org.nightwatch.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nightwatch.protocol.Alert;
+import org.nightwatch.protocol.Candidate;
+import org.nightwatch.protocol.Detection;
+
+/**
+ * Turns scored candidates into objects and alert changes: association within the radius, known
+ * variables set aside, moving objects found (drift within an object, or single detections linked across
+ * visits at a plausible rate), host context, rank, tonight's window, and an alert (new, updated or
+ * retracted) whenever an alertable object changes. Plain state and a {@link #run} per batch: the
+ * scheduler actor owns one and persists each result before publishing it. Not thread-safe.
+ */
+public final class Scheduler {
+    /**
+     * What one batch did.
+     *
+     * @param objectOf the object each associated candidate joined (candidate id to object id); candidates
+     *                 scored below {@code min-score} are not associated
+     * @param changed  the objects this batch created or changed
+     * @param alerts   the alert changes, in the order they were made
+     */
+    public record Result(List<Candidate> candidates, Map<String, String> objectOf, List<SkyObject> changed, List<Alert> alerts) {
+    }
+
+    private final SchedulerSettings settings;
+    private final KnownVariables known;
+    private final Associator associator;
+    private final HostContext hostContext;
+    private final Ranker ranker;
+    private final Visibility visibility;
+    private final FollowUpPlanner planner;
+    private final Map<String, SkyObject> objects = new LinkedHashMap<>();
+    /** Objects with a single detection, by sensor and field: where moving objects are linked. */
+    private final Map<Long, List<SkyObject>> singles = new HashMap<>();
+    /** Live (published and not retracted) alerts by object. */
+    private final Map<String, Alert> live = new LinkedHashMap<>();
+    private final Set<String> published = new HashSet<>();
+    private final Map<String, Double> hostSnr = new HashMap<>();
+    /** Candidates already associated: a candidate delivered twice joins its object once. */
+    private final Set<String> seen = new HashSet<>();
+
+    public Scheduler(SchedulerSettings settings, KnownVariables known) {
+        this.settings = settings;
+        this.known = known;
+        this.associator = new Associator(settings.associationRadiusArcsec());
+        this.hostContext = new HostContext(settings.hostMinSignificance(), settings.starConcentrationRatio());
+        this.ranker = new Ranker(settings.weights(), settings.freshHours(), settings.fullVisibilityHours());
+        this.visibility = new Visibility(settings.site(), settings.limits());
+        this.planner = new FollowUpPlanner(settings.followUp());
+    }
+
+    public SchedulerSettings settings() {
+        return settings;
+    }
+
+    public Visibility visibility() {
+        return visibility;
+    }
+
+    public Ranker ranker() {
+        return ranker;
+    }
+
+    public Collection<SkyObject> objects() {
+        return objects.values();
+    }
+
+    public SkyObject object(String id) {
+        return objects.get(id);
+    }
+
+    /** The live alerts, best rank first. */
+    public List<Alert> liveAlerts() {
+        List<Alert> l = new ArrayList<>(live.values());
+        l.sort(Comparator.comparingDouble(Alert::rankScore).reversed().thenComparing(Alert::objectId));
+        return l;
+    }
+
+    /** Tonight's follow-up plan from {@code nowMjd}, in time order. */
+    public List<FollowUpPlanner.Entry> plan(double nowMjd) {
+        return planner.plan(new ArrayList<>(live.values()), nowMjd);
+    }
+
+    /** Whether an alert with this id was already published (re-delivery after a restart is dropped). */
+    public boolean published(String alertId) {
+        return published.contains(alertId);
+    }
+
+    /**
+     * Restores an object read back from the database (detections without cutouts), with its kind, host
+     * and last alert, so a restarted process goes on with the night's objects and publishes no alert twice.
+     */
+    public void restore(String id, int sensor, int field, List<Detection> detections, SkyObject.Kind kind, String host,
+                        Alert lastAlert, Collection<String> alertIds) {
+        SkyObject o = new SkyObject(id, sensor, field, detections.get(0).ra(), detections.get(0).dec());
+        for (Detection d : detections) {
+            o.restore(d);
+            seen.add(d.candidateId());
+        }
+        o.kind(kind);
+        o.host(host);
+        objects.put(id, o);
+        associator.add(o);
+        if (o.detections().size() == 1) {
+            singles.computeIfAbsent(fieldKey(o), k -> new ArrayList<>()).add(o);
+        }
+        if (lastAlert != null) {
+            o.published(lastAlert);
+            if (lastAlert.state() != Alert.State.RETRACTED) {
+                live.put(id, lastAlert);
+            }
+        }
+        published.addAll(alertIds);
+    }
+
+    /** Associates, classifies, ranks and alerts one batch of scored candidates. */
+    public Result run(List<Candidate> batch) {
+        List<Candidate> sorted = new ArrayList<>(batch);
+        sorted.sort(Comparator.comparingDouble(Candidate::mjd).thenComparing(Candidate::id));
+        Map<String, String> objectOf = new LinkedHashMap<>();
+        Map<String, Candidate> trigger = new LinkedHashMap<>();
+        Set<SkyObject> changed = new LinkedHashSet<>();
+        for (Candidate c : sorted) {
+            if (Double.isNaN(c.score()) || c.score() < settings.minScore() || !seen.add(c.id())) {
+                continue;
+            }
+            SkyObject o = associator.nearest(c.ra(), c.dec());
+            if (o == null) {
+                o = new SkyObject(SkyObject.idOf(c.id()), c.sensor(), c.field(), c.ra(), c.dec());
+                o.add(c);
+                objects.put(o.id(), o);
+                associator.add(o);
+            } else {
+                boolean wasSingle = o.detections().size() == 1;
+                double ra0 = o.ra();
+                double dec0 = o.dec();
+                o.add(c);
+                associator.moved(o, ra0, dec0);
+                if (wasSingle) {
+                    List<SkyObject> l = singles.get(fieldKey(o));
+                    if (l != null) {
+                        l.remove(o);
+                    }
+                }
+            }
+            objectOf.put(c.id(), o.id());
+            trigger.put(o.id(), c);
+            changed.add(o);
+            if (c.sign() > 0 && c.cutout() != null && Math.abs(c.snr()) >= hostSnr.getOrDefault(o.id(), 0.0)) {
+                o.host(hostContext.run(c.cutout()).host()); // read from the most significant positive detection
+                hostSnr.put(o.id(), Math.abs(c.snr()));
+            }
+            classify(o, changed);
+        }
+        List<Alert> alerts = new ArrayList<>();
+        for (SkyObject o : changed) {
+            Candidate c = trigger.get(o.id());
+            Alert a = decide(o, c != null ? c : o.latest());
+            if (a != null) {
+                alerts.add(a);
+            }
+        }
+        return new Result(sorted, objectOf, List.copyOf(changed), alerts);
+    }
+
+    /** What {@code o} is taken for, after a new detection. */
+    private void classify(SkyObject o, Set<SkyObject> changed) {
+        String name = known.match(o.ra(), o.dec());
+        if (name != null) {
+            o.knownAs(name);
+            o.kind(SkyObject.Kind.KNOWN_VARIABLE);
+            return;
+        }
+        if (drifts(o)) {
+            o.kind(SkyObject.Kind.MOVING);
+            return;
+        }
+        if (o.detections().size() == 1) {
+            List<SkyObject> l = singles.computeIfAbsent(fieldKey(o), k -> new ArrayList<>());
+            SkyObject partner = link(o, l);
+            l.add(o);
+            if (partner != null) {
+                o.kind(SkyObject.Kind.MOVING);
+                partner.kind(SkyObject.Kind.MOVING);
+                changed.add(partner);
+                return;
+            }
+        }
+        boolean fainter = false;
+        for (Detection d : o.detections()) {
+            fainter |= d.sign() < 0;
+        }
+        o.kind(fainter || HostContext.STAR.equals(o.host()) ? SkyObject.Kind.VARIABLE : SkyObject.Kind.TRANSIENT);
+    }
+
+    /** Whether the object's detections moved apart significantly: first to last, beyond their position errors. */
+    private boolean drifts(SkyObject o) {
+        if (o.detections().size() < 2) {
+            return false;
+        }
+        Detection a = o.first();
+        Detection b = o.last();
+        double sep = Sky.separation(a.ra(), a.dec(), b.ra(), b.dec()) * 3600;
+        double sigma = Math.hypot(positionError(a), positionError(b));
+        return sep >= settings.minShiftArcsec() && sep >= settings.driftSigma() * sigma;
+    }
+
+    /** A detection's 1-sigma position error, arcsec: about the seeing over the S/N (the FWHM is not kept per detection; 2.5 px assumed). */
+    private double positionError(Detection d) {
+        return Math.max(0.05, 2.5 * settings.pixelScaleArcsec() / Math.max(1, Math.abs(d.snr())));
+    }
+
+    /**
+     * A single detection from an earlier visit of the same sensor and field that {@code o} may be the next
+     * position of: further than the association radius, close enough for the largest rate, of a similar
+     * magnitude; the one needing the lowest rate, or null.
+     */
+    private SkyObject link(SkyObject o, List<SkyObject> candidates) {
+        Detection d = o.first();
+        SkyObject best = null;
+        double bestRate = settings.maxRateArcsecPerS();
+        for (SkyObject s : candidates) {
+            Detection e = s.first();
+            if (e.visit() >= d.visit() || s.kind() == SkyObject.Kind.KNOWN_VARIABLE) {
+                continue;
+            }
+            double dt = (d.mjd() - e.mjd()) * 86400;
+            double sep = Sky.separation(d.ra(), d.dec(), e.ra(), e.dec()) * 3600;
+            if (dt <= 0 || sep <= 2 * settings.associationRadiusArcsec() || d.sign() <= 0 || e.sign() <= 0) {
+                continue;
+            }
+            double rate = (sep - settings.associationRadiusArcsec()) / dt;
+            if (rate <= bestRate && Math.abs(d.mag() - e.mag()) <= settings.maxDmag()) {
+                bestRate = rate;
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    private static long fieldKey(SkyObject o) {
+        return ((long) o.sensor() << 32) | (o.field() & 0xffffffffL);
+    }
+
+    /** The alert change {@code c} causes for {@code o}, or null. */
+    private Alert decide(SkyObject o, Candidate c) {
+        boolean alertable = (o.kind() == SkyObject.Kind.TRANSIENT || o.kind() == SkyObject.Kind.VARIABLE)
+            && o.detections().size() >= settings.alertMinDetections() && o.bestScore() >= settings.alertScore()
+            && o.bestSnr() >= settings.alertSnr();
+        if (c == null) {
+            return null;
+        }
+        if (alertable) {
+            Alert.Window w = visibility.window(o.ra(), o.dec(), c.mjd());
+            Map<String, Double> parts = ranker.parts(o, w, c.mjd());
+            double score = ranker.score(parts);
+            Alert.State state = o.alerted() ? Alert.State.UPDATED : Alert.State.NEW;
+            String id = Alert.idOf(o.id(), c.id(), state);
+            if (published.contains(id)) {
+                return null;
+            }
+            Alert a = new Alert(id, o.id(), state, o.kind().wire(), null, rankOf(o.id(), score), score, parts, ranker.weights(), c,
+                List.copyOf(o.detections()), w, o.host());
+            publish(o, a);
+            return a;
+        }
+        if (o.alerted()) {
+            String reason = switch (o.kind()) {
+                case MOVING -> "moving: its detections move from visit to visit";
+                case KNOWN_VARIABLE -> "known variable " + o.knownAs();
+                default -> "no longer passes the alert thresholds";
+            };
+            String id = Alert.idOf(o.id(), c.id(), Alert.State.RETRACTED);
+            if (published.contains(id)) {
+                return null;
+            }
+            Alert last = o.lastAlert();
+            Alert a = new Alert(id, o.id(), Alert.State.RETRACTED, o.kind().wire(), reason, 0, last.rankScore(), last.parts(),
+                last.weights(), c, List.copyOf(o.detections()), last.window(), o.host());
+            publish(o, a);
+            return a;
+        }
+        return null;
+    }
+
+    private void publish(SkyObject o, Alert a) {
+        o.published(a);
+        published.add(a.id());
+        if (a.state() == Alert.State.RETRACTED) {
+            live.remove(o.id());
+        } else {
+            live.put(o.id(), a);
+        }
+    }
+
+    private int rankOf(String objectId, double score) {
+        int above = 0;
+        for (Alert a : live.values()) {
+            if (!a.objectId().equals(objectId) && a.rankScore() > score) {
+                above++;
+            }
+        }
+        return above + 1;
+    }
+}

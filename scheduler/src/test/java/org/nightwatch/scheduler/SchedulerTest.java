@@ -1,0 +1,142 @@
+package org.nightwatch.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nightwatch.protocol.Alert;
+import org.nightwatch.protocol.Candidate;
+
+class SchedulerTest {
+    static final double ARCSEC = 1 / 3600.0;
+
+    static SchedulerSettings settings(String overrides) {
+        return SchedulerSettings.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()));
+    }
+
+    @Test
+    void theReferenceTellsAStarFromAGalaxyFromNothing() {
+        HostContext h = new HostContext(5, 0.85);
+        assertEquals(HostContext.STAR, h.run(Cands.cutout(HostContext.STAR, 200, 1)).host());
+        assertEquals(HostContext.GALAXY, h.run(Cands.cutout(HostContext.GALAXY, 200, 2)).host());
+        assertEquals(HostContext.NONE, h.run(Cands.cutout(HostContext.NONE, 200, 3)).host());
+    }
+
+    @Test
+    void aTransientOnAGalaxyIsAlertedOnItsSecondDetectionAndRanksAboveAVariableStar() {
+        Scheduler s = new Scheduler(settings(""), KnownVariables.none(2));
+        double t = Cands.MJD;
+        Scheduler.Result first = s.run(List.of(
+            Cands.at("S1-V1-0", 1, 1, t, 10, 20, 30, 17, 0.97, HostContext.GALAXY),
+            Cands.at("S1-V1-1", 1, 1, t, 10.1, 20, 30, 17, 0.97, HostContext.STAR),
+            Cands.at("S1-V1-2", 1, 1, t, 10.2, 20, 30, 17, 0.2, HostContext.NONE)));
+        assertTrue(first.alerts().isEmpty(), "one detection is not enough by default: " + first.alerts());
+        assertEquals(2, first.objectOf().size(), "the candidate scored 0.2 is stored but joins no object");
+
+        Scheduler.Result second = s.run(List.of(
+            Cands.at("S1-V5-0", 1, 5, t + 0.01, 10 + 0.4 * ARCSEC, 20, 45, 16.6, 0.98, HostContext.GALAXY),
+            Cands.at("S1-V5-1", 1, 5, t + 0.01, 10.1, 20 - 0.3 * ARCSEC, 25, 17.2, 0.95, HostContext.STAR)));
+        assertEquals(2, second.alerts().size());
+        Alert sn = second.alerts().stream().filter(a -> a.objectId().equals("NW-S1-V1-0")).findFirst().orElseThrow();
+        Alert var = second.alerts().stream().filter(a -> a.objectId().equals("NW-S1-V1-1")).findFirst().orElseThrow();
+        assertEquals(Alert.State.NEW, sn.state());
+        assertEquals("transient", sn.kind());
+        assertEquals("galaxy", sn.host());
+        assertEquals("variable", var.kind());
+        assertEquals("star", var.host());
+        assertTrue(sn.rankScore() > var.rankScore(), sn.parts() + " vs " + var.parts());
+        assertEquals(List.of("NW-S1-V1-0", "NW-S1-V1-1"), s.liveAlerts().stream().map(Alert::objectId).toList());
+        assertEquals(1.0, sn.parts().get("rise"), "brightened by more than 3 sigma");
+        assertEquals(2, sn.history().size());
+        assertNotNull(sn.window(), "RA 10, Dec 20 is up on an October night at Kiso");
+        assertEquals(sn.rankScore(), s.ranker().score(sn.parts()), 1e-12);
+        // the same candidates again (re-delivery): nothing new
+        assertTrue(s.run(second.candidates()).alerts().isEmpty());
+        // a third detection updates the alert
+        Scheduler.Result third = s.run(List.of(Cands.at("S1-V9-0", 1, 9, t + 0.02, 10, 20, 60, 16.3, 0.99, HostContext.GALAXY)));
+        assertEquals(Alert.State.UPDATED, third.alerts().get(0).state());
+        assertEquals(Alert.idOf("NW-S1-V1-0", "S1-V9-0", Alert.State.UPDATED), third.alerts().get(0).id());
+    }
+
+    @Test
+    void singleDetectionsThatMoveBetweenVisitsAreLinkedAsMovingAndNeverAlerted() {
+        Scheduler s = new Scheduler(settings(""), KnownVariables.none(2));
+        double t = Cands.MJD;
+        s.run(List.of(Cands.at("S2-V1-0", 2, 1, t, 10, 20, 20, 17.5, 0.95, HostContext.NONE)));
+        // 60 s later, 12" away (0.2"/s), the same brightness
+        Scheduler.Result r = s.run(List.of(Cands.at("S2-V5-0", 2, 5, t + 60 / 86400.0, 10 + 12 * ARCSEC / Math.cos(Math.toRadians(20)), 20,
+            21, 17.45, 0.96, HostContext.NONE)));
+        assertTrue(r.alerts().isEmpty());
+        assertEquals(SkyObject.Kind.MOVING, s.object("NW-S2-V1-0").kind());
+        assertEquals(SkyObject.Kind.MOVING, s.object("NW-S2-V5-0").kind());
+        // a slow mover associated into one object drifts: moving too
+        s.run(List.of(Cands.at("S2-V1-1", 2, 1, t, 11, 20, 40, 16, 0.97, HostContext.NONE)));
+        s.run(List.of(Cands.at("S2-V5-1", 2, 5, t + 0.01, 11 + 1.5 * ARCSEC, 20, 40, 16, 0.97, HostContext.NONE)));
+        assertEquals(SkyObject.Kind.MOVING, s.object("NW-S2-V1-1").kind());
+        assertTrue(s.liveAlerts().isEmpty());
+    }
+
+    @Test
+    void anAlertedObjectFoundToMoveIsRetractedWithTheReason() {
+        Scheduler s = new Scheduler(settings("nightwatch.scheduler.alert-min-detections = 1"), KnownVariables.none(2));
+        double t = Cands.MJD;
+        Alert first = s.run(List.of(Cands.at("S3-V1-0", 3, 1, t, 10, 20, 20, 17.5, 0.95, HostContext.NONE))).alerts().get(0);
+        assertEquals(Alert.State.NEW, first.state());
+        List<Alert> next = s.run(List.of(Cands.at("S3-V5-0", 3, 5, t + 60 / 86400.0, 10, 20 + 10 * ARCSEC, 20, 17.6, 0.95,
+            HostContext.NONE))).alerts();
+        Alert retracted = next.stream().filter(a -> a.state() == Alert.State.RETRACTED).findFirst().orElseThrow();
+        assertEquals("NW-S3-V1-0", retracted.objectId());
+        assertTrue(retracted.reason().startsWith("moving"), retracted.reason());
+        assertEquals(Alert.idOf("NW-S3-V1-0", "S3-V1-0", Alert.State.RETRACTED), retracted.id(), "retracted with its own latest detection");
+        assertTrue(s.liveAlerts().isEmpty());
+    }
+
+    @Test
+    void aKnownVariableFromTheCatalogueIsSetAside() {
+        KnownVariables cat = KnownVariables.of(List.of(new KnownVariables.Entry("V0042 Tau", 10, 20)), 2);
+        Scheduler s = new Scheduler(settings(""), cat);
+        double t = Cands.MJD;
+        s.run(List.of(Cands.at("S4-V1-0", 4, 1, t, 10 + 0.5 * ARCSEC, 20, 30, 16, 0.97, HostContext.NONE)));
+        Scheduler.Result r = s.run(List.of(Cands.at("S4-V5-0", 4, 5, t + 0.01, 10, 20, 30, 16, 0.97, HostContext.NONE)));
+        assertTrue(r.alerts().isEmpty());
+        SkyObject o = s.object("NW-S4-V1-0");
+        assertEquals(SkyObject.Kind.KNOWN_VARIABLE, o.kind());
+        assertEquals("V0042 Tau", o.knownAs());
+    }
+
+    @Test
+    void theFollowUpPlanBooksTheBestFirstInsideEachWindowInTimeOrder() {
+        Scheduler s = new Scheduler(settings("nightwatch.scheduler.alert-min-detections = 1"), KnownVariables.none(2));
+        double t = Cands.MJD;
+        s.run(List.of(Cands.at("S5-V1-0", 5, 1, t, 10, 20, 80, 15, 0.99, HostContext.GALAXY),
+            Cands.at("S5-V1-1", 5, 1, t, 20, 25, 8, 18, 0.85, HostContext.NONE),
+            Cands.at("S5-V1-2", 5, 1, t, 15, -60, 30, 16, 0.99, HostContext.NONE)));
+        List<FollowUpPlanner.Entry> plan = s.plan(t);
+        assertEquals(2, plan.size(), "Dec -60 never rises high enough at Kiso: " + plan);
+        for (int i = 1; i < plan.size(); i++) {
+            assertTrue(plan.get(i).startMjd() >= plan.get(i - 1).startMjd());
+        }
+        FollowUpPlanner.Entry best = plan.stream().filter(e -> e.objectId().equals("NW-S5-V1-0")).findFirst().orElseThrow();
+        Alert a = s.liveAlerts().get(0);
+        assertEquals("NW-S5-V1-0", a.objectId(), "best ranked first");
+        assertTrue(best.startMjd() >= a.window().startMjd() - 1e-9 && best.endMjd() <= a.window().endMjd() + 1e-9);
+        assertEquals("Kiso 105-cm Schmidt", best.telescope());
+        assertNull(s.liveAlerts().stream().filter(x -> x.objectId().equals("NW-S5-V1-2")).findFirst().orElseThrow().window());
+        Map<String, Double> w = s.ranker().weights();
+        assertEquals(1.0, w.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+    }
+
+    @Test
+    void candidatesBelowTheMinimumScoreJoinNothing() {
+        Scheduler s = new Scheduler(settings(""), KnownVariables.none(2));
+        Candidate c = Cands.at("S6-V1-0", 6, 1, Cands.MJD, 10, 20, 30, 16, 0.1, HostContext.NONE);
+        Scheduler.Result r = s.run(List.of(c));
+        assertTrue(r.objectOf().isEmpty());
+        assertEquals(List.of(c), r.candidates());
+    }
+}
