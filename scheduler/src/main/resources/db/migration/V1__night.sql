@@ -66,3 +66,10 @@ CREATE TABLE labels (
     at_utc      TIMESTAMP NOT NULL
 );
 CREATE INDEX labels_object ON labels (object_id);
+
+-- which night this database holds, so a restarted process resumes it and a different night does not mix in
+CREATE TABLE night (
+    night_key   VARCHAR(400) PRIMARY KEY,
+    started_utc TIMESTAMP NOT NULL,
+    completed_utc TIMESTAMP
+);

@@ -105,7 +105,7 @@ class DifferenceImagingSystemTest {
                 continue;
             }
             for (int v = 0; v < VISITS; v += 2) {
-                double snr = expectedSnr(t, v);
+                double snr = expectedSnr(t, v, FPV);
                 if (snr < 5) {
                     continue;
                 }
@@ -158,19 +158,19 @@ class DifferenceImagingSystemTest {
     }
 
     /** The S/N a transient of truth.csv should have on visit {@code v}'s difference. */
-    private static double expectedSnr(Map<String, String> t, int v) {
+    static double expectedSnr(Map<String, String> t, int v, int fpv) {
         double peak = Double.parseDouble(t.get("snr_peak"));
         if (t.get("subtype").equals("steady")) {
             return peak;
         }
-        double time = (v + 0.5) * FPV * 0.5;
+        double time = (v + 0.5) * fpv * 0.5;
         double dt = time - Double.parseDouble(t.get("t_peak_s"));
         double rise = Double.parseDouble(t.get("rise_s"));
         double decay = Double.parseDouble(t.get("decay_s"));
         return peak * (dt < 0 ? Math.exp(-0.5 * dt * dt / (rise * rise)) : Math.exp(-dt / decay));
     }
 
-    private static double arcsec(Map<String, String> a, Map<String, String> b) {
+    static double arcsec(Map<String, String> a, Map<String, String> b) {
         double dec = Math.toRadians(Double.parseDouble(b.get("dec")));
         double dra = (Double.parseDouble(a.get("ra")) - Double.parseDouble(b.get("ra"))) * Math.cos(dec);
         double ddec = Double.parseDouble(a.get("dec")) - Double.parseDouble(b.get("dec"));

@@ -49,6 +49,11 @@ public final class DeploymentConfig {
         }
     }
 
+    /** This configuration with {@code path} set to {@code value} (a command-line option over the files). */
+    public DeploymentConfig with(String path, Object value) {
+        return new DeploymentConfig(source, com.typesafe.config.ConfigValueFactory.fromAnyRef(value).atPath(path).withFallback(config));
+    }
+
     /** Loads {@code file} (HOCON, includes resolved beside it) over the modules' defaults. */
     public static DeploymentConfig load(Path file) {
         if (!Files.isRegularFile(file)) {

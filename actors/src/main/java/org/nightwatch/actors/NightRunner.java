@@ -26,7 +26,16 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.Materializer;
 import org.HdrHistogram.Histogram;
 import org.nightwatch.actors.classify.ClassifierStage;
+import org.nightwatch.actors.alerts.AlertHub;
+import org.nightwatch.actors.alerts.SchedulerActor;
+import org.nightwatch.actors.alerts.SchedulerSink;
+import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.CandidateCsvSink;
+import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.AlertStore;
+import org.nightwatch.scheduler.KnownVariables;
+import org.nightwatch.scheduler.Scheduler;
+import org.nightwatch.scheduler.SchedulerSettings;
 import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.actors.diff.ReferenceLibrary;
 import org.nightwatch.actors.ingest.IngestAgent;
@@ -217,6 +226,14 @@ public final class NightRunner implements AutoCloseable {
     private final DiffStage diff;
     private final ClassifierStage classifier;
     private final CandidateCsvSink candidateCsv;
+    private final AlertStore alertStore;
+    private final AlertJsonLines alertLines;
+    private final Scheduler scheduler;
+    private final SchedulerSink schedulerSink;
+    private final int resumedObjects;
+    private AlertHub alertHub;
+    private ActorRef<SchedulerActor.Command> schedulerActor;
+    private SchedulerTotals schedulerTotals;
     private final ActorSystem<Guardian.Command> system;
     private long startNanos;
     private long endNanos;
@@ -286,10 +303,43 @@ public final class NightRunner implements AutoCloseable {
             this.candidateCsv = new CandidateCsvSink(out);
             sinks.add(candidateCsv);
             this.classifier = classifier(actors.classifier());
+            if (classifier != null) {
+                // the scheduler's catalogue and database are checked here, before the night begins
+                SchedulerSettings ss = SchedulerSettings.from(config.config());
+                KnownVariables known = ss.knownVariables().isBlank() ? KnownVariables.none(ss.associationRadiusArcsec())
+                    : KnownVariables.read(Path.of(ss.knownVariables()), ss.associationRadiusArcsec());
+                AlertStore.Opened opened = AlertStore.openNight(ss.storeUrl(), ss.storeUser(), ss.storePassword(), out, nightKey(),
+                    List.of(AlertJsonLines.FILE));
+                this.alertStore = opened.store();
+                if (opened.archivedTo() != null) {
+                    LOG.info("an earlier night's database and alerts in {} were moved to {}", out, opened.archivedTo());
+                }
+                this.scheduler = new Scheduler(ss, known);
+                this.resumedObjects = opened.resumed() ? alertStore.restoreInto(scheduler) : 0;
+                this.alertLines = new AlertJsonLines(out);
+                int caught = alertLines.catchUp(alertStore);
+                if (opened.resumed()) {
+                    LOG.info("resuming the night in {}: {} objects and {} alerts read back{}", alertStore.url(), resumedObjects,
+                        alertLines.size(), caught > 0 ? ", " + caught + " alerts the file lacked written again" : "");
+                }
+                this.schedulerSink = new SchedulerSink();
+                sinks.add(schedulerSink);
+            } else {
+                this.alertStore = null;
+                this.alertLines = null;
+                this.scheduler = null;
+                this.schedulerSink = null;
+                this.resumedObjects = 0;
+            }
         } else {
             this.diff = null;
             this.classifier = null;
             this.candidateCsv = null;
+            this.alertStore = null;
+            this.alertLines = null;
+            this.scheduler = null;
+            this.schedulerSink = null;
+            this.resumedObjects = 0;
         }
         if (options.extraSink() != null) {
             sinks.add(options.extraSink());
@@ -337,6 +387,28 @@ public final class NightRunner implements AutoCloseable {
             classifier.start(Materializer.matFromSystem(system),
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.classifier-dispatcher")));
         }
+        if (scheduler != null) {
+            alertHub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
+            schedulerActor = system.systemActorOf(SchedulerActor.create(scheduler, alertStore, alertLines, alertHub, resumedObjects),
+                "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
+            schedulerSink.connect(schedulerActor);
+        }
+    }
+
+    /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */
+    private String nightKey() {
+        return "simulate seed=" + options.seed() + " sensors=" + options.sensors() + " visits=" + options.visits() + " mode="
+            + options.mode().cliName();
+    }
+
+    /** The live alert stream (null without a scheduler). */
+    public AlertHub alertHub() {
+        return alertHub;
+    }
+
+    /** The scheduler actor (null without one). */
+    public ActorRef<SchedulerActor.Command> schedulerActor() {
+        return schedulerActor;
     }
 
     /** The night's real/bogus scorer from its model file; null (said) when none is configured or the file is missing. */
@@ -421,6 +493,12 @@ public final class NightRunner implements AutoCloseable {
                 throw new IllegalStateException("the night did not end within " + options.timeout());
             }
         }
+        if (schedulerActor != null) {
+            // every visit was handed to the scheduler; its answer comes after it has handled them all
+            schedulerTotals = AskPattern.<SchedulerActor.Command, SchedulerTotals>ask(schedulerActor, SchedulerActor.GetTotals::new,
+                Duration.ofMinutes(10), system.scheduler()).toCompletableFuture().join();
+            alertStore.complete();
+        }
         endNanos = System.nanoTime();
         return summary();
     }
@@ -489,7 +567,8 @@ public final class NightRunner implements AutoCloseable {
             cam.backPressuredOffers(), total(l -> l.backPressuredPolls().get()), wall, rtf,
             published * (double) camera.frameBytes() / wall / 1e9, lat, stats.peakHeapBytes() / 1048576.0,
             pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0,
-            diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null);
+            diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null,
+            schedulerTotals);
     }
 
     @Override
@@ -497,11 +576,20 @@ public final class NightRunner implements AutoCloseable {
         if (classifier != null) {
             classifier.close(); // before the actor system (and its materializer) goes
         }
+        if (alertHub != null) {
+            alertHub.close();
+        }
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("actor system did not terminate cleanly: {}", e.toString());
+        }
+        if (alertLines != null) {
+            alertLines.close();
+        }
+        if (alertStore != null) {
+            alertStore.close();
         }
         CloseHelper.closeAll(agentRunners);
         if (candidateCsv != null) {

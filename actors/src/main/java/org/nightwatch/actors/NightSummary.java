@@ -49,7 +49,8 @@ public record NightSummary(
     @JsonProperty("stack_buffers_capacity") int stackBuffersCapacity,
     List<SensorGaps> gaps,
     @JsonProperty("recorded_frames") long recordedFrames,
-    @JsonProperty("difference_imaging") @JsonInclude(JsonInclude.Include.NON_NULL) NightStats.DiffTotals differenceImaging) {
+    @JsonProperty("difference_imaging") @JsonInclude(JsonInclude.Include.NON_NULL) NightStats.DiffTotals differenceImaging,
+    @JsonInclude(JsonInclude.Include.NON_NULL) org.nightwatch.actors.alerts.SchedulerTotals scheduler) {
 
     public record Latency(double p50, double p99, double max, long count) {
     }
@@ -117,6 +118,15 @@ public record NightSummary(
             if (d.problems() > 5) {
                 b.append("    ... ").append(d.problems() - 5).append(" more notes in the report\n");
             }
+        }
+        if (scheduler != null) {
+            org.nightwatch.actors.alerts.SchedulerTotals t = scheduler;
+            b.append(String.format(Locale.ROOT, "  scheduler: %d candidates in, %d associated; objects %s; alerts %s, %d live, %d planned for follow-up%n",
+                t.candidatesIn(), t.associated(), t.objectsByKind(), t.alertsByState(), t.liveAlerts(), t.followUpPlanned()));
+            b.append(String.format(Locale.ROOT, "    candidates in to alerts out p50 %.1f ms, p99 %.1f ms%s%s%n", t.latencyMsP50(), t.latencyMsP99(),
+                t.resumedObjects() > 0 ? "; resumed " + t.resumedObjects() + " objects from the database" : "",
+                t.failedBatches() > 0 ? "; " + t.failedBatches() + " BATCHES NOT COMMITTED" : ""));
+            b.append("    alerts in ").append(t.alertsFile()).append(", database ").append(t.database()).append('\n');
         }
         int shown = 0;
         for (SensorGaps g : gaps) {

@@ -42,7 +42,7 @@ public final class AlertStore implements AutoCloseable {
 
     /** The JDBC URL of the embedded database in {@code dir}. */
     public static String embeddedUrl(Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve(EMBEDDED_NAME) + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve(EMBEDDED_NAME) + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
     }
 
     /**
@@ -66,6 +66,60 @@ public final class AlertStore implements AutoCloseable {
             }
             throw new StoreException("cannot open the night database at " + u + ": " + root.getMessage(), e);
         }
+    }
+
+    /**
+     * How a night's database was opened.
+     *
+     * @param resumed    it already held this night, unfinished: its objects and alerts carry on
+     * @param archivedTo where an earlier night's database and files were moved, or null
+     */
+    public record Opened(AlertStore store, boolean resumed, Path archivedTo) {
+    }
+
+    /**
+     * Opens the database for night {@code key}. An unfinished run of the same night is resumed. In the
+     * embedded case, a database holding another night, or this night completed, is moved with the
+     * night's other files ({@code nightFiles}, names in {@code dir}) into {@code dir/previous-<time>/}
+     * and a new one is started: nothing is deleted. A shared database (URL) holding another night is
+     * refused.
+     */
+    public static Opened openNight(String url, String user, String password, Path dir, String key, List<String> nightFiles) {
+        AlertStore s = open(url, user, password, dir);
+        Night n = s.night();
+        if (n == null) {
+            s.begin(key);
+            return new Opened(s, false, null);
+        }
+        if (n.key().equals(key) && !n.completed()) {
+            return new Opened(s, true, null);
+        }
+        boolean embedded = url == null || url.isBlank();
+        if (!embedded) {
+            s.close();
+            throw new StoreException("the database at " + s.url() + " holds night '" + n.key() + "'" + (n.completed() ? " (completed)" : "")
+                + "; this is night '" + key + "': use another database", null);
+        }
+        s.close();
+        Path to = dir.resolve("previous-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(java.time.ZoneOffset.UTC).format(Instant.now()));
+        try {
+            Files.createDirectories(to);
+            List<String> names = new ArrayList<>(nightFiles);
+            names.add(EMBEDDED_NAME + ".mv.db");
+            names.add(EMBEDDED_NAME + ".trace.db");
+            for (String name : names) {
+                Path f = dir.resolve(name);
+                if (Files.exists(f)) {
+                    Files.move(f, to.resolve(name));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot move the previous night's files from " + dir + " to " + to + ": " + e.getMessage(), e);
+        }
+        AlertStore fresh = open(url, user, password, dir);
+        fresh.begin(key);
+        return new Opened(fresh, false, to);
     }
 
     public String url() {
@@ -248,6 +302,43 @@ public final class AlertStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read candidate " + candidateId + " from " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The night this database holds: its key and whether it was completed; null when it holds none yet. */
+    public record Night(String key, boolean completed) {
+    }
+
+    public Night night() {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT night_key, completed_utc FROM night")) {
+            Night n = rs.next() ? new Night(rs.getString(1), rs.getTimestamp(2) != null) : null;
+            db.commit();
+            return n;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the night from " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records that this database holds the night {@code key} (once; a resumed night keeps its row). */
+    public void begin(String key) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO night (night_key, started_utc) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            p.setString(1, key);
+            p.setTimestamp(2, Timestamp.from(Instant.now()));
+            p.executeUpdate();
+            db.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot record the night in " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks the night complete: a later run of the same night starts afresh instead of resuming. */
+    public void complete() {
+        try (PreparedStatement p = db.prepareStatement("UPDATE night SET completed_utc = ?")) {
+            p.setTimestamp(1, Timestamp.from(Instant.now()));
+            p.executeUpdate();
+            db.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot mark the night complete in " + url + ": " + e.getMessage(), e);
         }
     }
 

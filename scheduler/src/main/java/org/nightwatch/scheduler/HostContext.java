@@ -7,8 +7,10 @@ import org.nightwatch.protocol.Candidate;
  * What the reference shows where a candidate was found, read from the candidate's PSF-matched reference
  * stamp: nothing ({@code none}: a new source, as a hostless supernova or a young transient), a point
  * source ({@code star}: most likely a variable star), or extended light ({@code galaxy}: a possible host).
- * A source counts when its light within 2 px of the centre is significant; it is a star when its profile
- * is as concentrated as the difference's (the PSF), a galaxy when it is broader.
+ * A source counts when its light within 2 px of the centre is significant. The PSF-matched reference has
+ * the new image's PSF, so a star there is as wide as the PSF (the candidate's FWHM): the second moment of
+ * the reference light within 5 px tells a star (at most {@code starWidthRatio} times the PSF's) from a
+ * galaxy (wider).
  */
 public final class HostContext {
     public static final String NONE = "none";
@@ -19,61 +21,71 @@ public final class HostContext {
     private static final int C = N / 2;
 
     /**
-     * @param significance the reference's light within 2 px, in sigmas of its noise
-     * @param concentration light within 2 px over light within 5 px, in the reference
-     * @param psfConcentration the same for the difference (the PSF, when the candidate is a point source)
+     * @param significance  the reference's light within 2 px, in sigmas of its noise
+     * @param widthPx       second-moment radius (sigma) of the reference light within 5 px
+     * @param psfWidthPx    the PSF's sigma taken for comparison
      */
-    public record Reading(String host, double significance, double concentration, double psfConcentration) {
+    public record Reading(String host, double significance, double widthPx, double psfWidthPx) {
     }
 
     private final double minSignificance;
-    private final double starConcentrationRatio;
+    private final double starWidthRatio;
 
     /**
-     * @param minSignificance        reference light within 2 px below this many sigmas: no host
-     * @param starConcentrationRatio a reference source at least this share as concentrated as the PSF is a star
+     * @param minSignificance reference light within 2 px below this many sigmas: no host
+     * @param starWidthRatio  a reference source at most this many times the PSF's width is a point source
      */
-    public HostContext(double minSignificance, double starConcentrationRatio) {
+    public HostContext(double minSignificance, double starWidthRatio) {
         this.minSignificance = minSignificance;
-        this.starConcentrationRatio = starConcentrationRatio;
+        this.starWidthRatio = starWidthRatio;
     }
 
-    public Reading run(float[] cutout) {
+    /**
+     * @param fwhmPx the candidate's FWHM on the difference (its PSF); NaN when not measured
+     */
+    public Reading run(float[] cutout, double fwhmPx) {
         if (cutout == null) {
             return new Reading(NONE, 0, Double.NaN, Double.NaN);
         }
         double sigma = noise(cutout, 0);
-        double[] ref = aperture(cutout, 0);
-        double[] diff = aperture(cutout, 2);
-        double sig = ref[0] / (sigma * Math.sqrt(ref[2]) + 1e-12);
-        double conc = ref[1] > 0 ? ref[0] / ref[1] : 0;
-        double psf = diff[1] != 0 ? Math.abs(diff[0] / diff[1]) : Double.NaN;
-        if (!(sig >= minSignificance)) {
-            return new Reading(NONE, sig, conc, psf);
-        }
-        double expected = Double.isFinite(psf) && psf > 0.2 ? Math.min(psf, 1) : 0.6;
-        return new Reading(conc >= starConcentrationRatio * expected ? STAR : GALAXY, sig, conc, psf);
-    }
-
-    /** {light within 2 px, light within 5 px, pixels within 2 px} of a channel about the centre. */
-    private static double[] aperture(float[] c, int channel) {
         double in = 0;
-        double out = 0;
         int nIn = 0;
+        double s = 0;
+        double sx = 0;
+        double sy = 0;
         for (int y = C - 5; y <= C + 5; y++) {
             for (int x = C - 5; x <= C + 5; x++) {
                 int r2 = (x - C) * (x - C) + (y - C) * (y - C);
-                float v = c[channel * N * N + y * N + x];
+                float v = cutout[y * N + x];
                 if (r2 <= 4) {
                     in += v;
                     nIn++;
                 }
-                if (r2 <= 25) {
-                    out += v;
+                if (r2 <= 25 && v > 0) {
+                    s += v;
+                    sx += v * x;
+                    sy += v * y;
                 }
             }
         }
-        return new double[] {in, out, nIn};
+        double sig = in / (sigma * Math.sqrt(nIn) + 1e-12);
+        double psf = Double.isFinite(fwhmPx) ? Math.max(0.8, Math.min(1.3, fwhmPx / 2.3548)) : 1.1;
+        if (!(sig >= minSignificance) || s <= 0) {
+            return new Reading(NONE, sig, Double.NaN, psf);
+        }
+        double cx = sx / s;
+        double cy = sy / s;
+        double m2 = 0;
+        for (int y = C - 5; y <= C + 5; y++) {
+            for (int x = C - 5; x <= C + 5; x++) {
+                float v = cutout[y * N + x];
+                if ((x - C) * (x - C) + (y - C) * (y - C) <= 25 && v > 0) {
+                    m2 += v * ((x - cx) * (x - cx) + (y - cy) * (y - cy));
+                }
+            }
+        }
+        double width = Math.sqrt(m2 / s / 2);
+        return new Reading(width <= starWidthRatio * psf ? STAR : GALAXY, sig, width, psf);
     }
 
     /** Robust standard deviation (1.4826 x median absolute deviation) of a channel's pixels 9 px or more from the centre. */

@@ -11,7 +11,9 @@ import org.nightwatch.protocol.Detection;
  * <ul>
  * <li>{@code real_bogus}: the mean real/bogus score of its detections;</li>
  * <li>{@code significance}: log10 of its best |S/N| over 2 (S/N 10 gives 0.5, 100 or more gives 1);</li>
- * <li>{@code newness}: 1 when first seen within {@code fresh-hours}, falling linearly to 0 a day later;</li>
+ * <li>{@code newness}: new light, first seen tonight: 1 when first seen within {@code fresh-hours} with no
+ * point source at its place in the reference, falling linearly to 0 a day later; 0 when the reference has a
+ * star there (the source is not new, it varies);</li>
  * <li>{@code rise}: 1 when its latest flux is significantly above its first (brightening), 0.5 with one
  * detection or no significant change, 0 when fading or fainter than the reference;</li>
  * <li>{@code host}: 1 on a galaxy of the reference, 0.6 with nothing there, 0 on a point source (a star);</li>
@@ -62,7 +64,8 @@ public final class Ranker {
         p.put("real_bogus", n > 0 ? rb / n : 0);
         p.put("significance", clamp(Math.log10(Math.max(1, o.bestSnr())) / 2));
         double ageHours = (nowMjd - o.first().mjd()) * 24;
-        p.put("newness", ageHours <= freshHours ? 1 : clamp(1 - (ageHours - freshHours) / 24));
+        double fresh = ageHours <= freshHours ? 1 : clamp(1 - (ageHours - freshHours) / 24);
+        p.put("newness", HostContext.STAR.equals(o.host()) ? 0 : fresh);
         p.put("rise", rise(o));
         p.put("host", switch (o.host()) {
             case HostContext.GALAXY -> 1.0;

@@ -54,7 +54,7 @@ public final class Scheduler {
         this.settings = settings;
         this.known = known;
         this.associator = new Associator(settings.associationRadiusArcsec());
-        this.hostContext = new HostContext(settings.hostMinSignificance(), settings.starConcentrationRatio());
+        this.hostContext = new HostContext(settings.hostMinSignificance(), settings.starWidthRatio());
         this.ranker = new Ranker(settings.weights(), settings.freshHours(), settings.fullVisibilityHours());
         this.visibility = new Visibility(settings.site(), settings.limits());
         this.planner = new FollowUpPlanner(settings.followUp());
@@ -158,7 +158,7 @@ public final class Scheduler {
             trigger.put(o.id(), c);
             changed.add(o);
             if (c.sign() > 0 && c.cutout() != null && Math.abs(c.snr()) >= hostSnr.getOrDefault(o.id(), 0.0)) {
-                o.host(hostContext.run(c.cutout()).host()); // read from the most significant positive detection
+                o.host(hostContext.run(c.cutout(), c.fwhm()).host()); // read from the most significant positive detection
                 hostSnr.put(o.id(), Math.abs(c.snr()));
             }
             classify(o, changed);
@@ -216,9 +216,13 @@ public final class Scheduler {
         return sep >= settings.minShiftArcsec() && sep >= settings.driftSigma() * sigma;
     }
 
-    /** A detection's 1-sigma position error, arcsec: about the seeing over the S/N (the FWHM is not kept per detection; 2.5 px assumed). */
+    /**
+     * A detection's 1-sigma position error, arcsec: the centroid error (about 0.6 FWHM over the S/N; the
+     * FWHM is not kept per detection, 2.6 px assumed) and the astrometric floor of a visit, in quadrature.
+     */
     private double positionError(Detection d) {
-        return Math.max(0.05, 2.5 * settings.pixelScaleArcsec() / Math.max(1, Math.abs(d.snr())));
+        double centroid = 0.6 * 2.6 * settings.pixelScaleArcsec() / Math.max(1, Math.abs(d.snr()));
+        return Math.hypot(centroid, settings.astrometricFloorArcsec());
     }
 
     /**

@@ -21,10 +21,10 @@ class SchedulerTest {
 
     @Test
     void theReferenceTellsAStarFromAGalaxyFromNothing() {
-        HostContext h = new HostContext(5, 0.85);
-        assertEquals(HostContext.STAR, h.run(Cands.cutout(HostContext.STAR, 200, 1)).host());
-        assertEquals(HostContext.GALAXY, h.run(Cands.cutout(HostContext.GALAXY, 200, 2)).host());
-        assertEquals(HostContext.NONE, h.run(Cands.cutout(HostContext.NONE, 200, 3)).host());
+        HostContext h = new HostContext(5, 1.3);
+        assertEquals(HostContext.STAR, h.run(Cands.cutout(HostContext.STAR, 200, 1), 3.0).host());
+        assertEquals(HostContext.GALAXY, h.run(Cands.cutout(HostContext.GALAXY, 200, 2), 3.0).host());
+        assertEquals(HostContext.NONE, h.run(Cands.cutout(HostContext.NONE, 200, 3), 3.0).host());
     }
 
     @Test

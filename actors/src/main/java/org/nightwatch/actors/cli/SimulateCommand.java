@@ -57,12 +57,27 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--render-threads", defaultValue = "2", description = "threads rendering simulated frames (default ${DEFAULT-VALUE})")
     int renderThreads;
 
+    @Option(names = "--known-variables", paramLabel = "FILE",
+        description = "CSV (ra,dec[,name]) or FITS table of known variable stars, set aside by the scheduler")
+    Path knownVariables;
+
+    @Option(names = "--db-url", paramLabel = "URL",
+        description = "JDBC URL of the night database (e.g. jdbc:postgresql://host/nightwatch; user and password from "
+            + "nightwatch.scheduler.store); default an embedded database in --out")
+    String dbUrl;
+
     @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
     Duration timeout;
 
     @Override
     public Integer call() throws Exception {
         DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
+        if (knownVariables != null) {
+            cfg = cfg.with("nightwatch.scheduler.known-variables", knownVariables.toString());
+        }
+        if (dbUrl != null) {
+            cfg = cfg.with("nightwatch.scheduler.store.url", dbUrl);
+        }
         SurveyMode m = SurveyMode.parse(mode);
         Pacing p = Pacing.parse(speed);
         if (visits < 1) {

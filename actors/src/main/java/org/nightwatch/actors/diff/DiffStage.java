@@ -100,8 +100,12 @@ public final class DiffStage {
         double mjd = (v.firstFrameStartNs() + v.framesPerVisit() * v.exposureNs() / 2) / 86_400e9 + 40587.0;
         List<Candidate> out = new ArrayList<>(r.detections().size());
         int n = 0;
+        // positions through the registration onto the reference, whose WCS is the astrometric one: the
+        // visit's own WCS is only the commanded pointing, off by the pointing error
+        Affine toRef = r.newToRef();
         for (Detection d : r.detections()) {
-            double[] sky = wcs.pixelToSky(d.x(), d.y());
+            double[] sky = ref.wcs() != null && toRef != null ? ref.wcs().pixelToSky(toRef.x(d.x(), d.y()), toRef.y(d.x(), d.y()))
+                : wcs.pixelToSky(d.x(), d.y());
             double electrons = Math.abs(d.flux()) * settings.gain();
             double mag = electrons > 0 ? settings.zeroPointMag() - 2.5 * Math.log10(electrons) : Double.NaN;
             double magErr = d.flux() != 0 ? 1.0857 * d.fluxErr() / Math.abs(d.flux()) : Double.NaN;

@@ -49,11 +49,24 @@ public final class SimulatedSurvey {
      * @param referenceFrames    frames averaged in a reference
      * @param fieldsWithoutReference the last this many fields have no reference yet (fields a survey observes for
      *                           the first time): their visits cannot be differenced
+     * @param movingRateMin      slowest moving object, px/s (speeds log-uniform to movingRateMax)
+     * @param movingRateMax      fastest moving object, px/s
      */
     public record Settings(int fields, int galaxies, int transients, double fastFraction, double snrMin, double snrMax,
                            int variables, int moving, double trailChance, double jitterPx, double referenceSeeing,
-                           int referenceFrames, int fieldsWithoutReference) {
+                           int referenceFrames, int fieldsWithoutReference, double movingRateMin, double movingRateMax) {
+        /** With moving objects at 0.005-0.2 px/s (about 20"-850"/h at Tomo-e's 1.19"/px). */
+        public Settings(int fields, int galaxies, int transients, double fastFraction, double snrMin, double snrMax,
+                        int variables, int moving, double trailChance, double jitterPx, double referenceSeeing,
+                        int referenceFrames, int fieldsWithoutReference) {
+            this(fields, galaxies, transients, fastFraction, snrMin, snrMax, variables, moving, trailChance, jitterPx,
+                referenceSeeing, referenceFrames, fieldsWithoutReference, 0.005, 0.2);
+        }
+
         public Settings {
+            if (!(movingRateMin > 0) || movingRateMax < movingRateMin) {
+                throw new IllegalArgumentException("moving-rate-px-s " + movingRateMin + ".." + movingRateMax);
+            }
             if (fields < 1) {
                 throw new IllegalArgumentException("fields must be at least 1, was " + fields);
             }
@@ -68,7 +81,8 @@ public final class SimulatedSurvey {
             return new Settings(c.getInt("fields"), c.getInt("galaxies"), c.getInt("transients"), c.getDouble("fast-fraction"),
                 c.getDouble("snr-min"), c.getDouble("snr-max"), c.getInt("variables"), c.getInt("moving"),
                 c.getDouble("trail-chance"), c.getDouble("jitter-px"), c.getDouble("reference-seeing"),
-                c.getInt("reference-frames"), c.getInt("fields-without-reference"));
+                c.getInt("reference-frames"), c.getInt("fields-without-reference"),
+                c.getDoubleList("moving-rate-px-s").get(0), c.getDoubleList("moving-rate-px-s").get(1));
         }
     }
 
@@ -267,7 +281,7 @@ public final class SimulatedSurvey {
             v++;
         }
         for (int m = 0; m < settings.moving(); m++) {
-            double speed = 0.005 * Math.pow(40, rnd.nextDouble()); // 0.005 .. 0.2 px/s (about 20"-850"/h)
+            double speed = settings.movingRateMin() * Math.pow(settings.movingRateMax() / settings.movingRateMin(), rnd.nextDouble());
             double dir = rnd.nextDouble() * 2 * Math.PI;
             double snr = 8 + rnd.nextDouble() * 40;
             sources.add(new Source(++id, Kind.MOVING, "asteroid", sensor, field, 20 + rnd.nextDouble() * (w - 40),

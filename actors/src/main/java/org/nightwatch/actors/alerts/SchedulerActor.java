@@ -1,0 +1,118 @@
+package org.nightwatch.actors.alerts;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.nightwatch.protocol.Alert;
+import org.nightwatch.protocol.Candidate;
+import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.AlertStore;
+import org.nightwatch.scheduler.Scheduler;
+import org.nightwatch.scheduler.SkyObject;
+
+/**
+ * Holds the night's {@link Scheduler}: each visit's scored candidates are run through it, the result is
+ * committed to the database in one transaction, the alert changes are appended to the alert files and
+ * then published on the {@link AlertHub}. Messages are handled one at a time, in arrival order, on the
+ * scheduler's own dispatcher (database and file I/O block). A batch the database refuses is logged and
+ * counted, and the night goes on.
+ */
+public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Command> {
+    public sealed interface Command {
+    }
+
+    /** One visit's scored candidates, received at {@code receivedNanos} (System.nanoTime). */
+    public record Scored(List<Candidate> candidates, long receivedNanos) implements Command {
+    }
+
+    /** Answered once every message sent before it is handled. */
+    public record GetTotals(ActorRef<SchedulerTotals> replyTo) implements Command {
+    }
+
+    /** The live alerts, best rank first. */
+    public record GetLive(ActorRef<List<Alert>> replyTo) implements Command {
+    }
+
+    private final Scheduler scheduler;
+    private final AlertStore store;
+    private final AlertJsonLines jsonLines;
+    private final AlertHub hub;
+    private final int resumed;
+    private final Histogram latency = new Histogram(TimeUnit.HOURS.toNanos(1), 3);
+    private final Map<String, Long> byState = new TreeMap<>();
+    private long candidatesIn;
+    private long associated;
+    private long failed;
+
+    public static Behavior<Command> create(Scheduler scheduler, AlertStore store, AlertJsonLines jsonLines, AlertHub hub, int resumed) {
+        return Behaviors.setup(ctx -> new SchedulerActor(ctx, scheduler, store, jsonLines, hub, resumed));
+    }
+
+    private SchedulerActor(ActorContext<Command> ctx, Scheduler scheduler, AlertStore store, AlertJsonLines jsonLines, AlertHub hub,
+                           int resumed) {
+        super(ctx);
+        this.scheduler = scheduler;
+        this.store = store;
+        this.jsonLines = jsonLines;
+        this.hub = hub;
+        this.resumed = resumed;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Scored.class, this::onScored)
+            .onMessage(GetTotals.class, m -> {
+                m.replyTo().tell(totals());
+                return this;
+            })
+            .onMessage(GetLive.class, m -> {
+                m.replyTo().tell(scheduler.liveAlerts());
+                return this;
+            })
+            .build();
+    }
+
+    private Behavior<Command> onScored(Scored m) {
+        candidatesIn += m.candidates().size();
+        Scheduler.Result r;
+        try {
+            r = scheduler.run(m.candidates());
+            store.commit(r);
+        } catch (RuntimeException e) {
+            failed++;
+            getContext().getLog().error("scheduler: a batch of {} candidates was not committed: {}", m.candidates().size(), e.getMessage());
+            return this;
+        }
+        associated += r.objectOf().size();
+        jsonLines.append(r.alerts());
+        long now = System.nanoTime();
+        for (Alert a : r.alerts()) {
+            hub.publish(a);
+            byState.merge(a.state().wire(), 1L, Long::sum);
+            latency.recordValue(Math.max(0, Math.min(latency.getHighestTrackableValue(), now - m.receivedNanos())));
+        }
+        return this;
+    }
+
+    private SchedulerTotals totals() {
+        Map<String, Long> kinds = new TreeMap<>();
+        for (SkyObject o : scheduler.objects()) {
+            kinds.merge(o.kind().wire(), 1L, Long::sum);
+        }
+        List<Alert> live = scheduler.liveAlerts();
+        double now = live.stream().mapToDouble(a -> a.candidate().mjd()).max().orElse(0);
+        return new SchedulerTotals(candidatesIn, associated, kinds, new TreeMap<>(byState), live.size(),
+            latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50) / 1e6,
+            latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1e6, hub.dropped(), failed, resumed,
+            live.isEmpty() ? 0 : scheduler.plan(now).size(), store.url(), jsonLines.file().toString());
+    }
+}
