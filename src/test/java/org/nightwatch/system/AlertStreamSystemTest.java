@@ -44,7 +44,7 @@ class AlertStreamSystemTest {
     @Test
     @Timeout(value = 400, unit = TimeUnit.SECONDS)
     void transientsAreAlertedAboveVariablesAndMovingObjectsAreNot() throws Exception {
-        Path model = Nights.DEPLOYMENT.getParent().getParent().resolve("models").resolve("default.nwmodel");
+        Path model = Nights.DEFAULT_MODEL;
         // four fields, each revisited four times; moving objects fast enough to move between revisits
         DeploymentConfig cfg = Nights.config(dir, """
             nightwatch.camera.sim.survey { fields = 4, transients = 12, variables = 8, moving = 4, moving-rate-px-s = [0.05, 0.2] }

@@ -48,7 +48,7 @@ class DifferenceImagingSystemTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void injectedTransientsBecomeCandidatesAndAFieldWithoutReferenceIsFlaggedWhileTheNightGoesOn() throws Exception {
-        Path model = Nights.DEPLOYMENT.getParent().getParent().resolve("models").resolve("default.nwmodel");
+        Path model = Nights.DEFAULT_MODEL;
         DeploymentConfig cfg = Nights.config(dir, """
             nightwatch.camera.sim.survey { fields = 2, fields-without-reference = 1, transients = 30, trail-chance = 0.5 }
             nightwatch.actors.classifier.model = "%s"

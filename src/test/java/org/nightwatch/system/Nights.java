@@ -24,6 +24,8 @@ import org.nightwatch.actors.pipeline.VisitSink;
 final class Nights {
     /** config/nightwatch.conf of this checkout (tests run in src/test/). */
     static final Path DEPLOYMENT = Path.of("..", "..", "config", "nightwatch.conf").toAbsolutePath().normalize();
+    /** The committed real/bogus model of this checkout. */
+    static final Path DEFAULT_MODEL = DEPLOYMENT.getParent().getParent().resolve("models").resolve("default.nwmodel");
 
     private Nights() {
     }

@@ -52,6 +52,12 @@ public record Candidate(String id, int sensor, long visit, int field, double mjd
         return f.in(flags);
     }
 
+    /** This candidate with {@code cut} as its cutout (one read back from storage). */
+    public Candidate withCutout(float[] cut) {
+        return new Candidate(id, sensor, visit, field, mjd, x, y, ra, dec, flux, fluxErr, snr, mag, magErr, fwhm, elongation,
+            sign, flags, cut, score, modelVersion);
+    }
+
     /** This candidate with a real/bogus score from {@code model}. */
     public Candidate scored(double s, String model) {
         return new Candidate(id, sensor, visit, field, mjd, x, y, ra, dec, flux, fluxErr, snr, mag, magErr, fwhm, elongation,

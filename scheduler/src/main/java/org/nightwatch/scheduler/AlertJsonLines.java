@@ -93,12 +93,8 @@ public final class AlertJsonLines implements AutoCloseable {
     }
 
     private static Alert withCutout(Alert a, float[] cut) {
-        var c = a.candidate();
-        var cc = new org.nightwatch.protocol.Candidate(c.id(), c.sensor(), c.visit(), c.field(), c.mjd(), c.x(), c.y(), c.ra(), c.dec(),
-            c.flux(), c.fluxErr(), c.snr(), c.mag(), c.magErr(), c.fwhm(), c.elongation(), c.sign(), c.flags(), cut, c.score(),
-            c.modelVersion());
-        return new Alert(a.id(), a.objectId(), a.state(), a.kind(), a.reason(), a.rank(), a.rankScore(), a.parts(), a.weights(), cc,
-            a.history(), a.window(), a.host());
+        return new Alert(a.id(), a.objectId(), a.state(), a.kind(), a.reason(), a.rank(), a.rankScore(), a.parts(), a.weights(),
+            a.candidate().withCutout(cut), a.history(), a.window(), a.host());
     }
 
     /** Appends the alerts not yet in the file and forces them to disk; returns how many were written. */

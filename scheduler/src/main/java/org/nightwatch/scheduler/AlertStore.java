@@ -374,26 +374,6 @@ public final class AlertStore implements AutoCloseable {
         }
     }
 
-    /** The ids of the candidates already stored among {@code ids}. */
-    public java.util.Set<String> stored(List<String> ids) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        try (PreparedStatement p = db.prepareStatement("SELECT id FROM candidates WHERE id = ANY(?)")) {
-            p.setArray(1, db.createArrayOf("VARCHAR", ids.toArray()));
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            db.commit();
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("cannot look up candidates in " + url + ": " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public void close() {
         try {

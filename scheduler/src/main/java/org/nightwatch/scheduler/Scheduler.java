@@ -46,7 +46,6 @@ public final class Scheduler {
     /** Live (published and not retracted) alerts by object. */
     private final Map<String, Alert> live = new LinkedHashMap<>();
     private final Set<String> published = new HashSet<>();
-    private final Map<String, Double> hostSnr = new HashMap<>();
     /** Candidates already associated: a candidate delivered twice joins its object once. */
     private final Set<String> seen = new HashSet<>();
 
@@ -157,10 +156,7 @@ public final class Scheduler {
             objectOf.put(c.id(), o.id());
             trigger.put(o.id(), c);
             changed.add(o);
-            if (c.sign() > 0 && c.cutout() != null && Math.abs(c.snr()) >= hostSnr.getOrDefault(o.id(), 0.0)) {
-                o.host(hostContext.run(c.cutout(), c.fwhm()).host()); // read from the most significant positive detection
-                hostSnr.put(o.id(), Math.abs(c.snr()));
-            }
+            o.readHost(c, hostContext);
             classify(o, changed);
         }
         List<Alert> alerts = new ArrayList<>();
@@ -259,12 +255,12 @@ public final class Scheduler {
 
     /** The alert change {@code c} causes for {@code o}, or null. */
     private Alert decide(SkyObject o, Candidate c) {
-        boolean alertable = (o.kind() == SkyObject.Kind.TRANSIENT || o.kind() == SkyObject.Kind.VARIABLE)
-            && o.detections().size() >= settings.alertMinDetections() && o.bestScore() >= settings.alertScore()
-            && o.bestSnr() >= settings.alertSnr();
         if (c == null) {
             return null;
         }
+        boolean alertable = (o.kind() == SkyObject.Kind.TRANSIENT || o.kind() == SkyObject.Kind.VARIABLE)
+            && o.detections().size() >= settings.alertMinDetections() && o.bestScore() >= settings.alertScore()
+            && o.bestSnr() >= settings.alertSnr();
         if (alertable) {
             Alert.Window w = visibility.window(o.ra(), o.dec(), c.mjd());
             Map<String, Double> parts = ranker.parts(o, w, c.mjd());

@@ -42,6 +42,7 @@ public final class SkyObject {
     private double weight;
     private Kind kind = Kind.TRANSIENT;
     private String host = HostContext.NONE;
+    private double hostSnr;
     private String knownAs;
     private Candidate latest;
     private boolean alerted;
@@ -62,24 +63,11 @@ public final class SkyObject {
     }
 
     void add(Candidate c) {
-        Detection d = Detection.of(c);
-        detections.add(d);
         latest = c;
-        double w = Math.max(1, c.snr() * c.snr());
-        if (weight == 0) {
-            ra = c.ra();
-            dec = c.dec();
-        } else {
-            // a weighted mean on the sphere; positions within arcseconds, so RA can be averaged once wrapped to ours
-            double dra = c.ra() - ra;
-            dra = dra > 180 ? dra - 360 : dra < -180 ? dra + 360 : dra;
-            ra = ((ra + dra * w / (weight + w)) % 360 + 360) % 360;
-            dec = dec + (c.dec() - dec) * w / (weight + w);
-        }
-        weight += w;
+        restore(Detection.of(c));
     }
 
-    /** Restores a detection read back from the database, without its cutout. */
+    /** Adds a detection without its cutout (as read back from the database). */
     void restore(Detection d) {
         detections.add(d);
         double w = Math.max(1, d.snr() * d.snr());
@@ -87,6 +75,7 @@ public final class SkyObject {
             ra = d.ra();
             dec = d.dec();
         } else {
+            // a weighted mean on the sphere; positions within arcseconds, so RA can be averaged once wrapped to ours
             double dra = d.ra() - ra;
             dra = dra > 180 ? dra - 360 : dra < -180 ? dra + 360 : dra;
             ra = ((ra + dra * w / (weight + w)) % 360 + 360) % 360;
@@ -142,6 +131,17 @@ public final class SkyObject {
 
     public String host() {
         return host;
+    }
+
+    /**
+     * Takes the host reading of detection {@code c} when it is the most significant positive detection
+     * with a cutout so far (the reading of a faint detection is the least sure).
+     */
+    void readHost(Candidate c, HostContext context) {
+        if (c.sign() > 0 && c.cutout() != null && Math.abs(c.snr()) >= hostSnr) {
+            host = context.run(c.cutout(), c.fwhm()).host();
+            hostSnr = Math.abs(c.snr());
+        }
     }
 
     void host(String h) {

@@ -71,20 +71,18 @@ public final class TrainingSetFiles {
 
         /** The samples with a real/bogus label (kept-apart ones left out). */
         public Loaded labelled() {
-            List<Integer> keep = new java.util.ArrayList<>();
-            for (int i = 0; i < size(); i++) {
-                if (trueLabels[i] != TrainingSetBuilder.APART) {
-                    keep.add(i);
-                }
-            }
-            return subset(keep);
+            return where(false);
         }
 
         /** The kept-apart samples (variables, moving objects): no real/bogus label, usable without one. */
         public Loaded keptApart() {
+            return where(true);
+        }
+
+        private Loaded where(boolean apart) {
             List<Integer> keep = new java.util.ArrayList<>();
             for (int i = 0; i < size(); i++) {
-                if (trueLabels[i] == TrainingSetBuilder.APART) {
+                if ((trueLabels[i] == TrainingSetBuilder.APART) == apart) {
                     keep.add(i);
                 }
             }
