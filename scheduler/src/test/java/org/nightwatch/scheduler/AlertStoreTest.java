@@ -19,13 +19,19 @@ class AlertStoreTest {
 
     @Test
     void aReopenedDatabaseGivesTheNightBackAndReDeliveryAddsNothing() {
+        reopenedDatabaseGivesTheNightBack(() -> AlertStore.open("", "", "", dir));
+        assertTrue(Files.exists(dir.resolve(AlertStore.EMBEDDED_NAME + ".mv.db")), "an embedded database file in the output directory");
+    }
+
+    /** Commits part of a night, opens the database again, restores the scheduler and goes on; the same on every database. */
+    static void reopenedDatabaseGivesTheNightBack(java.util.function.Supplier<AlertStore> opener) {
         SchedulerSettings set = SchedulerTest.settings("");
         double t = Cands.MJD;
         List<Candidate> visit1 = List.of(Cands.at("S1-V1-0", 1, 1, t, 10, 20, 30, 17, 0.97, HostContext.GALAXY),
             Cands.at("S1-V1-1", 1, 1, t, 12, 20, 9, 18, 0.3, HostContext.NONE));
         List<Candidate> visit5 = List.of(Cands.at("S1-V5-0", 1, 5, t + 0.01, 10, 20, 40, 16.8, 0.98, HostContext.GALAXY));
         List<Alert> before;
-        try (AlertStore store = AlertStore.open("", "", "", dir)) {
+        try (AlertStore store = opener.get()) {
             Scheduler s = new Scheduler(set, KnownVariables.none(2));
             store.commit(s.run(visit1));
             Scheduler.Result r = s.run(visit5);
@@ -35,9 +41,8 @@ class AlertStoreTest {
             assertEquals(java.util.Map.of("candidates", 3L, "objects", 1L, "alerts", 1L, "labels", 0L), store.counts());
             store.label("NW-S1-V1-0", "S1-V5-0", "real", "operator");
         }
-        assertTrue(Files.exists(dir.resolve(AlertStore.EMBEDDED_NAME + ".mv.db")), "an embedded database file in the output directory");
 
-        try (AlertStore store = AlertStore.open("", "", "", dir)) {
+        try (AlertStore store = opener.get()) {
             Scheduler s = new Scheduler(set, KnownVariables.none(2));
             assertEquals(1, store.restoreInto(s));
             SkyObject o = s.object("NW-S1-V1-0");
