@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.scheduler.AlertJson;
+import org.nightwatch.scheduler.AlertAvro;
 import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
 
 /**
@@ -30,9 +32,14 @@ class AlertRestartSystemTest {
     @TempDir
     Path dir;
 
+    private int streamPort;
+
     @Test
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void aNightKilledMidwayAndRestartedLosesNoCommittedAlertAndDuplicatesNone() throws Exception {
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0)) {
+            streamPort = free.getLocalPort();
+        }
         Path out = dir.resolve("night-out");
         Path alerts = out.resolve(AlertJsonLines.FILE);
         Path log1 = dir.resolve("first.log");
@@ -72,6 +79,14 @@ class AlertRestartSystemTest {
         }
         assertEquals(ids.size(), new HashSet<>(ids).size(), "no alert written twice to " + alerts);
         assertEquals(stored, new HashSet<>(ids), "the alert file holds exactly the committed alerts");
+        Set<String> names = new HashSet<>();
+        stored.forEach(id -> names.add(AlertAvro.fileSafe(id)));
+        for (String[] d : new String[][] {{AlertOutputs.AVRO_DIR, ".avro"}, {AlertOutputs.VOEVENT_DIR, ".xml"}}) {
+            try (var files = Files.list(out.resolve(d[0]))) {
+                assertEquals(names, new HashSet<>(files.map(p -> p.getFileName().toString())
+                    .map(n -> n.substring(0, n.length() - d[1].length())).toList()), "one " + d[1] + " file per committed alert, no other");
+            }
+        }
     }
 
     private static long lines(Path f) throws java.io.IOException {
@@ -90,6 +105,7 @@ class AlertRestartSystemTest {
             }
         }
         cmd.add("-Dnightwatch.home=" + Nights.DEPLOYMENT.getParent().getParent());
+        cmd.add("-Dnightwatch.scheduler.outputs.aeron.channel=aeron:udp?control=127.0.0.1:" + streamPort + "|control-mode=dynamic");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.nightwatch.actors.cli.NightwatchCli");

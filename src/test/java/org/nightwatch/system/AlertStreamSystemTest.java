@@ -4,7 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.DatagramSocket;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import javax.xml.XMLConstants;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+import javax.xml.validation.Validator;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.actors.DeploymentConfig;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
+import org.nightwatch.actors.alerts.AlertStreamSubscriber;
 import org.nightwatch.actors.alerts.SchedulerTotals;
+import org.nightwatch.protocol.Alert;
+import org.nightwatch.scheduler.AlertAvro;
+import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.protocol.SurveyMode;
@@ -31,7 +47,8 @@ import org.nightwatch.scheduler.AlertStore;
 /**
  * The scheduler at the end of the pipeline, on a simulated night with transients, variable stars and
  * moving objects: the transients are alerted and rank above the variables, the moving objects are not
- * alerted as transients, and the database and the alert file agree alert for alert.
+ * alerted as transients, and the database, the alert files (JSON lines, Avro, VOEvent, each valid against
+ * its schema) and the Aeron alert stream agree alert for alert.
  */
 class AlertStreamSystemTest {
     private static final int SENSORS = 3;
@@ -45,16 +62,46 @@ class AlertStreamSystemTest {
     @Timeout(value = 400, unit = TimeUnit.SECONDS)
     void transientsAreAlertedAboveVariablesAndMovingObjectsAreNot() throws Exception {
         Path model = Nights.DEFAULT_MODEL;
+        int port;
+        try (DatagramSocket free = new DatagramSocket(0)) {
+            port = free.getLocalPort();
+        }
         // four fields, each revisited four times; moving objects fast enough to move between revisits
         DeploymentConfig cfg = Nights.config(dir, """
             nightwatch.camera.sim.survey { fields = 4, transients = 12, variables = 8, moving = 4, moving-rate-px-s = [0.05, 0.2] }
             nightwatch.actors.classifier.model = "%s"
-            """.formatted(model));
+            nightwatch.scheduler.outputs.aeron.channel = "aeron:udp?control=127.0.0.1:%d|control-mode=dynamic"
+            """.formatted(model, port));
         Path out = dir.resolve("night-out");
         NightSummary s;
+        // a machine consumer of the Aeron alert stream, joined before the night starts
+        List<Alert> streamed = new ArrayList<>();
         try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE,
-            Pacing.MAX).withDiff(out).build())) {
+            Pacing.MAX).withDiff(out).build());
+             AlertStreamSubscriber consumer = new AlertStreamSubscriber("127.0.0.1:" + port, null, 4001)) {
+            await().atMost(Duration.ofSeconds(30)).until(consumer::isConnected);
+            AtomicBoolean done = new AtomicBoolean();
+            Thread poller = new Thread(() -> {
+                while (!done.get()) {
+                    List<Alert> got = consumer.poll();
+                    synchronized (streamed) {
+                        streamed.addAll(got);
+                    }
+                    if (got.isEmpty()) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            }, "alert-stream-consumer");
+            poller.start();
             s = runner.run(null);
+            long sent = s.scheduler().stream().sent();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                synchronized (streamed) {
+                    return streamed.size() >= sent;
+                }
+            });
+            done.set(true);
+            poller.join();
         }
         SchedulerTotals t = s.scheduler();
         assertNotNull(t);
@@ -76,6 +123,30 @@ class AlertStreamSystemTest {
             store.alertsAfter(0, 100_000).forEach(a -> dbIds.add(a.alert().id()));
             assertEquals(dbIds, fileIds);
             assertEquals(t.alertsByState().values().stream().mapToLong(Long::longValue).sum(), dbIds.size());
+
+            // one Avro packet and one VOEvent per alert, each valid against its schema
+            Set<String> expectedNames = new HashSet<>();
+            dbIds.forEach(id -> expectedNames.add(AlertAvro.fileSafe(id)));
+            assertEquals(expectedNames, names(out.resolve(AlertOutputs.AVRO_DIR), ".avro"));
+            assertEquals(expectedNames, names(out.resolve(AlertOutputs.VOEVENT_DIR), ".xml"));
+            Validator voevent = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(getClass().getResource("/schema/VOEvent-2.0.xsd")).newValidator();
+            try (var xmls = Files.list(out.resolve(AlertOutputs.VOEVENT_DIR))) {
+                for (Path x : xmls.toList()) {
+                    voevent.validate(new StreamSource(x.toFile()));
+                }
+            }
+            try (var avros = Files.list(out.resolve(AlertOutputs.AVRO_DIR))) {
+                for (Path x : avros.toList()) {
+                    GenericRecord r = AlertAvro.readRecords(x).get(0);
+                    assertTrue(GenericData.get().validate(AlertAvro.schema(), r), x.toString());
+                    assertTrue(dbIds.contains(AlertAvro.alert(r).id()));
+                }
+            }
+            // the Aeron alert stream carried every alert, in commit order
+            List<String> inOrder = store.alertsAfter(0, 100_000).stream().map(a -> a.alert().id()).toList();
+            assertEquals(inOrder, streamed.stream().map(Alert::id).toList());
+            assertEquals(0, t.stream().unheard() + t.stream().dropped(), t.stream().toString());
         }
 
         List<Map<String, String>> truth = DifferenceImagingSystemTest.Csv.read(new NightLayout(out.resolve("sky")).truth());
@@ -130,6 +201,13 @@ class AlertStreamSystemTest {
         }
         assertTrue(topTransients >= 0.9 * top, topTransients + " of the top " + top + " are transients");
         assertTrue(t.objectsByKind().getOrDefault("moving", 0L) > 0, "moving objects found: " + t.objectsByKind());
+    }
+
+    private static Set<String> names(Path d, String suffix) throws java.io.IOException {
+        try (var files = Files.list(d)) {
+            return new HashSet<>(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix))
+                .map(n -> n.substring(0, n.length() - suffix.length())).toList());
+        }
     }
 
     /** The live alert (final state not retracted) within 2" of a truth source, or null. */

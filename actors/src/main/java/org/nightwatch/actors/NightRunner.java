@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
@@ -23,7 +24,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.HdrHistogram.Histogram;
 import org.nightwatch.actors.classify.ClassifierStage;
 import org.nightwatch.actors.alerts.AlertHub;
@@ -31,7 +34,8 @@ import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.actors.alerts.SchedulerSink;
 import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.CandidateCsvSink;
-import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.actors.alerts.AlertStreamPublisher;
+import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
 import org.nightwatch.scheduler.KnownVariables;
 import org.nightwatch.scheduler.Scheduler;
@@ -58,6 +62,7 @@ import org.nightwatch.camera.sim.SimulatedCamera;
 import org.nightwatch.camera.sim.SimulatedSky;
 import org.nightwatch.camera.sim.SimulatedSurvey;
 import org.nightwatch.camera.sim.SkySimulator;
+import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
@@ -227,7 +232,8 @@ public final class NightRunner implements AutoCloseable {
     private final ClassifierStage classifier;
     private final CandidateCsvSink candidateCsv;
     private final AlertStore alertStore;
-    private final AlertJsonLines alertLines;
+    private final AlertOutputs alertOutputs;
+    private final AlertStreamPublisher alertStream;
     private final Scheduler scheduler;
     private final SchedulerSink schedulerSink;
     private final int resumedObjects;
@@ -309,24 +315,33 @@ public final class NightRunner implements AutoCloseable {
                 KnownVariables known = ss.knownVariables().isBlank() ? KnownVariables.none(ss.associationRadiusArcsec())
                     : KnownVariables.read(Path.of(ss.knownVariables()), ss.associationRadiusArcsec());
                 AlertStore.Opened opened = AlertStore.openNight(ss.storeUrl(), ss.storeUser(), ss.storePassword(), out, nightKey(),
-                    List.of(AlertJsonLines.FILE));
+                    AlertOutputs.NIGHT_FILES);
                 this.alertStore = opened.store();
                 if (opened.archivedTo() != null) {
                     LOG.info("an earlier night's database and alerts in {} were moved to {}", out, opened.archivedTo());
                 }
                 this.scheduler = new Scheduler(ss, known);
                 this.resumedObjects = opened.resumed() ? alertStore.restoreInto(scheduler) : 0;
-                this.alertLines = new AlertJsonLines(out);
-                int caught = alertLines.catchUp(alertStore);
+                // every night this runner makes is simulated: its VOEvents are tests
+                this.alertOutputs = new AlertOutputs(out, new AlertOutputs.Formats(ss.outputs().avro(), ss.voEvent(true)));
+                int caught = alertOutputs.catchUp(alertStore);
                 if (opened.resumed()) {
                     LOG.info("resuming the night in {}: {} objects and {} alerts read back{}", alertStore.url(), resumedObjects,
-                        alertLines.size(), caught > 0 ? ", " + caught + " alerts the file lacked written again" : "");
+                        alertOutputs.size(), caught > 0 ? ", " + caught + " alerts the files lacked written again" : "");
+                }
+                this.alertStream = ss.outputs().aeron()
+                    ? new AlertStreamPublisher(transport.aeron(), ss.outputs().aeronChannel(), ss.outputs().aeronStreamId(),
+                        config.config().getDuration("nightwatch.actors.alerts.stream-patience").toMillis())
+                    : null;
+                if (alertStream != null) {
+                    LOG.info("alert stream: Avro messages on {} stream {}", alertStream.channel(), alertStream.streamId());
                 }
                 this.schedulerSink = new SchedulerSink();
                 sinks.add(schedulerSink);
             } else {
                 this.alertStore = null;
-                this.alertLines = null;
+                this.alertOutputs = null;
+                this.alertStream = null;
                 this.scheduler = null;
                 this.schedulerSink = null;
                 this.resumedObjects = 0;
@@ -336,7 +351,8 @@ public final class NightRunner implements AutoCloseable {
             this.classifier = null;
             this.candidateCsv = null;
             this.alertStore = null;
-            this.alertLines = null;
+            this.alertOutputs = null;
+            this.alertStream = null;
             this.scheduler = null;
             this.schedulerSink = null;
             this.resumedObjects = 0;
@@ -389,9 +405,14 @@ public final class NightRunner implements AutoCloseable {
         }
         if (scheduler != null) {
             alertHub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
-            schedulerActor = system.systemActorOf(SchedulerActor.create(scheduler, alertStore, alertLines, alertHub, resumedObjects),
+            schedulerActor = system.systemActorOf(SchedulerActor.create(scheduler, alertStore, alertOutputs, alertHub, resumedObjects),
                 "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
             schedulerSink.connect(schedulerActor);
+            if (alertStream != null) {
+                // the Aeron alert stream is one of the hub's consumers, on a thread of its own
+                alertHub.source().runWith(Sink.<Alert>foreach(alertStream::publish)
+                    .withAttributes(ActorAttributes.dispatcher("nightwatch.alert-stream-dispatcher")), Materializer.matFromSystem(system));
+            }
         }
     }
 
@@ -498,6 +519,15 @@ public final class NightRunner implements AutoCloseable {
             schedulerTotals = AskPattern.<SchedulerActor.Command, SchedulerTotals>ask(schedulerActor, SchedulerActor.GetTotals::new,
                 Duration.ofMinutes(10), system.scheduler()).toCompletableFuture().join();
             alertStore.complete();
+            if (alertStream != null) {
+                // the stream's consumer may still be offering the night's last alerts
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (alertStream.handled() + alertHub.dropped() < alertHub.offered() && System.nanoTime() < until) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                schedulerTotals = schedulerTotals.withStream(new SchedulerTotals.Stream(alertStream.channel(), alertStream.streamId(),
+                    alertStream.sent(), alertStream.unheard(), alertStream.dropped()));
+            }
         }
         endNanos = System.nanoTime();
         return summary();
@@ -585,8 +615,11 @@ public final class NightRunner implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("actor system did not terminate cleanly: {}", e.toString());
         }
-        if (alertLines != null) {
-            alertLines.close();
+        if (alertOutputs != null) {
+            alertOutputs.close();
+        }
+        if (alertStream != null) {
+            alertStream.close();
         }
         if (alertStore != null) {
             alertStore.close();

@@ -126,7 +126,15 @@ public record NightSummary(
             b.append(String.format(Locale.ROOT, "    candidates in to alerts out p50 %.1f ms, p99 %.1f ms%s%s%n", t.latencyMsP50(), t.latencyMsP99(),
                 t.resumedObjects() > 0 ? "; resumed " + t.resumedObjects() + " objects from the database" : "",
                 t.failedBatches() > 0 ? "; " + t.failedBatches() + " BATCHES NOT COMMITTED" : ""));
-            b.append("    alerts in ").append(t.alertsFile()).append(", database ").append(t.database()).append('\n');
+            b.append("    alerts in ").append(t.alertsFile()).append(String.format(Locale.ROOT, " (+%d Avro packets, %d VOEvents)", t.avroFiles(),
+                t.voeventFiles())).append(", database ").append(t.database()).append('\n');
+            if (t.failedFileWrites() > 0) {
+                b.append("    ").append(t.failedFileWrites()).append(" BATCHES NOT WRITTEN TO THE ALERT FILES (they are in the database)\n");
+            }
+            if (t.stream() != null) {
+                b.append(String.format(Locale.ROOT, "    alert stream %s stream %d: %d sent, %d with no consumer connected, %d dropped%n",
+                    t.stream().channel(), t.stream().streamId(), t.stream().sent(), t.stream().unheard(), t.stream().dropped()));
+            }
         }
         int shown = 0;
         for (SensorGaps g : gaps) {

@@ -17,7 +17,7 @@ import org.nightwatch.protocol.Alert;
  * The night's alerts as JSON lines ({@code alerts.jsonl}: one alert per line, with its cutout), in commit
  * order, each alert once. Written after the database commit and forced to disk per batch. When a night
  * is resumed after a crash, a torn last line is cut off and the alerts the database holds but the file
- * lacks are appended ({@link #catchUp}), so the file ends up with exactly the committed alerts.
+ * lacks are appended ({@link AlertOutputs#catchUp}), so the file ends up with exactly the committed alerts.
  */
 public final class AlertJsonLines implements AutoCloseable {
     public static final String FILE = "alerts.jsonl";
@@ -70,31 +70,8 @@ public final class AlertJsonLines implements AutoCloseable {
         return ids.size();
     }
 
-    /** Appends the committed alerts the file lacks, in commit order; returns how many. */
-    public int catchUp(AlertStore store) {
-        int n = 0;
-        long seq = 0;
-        while (true) {
-            List<AlertStore.Stored> page = store.alertsAfter(seq, 1000);
-            if (page.isEmpty()) {
-                return n;
-            }
-            List<Alert> missing = new java.util.ArrayList<>();
-            for (AlertStore.Stored s : page) {
-                seq = s.seq();
-                if (!ids.contains(s.alert().id())) {
-                    Alert a = s.alert();
-                    float[] cut = store.cutout(a.candidate().id());
-                    missing.add(cut == null ? a : withCutout(a, cut));
-                }
-            }
-            n += append(missing);
-        }
-    }
-
-    private static Alert withCutout(Alert a, float[] cut) {
-        return new Alert(a.id(), a.objectId(), a.state(), a.kind(), a.reason(), a.rank(), a.rankScore(), a.parts(), a.weights(),
-            a.candidate().withCutout(cut), a.history(), a.window(), a.host());
+    public boolean contains(String alertId) {
+        return ids.contains(alertId);
     }
 
     /** Appends the alerts not yet in the file and forces them to disk; returns how many were written. */

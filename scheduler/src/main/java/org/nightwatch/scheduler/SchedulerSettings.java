@@ -18,7 +18,25 @@ public record SchedulerSettings(double associationRadiusArcsec, double minScore,
                                 double starWidthRatio, double astrometricFloorArcsec, Map<String, Double> weights, double freshHours,
                                 double fullVisibilityHours, Site site, Visibility.Limits limits,
                                 List<FollowUpPlanner.Telescope> followUp, String storeUrl, String storeUser,
-                                String storePassword) {
+                                String storePassword, Outputs outputs) {
+
+    /**
+     * {@code nightwatch.scheduler.outputs}.
+     *
+     * @param voeventRole "" to choose by the night: test when simulated, observation otherwise
+     */
+    public record Outputs(boolean avro, boolean voevent, String voeventAuthority, String voeventRole, boolean aeron,
+                          String aeronChannel, int aeronStreamId) {
+    }
+
+    /** The VOEvent writer these settings ask for (null: none); {@code simulated} chooses the role when not configured. */
+    public VoEvent voEvent(boolean simulated) {
+        if (!outputs.voevent()) {
+            return null;
+        }
+        String role = outputs.voeventRole().isBlank() ? (simulated ? "test" : "observation") : outputs.voeventRole();
+        return new VoEvent(outputs.voeventAuthority(), role, site.name(), pixelScaleArcsec, astrometricFloorArcsec);
+    }
 
     public static SchedulerSettings from(Config root) {
         Config c = root.getConfig("nightwatch.scheduler");
@@ -28,6 +46,7 @@ public record SchedulerSettings(double associationRadiusArcsec, double minScore,
         Config s = c.getConfig("site");
         Config v = c.getConfig("visibility");
         Config st = c.getConfig("store");
+        Config o = c.getConfig("outputs");
         Map<String, Double> w = new LinkedHashMap<>();
         for (Map.Entry<String, com.typesafe.config.ConfigValue> e : r.getConfig("weights").entrySet()) {
             w.put(e.getKey(), r.getConfig("weights").getDouble(e.getKey()));
@@ -44,7 +63,9 @@ public record SchedulerSettings(double associationRadiusArcsec, double minScore,
             new Site(s.getString("name"), s.getDouble("longitude-deg"), s.getDouble("latitude-deg"), s.getDouble("height-m")),
             new Visibility.Limits(v.getDouble("sun-limit-deg"), v.getDouble("min-altitude-deg"),
                 v.getDouble("min-moon-separation-deg"), v.getDouble("step-minutes")),
-            t, st.getString("url"), st.getString("user"), st.getString("password"));
+            t, st.getString("url"), st.getString("user"), st.getString("password"),
+            new Outputs(o.getBoolean("avro"), o.getBoolean("voevent"), o.getString("voevent-authority"), o.getString("voevent-role"),
+                o.getBoolean("aeron.enabled"), o.getString("aeron.channel"), o.getInt("aeron.stream-id")));
     }
 
     public static SchedulerSettings defaults() {

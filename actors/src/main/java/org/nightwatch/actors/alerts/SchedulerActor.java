@@ -13,15 +13,16 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
-import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
 import org.nightwatch.scheduler.Scheduler;
 import org.nightwatch.scheduler.SkyObject;
 
 /**
  * Holds the night's {@link Scheduler}: each visit's scored candidates are run through it, the result is
- * committed to the database in one transaction, the alert changes are appended to the alert files and
- * then published on the {@link AlertHub}. Messages are handled one at a time, in arrival order, on the
+ * committed to the database in one transaction, the alert changes are written to the night's alert files
+ * ({@link AlertOutputs}: JSON lines, Avro, VOEvent), then published on the {@link AlertHub}, which feeds
+ * the live consumers (the Aeron alert stream among them). Messages are handled one at a time, in arrival order, on the
  * scheduler's own dispatcher (database and file I/O block). A batch the database refuses is logged and
  * counted, and the night goes on.
  */
@@ -43,7 +44,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
 
     private final Scheduler scheduler;
     private final AlertStore store;
-    private final AlertJsonLines jsonLines;
+    private final AlertOutputs outputs;
     private final AlertHub hub;
     private final int resumed;
     private final Histogram latency = new Histogram(TimeUnit.HOURS.toNanos(1), 3);
@@ -51,17 +52,18 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     private long candidatesIn;
     private long associated;
     private long failed;
+    private long failedFiles;
 
-    public static Behavior<Command> create(Scheduler scheduler, AlertStore store, AlertJsonLines jsonLines, AlertHub hub, int resumed) {
-        return Behaviors.setup(ctx -> new SchedulerActor(ctx, scheduler, store, jsonLines, hub, resumed));
+    public static Behavior<Command> create(Scheduler scheduler, AlertStore store, AlertOutputs outputs, AlertHub hub, int resumed) {
+        return Behaviors.setup(ctx -> new SchedulerActor(ctx, scheduler, store, outputs, hub, resumed));
     }
 
-    private SchedulerActor(ActorContext<Command> ctx, Scheduler scheduler, AlertStore store, AlertJsonLines jsonLines, AlertHub hub,
+    private SchedulerActor(ActorContext<Command> ctx, Scheduler scheduler, AlertStore store, AlertOutputs outputs, AlertHub hub,
                            int resumed) {
         super(ctx);
         this.scheduler = scheduler;
         this.store = store;
-        this.jsonLines = jsonLines;
+        this.outputs = outputs;
         this.hub = hub;
         this.resumed = resumed;
     }
@@ -93,7 +95,13 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             return this;
         }
         associated += r.objectOf().size();
-        jsonLines.append(r.alerts());
+        try {
+            outputs.write(r.alerts());
+        } catch (RuntimeException e) {
+            // committed: the files get these alerts when the night is resumed (AlertOutputs.catchUp)
+            failedFiles++;
+            getContext().getLog().error("scheduler: {} committed alerts not written to the alert files: {}", r.alerts().size(), e.getMessage());
+        }
         long now = System.nanoTime();
         for (Alert a : r.alerts()) {
             hub.publish(a);
@@ -113,6 +121,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
         return new SchedulerTotals(candidatesIn, associated, kinds, new TreeMap<>(byState), live.size(),
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50) / 1e6,
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1e6, hub.dropped(), failed, resumed,
-            live.isEmpty() ? 0 : scheduler.plan(now).size(), store.url(), jsonLines.file().toString());
+            live.isEmpty() ? 0 : scheduler.plan(now).size(), store.url(), outputs.jsonLines().toString(), outputs.avroFiles(),
+            outputs.voeventFiles(), failedFiles, null);
     }
 }

@@ -15,6 +15,10 @@ import java.util.Map;
  * @param hubDropped         alert changes the live consumers missed (the database and files have them)
  * @param failedBatches      batches the database refused (their candidates are still in candidates.csv)
  * @param resumedObjects     objects read back from the database when the night was resumed
+ * @param avroFiles          Avro alert packets written this run
+ * @param voeventFiles       VOEvent documents written this run
+ * @param failedFileWrites   batches of committed alerts the files could not take (written when the night is resumed)
+ * @param stream             the Aeron alert stream (null when disabled)
  */
 public record SchedulerTotals(
     @JsonProperty("candidates_in") long candidatesIn,
@@ -29,5 +33,24 @@ public record SchedulerTotals(
     @JsonProperty("resumed_objects") int resumedObjects,
     @JsonProperty("follow_up_planned") int followUpPlanned,
     String database,
-    @JsonProperty("alerts_file") String alertsFile) {
+    @JsonProperty("alerts_file") String alertsFile,
+    @JsonProperty("avro_files") long avroFiles,
+    @JsonProperty("voevent_files") long voeventFiles,
+    @JsonProperty("failed_file_writes") long failedFileWrites,
+    Stream stream) {
+
+    /** These totals with the Aeron alert stream's counts. */
+    public SchedulerTotals withStream(Stream s) {
+        return new SchedulerTotals(candidatesIn, associated, objectsByKind, alertsByState, liveAlerts, latencyMsP50, latencyMsP99,
+            hubDropped, failedBatches, resumedObjects, followUpPlanned, database, alertsFile, avroFiles, voeventFiles, failedFileWrites, s);
+    }
+
+    /**
+     * The Aeron alert stream.
+     *
+     * @param unheard alerts offered while no consumer was connected (they are in the files and database)
+     * @param dropped alerts given up after back-pressure outlasted the publisher's patience
+     */
+    public record Stream(String channel, @JsonProperty("stream_id") int streamId, long sent, long unheard, long dropped) {
+    }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.nightwatch.protocol.Candidate;
-import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
 import org.nightwatch.scheduler.KnownVariables;
 import org.nightwatch.scheduler.Scheduler;
@@ -69,7 +69,8 @@ public final class SchedulerBench implements Callable<Integer> {
         long alerts = 0;
         long done = 0;
         Stream stream = new Stream(84, 20, 7);
-        try (AlertStore store = AlertStore.open("", "", "", dir); AlertJsonLines lines = new AlertJsonLines(dir)) {
+        try (AlertStore store = AlertStore.open("", "", "", dir); AlertOutputs lines = new AlertOutputs(dir,
+                new AlertOutputs.Formats(s.outputs().avro(), s.voEvent(true)))) {
             Scheduler sch = new Scheduler(s, KnownVariables.none(s.associationRadiusArcsec()));
             int perBatch = rate > 0 ? Math.max(1, (int) Math.round(rate * batchMs / 1000)) : 500;
             long t0 = System.nanoTime();
@@ -83,7 +84,7 @@ public final class SchedulerBench implements Callable<Integer> {
                 List<Candidate> batch = stream.next(n, (System.nanoTime() - t0) / 86_400e9);
                 Scheduler.Result r = sch.run(batch);
                 store.commit(r);
-                lines.append(r.alerts());
+                lines.write(r.alerts());
                 lat.recordValue(Math.min(lat.getHighestTrackableValue(), System.nanoTime() - due));
                 alerts += r.alerts().size();
                 done += n;
