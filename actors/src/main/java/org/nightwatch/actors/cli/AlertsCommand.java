@@ -57,10 +57,14 @@ public final class AlertsCommand {
 
         @Override
         public Integer call() throws Exception {
+            Path file = out.resolve(AlertJsonLines.FILE);
+            if (control == null && once && !Files.exists(file)) {
+                throw new IllegalArgumentException(file + ": no such file; --out names a night's output directory");
+            }
             LiveAlerts live = new LiveAlerts();
             PrintStream o = System.out;
             boolean ansi = System.console() != null;
-            try (Feed feed = control != null ? new StreamFeed(control, endpoint, streamId) : new FileFeed(out.resolve(AlertJsonLines.FILE))) {
+            try (Feed feed = control != null ? new StreamFeed(control, endpoint, streamId) : new FileFeed(file)) {
                 SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(100);
                 long lastDraw = -1;
                 while (true) {

@@ -47,6 +47,15 @@ class AlertsCommandTest {
     }
 
     @Test
+    void aDirectoryWithoutAnAlertFileIsNamed() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new NightwatchCli()).setErr(new PrintWriter(err))
+            .execute("alerts", "tail", "--once", "--out", dir.resolve("nowhere").toString());
+        assertTrue(code != 0);
+        assertTrue(err.toString().contains(dir.resolve("nowhere").resolve("alerts.jsonl").toString()), err.toString());
+    }
+
+    @Test
     void aStreamAddressWithoutAPortIsRefusedNamingIt() {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new NightwatchCli()).setErr(new PrintWriter(err))
