@@ -110,7 +110,7 @@ class AlertRestartSystemTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.nightwatch.actors.cli.NightwatchCli");
         cmd.addAll(List.of("simulate", "--config", Nights.DEPLOYMENT.toString(), "--sensors", "2", "--visits", "16", "--mode",
-            "high-cadence", "--speed", "max", "--out", out.toString()));
+            "high-cadence", "--speed", "max", "--night-start", AlertStreamSystemTest.NIGHT.toString(), "--out", out.toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
     }
 }

@@ -54,6 +54,8 @@ class AlertStreamSystemTest {
     private static final int SENSORS = 3;
     private static final int VISITS = 16;
     private static final int FPV = 12;
+    /** 21:00 at Kiso on an October night, when the simulated fields (RA 0-30, Dec 20) are up: the same ranks whenever CI runs. */
+    static final java.time.Instant NIGHT = java.time.Instant.parse("2026-10-15T12:00:00Z");
 
     @TempDir
     Path dir;
@@ -77,7 +79,7 @@ class AlertStreamSystemTest {
         // a machine consumer of the Aeron alert stream, joined before the night starts
         List<Alert> streamed = new ArrayList<>();
         try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE,
-            Pacing.MAX).withDiff(out).build());
+            Pacing.MAX).withDiff(out).withNightStart(NIGHT).build());
              AlertStreamSubscriber consumer = new AlertStreamSubscriber("127.0.0.1:" + port, null, 4001)) {
             await().atMost(Duration.ofSeconds(30)).until(consumer::isConnected);
             AtomicBoolean done = new AtomicBoolean();

@@ -102,10 +102,12 @@ public final class NightRunner implements AutoCloseable {
      *                     simulated references)
      * @param outDir       the night's output directory: candidates.csv, and the simulated sky (references,
      *                     darks, truth.csv) under {@code sky/} when the night is not recorded; null: none
+     * @param nightStart   UTC time of the night's first frame; null: now. A fixed time makes a simulated night's
+     *                     follow-up windows, and so its ranks, the same whenever it runs
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
-                          VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir) {
+                          VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart) {
         public Options {
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
@@ -142,6 +144,7 @@ public final class NightRunner implements AutoCloseable {
             private final Map<Integer, Long> sensorDiesAfter = new LinkedHashMap<>();
             private boolean diff;
             private Path outDir;
+            private Instant nightStart;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -197,6 +200,12 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
+            /** The first frame's UTC time (null: when the night starts). */
+            public Builder withNightStart(Instant t) {
+                nightStart = t;
+                return this;
+            }
+
             public Builder withSensorDyingAfter(int sensor, long lastFrame) {
                 sensorDiesAfter.put(sensor, lastFrame);
                 return this;
@@ -204,7 +213,7 @@ public final class NightRunner implements AutoCloseable {
 
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir);
+                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart);
             }
         }
     }
@@ -369,10 +378,11 @@ public final class NightRunner implements AutoCloseable {
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
             : new SimulatedSky(sim, survey).warmUp()
                 .prepare(placements.stream().map(p -> p.sensor().index()).toList(), 0);
-        long start = Instant.now().toEpochMilli() * 1_000_000L;
+        Instant first = options.nightStart() != null ? options.nightStart() : Instant.now();
+        long start = first.toEpochMilli() * 1_000_000L;
         if (options.recordDir() != null) {
             NightManifest manifest = new NightManifest(1, NightManifest.Site.KISO,
-                LocalDate.now(ZoneOffset.ofHours(9)).toString(), options.mode().cliName(), fpv, camera.frameRateHz(),
+                LocalDate.ofInstant(first, ZoneOffset.ofHours(9)).toString(), options.mode().cliName(), fpv, camera.frameRateHz(),
                 camera.width(), camera.height(), placements.stream().map(p -> p.sensor().index()).toList(), true);
             this.recorder = new NightRecorder(new NightLayout(options.recordDir()), manifest, camera.gain(),
                 camera.readNoise(), camera.saturate(), config.pixelScaleArcsec());
@@ -419,7 +429,7 @@ public final class NightRunner implements AutoCloseable {
     /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */
     private String nightKey() {
         return "simulate seed=" + options.seed() + " sensors=" + options.sensors() + " visits=" + options.visits() + " mode="
-            + options.mode().cliName();
+            + options.mode().cliName() + (options.nightStart() != null ? " start=" + options.nightStart() : "");
     }
 
     /** The live alert stream (null without a scheduler). */

@@ -2,6 +2,7 @@ package org.nightwatch.actors.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nightwatch.actors.DeploymentConfig;
@@ -66,6 +67,11 @@ public final class SimulateCommand implements Callable<Integer> {
             + "nightwatch.scheduler.store); default an embedded database in --out")
     String dbUrl;
 
+    @Option(names = "--night-start", paramLabel = "TIME",
+        description = "UTC time of the first frame (ISO-8601, e.g. 2026-10-15T12:00:00Z); default now. A fixed time gives "
+            + "the same follow-up windows and ranks whenever the night is simulated")
+    Instant nightStart;
+
     @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -84,7 +90,7 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--visits must be at least 1");
         }
         NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
-            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).withOut(out);
+            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).withOut(out).withNightStart(nightStart);
         NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
         System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
             sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
