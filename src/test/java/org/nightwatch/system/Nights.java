@@ -30,11 +30,16 @@ final class Nights {
     private Nights() {
     }
 
-    /** The shipped deployment with {@code overrides} (HOCON) on top. */
+    /**
+     * The shipped deployment with {@code overrides} (HOCON) on top. The Aeron alert stream gets a free
+     * port, so that a test night never competes for the default one with a night running on this machine.
+     */
     static DeploymentConfig config(Path dir, String overrides) {
-        try {
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0)) {
             Path f = dir.resolve("test-site.conf");
-            Files.writeString(f, "include file(\"" + DEPLOYMENT + "\")\n" + overrides + "\n");
+            Files.writeString(f, "include file(\"" + DEPLOYMENT + "\")\n"
+                + "nightwatch.scheduler.outputs.aeron.channel = \"aeron:udp?control=127.0.0.1:" + free.getLocalPort() + "|control-mode=dynamic\"\n"
+                + overrides + "\n");
             return DeploymentConfig.load(f);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
