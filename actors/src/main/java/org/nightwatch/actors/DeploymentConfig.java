@@ -126,6 +126,20 @@ public final class DeploymentConfig {
         return layout.subList(0, n);
     }
 
+    /** The layout's placements of these sensor indexes, in index order. */
+    public List<SensorPlacement> sensorsByIndex(java.util.Collection<Integer> indexes) {
+        List<SensorPlacement> out = new java.util.ArrayList<>();
+        for (SensorPlacement p : layout) {
+            if (indexes.contains(p.sensor().index())) {
+                out.add(p);
+            }
+        }
+        if (out.size() != new java.util.HashSet<>(indexes).size()) {
+            throw new IllegalArgumentException("sensors " + indexes + ": the layout in " + source + " has indexes 0.." + (layout.size() - 1));
+        }
+        return out;
+    }
+
     public int framesPerVisit(SurveyMode mode) {
         return config.getInt("nightwatch.survey.modes." + mode.cliName() + ".frames-per-visit");
     }

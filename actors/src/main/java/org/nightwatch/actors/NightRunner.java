@@ -54,6 +54,7 @@ import org.nightwatch.camera.aeron.AeronTransport;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.fits.NightManifest;
 import org.nightwatch.camera.fits.NightRecorder;
+import org.nightwatch.camera.fits.RecordedNight;
 import org.nightwatch.camera.sim.FrameRecorder;
 import org.nightwatch.camera.sim.FrameSource;
 import org.nightwatch.camera.sim.Pacing;
@@ -104,10 +105,13 @@ public final class NightRunner implements AutoCloseable {
      *                     darks, truth.csv) under {@code sky/} when the night is not recorded; null: none
      * @param nightStart   UTC time of the night's first frame; null: now. A fixed time makes a simulated night's
      *                     follow-up windows, and so its ranks, the same whenever it runs
+     * @param replayDir    a recorded night to replay instead of simulating one (null: simulate); its frames,
+     *                     times and pointings come from its files and its references from its references/
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
-                          VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart) {
+                          VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
+                          Path replayDir) {
         public Options {
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
@@ -117,9 +121,9 @@ public final class NightRunner implements AutoCloseable {
             }
         }
 
-        /** Where the simulated sky's references, darks and truth go. */
+        /** Where the night's references, darks and truth are: a replayed night's own, or where the simulated sky goes. */
         public Path skyDir() {
-            return recordDir != null ? recordDir : outDir != null ? outDir.resolve("sky") : null;
+            return replayDir != null ? replayDir : recordDir != null ? recordDir : outDir != null ? outDir.resolve("sky") : null;
         }
 
         /** A simulated night with the defaults; set the rest on the builder. */
@@ -145,6 +149,7 @@ public final class NightRunner implements AutoCloseable {
             private boolean diff;
             private Path outDir;
             private Instant nightStart;
+            private Path replayDir;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -200,6 +205,12 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
+            /** Replay the recorded night in {@code dir} instead of simulating one. */
+            public Builder withReplay(Path dir) {
+                replayDir = dir;
+                return this;
+            }
+
             /** The first frame's UTC time (null: when the night starts). */
             public Builder withNightStart(Instant t) {
                 nightStart = t;
@@ -213,7 +224,7 @@ public final class NightRunner implements AutoCloseable {
 
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart);
+                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir);
             }
         }
     }
@@ -237,6 +248,7 @@ public final class NightRunner implements AutoCloseable {
     private final SimulatedCamera cam;
     private final NightRecorder recorder;
     private final SimulatedSurvey survey;
+    private final RecordedNight recorded;
     private final DiffStage diff;
     private final ClassifierStage classifier;
     private final CandidateCsvSink candidateCsv;
@@ -258,8 +270,13 @@ public final class NightRunner implements AutoCloseable {
         this.options = options;
         this.camera = config.camera();
         this.actors = config.actors();
-        this.placements = config.sensors(options.sensors());
-        int fpv = config.framesPerVisit(options.mode());
+        this.recorded = options.replayDir() != null ? RecordedNight.open(options.replayDir()) : null;
+        this.placements = recorded != null ? config.sensorsByIndex(recorded.manifest().sensors()) : config.sensors(options.sensors());
+        int fpv = recorded != null ? recorded.manifest().framesPerVisit() : config.framesPerVisit(options.mode());
+        if (recorded != null && (recorded.manifest().width() != camera.width() || recorded.manifest().height() != camera.height())) {
+            throw new IllegalArgumentException(recorded.layout().manifest() + ": frames of " + recorded.manifest().width() + "x"
+                + recorded.manifest().height() + ", this deployment's sensors are " + camera.width() + "x" + camera.height());
+        }
 
         // compile the hot kernels before frames are due, not while the first visits wait
         KernelWarmUp.run(StackKernel.best());
@@ -287,7 +304,7 @@ public final class NightRunner implements AutoCloseable {
             options.starsPerSensor(), fpv, camera.frameIntervalNs() / 1e9, options.visits(), config.pixelScaleArcsec(),
             options.seed());
         Path skyDir = options.skyDir();
-        if (skyDir != null && options.preparedFrames() == 0) {
+        if (skyDir != null && options.preparedFrames() == 0 && recorded == null) {
             survey.writeTruth(new NightLayout(skyDir).truth(), placements);
         }
         List<VisitSink> sinks = new ArrayList<>();
@@ -298,13 +315,16 @@ public final class NightRunner implements AutoCloseable {
         if (options.diff()) {
             NightLayout sky = new NightLayout(skyDir);
             long t0 = System.nanoTime();
-            survey.writeSky(sky, placements, Runtime.getRuntime().availableProcessors());
-            LOG.info("simulated references of {} sensors x {} fields rendered into {} in {} s", placements.size(),
-                Math.min(survey.settings().fields(), options.visits()), sky.root(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            if (recorded == null) {
+                survey.writeSky(sky, placements, Runtime.getRuntime().availableProcessors());
+                LOG.info("simulated references of {} sensors x {} fields rendered into {} in {} s", placements.size(),
+                    Math.min(survey.settings().fields(), options.visits()), sky.root(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            }
             Map<Integer, SensorPlacement> byIndex = new LinkedHashMap<>();
             placements.forEach(p -> byIndex.put(p.sensor().index(), p));
             ActorsSettings.Diff d = actors.diff();
-            ReferenceLibrary refs = new ReferenceLibrary(skyDir, (sensor, field) -> {
+            // a replayed night has the references it recorded, and no others
+            ReferenceLibrary refs = new ReferenceLibrary(skyDir, recorded != null ? (sensor, field) -> null : (sensor, field) -> {
                 survey.writeDark(skyDir, sensor);
                 return byIndex.containsKey(sensor.index()) ? survey.writeReference(sky, byIndex.get(sensor.index()), field) : null;
             }, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
@@ -331,8 +351,9 @@ public final class NightRunner implements AutoCloseable {
                 }
                 this.scheduler = new Scheduler(ss, known);
                 this.resumedObjects = opened.resumed() ? alertStore.restoreInto(scheduler) : 0;
-                // every night this runner makes is simulated: its VOEvents are tests
-                this.alertOutputs = new AlertOutputs(out, new AlertOutputs.Formats(ss.outputs().avro(), ss.voEvent(true)));
+                // a simulated night's VOEvents (simulated now or recorded from a simulation) are tests
+                boolean simulated = recorded == null || recorded.manifest().simulated();
+                this.alertOutputs = new AlertOutputs(out, new AlertOutputs.Formats(ss.outputs().avro(), ss.voEvent(simulated)));
                 int caught = alertOutputs.catchUp(alertStore);
                 if (opened.resumed()) {
                     LOG.info("resuming the night in {}: {} objects and {} alerts read back{}", alertStore.url(), resumedObjects,
@@ -374,13 +395,13 @@ public final class NightRunner implements AutoCloseable {
         NightContext ctx = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors,
             camera.width(), camera.height(), whenFull, null, null, diff, classifier);
 
-        FrameSource source = options.preparedFrames() > 0
+        FrameSource source = recorded != null ? recorded : options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
             : new SimulatedSky(sim, survey).warmUp()
                 .prepare(placements.stream().map(p -> p.sensor().index()).toList(), 0);
         Instant first = options.nightStart() != null ? options.nightStart() : Instant.now();
         long start = first.toEpochMilli() * 1_000_000L;
-        if (options.recordDir() != null) {
+        if (options.recordDir() != null && recorded == null) {
             NightManifest manifest = new NightManifest(1, NightManifest.Site.KISO,
                 LocalDate.ofInstant(first, ZoneOffset.ofHours(9)).toString(), options.mode().cliName(), fpv, camera.frameRateHz(),
                 camera.width(), camera.height(), placements.stream().map(p -> p.sensor().index()).toList(), true);
@@ -428,6 +449,9 @@ public final class NightRunner implements AutoCloseable {
 
     /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */
     private String nightKey() {
+        if (recorded != null) {
+            return "replay " + options.replayDir().toAbsolutePath().normalize() + " sensors=" + recorded.manifest().sensors();
+        }
         return "simulate seed=" + options.seed() + " sensors=" + options.sensors() + " visits=" + options.visits() + " mode="
             + options.mode().cliName() + (options.nightStart() != null ? " start=" + options.nightStart() : "");
     }
@@ -639,6 +663,9 @@ public final class NightRunner implements AutoCloseable {
             candidateCsv.close();
         }
         cam.close();
+        if (recorded != null) {
+            recorded.close();
+        }
         transport.close();
     }
 }

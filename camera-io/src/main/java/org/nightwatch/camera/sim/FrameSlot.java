@@ -28,7 +28,7 @@ public final class FrameSlot {
     }
 
     /** Copies rendered pixels (uint16 bit patterns) into this slot's own buffer. */
-    void load(short[] rendered) {
+    public void load(short[] rendered) {
         ownedShorts.clear();
         ownedShorts.put(rendered, 0, ownedShorts.capacity());
         pixels = ownedView;

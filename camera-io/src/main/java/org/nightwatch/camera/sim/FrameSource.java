@@ -1,13 +1,27 @@
 package org.nightwatch.camera.sim;
 
 import org.nightwatch.protocol.FrameHeader;
+import org.nightwatch.protocol.SensorPlacement;
 
 /**
- * Where a camera's frames come from: the sky simulator, or frames prepared beforehand (benchmarks,
- * where simulation cost must be excluded). Called on a render thread, once per frame, in frame order
- * for each sensor.
+ * Where a camera's frames come from: the sky simulator, frames prepared beforehand (benchmarks, where
+ * simulation cost must be excluded), or a recorded night. Called on a render thread, once per frame, in
+ * frame order for each sensor.
  */
 public interface FrameSource {
+    /**
+     * The header of frame {@code seq} of a sensor: by default the plan's clock (the first frame's time plus
+     * the frame interval) and the simulated survey's pointing; a recorded night's come from its files.
+     */
+    default FrameHeader header(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
+        int fpv = plan.framesPerVisit();
+        long visit = seq / fpv;
+        int field = (int) (visit % plan.fields());
+        double[] radec = SimulatedSurvey.pointing(p, field);
+        return new FrameHeader(p.sensor().index(), seq, visit, (int) (seq % fpv), fpv, plan.startEpochNs() + seq * plan.frameIntervalNs(),
+            plan.frameIntervalNs(), plan.width(), plan.height(), radec[0], radec[1], field);
+    }
+
     /**
      * Fills {@code slot} with the pixels of frame {@code header}.
      *

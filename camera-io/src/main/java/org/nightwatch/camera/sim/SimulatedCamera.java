@@ -193,7 +193,6 @@ public final class SimulatedCamera implements AutoCloseable {
     private void render(int index, int stride) {
         IdleStrategy idle = new BackoffIdleStrategy(10, 10, 10_000, 1_000_000);
         short[] scratch = new short[plan.width() * plan.height()];
-        int fpv = plan.framesPerVisit();
         long frames = plan.framesPerSensor();
         try {
             for (long seq = 0; seq < frames && !stopping; seq++) {
@@ -211,14 +210,7 @@ public final class SimulatedCamera implements AutoCloseable {
                         idle.idle();
                     }
                     idle.reset();
-                    long visit = seq / fpv;
-                    int frameIndex = (int) (seq % fpv);
-                    SensorPlacement p = ch.placement;
-                    int field = (int) (visit % plan.fields());
-                    double[] radec = SimulatedSurvey.pointing(p, field);
-                    FrameHeader h = new FrameHeader(p.sensor().index(), seq, visit, frameIndex, fpv,
-                        plan.startEpochNs() + seq * plan.frameIntervalNs(), plan.frameIntervalNs(),
-                        plan.width(), plan.height(), radec[0], radec[1], field);
+                    FrameHeader h = source.header(plan, ch.placement, seq);
                     short[] px = source.fill(h, slot, scratch);
                     if (px != null) {
                         recorder.record(h, px);

@@ -1,0 +1,72 @@
+package org.nightwatch.actors.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import org.nightwatch.camera.fits.RecordedNight;
+import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.protocol.SurveyMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nightwatch replay}: a recorded night through exactly the live pipeline. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Replay a recorded night (the layout simulate --record writes: night.json, sensor-NN/visit-VVVVVV.fits, "
+        + "references/): its frames are published over Aeron to the same sensor actors, stacking, difference imaging, "
+        + "real/bogus scoring and scheduler as a live night, and its alerts written into --out.")
+public final class ReplayCommand implements Callable<Integer> {
+    @Mixin
+    NightwatchCli.Common common = new NightwatchCli.Common();
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "the recorded night")
+    Path night;
+
+    @Option(names = "--speed", defaultValue = "max", description = "1 (the recorded frame rate, real time) or max (default ${DEFAULT-VALUE})")
+    String speed;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "replay-out",
+        description = "the replay's output directory: candidates, alerts, database (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON")
+    Path report;
+
+    @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
+        Pacing p = Pacing.parse(speed);
+        int sensors;
+        int visits;
+        SurveyMode mode;
+        try (RecordedNight rec = RecordedNight.open(night)) {
+            sensors = rec.manifest().sensors().size();
+            visits = rec.visits().size();
+            mode = SurveyMode.parse(rec.manifest().surveyMode());
+        }
+        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, mode, p).withReplay(night).withTimeout(timeout)
+            .withDiff(out).build();
+        System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s speed%n", night, sensors, visits, mode,
+            p.name().toLowerCase(Locale.ROOT));
+        NightSummary summary;
+        try (NightRunner runner = new NightRunner(cfg, o)) {
+            summary = runner.run(pr -> System.err.printf(Locale.ROOT,
+                "[%6.1f s] frames %d published, %d stacked, %d lost, %d deferred | %.2fx real time%n",
+                pr.seconds(), pr.published(), pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor()));
+        }
+        System.out.print(summary.toText());
+        if (report != null) {
+            summary.write(report);
+            System.out.println("  report written to " + report);
+        }
+        return summary.accounted() ? 0 : 1;
+    }
+}
