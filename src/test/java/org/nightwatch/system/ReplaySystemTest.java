@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,45 +24,123 @@ import org.nightwatch.scheduler.AlertJson;
 import org.nightwatch.scheduler.AlertJsonLines;
 
 /**
- * A simulated night recorded in the recorded-night layout and replayed through the same pipeline: every
- * frame comes back, and each replay at full speed gives the alerts the live night gave, field for field.
+ * A simulated night recorded in the recorded-night layout and replayed through the same pipeline: each
+ * replay at full speed gives the alerts the live night gave, field for field; a damaged copy of the night
+ * replays what it can and names every file it skips.
  */
 class ReplaySystemTest {
-    private static final int VISITS = 8;
+    private static final int SENSORS = 2;
+    private static final int VISITS = 6;
+    private static final int FPV = 12;
+
+    @TempDir
+    static Path shared;
+    private static DeploymentConfig cfg;
+    private static Path night;
+    private static NightSummary live;
 
     @TempDir
     Path dir;
 
-    @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    void aRecordedNightReplayedTwiceGivesTheAlertsOfTheLiveNight() throws Exception {
-        DeploymentConfig cfg = Nights.config(dir, """
+    @BeforeAll
+    static void recordANight() throws Exception {
+        cfg = Nights.config(shared, """
             nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
             nightwatch.actors.classifier.model = "%s"
             """.formatted(Nights.DEFAULT_MODEL));
-        Path night = dir.resolve("night");
-        NightSummary live;
-        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(1, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-            .withRecord(night).withDiff(dir.resolve("live")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
+        night = shared.resolve("night");
+        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+            .withRecord(night).withDiff(shared.resolve("live")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
             live = r.run(null);
-        }
-        List<String> expected = alerts(dir.resolve("live"));
-        assertTrue(expected.size() >= 5, "alerts in the live night: " + expected);
-
-        for (String name : List.of("replay-1", "replay-2")) {
-            NightSummary s;
-            try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(1, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-                .withReplay(night).withDiff(dir.resolve(name)).build())) {
-                s = r.run(null);
-            }
-            assertEquals(live.framesPublished(), s.framesPublished(), name + ": every recorded frame replayed");
-            assertEquals(live.framesStacked(), s.framesStacked(), name);
-            assertEquals(live.differenceImaging().candidates(), s.differenceImaging().candidates(), name);
-            assertEquals(expected, alerts(dir.resolve(name)), name + ": the same alerts, in the same order, with the same scores");
         }
     }
 
-    /** Each alert of a night's alert file as id, state, kind, rank score, real/bogus score and position. */
+    private NightSummary replay(Path recorded, Path out) throws Exception {
+        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+            .withReplay(recorded).withDiff(out).build())) {
+            return r.run(null);
+        }
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aRecordedNightReplayedTwiceGivesTheAlertsOfTheLiveNight() throws Exception {
+        List<String> expected = alerts(shared.resolve("live"));
+        assertTrue(expected.size() >= 5, "alerts in the live night: " + expected);
+        for (String name : List.of("replay-1", "replay-2")) {
+            NightSummary s = replay(night, dir.resolve(name));
+            assertEquals(live.framesPublished(), s.framesPublished(), name + ": every recorded frame replayed");
+            assertEquals(live.framesStacked(), s.framesStacked(), name);
+            assertEquals(0, s.replay().visitsSkipped(), name);
+            assertEquals(live.differenceImaging().candidates(), s.differenceImaging().candidates(), name);
+            assertEquals(expected, alerts(dir.resolve(name)), name + ": the same alerts with the same scores");
+        }
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aDamagedNightSkipsTheBadFilesNamingEachAndReplaysTheRest() throws Exception {
+        // a copy of the night (hard links) with: a truncated file, one of the wrong size, one without EXPTIME,
+        // a second file of one visit, and a sensor whose directory ends part-way
+        Path bad = dir.resolve("damaged");
+        Files.createDirectories(bad);
+        Files.copy(night.resolve("night.json"), bad.resolve("night.json"));
+        Files.createSymbolicLink(bad.resolve("references"), night.resolve("references"));
+        Files.createSymbolicLink(bad.resolve("calibration"), night.resolve("calibration"));
+        for (int s = 0; s < SENSORS; s++) {
+            String sensor = String.format("sensor-%02d", s);
+            Files.createDirectories(bad.resolve(sensor));
+            for (int v = 0; v < VISITS; v++) {
+                String name = String.format("visit-%06d.fits", v);
+                Path from = night.resolve(sensor).resolve(name);
+                Path to = bad.resolve(sensor).resolve(name);
+                if (s == 1 && v >= 3) {
+                    continue; // sensor-01's directory ends after visit 2
+                }
+                byte[] bytes;
+                switch (s * 100 + v) {
+                    case 1 -> Files.write(to, Arrays.copyOf(Files.readAllBytes(from), 1 << 20));
+                    case 2 -> Files.write(to, patch(Files.readAllBytes(from), "NAXIS1  =                 2000", "NAXIS1  =                 1000"));
+                    case 3 -> Files.write(to, patch(Files.readAllBytes(from), "EXPTIME =", "EXPTIMX ="));
+                    default -> Files.createLink(to, from);
+                }
+            }
+        }
+        Files.createLink(bad.resolve("sensor-00").resolve("visit-4.fits"), night.resolve("sensor-00").resolve("visit-000004.fits"));
+
+        NightSummary s = replay(bad, dir.resolve("out"));
+        NightSummary.Replay r = s.replay();
+        assertEquals(6, r.visitsSkipped(), r.problems().toString());
+        assertEquals(7, r.problems().size(), r.problems().toString());
+        String all = String.join("\n", r.problems());
+        assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000001.fits") + ": truncated"), all);
+        assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000002.fits") + ": frames are 1000x1128"), all);
+        assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000003.fits").toString()) && all.contains("EXPTIME"), all);
+        assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-4.fits") + ": a second file of visit 4"), all);
+        for (int v = 3; v < VISITS; v++) {
+            assertTrue(all.contains(bad.resolve("sensor-01").resolve(String.format("visit-%06d.fits", v)) + ": missing"), all);
+        }
+        // the rest of the night went through: three good visits of each sensor, stacked and differenced
+        assertEquals(6L * FPV, s.framesPublished());
+        assertEquals(6L * FPV, s.framesStacked());
+        assertTrue(s.accounted());
+        assertEquals(6, s.differenceImaging().visitsDifferenced(), s.toText());
+    }
+
+    private static byte[] patch(byte[] file, String from, String to) {
+        String header = new String(file, 0, 2880 * 4, StandardCharsets.ISO_8859_1);
+        int at = header.indexOf(from);
+        assertTrue(at >= 0, "card '" + from + "' in the header");
+        byte[] out = file.clone();
+        System.arraycopy(to.getBytes(StandardCharsets.ISO_8859_1), 0, out, at, to.length());
+        return out;
+    }
+
+    /**
+     * Each alert of a night's alert file as id, state, kind, rank score, real/bogus score, position and
+     * time, sorted: the sensors' visits reach the scheduler in an order that the threads decide, so the
+     * file's order (and each alert's place in the ranked list when it was published) may differ.
+     */
     private static List<String> alerts(Path out) throws Exception {
         List<String> a = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(AlertJsonLines.FILE))) {
@@ -68,6 +149,7 @@ class ReplaySystemTest {
             a.add(String.join(" ", n.get("id").asText(), n.get("state").asText(), n.get("kind").asText(), n.get("rank_score").asText(),
                 c.get("score").asText(), c.get("ra").asText(), c.get("dec").asText(), c.get("mjd").asText()));
         }
+        a.sort(null);
         return a;
     }
 }

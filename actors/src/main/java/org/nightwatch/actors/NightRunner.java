@@ -272,6 +272,9 @@ public final class NightRunner implements AutoCloseable {
         this.actors = config.actors();
         this.recorded = options.replayDir() != null ? RecordedNight.open(options.replayDir()) : null;
         this.placements = recorded != null ? config.sensorsByIndex(recorded.manifest().sensors()) : config.sensors(options.sensors());
+        if (recorded != null) {
+            recorded.problems().forEach(p -> LOG.error("replay: {}: skipped", p));
+        }
         int fpv = recorded != null ? recorded.manifest().framesPerVisit() : config.framesPerVisit(options.mode());
         if (recorded != null && (recorded.manifest().width() != camera.width() || recorded.manifest().height() != camera.height())) {
             throw new IllegalArgumentException(recorded.layout().manifest() + ": frames of " + recorded.manifest().width() + "x"
@@ -632,7 +635,8 @@ public final class NightRunner implements AutoCloseable {
             published * (double) camera.frameBytes() / wall / 1e9, lat, stats.peakHeapBytes() / 1048576.0,
             pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0,
             diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null,
-            schedulerTotals);
+            schedulerTotals, recorded == null ? null
+                : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.problems()));
     }
 
     @Override

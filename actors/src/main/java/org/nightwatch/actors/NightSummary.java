@@ -50,7 +50,17 @@ public record NightSummary(
     List<SensorGaps> gaps,
     @JsonProperty("recorded_frames") long recordedFrames,
     @JsonProperty("difference_imaging") @JsonInclude(JsonInclude.Include.NON_NULL) NightStats.DiffTotals differenceImaging,
-    @JsonInclude(JsonInclude.Include.NON_NULL) org.nightwatch.actors.alerts.SchedulerTotals scheduler) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) org.nightwatch.actors.alerts.SchedulerTotals scheduler,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Replay replay) {
+
+    /**
+     * What a replay found wrong with its recorded night.
+     *
+     * @param visitsSkipped sensor-visits not replayed: files that failed the checks or are missing
+     * @param problems      one line each, naming the file
+     */
+    public record Replay(String night, @JsonProperty("visits_skipped") int visitsSkipped, List<String> problems) {
+    }
 
     public record Latency(double p50, double p99, double max, long count) {
     }
@@ -134,6 +144,15 @@ public record NightSummary(
             if (t.stream() != null) {
                 b.append(String.format(Locale.ROOT, "    alert stream %s stream %d: %d sent, %d with no consumer connected, %d dropped%n",
                     t.stream().channel(), t.stream().streamId(), t.stream().sent(), t.stream().unheard(), t.stream().dropped()));
+            }
+        }
+        if (replay != null && replay.visitsSkipped() > 0) {
+            b.append(String.format(Locale.ROOT, "  replay of %s: %d sensor-visits skipped%n", replay.night(), replay.visitsSkipped()));
+            for (String p : replay.problems().subList(0, Math.min(10, replay.problems().size()))) {
+                b.append("    ").append(p).append('\n');
+            }
+            if (replay.problems().size() > 10) {
+                b.append("    ... ").append(replay.problems().size() - 10).append(" more in the report\n");
             }
         }
         int shown = 0;

@@ -34,6 +34,9 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     private final NightLayout layout;
     private final NightManifest manifest;
     private final List<Long> visits;
+    /** Sensor index -> the visits it replays, in order (files that passed the checks). */
+    private final Map<Integer, List<Long>> good;
+    private final List<String> problems;
     private final VisitCubeReader reader;
     private final Map<Long, CompletableFuture<VisitCube>> cubes = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
@@ -42,14 +45,23 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         return t;
     });
 
-    private RecordedNight(NightLayout layout, NightManifest manifest, List<Long> visits) {
+    private RecordedNight(NightLayout layout, NightManifest manifest, List<Long> visits, Map<Integer, List<Long>> good,
+                          List<String> problems) {
         this.layout = layout;
         this.manifest = manifest;
         this.visits = visits;
+        this.good = good;
+        this.problems = problems;
         this.reader = new VisitCubeReader(manifest.width(), manifest.height());
     }
 
-    /** Opens the night in {@code dir}: its night.json and the visits its sensors' directories hold. */
+    /**
+     * Opens the night in {@code dir}: its night.json, and every sensor's visit files, whose headers are
+     * checked before the replay starts. A file that is not a valid visit of its sensor (not FITS,
+     * truncated, wrong dimensions, missing keywords, another sensor's or visit's, a second file of the same
+     * visit) and a visit a sensor lacks while others have it are skipped and listed in {@link #problems()},
+     * each naming its file; the rest of the night replays.
+     */
     public static RecordedNight open(Path dir) {
         NightLayout layout = new NightLayout(dir);
         if (!Files.isRegularFile(layout.manifest())) {
@@ -59,27 +71,76 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         if (m.sensors() == null || m.sensors().isEmpty()) {
             throw new FitsFormatException(layout.manifest(), "no sensors listed");
         }
+        VisitCubeReader check = new VisitCubeReader(m.width(), m.height());
+        List<String> problems = new ArrayList<>();
+        Map<Integer, TreeMap<Long, Path>> found = new TreeMap<>();
         TreeSet<Long> all = new TreeSet<>();
         for (int s : m.sensors()) {
+            TreeMap<Long, Path> mine = new TreeMap<>();
+            found.put(s, mine);
             Path d = layout.sensorDir(SensorId.of(s));
             if (!Files.isDirectory(d)) {
-                continue; // a sensor that recorded nothing
+                continue;
             }
-            try (var files = Files.list(d)) {
-                files.forEach(f -> {
-                    Matcher mm = VISIT_FILE.matcher(f.getFileName().toString());
-                    if (mm.matches()) {
-                        all.add(Long.parseLong(mm.group(1)));
-                    }
-                });
+            List<Path> files;
+            try (var list = Files.list(d)) {
+                files = list.filter(f -> VISIT_FILE.matcher(f.getFileName().toString()).matches()).sorted().toList();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + d, e);
+            }
+            for (Path f : files) {
+                Matcher mm = VISIT_FILE.matcher(f.getFileName().toString());
+                mm.matches();
+                long visit = Long.parseLong(mm.group(1));
+                all.add(visit);
+                if (mine.containsKey(visit)) {
+                    problems.add(f + ": a second file of visit " + visit + " (" + mine.get(visit).getFileName() + " is replayed)");
+                    continue;
+                }
+                try {
+                    VisitCubeReader.Shape sh = check.readShape(f);
+                    if (sh.meta().sensor() != s) {
+                        problems.add(f + ": SENSOR = " + sh.meta().sensor() + " in the directory of sensor " + s);
+                    } else if (sh.meta().visit() != visit) {
+                        problems.add(f + ": VISIT = " + sh.meta().visit() + " but the file name says " + visit);
+                    } else if (sh.frames() != m.framesPerVisit()) {
+                        problems.add(f + ": " + sh.frames() + " frames, night.json says " + m.framesPerVisit() + " a visit");
+                    } else {
+                        mine.put(visit, f);
+                    }
+                } catch (FitsFormatException e) {
+                    problems.add(e.getMessage());
+                }
             }
         }
         if (all.isEmpty()) {
             throw new FitsFormatException(dir, "no visit files (sensor-NN/visit-VVVVVV.fits)");
         }
-        return new RecordedNight(layout, m, new ArrayList<>(all));
+        Map<Integer, List<Long>> good = new TreeMap<>();
+        for (Map.Entry<Integer, TreeMap<Long, Path>> e : found.entrySet()) {
+            good.put(e.getKey(), new ArrayList<>(e.getValue().keySet()));
+            for (long v : all) {
+                Path f = layout.visitFile(new org.nightwatch.protocol.VisitKey(SensorId.of(e.getKey()), v));
+                if (!e.getValue().containsKey(v) && !Files.exists(f)) {
+                    problems.add(f + ": missing (other sensors have visit " + v + ")");
+                }
+            }
+        }
+        return new RecordedNight(layout, m, new ArrayList<>(all), good, problems);
+    }
+
+    /** What was wrong with the night's files, one line each naming the file; those visits are skipped. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** Visits skipped: a sensor's files that failed the checks or are missing. */
+    public int visitsSkipped() {
+        int n = 0;
+        for (List<Long> g : good.values()) {
+            n += visits.size() - g.size();
+        }
+        return n;
     }
 
     public NightManifest manifest() {
@@ -95,9 +156,14 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         return visits;
     }
 
-    /** The visit a camera's n-th visit of the replay is (visits run in order; n counts from 0). */
-    private long visitAt(long n) {
-        return visits.get((int) n);
+    /** A sensor's n-th replayed visit (its good visits run in order; n counts from 0). */
+    private long visitAt(int sensor, long n) {
+        return good.get(sensor).get((int) n);
+    }
+
+    @Override
+    public long frames(SimulatedCamera.Plan plan, SensorPlacement p) {
+        return (long) good.getOrDefault(p.sensor().index(), List.of()).size() * plan.framesPerVisit();
     }
 
     private static long key(int sensor, long visit) {
@@ -114,7 +180,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         int fpv = plan.framesPerVisit();
         long n = seq / fpv;
         int k = (int) (seq % fpv);
-        long visit = visitAt(n);
+        long visit = visitAt(p.sensor().index(), n);
         VisitMetadata meta = cube(p.sensor().index(), visit).join().meta();
         long interval = Math.round(1e9 / meta.frameRate());
         long start = meta.dateObs().getEpochSecond() * 1_000_000_000L + meta.dateObs().getNano() + k * interval;
@@ -131,8 +197,8 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         slot.load(pixels);
         if (h.frameIndex() == 0) {
             long n = h.frameSequence() / h.framesPerVisit() + 1;
-            if (n < visits.size()) {
-                cube(sensor, visitAt(n)); // the sensor's next visit, in the background
+            if (n < good.get(sensor).size()) {
+                cube(sensor, visitAt(sensor, n)); // the sensor's next visit, in the background
             }
         }
         if (h.frameIndex() == h.framesPerVisit() - 1) {
@@ -144,18 +210,5 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
-    }
-
-    /** Visit files per sensor, for reports: sensor index -> visits found. */
-    public Map<Integer, Integer> filesPerSensor() {
-        Map<Integer, Integer> m = new TreeMap<>();
-        for (int s : manifest.sensors()) {
-            int n = 0;
-            for (long v : visits) {
-                n += Files.exists(layout.visitFile(new org.nightwatch.protocol.VisitKey(SensorId.of(s), v))) ? 1 : 0;
-            }
-            m.put(s, n);
-        }
-        return m;
     }
 }

@@ -29,69 +29,32 @@ public final class VisitCubeReader {
         this.expectedHeight = expectedHeight;
     }
 
-    public VisitCube read(Path file) {
-        long fileSize;
-        try {
-            fileSize = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new FitsFormatException(file, "no such file");
+    /**
+     * The metadata and shape of a visit file, checked as {@link #read} checks them (including that the
+     * file is long enough for its data), without reading the pixels.
+     */
+    public Shape readShape(Path file) {
+        long fileSize = size(file);
+        try (InputStream raw = Files.newInputStream(file); FitsInputStream in = new FitsInputStream(raw)) {
+            return shape(file, in, fileSize);
         } catch (IOException e) {
             throw new FitsFormatException(file, "cannot read", e);
         }
+    }
+
+    /** A visit file's metadata and dimensions. */
+    public record Shape(VisitMetadata meta, int width, int height, int frames) {
+    }
+
+    public VisitCube read(Path file) {
+        long fileSize = size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 20);
              FitsInputStream in = new FitsInputStream(raw)) {
-            Header h;
-            try {
-                h = new Header(in);
-            } catch (TruncatedFileException e) {
-                throw new FitsFormatException(file, "truncated or not a FITS file: no complete header", e);
-            }
-            if (h.getNumberOfCards() == 0 || !h.containsKey("SIMPLE")) {
-                throw new FitsFormatException(file, "not a FITS file: no SIMPLE keyword");
-            }
-            int bitpix = (int) FitsKeys.requireLong(h, file, "BITPIX");
-            int naxis = (int) FitsKeys.requireLong(h, file, "NAXIS");
-            if (bitpix != 16) {
-                throw new FitsFormatException(file, "BITPIX = " + bitpix + ", a visit file is 16 (unsigned through BZERO)");
-            }
-            if (naxis != 3 && naxis != 2) {
-                throw new FitsFormatException(file, "NAXIS = " + naxis + ", a visit file is a cube (NAXIS = 3)");
-            }
-            int width = (int) FitsKeys.requireLong(h, file, "NAXIS1");
-            int height = (int) FitsKeys.requireLong(h, file, "NAXIS2");
-            int frames = naxis == 3 ? (int) FitsKeys.requireLong(h, file, "NAXIS3") : 1;
-            if ((expectedWidth > 0 && width != expectedWidth) || (expectedHeight > 0 && height != expectedHeight)) {
-                throw new FitsFormatException(file, "frames are " + width + "x" + height + ", the sensor has "
-                    + expectedWidth + "x" + expectedHeight);
-            }
-            if (width <= 0 || height <= 0 || frames <= 0) {
-                throw new FitsFormatException(file, "empty image (" + width + "x" + height + "x" + frames + ")");
-            }
-            double bzero = h.getDoubleValue("BZERO", 0);
-            double bscale = h.getDoubleValue("BSCALE", 1);
-            if (bzero != 32768 || bscale != 1) {
-                throw new FitsFormatException(file, "BZERO = " + bzero + ", BSCALE = " + bscale
-                    + ": unsigned 16-bit needs BZERO = 32768, BSCALE = 1");
-            }
-            long nframesKey = FitsKeys.requireLong(h, file, FitsKeys.NFRAMES);
-            if (nframesKey != frames) {
-                throw new FitsFormatException(file, "NFRAMES = " + nframesKey + " but NAXIS3 = " + frames);
-            }
-            VisitMetadata meta = new VisitMetadata(
-                (int) FitsKeys.requireLong(h, file, FitsKeys.SENSOR),
-                FitsKeys.requireLong(h, file, FitsKeys.VISIT),
-                h.getLongValue(FitsKeys.FIELD, -1),
-                parseDate(file, FitsKeys.require(h, file, FitsKeys.DATE_OBS).getValue()),
-                FitsKeys.requireDouble(h, file, FitsKeys.EXPTIME),
-                FitsKeys.requireDouble(h, file, FitsKeys.FRAMERAT),
-                FitsKeys.requireDouble(h, file, FitsKeys.GAIN),
-                FitsKeys.requireDouble(h, file, FitsKeys.RDNOISE),
-                FitsKeys.requireDouble(h, file, FitsKeys.SATURATE),
-                FitsKeys.readWcs(h, file));
-            long need = h.getSize() + (long) width * height * frames * 2;
-            if (fileSize < need) {
-                throw new FitsFormatException(file, "truncated: " + fileSize + " bytes, header and data need " + need);
-            }
+            Shape sh = shape(file, in, fileSize);
+            int width = sh.width();
+            int height = sh.height();
+            int frames = sh.frames();
+            VisitMetadata meta = sh.meta();
             short[][] data = new short[frames][width * height];
             for (short[] frame : data) {
                 int got = 0;
@@ -110,6 +73,72 @@ public final class VisitCubeReader {
         } catch (IOException e) {
             throw new FitsFormatException(file, "cannot read", e);
         }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new FitsFormatException(file, "no such file");
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "cannot read", e);
+        }
+    }
+
+    private Shape shape(Path file, FitsInputStream in, long fileSize) throws IOException {
+        Header h;
+        try {
+            h = new Header(in);
+        } catch (TruncatedFileException e) {
+            throw new FitsFormatException(file, "truncated or not a FITS file: no complete header", e);
+        }
+        if (h.getNumberOfCards() == 0 || !h.containsKey("SIMPLE")) {
+            throw new FitsFormatException(file, "not a FITS file: no SIMPLE keyword");
+        }
+        int bitpix = (int) FitsKeys.requireLong(h, file, "BITPIX");
+        int naxis = (int) FitsKeys.requireLong(h, file, "NAXIS");
+        if (bitpix != 16) {
+            throw new FitsFormatException(file, "BITPIX = " + bitpix + ", a visit file is 16 (unsigned through BZERO)");
+        }
+        if (naxis != 3 && naxis != 2) {
+            throw new FitsFormatException(file, "NAXIS = " + naxis + ", a visit file is a cube (NAXIS = 3)");
+        }
+        int width = (int) FitsKeys.requireLong(h, file, "NAXIS1");
+        int height = (int) FitsKeys.requireLong(h, file, "NAXIS2");
+        int frames = naxis == 3 ? (int) FitsKeys.requireLong(h, file, "NAXIS3") : 1;
+        if ((expectedWidth > 0 && width != expectedWidth) || (expectedHeight > 0 && height != expectedHeight)) {
+            throw new FitsFormatException(file, "frames are " + width + "x" + height + ", the sensor has "
+                + expectedWidth + "x" + expectedHeight);
+        }
+        if (width <= 0 || height <= 0 || frames <= 0) {
+            throw new FitsFormatException(file, "empty image (" + width + "x" + height + "x" + frames + ")");
+        }
+        double bzero = h.getDoubleValue("BZERO", 0);
+        double bscale = h.getDoubleValue("BSCALE", 1);
+        if (bzero != 32768 || bscale != 1) {
+            throw new FitsFormatException(file, "BZERO = " + bzero + ", BSCALE = " + bscale
+                + ": unsigned 16-bit needs BZERO = 32768, BSCALE = 1");
+        }
+        long nframesKey = FitsKeys.requireLong(h, file, FitsKeys.NFRAMES);
+        if (nframesKey != frames) {
+            throw new FitsFormatException(file, "NFRAMES = " + nframesKey + " but NAXIS3 = " + frames);
+        }
+        VisitMetadata meta = new VisitMetadata(
+            (int) FitsKeys.requireLong(h, file, FitsKeys.SENSOR),
+            FitsKeys.requireLong(h, file, FitsKeys.VISIT),
+            h.getLongValue(FitsKeys.FIELD, -1),
+            parseDate(file, FitsKeys.require(h, file, FitsKeys.DATE_OBS).getValue()),
+            FitsKeys.requireDouble(h, file, FitsKeys.EXPTIME),
+            FitsKeys.requireDouble(h, file, FitsKeys.FRAMERAT),
+            FitsKeys.requireDouble(h, file, FitsKeys.GAIN),
+            FitsKeys.requireDouble(h, file, FitsKeys.RDNOISE),
+            FitsKeys.requireDouble(h, file, FitsKeys.SATURATE),
+            FitsKeys.readWcs(h, file));
+        long need = h.getSize() + (long) width * height * frames * 2;
+        if (fileSize < need) {
+            throw new FitsFormatException(file, "truncated: " + fileSize + " bytes, header and data need " + need);
+        }
+        return new Shape(meta, width, height, frames);
     }
 
     private static Instant parseDate(Path file, String text) {

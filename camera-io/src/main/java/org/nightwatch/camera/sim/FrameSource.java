@@ -9,6 +9,11 @@ import org.nightwatch.protocol.SensorPlacement;
  * frame order for each sensor.
  */
 public interface FrameSource {
+    /** How many frames a sensor reads out: by default the plan's visits times its frames per visit. */
+    default long frames(SimulatedCamera.Plan plan, SensorPlacement p) {
+        return plan.framesPerSensor();
+    }
+
     /**
      * The header of frame {@code seq} of a sensor: by default the plan's clock (the first frame's time plus
      * the frame interval) and the simulated survey's pointing; a recorded night's come from its files.

@@ -193,11 +193,20 @@ public final class SimulatedCamera implements AutoCloseable {
     private void render(int index, int stride) {
         IdleStrategy idle = new BackoffIdleStrategy(10, 10, 10_000, 1_000_000);
         short[] scratch = new short[plan.width() * plan.height()];
-        long frames = plan.framesPerSensor();
+        long frames = 0;
+        long[] limit = new long[channels.length];
+        for (int c = index; c < channels.length; c += stride) {
+            limit[c] = source.frames(plan, channels[c].placement);
+            frames = Math.max(frames, limit[c]);
+        }
         try {
             for (long seq = 0; seq < frames && !stopping; seq++) {
                 for (int c = index; c < channels.length && !stopping; c += stride) {
                     SensorChannel ch = channels[c];
+                    if (seq >= limit[c]) {
+                        ch.renderDone = true; // this sensor's frames are all rendered: it ends its stream
+                        continue;
+                    }
                     if (seq > ch.diesAfter) {
                         ch.dead = true;
                         continue; // the sensor has failed: it reads out nothing more
