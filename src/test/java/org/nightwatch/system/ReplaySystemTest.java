@@ -78,6 +78,20 @@ class ReplaySystemTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void atSpeedOneASelectionOfTheNightKeepsTheRecordedFrameRate() throws Exception {
+        NightSummary s;
+        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(1, 2, SurveyMode.HIGH_CADENCE, Pacing.REALTIME)
+            .withReplay(night).withReplaySelection(List.of(1), VISITS - 2).withDiff(dir.resolve("paced")).build())) {
+            s = r.run(null);
+        }
+        assertEquals(2L * FPV, s.framesPublished(), "sensor 1's last two visits");
+        assertEquals(2L * FPV, s.framesStacked());
+        // 24 frames at 2 frames/s: the last is due 11.5 s after the first; a camera cannot send it sooner
+        assertTrue(s.wallSeconds() >= (2 * FPV - 1) / 2.0, "replayed in " + s.wallSeconds() + " s");
+    }
+
+    @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aDamagedNightSkipsTheBadFilesNamingEachAndReplaysTheRest() throws Exception {
         // a copy of the night (hard links) with: a truncated file, one of the wrong size, one without EXPTIME,

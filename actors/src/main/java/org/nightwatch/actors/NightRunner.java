@@ -107,11 +107,14 @@ public final class NightRunner implements AutoCloseable {
      *                     follow-up windows, and so its ranks, the same whenever it runs
      * @param replayDir    a recorded night to replay instead of simulating one (null: simulate); its frames,
      *                     times and pointings come from its files and its references from its references/
+     * @param replaySensors the recorded sensors to replay (null: all)
+     * @param replayFrom   the first visit to replay
+     * @param speedFactor  at real-time pacing, frames are due this many times faster than the frame rate
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                           VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
-                          Path replayDir) {
+                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor) {
         public Options {
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
@@ -150,6 +153,9 @@ public final class NightRunner implements AutoCloseable {
             private Path outDir;
             private Instant nightStart;
             private Path replayDir;
+            private List<Integer> replaySensors;
+            private long replayFrom;
+            private double speedFactor = 1;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -211,6 +217,22 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
+            /** Only these recorded sensors (null: all), from this visit on. */
+            public Builder withReplaySelection(List<Integer> sensors, long fromVisit) {
+                replaySensors = sensors;
+                replayFrom = fromVisit;
+                return this;
+            }
+
+            /** At real-time pacing, frames due {@code factor} times faster than the frame rate. */
+            public Builder withSpeedFactor(double factor) {
+                if (!(factor > 0)) {
+                    throw new IllegalArgumentException("speed factor " + factor + ": must be positive");
+                }
+                speedFactor = factor;
+                return this;
+            }
+
             /** The first frame's UTC time (null: when the night starts). */
             public Builder withNightStart(Instant t) {
                 nightStart = t;
@@ -224,7 +246,8 @@ public final class NightRunner implements AutoCloseable {
 
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
-                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir);
+                    starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
+                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor);
             }
         }
     }
@@ -270,8 +293,9 @@ public final class NightRunner implements AutoCloseable {
         this.options = options;
         this.camera = config.camera();
         this.actors = config.actors();
-        this.recorded = options.replayDir() != null ? RecordedNight.open(options.replayDir()) : null;
-        this.placements = recorded != null ? config.sensorsByIndex(recorded.manifest().sensors()) : config.sensors(options.sensors());
+        this.recorded = options.replayDir() != null
+            ? RecordedNight.open(options.replayDir(), options.replaySensors(), options.replayFrom()) : null;
+        this.placements = recorded != null ? config.sensorsByIndex(recorded.sensors()) : config.sensors(options.sensors());
         if (recorded != null) {
             recorded.problems().forEach(p -> LOG.error("replay: {}: skipped", p));
         }
@@ -414,7 +438,8 @@ public final class NightRunner implements AutoCloseable {
             this.recorder = null;
         }
         this.cam = new SimulatedCamera(new SimulatedCamera.Plan(placements, options.visits(), options.mode(), fpv,
-            options.pacing(), camera.width(), camera.height(), camera.frameIntervalNs(), start, camera.sourceQueueFrames(),
+            options.pacing(), camera.width(), camera.height(), Math.round(camera.frameIntervalNs() / options.speedFactor()), start,
+            camera.sourceQueueFrames(),
             options.renderThreads(), camera.sendBatchBlocks(), actors.notConnectedTimeout().toNanos(),
             options.sensorDiesAfter(), survey.settings().fields()), transport, source,
             recorder != null ? recorder : FrameRecorder.NONE);
@@ -453,7 +478,7 @@ public final class NightRunner implements AutoCloseable {
     /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */
     private String nightKey() {
         if (recorded != null) {
-            return "replay " + options.replayDir().toAbsolutePath().normalize() + " sensors=" + recorded.manifest().sensors();
+            return "replay " + options.replayDir().toAbsolutePath().normalize() + " sensors=" + recorded.sensors();
         }
         return "simulate seed=" + options.seed() + " sensors=" + options.sensors() + " visits=" + options.visits() + " mode="
             + options.mode().cliName() + (options.nightStart() != null ? " start=" + options.nightStart() : "");
@@ -627,7 +652,8 @@ public final class NightRunner implements AutoCloseable {
         NightSummary.Latency lat = new NightSummary.Latency(h.getValueAtPercentile(50) / 1e6,
             h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
         long unaccounted = published - stacked - lost - deferred;
-        return new NightSummary(placements.size(), options.mode().cliName(), options.pacing().name().toLowerCase(),
+        return new NightSummary(placements.size(), options.mode().cliName(), options.pacing().name().toLowerCase() + (options.pacing() == Pacing.REALTIME && options.speedFactor() != 1
+                ? " x" + options.speedFactor() : ""),
             published, stacked, lost, deferred, unaccounted, unaccounted == 0, lostBy, deferredBy,
             total(l -> l.duplicates().get()), total(l -> l.malformed().get()), total(l -> l.visitsStacked().get()),
             total(l -> l.visitsFlagged().get()), total(l -> l.visitsDeferred().get()), total(l -> l.restarts().get()),

@@ -2,6 +2,7 @@ package org.nightwatch.actors.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nightwatch.actors.DeploymentConfig;
@@ -27,8 +28,17 @@ public final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "the recorded night")
     Path night;
 
-    @Option(names = "--speed", defaultValue = "max", description = "1 (the recorded frame rate, real time) or max (default ${DEFAULT-VALUE})")
+    @Option(names = "--speed", defaultValue = "max",
+        description = "1 (the recorded frame rate: real time), N (N times faster, paced as a camera: frames that cannot be "
+            + "taken in time are deferred and counted) or max (as fast as the pipeline takes them; nothing deferred) "
+            + "(default ${DEFAULT-VALUE})")
     String speed;
+
+    @Option(names = "--sensors", split = ",", paramLabel = "LIST", description = "only these sensor indexes (default: all recorded)")
+    List<Integer> sensorList;
+
+    @Option(names = "--from", paramLabel = "VISIT", defaultValue = "0", description = "start at this visit (default ${DEFAULT-VALUE})")
+    long fromVisit;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "replay-out",
         description = "the replay's output directory: candidates, alerts, database (default ${DEFAULT-VALUE})")
@@ -43,19 +53,30 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
-        Pacing p = Pacing.parse(speed);
+        Pacing p;
+        double factor = 1;
+        if (speed.equalsIgnoreCase("max") || speed.equalsIgnoreCase("realtime")) {
+            p = Pacing.parse(speed);
+        } else {
+            try {
+                factor = Double.parseDouble(speed);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--speed " + speed + ": expected 1, a factor such as 10, or max");
+            }
+            p = Pacing.REALTIME;
+        }
         int sensors;
         int visits;
         SurveyMode mode;
-        try (RecordedNight rec = RecordedNight.open(night)) {
-            sensors = rec.manifest().sensors().size();
+        try (RecordedNight rec = RecordedNight.open(night, sensorList, fromVisit)) {
+            sensors = rec.sensors().size();
             visits = rec.visits().size();
             mode = SurveyMode.parse(rec.manifest().surveyMode());
         }
-        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, mode, p).withReplay(night).withTimeout(timeout)
-            .withDiff(out).build();
-        System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s speed%n", night, sensors, visits, mode,
-            p.name().toLowerCase(Locale.ROOT));
+        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, mode, p).withReplay(night)
+            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(timeout).withDiff(out).build();
+        System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s%n", night, sensors, visits, mode,
+            p == Pacing.MAX ? "full speed" : factor == 1 ? "real time" : factor + " x real time");
         NightSummary summary;
         try (NightRunner runner = new NightRunner(cfg, o)) {
             summary = runner.run(pr -> System.err.printf(Locale.ROOT,

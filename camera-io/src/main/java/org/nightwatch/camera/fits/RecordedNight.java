@@ -63,6 +63,14 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
      * each naming its file; the rest of the night replays.
      */
     public static RecordedNight open(Path dir) {
+        return open(dir, null, 0);
+    }
+
+    /**
+     * As {@link #open(Path)}, replaying only {@code sensors} (null: all that night.json lists) and visits
+     * from {@code fromVisit} on.
+     */
+    public static RecordedNight open(Path dir, List<Integer> sensors, long fromVisit) {
         NightLayout layout = new NightLayout(dir);
         if (!Files.isRegularFile(layout.manifest())) {
             throw new FitsFormatException(layout.manifest(), "no night.json: not a recorded night");
@@ -71,11 +79,17 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         if (m.sensors() == null || m.sensors().isEmpty()) {
             throw new FitsFormatException(layout.manifest(), "no sensors listed");
         }
+        List<Integer> chosen = sensors == null ? m.sensors() : sensors;
+        for (int s : chosen) {
+            if (!m.sensors().contains(s)) {
+                throw new IllegalArgumentException("sensor " + s + " is not in " + layout.manifest() + " (it lists " + m.sensors() + ")");
+            }
+        }
         VisitCubeReader check = new VisitCubeReader(m.width(), m.height());
         List<String> problems = new ArrayList<>();
         Map<Integer, TreeMap<Long, Path>> found = new TreeMap<>();
         TreeSet<Long> all = new TreeSet<>();
-        for (int s : m.sensors()) {
+        for (int s : chosen) {
             TreeMap<Long, Path> mine = new TreeMap<>();
             found.put(s, mine);
             Path d = layout.sensorDir(SensorId.of(s));
@@ -92,6 +106,9 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                 Matcher mm = VISIT_FILE.matcher(f.getFileName().toString());
                 mm.matches();
                 long visit = Long.parseLong(mm.group(1));
+                if (visit < fromVisit) {
+                    continue;
+                }
                 all.add(visit);
                 if (mine.containsKey(visit)) {
                     problems.add(f + ": a second file of visit " + visit + " (" + mine.get(visit).getFileName() + " is replayed)");
@@ -114,7 +131,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
             }
         }
         if (all.isEmpty()) {
-            throw new FitsFormatException(dir, "no visit files (sensor-NN/visit-VVVVVV.fits)");
+            throw new FitsFormatException(dir, "no visit files (sensor-NN/visit-VVVVVV.fits)" + (fromVisit > 0 ? " from visit " + fromVisit : ""));
         }
         Map<Integer, List<Long>> good = new TreeMap<>();
         for (Map.Entry<Integer, TreeMap<Long, Path>> e : found.entrySet()) {
@@ -127,6 +144,11 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
             }
         }
         return new RecordedNight(layout, m, new ArrayList<>(all), good, problems);
+    }
+
+    /** The sensors replayed, in index order. */
+    public List<Integer> sensors() {
+        return new ArrayList<>(good.keySet());
     }
 
     /** What was wrong with the night's files, one line each naming the file; those visits are skipped. */
