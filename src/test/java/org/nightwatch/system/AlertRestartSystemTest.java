@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,22 +94,11 @@ class AlertRestartSystemTest {
         }
     }
 
-    /** The command line a user runs, in a JVM of its own with this JVM's options and class path. */
+    /** The command line a user runs, in a JVM of its own. */
     private ProcessBuilder nightwatch(Path out) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-Dorg.bytedeco") || a.startsWith("-Xmx") || a.startsWith("-XX:+Use")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Dnightwatch.home=" + Nights.DEPLOYMENT.getParent().getParent());
-        cmd.add("-Dnightwatch.scheduler.outputs.aeron.channel=aeron:udp?control=127.0.0.1:" + streamPort + "|control-mode=dynamic");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.nightwatch.actors.cli.NightwatchCli");
-        cmd.addAll(List.of("simulate", "--config", Nights.DEPLOYMENT.toString(), "--sensors", "2", "--visits", "16", "--mode",
-            "high-cadence", "--speed", "max", "--night-start", AlertStreamSystemTest.NIGHT.toString(), "--out", out.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
+        return Nights.cli(dir, List.of("-Dnightwatch.scheduler.outputs.aeron.channel=aeron:udp?control=127.0.0.1:" + streamPort
+                + "|control-mode=dynamic"),
+            List.of("simulate", "--config", Nights.DEPLOYMENT.toString(), "--sensors", "2", "--visits", "16", "--mode",
+                "high-cadence", "--speed", "max", "--night-start", AlertStreamSystemTest.NIGHT.toString(), "--out", out.toString()));
     }
 }

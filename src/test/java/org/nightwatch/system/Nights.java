@@ -46,6 +46,27 @@ final class Nights {
         }
     }
 
+    /**
+     * {@code nightwatch ARGS} as a user runs it, in a JVM of its own with this JVM's module options, heap
+     * and class path, and {@code jvmOptions}; output and errors together, run in {@code workDir}.
+     */
+    static ProcessBuilder cli(Path workDir, java.util.List<String> jvmOptions, java.util.List<String> args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("-Dorg.bytedeco") || a.startsWith("-Xmx") || a.startsWith("-XX:+Use")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-Dnightwatch.home=" + DEPLOYMENT.getParent().getParent());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.nightwatch.actors.cli.NightwatchCli");
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).directory(workDir.toFile());
+    }
+
     static CompletableFuture<NightSummary> runInBackground(NightRunner runner) {
         return CompletableFuture.supplyAsync(() -> {
             try {

@@ -3,7 +3,12 @@ package org.nightwatch.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +144,35 @@ class ReplaySystemTest {
         assertEquals(6L * FPV, s.framesStacked());
         assertTrue(s.accounted());
         assertEquals(6, s.differenceImaging().visitsDifferenced(), s.toText());
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aReplayKilledMidwayAndResumedWithTheSameCommandEndsWithTheAlertsOfAWholeOne() throws Exception {
+        Path out = dir.resolve("resumed");
+        Path alerts = out.resolve(AlertJsonLines.FILE);
+        List<String> cmd = List.of("replay", night.toString(), "--config", shared.resolve("test-site.conf").toString(), "--speed", "2",
+            "--out", out.toString());
+        Path log1 = dir.resolve("first.log");
+        Process first = Nights.cli(dir, List.of(), cmd).redirectOutput(log1.toFile()).start();
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !first.isAlive() || Files.exists(alerts) && Files.size(alerts) > 0);
+            assertTrue(first.isAlive(), "the replay ended before its first alert: " + Files.readString(log1));
+        } finally {
+            first.destroyForcibly(); // SIGKILL
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
+        Path log2 = dir.resolve("second.log");
+        Process second = Nights.cli(dir, List.of(), cmd).redirectOutput(log2.toFile()).start();
+        assertTrue(second.waitFor(3, TimeUnit.MINUTES), "the resumed replay finished");
+        String text = Files.readString(log2);
+        assertEquals(0, second.exitValue(), text);
+        Matcher m = Pattern.compile("replay resumed: (\\d+) sensor-visits were done before").matcher(text);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) > 0, "it resumed after the visits done: " + text);
+        List<String> got = alerts(out);
+        assertEquals(new java.util.HashSet<>(got).size(), got.size(), "no alert written twice");
+        assertEquals(alerts(shared.resolve("live")), got, "the alerts of a whole replay (and of the live night)");
     }
 
     private static byte[] patch(byte[] file, String from, String to) {

@@ -378,6 +378,10 @@ public final class NightRunner implements AutoCloseable {
                 }
                 this.scheduler = new Scheduler(ss, known);
                 this.resumedObjects = opened.resumed() ? alertStore.restoreInto(scheduler) : 0;
+                if (recorded != null && opened.resumed()) {
+                    int done = recorded.excludeDone(alertStore.visitsDone());
+                    LOG.info("resuming the replay: {} sensor-visits were done before and are not replayed again", done);
+                }
                 // a simulated night's VOEvents (simulated now or recorded from a simulation) are tests
                 boolean simulated = recorded == null || recorded.manifest().simulated();
                 this.alertOutputs = new AlertOutputs(out, new AlertOutputs.Formats(ss.outputs().avro(), ss.voEvent(simulated)));
@@ -662,7 +666,7 @@ public final class NightRunner implements AutoCloseable {
             pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0,
             diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null,
             schedulerTotals, recorded == null ? null
-                : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.problems()));
+                : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()));
     }
 
     @Override

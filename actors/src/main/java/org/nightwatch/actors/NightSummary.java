@@ -57,9 +57,11 @@ public record NightSummary(
      * What a replay found wrong with its recorded night.
      *
      * @param visitsSkipped sensor-visits not replayed: files that failed the checks or are missing
+     * @param doneBefore    sensor-visits an interrupted run of this replay had finished (resumed after them)
      * @param problems      one line each, naming the file
      */
-    public record Replay(String night, @JsonProperty("visits_skipped") int visitsSkipped, List<String> problems) {
+    public record Replay(String night, @JsonProperty("visits_skipped") int visitsSkipped, @JsonProperty("done_before") int doneBefore,
+                         List<String> problems) {
     }
 
     public record Latency(double p50, double p99, double max, long count) {
@@ -145,6 +147,9 @@ public record NightSummary(
                 b.append(String.format(Locale.ROOT, "    alert stream %s stream %d: %d sent, %d with no consumer connected, %d dropped%n",
                     t.stream().channel(), t.stream().streamId(), t.stream().sent(), t.stream().unheard(), t.stream().dropped()));
             }
+        }
+        if (replay != null && replay.doneBefore() > 0) {
+            b.append(String.format(Locale.ROOT, "  replay resumed: %d sensor-visits were done before%n", replay.doneBefore()));
         }
         if (replay != null && replay.visitsSkipped() > 0) {
             b.append(String.format(Locale.ROOT, "  replay of %s: %d sensor-visits skipped%n", replay.night(), replay.visitsSkipped()));

@@ -131,7 +131,24 @@ public final class AlertStore implements AutoCloseable {
      * objects it changed, and its alerts, in one transaction.
      */
     public void commit(Scheduler.Result r) {
+        commit(r, -1, -1);
+    }
+
+    /**
+     * Commits one visit's scheduler result in one transaction, with the visit itself marked done
+     * ({@link #visitsDone}); {@code sensor} -1 commits the result alone.
+     */
+    public void commit(Scheduler.Result r, int sensor, long visit) {
         try {
+            if (sensor >= 0) {
+                try (PreparedStatement ins = db.prepareStatement("INSERT INTO visits (sensor, visit, candidates) VALUES (?, ?, ?) "
+                    + "ON CONFLICT DO NOTHING")) {
+                    ins.setInt(1, sensor);
+                    ins.setLong(2, visit);
+                    ins.setInt(3, r.candidates().size());
+                    ins.executeUpdate();
+                }
+            }
             try (PreparedStatement ins = db.prepareStatement("INSERT INTO candidates (id, object_id, sensor, visit, field, mjd, x, y, ra, dec, "
                 + "flux, flux_err, snr, mag, mag_err, fwhm, elongation, sign, flags, score, model, cutout) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
@@ -200,6 +217,19 @@ public final class AlertStore implements AutoCloseable {
                 // the connection is gone; the error below says why
             }
             throw new StoreException("cannot commit to " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The sensor-visits committed so far: sensor index -> visits. */
+    public java.util.Map<Integer, java.util.Set<Long>> visitsDone() {
+        java.util.Map<Integer, java.util.Set<Long>> m = new java.util.TreeMap<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT sensor, visit FROM visits"); ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                m.computeIfAbsent(rs.getInt(1), k -> new java.util.TreeSet<>()).add(rs.getLong(2));
+            }
+            return m;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the visits done from " + url + ": " + e.getMessage(), e);
         }
     }
 

@@ -30,8 +30,8 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     public sealed interface Command {
     }
 
-    /** One visit's scored candidates, received at {@code receivedNanos} (System.nanoTime). */
-    public record Scored(List<Candidate> candidates, long receivedNanos) implements Command {
+    /** One sensor-visit's scored candidates (perhaps none), received at {@code receivedNanos} (System.nanoTime). */
+    public record Scored(int sensor, long visit, List<Candidate> candidates, long receivedNanos) implements Command {
     }
 
     /** Answered once every message sent before it is handled. */
@@ -88,7 +88,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
         Scheduler.Result r;
         try {
             r = scheduler.run(m.candidates());
-            store.commit(r);
+            store.commit(r, m.sensor(), m.visit());
         } catch (RuntimeException e) {
             failed++;
             getContext().getLog().error("scheduler: a batch of {} candidates was not committed: {}", m.candidates().size(), e.getMessage());

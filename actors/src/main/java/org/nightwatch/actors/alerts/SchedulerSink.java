@@ -5,7 +5,11 @@ import org.nightwatch.actors.diff.VisitDiff;
 import org.nightwatch.actors.pipeline.StackedVisit;
 import org.nightwatch.actors.pipeline.VisitSink;
 
-/** Hands each differenced visit's scored candidates to the scheduler actor (set once the actor system runs). */
+/**
+ * Hands each visit's scored candidates to the scheduler actor (set once the actor system runs); a visit
+ * without candidates (none found, or not differenced) goes too, so that the night's database records
+ * every visit done and a restarted replay starts after them.
+ */
 public final class SchedulerSink implements VisitSink {
     private volatile ActorRef<SchedulerActor.Command> scheduler;
 
@@ -17,9 +21,10 @@ public final class SchedulerSink implements VisitSink {
     public void accept(StackedVisit s) {
         VisitDiff d = s.diff();
         ActorRef<SchedulerActor.Command> ref = scheduler;
-        if (d == null || d.candidates().isEmpty() || ref == null) {
+        if (ref == null) {
             return;
         }
-        ref.tell(new SchedulerActor.Scored(d.candidates(), System.nanoTime()));
+        ref.tell(new SchedulerActor.Scored(s.visit().sensor().index(), s.visit().visitId(),
+            d == null ? java.util.List.of() : d.candidates(), System.nanoTime()));
     }
 }

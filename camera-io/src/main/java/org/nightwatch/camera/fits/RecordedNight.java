@@ -37,6 +37,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     /** Sensor index -> the visits it replays, in order (files that passed the checks). */
     private final Map<Integer, List<Long>> good;
     private final List<String> problems;
+    private int doneBefore;
     private final VisitCubeReader reader;
     private final Map<Long, CompletableFuture<VisitCube>> cubes = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
@@ -146,6 +147,27 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         return new RecordedNight(layout, m, new ArrayList<>(all), good, problems);
     }
 
+    /**
+     * Leaves out the sensor-visits an earlier run of this replay finished (a resumed replay starts after
+     * them); returns how many were left out. Call before the replay starts.
+     */
+    public int excludeDone(Map<Integer, java.util.Set<Long>> done) {
+        int n = 0;
+        for (Map.Entry<Integer, List<Long>> e : good.entrySet()) {
+            java.util.Set<Long> d = done.getOrDefault(e.getKey(), java.util.Set.of());
+            int before = e.getValue().size();
+            e.getValue().removeIf(d::contains);
+            n += before - e.getValue().size();
+        }
+        doneBefore += n;
+        return n;
+    }
+
+    /** Sensor-visits an earlier run of this replay had finished. */
+    public int doneBefore() {
+        return doneBefore;
+    }
+
     /** The sensors replayed, in index order. */
     public List<Integer> sensors() {
         return new ArrayList<>(good.keySet());
@@ -162,7 +184,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         for (List<Long> g : good.values()) {
             n += visits.size() - g.size();
         }
-        return n;
+        return n - doneBefore;
     }
 
     public NightManifest manifest() {
