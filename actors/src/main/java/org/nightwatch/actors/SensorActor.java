@@ -83,7 +83,10 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
             : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.io-dispatcher"));
         var diffExec = night.diff() == null ? null
             : system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.diff-dispatcher"));
-        this.pipeline = VisitPipeline.start(Materializer.matFromSystem(system), night.settings().visitQueue(),
+        // every queued visit holds a pooled stack buffer, so the pool is what bounds the queue: a queue shorter
+        // than the buffers one sensor can hold would lose a visit whenever the stages fall behind
+        this.pipeline = VisitPipeline.start(Materializer.matFromSystem(system),
+            Math.max(night.settings().visitQueue(), night.pool().capacity()),
             new VisitPipeline.Stages(new StackStage(night.kernel()), stackExec, night.diff(), diffExec, night.classifier(),
                 night.sink(), sinkExec),
             ledger, night.pool(), night.stats());
