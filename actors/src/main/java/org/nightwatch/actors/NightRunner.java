@@ -34,6 +34,7 @@ import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.actors.alerts.SchedulerSink;
 import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.CandidateCsvSink;
+import org.nightwatch.actors.alerts.AlertLatencyLog;
 import org.nightwatch.actors.alerts.AlertStreamPublisher;
 import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
@@ -278,6 +279,7 @@ public final class NightRunner implements AutoCloseable {
     private final AlertStore alertStore;
     private final AlertOutputs alertOutputs;
     private final AlertStreamPublisher alertStream;
+    private final AlertLatencyLog alertLatency;
     private final Scheduler scheduler;
     private final SchedulerSink schedulerSink;
     private final int resumedObjects;
@@ -371,7 +373,7 @@ public final class NightRunner implements AutoCloseable {
                 KnownVariables known = ss.knownVariables().isBlank() ? KnownVariables.none(ss.associationRadiusArcsec())
                     : KnownVariables.read(Path.of(ss.knownVariables()), ss.associationRadiusArcsec());
                 AlertStore.Opened opened = AlertStore.openNight(ss.storeUrl(), ss.storeUser(), ss.storePassword(), out, nightKey(),
-                    AlertOutputs.NIGHT_FILES);
+                    java.util.stream.Stream.concat(AlertOutputs.NIGHT_FILES.stream(), java.util.stream.Stream.of(AlertLatencyLog.FILE)).toList());
                 this.alertStore = opened.store();
                 if (opened.archivedTo() != null) {
                     LOG.info("an earlier night's database and alerts in {} were moved to {}", out, opened.archivedTo());
@@ -390,6 +392,7 @@ public final class NightRunner implements AutoCloseable {
                     LOG.info("resuming the night in {}: {} objects and {} alerts read back{}", alertStore.url(), resumedObjects,
                         alertOutputs.size(), caught > 0 ? ", " + caught + " alerts the files lacked written again" : "");
                 }
+                this.alertLatency = new AlertLatencyLog(out);
                 this.alertStream = ss.outputs().aeron()
                     ? new AlertStreamPublisher(transport.aeron(), ss.outputs().aeronChannel(), ss.outputs().aeronStreamId(),
                         config.config().getDuration("nightwatch.actors.alerts.stream-patience").toMillis())
@@ -403,6 +406,7 @@ public final class NightRunner implements AutoCloseable {
                 this.alertStore = null;
                 this.alertOutputs = null;
                 this.alertStream = null;
+                this.alertLatency = null;
                 this.scheduler = null;
                 this.schedulerSink = null;
                 this.resumedObjects = 0;
@@ -414,6 +418,7 @@ public final class NightRunner implements AutoCloseable {
             this.alertStore = null;
             this.alertOutputs = null;
             this.alertStream = null;
+            this.alertLatency = null;
             this.scheduler = null;
             this.schedulerSink = null;
             this.resumedObjects = 0;
@@ -468,7 +473,8 @@ public final class NightRunner implements AutoCloseable {
         }
         if (scheduler != null) {
             alertHub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
-            schedulerActor = system.systemActorOf(SchedulerActor.create(scheduler, alertStore, alertOutputs, alertHub, resumedObjects),
+            schedulerActor = system.systemActorOf(SchedulerActor.create(scheduler, alertStore, alertOutputs, alertHub, resumedObjects,
+                alertLatency),
                 "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
             schedulerSink.connect(schedulerActor);
             if (alertStream != null) {
@@ -688,6 +694,9 @@ public final class NightRunner implements AutoCloseable {
         }
         if (alertStream != null) {
             alertStream.close();
+        }
+        if (alertLatency != null) {
+            alertLatency.close();
         }
         if (alertStore != null) {
             alertStore.close();

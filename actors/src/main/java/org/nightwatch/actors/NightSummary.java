@@ -135,7 +135,8 @@ public record NightSummary(
             org.nightwatch.actors.alerts.SchedulerTotals t = scheduler;
             b.append(String.format(Locale.ROOT, "  scheduler: %d candidates in, %d associated; objects %s; alerts %s, %d live, %d planned for follow-up%n",
                 t.candidatesIn(), t.associated(), t.objectsByKind(), t.alertsByState(), t.liveAlerts(), t.followUpPlanned()));
-            b.append(String.format(Locale.ROOT, "    candidates in to alerts out p50 %.1f ms, p99 %.1f ms%s%s%n", t.latencyMsP50(), t.latencyMsP99(),
+            b.append(String.format(Locale.ROOT, "    a visit's last frame to its alerts p50 %.0f ms, p99 %.0f ms; candidates in to alerts out p50 %.1f ms, p99 %.1f ms%s%s%n",
+                t.visitToAlertMsP50(), t.visitToAlertMsP99(), t.latencyMsP50(), t.latencyMsP99(),
                 t.resumedObjects() > 0 ? "; resumed " + t.resumedObjects() + " objects from the database" : "",
                 t.failedBatches() > 0 ? "; " + t.failedBatches() + " BATCHES NOT COMMITTED" : ""));
             b.append("    alerts in ").append(t.alertsFile()).append(String.format(Locale.ROOT, " (+%d Avro packets, %d VOEvents)", t.avroFiles(),

@@ -30,8 +30,11 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     public sealed interface Command {
     }
 
-    /** One sensor-visit's scored candidates (perhaps none), received at {@code receivedNanos} (System.nanoTime). */
-    public record Scored(int sensor, long visit, List<Candidate> candidates, long receivedNanos) implements Command {
+    /**
+     * One sensor-visit's scored candidates (perhaps none), received at {@code receivedNanos}; the visit
+     * closed (its last frame arrived) at {@code visitClosedNanos} (both System.nanoTime; 0: not known).
+     */
+    public record Scored(int sensor, long visit, List<Candidate> candidates, long receivedNanos, long visitClosedNanos) implements Command {
     }
 
     /** Answered once every message sent before it is handled. */
@@ -48,19 +51,24 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     private final AlertHub hub;
     private final int resumed;
     private final Histogram latency = new Histogram(TimeUnit.HOURS.toNanos(1), 3);
+    private final Histogram visitLatency = new Histogram(TimeUnit.HOURS.toNanos(1), 3);
+    private final AlertLatencyLog latencyLog;
     private final Map<String, Long> byState = new TreeMap<>();
     private long candidatesIn;
     private long associated;
     private long failed;
     private long failedFiles;
 
-    public static Behavior<Command> create(Scheduler scheduler, AlertStore store, AlertOutputs outputs, AlertHub hub, int resumed) {
-        return Behaviors.setup(ctx -> new SchedulerActor(ctx, scheduler, store, outputs, hub, resumed));
+    /** @param latencyLog where each alert's time from its visit's last frame goes (null: nowhere) */
+    public static Behavior<Command> create(Scheduler scheduler, AlertStore store, AlertOutputs outputs, AlertHub hub, int resumed,
+                                           AlertLatencyLog latencyLog) {
+        return Behaviors.setup(ctx -> new SchedulerActor(ctx, scheduler, store, outputs, hub, resumed, latencyLog));
     }
 
     private SchedulerActor(ActorContext<Command> ctx, Scheduler scheduler, AlertStore store, AlertOutputs outputs, AlertHub hub,
-                           int resumed) {
+                           int resumed, AlertLatencyLog latencyLog) {
         super(ctx);
+        this.latencyLog = latencyLog;
         this.scheduler = scheduler;
         this.store = store;
         this.outputs = outputs;
@@ -107,6 +115,16 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             hub.publish(a);
             byState.merge(a.state().wire(), 1L, Long::sum);
             latency.recordValue(Math.max(0, Math.min(latency.getHighestTrackableValue(), now - m.receivedNanos())));
+            if (m.visitClosedNanos() > 0) {
+                long fromVisit = Math.max(0, Math.min(visitLatency.getHighestTrackableValue(), now - m.visitClosedNanos()));
+                visitLatency.recordValue(fromVisit);
+                if (latencyLog != null) {
+                    latencyLog.add(a.id(), m.sensor(), m.visit(), fromVisit / 1e6);
+                }
+            }
+        }
+        if (latencyLog != null && !r.alerts().isEmpty()) {
+            latencyLog.flush();
         }
         return this;
     }
@@ -122,6 +140,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50) / 1e6,
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1e6, hub.dropped(), failed, resumed,
             live.isEmpty() ? 0 : scheduler.plan(now).size(), store.url(), outputs.jsonLines().toString(), outputs.avroFiles(),
-            outputs.voeventFiles(), failedFiles, null);
+            outputs.voeventFiles(), failedFiles, visitLatency.getTotalCount() == 0 ? 0 : visitLatency.getValueAtPercentile(50) / 1e6,
+            visitLatency.getTotalCount() == 0 ? 0 : visitLatency.getValueAtPercentile(99) / 1e6, null);
     }
 }

@@ -25,6 +25,6 @@ public final class SchedulerSink implements VisitSink {
             return;
         }
         ref.tell(new SchedulerActor.Scored(s.visit().sensor().index(), s.visit().visitId(),
-            d == null ? java.util.List.of() : d.candidates(), System.nanoTime()));
+            d == null ? java.util.List.of() : d.candidates(), System.nanoTime(), s.visit().closedNanos()));
     }
 }

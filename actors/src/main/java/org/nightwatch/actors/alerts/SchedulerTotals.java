@@ -18,6 +18,7 @@ import java.util.Map;
  * @param avroFiles          Avro alert packets written this run
  * @param voeventFiles       VOEvent documents written this run
  * @param failedFileWrites   batches of committed alerts the files could not take (written when the night is resumed)
+ * @param visitToAlertMsP50  a visit's last frame in to its alerts out (committed, written, published), p50
  * @param stream             the Aeron alert stream (null when disabled)
  */
 public record SchedulerTotals(
@@ -37,12 +38,15 @@ public record SchedulerTotals(
     @JsonProperty("avro_files") long avroFiles,
     @JsonProperty("voevent_files") long voeventFiles,
     @JsonProperty("failed_file_writes") long failedFileWrites,
+    @JsonProperty("visit_to_alert_ms_p50") double visitToAlertMsP50,
+    @JsonProperty("visit_to_alert_ms_p99") double visitToAlertMsP99,
     Stream stream) {
 
     /** These totals with the Aeron alert stream's counts. */
     public SchedulerTotals withStream(Stream s) {
         return new SchedulerTotals(candidatesIn, associated, objectsByKind, alertsByState, liveAlerts, latencyMsP50, latencyMsP99,
-            hubDropped, failedBatches, resumedObjects, followUpPlanned, database, alertsFile, avroFiles, voeventFiles, failedFileWrites, s);
+            hubDropped, failedBatches, resumedObjects, followUpPlanned, database, alertsFile, avroFiles, voeventFiles, failedFileWrites,
+            visitToAlertMsP50, visitToAlertMsP99, s);
     }
 
     /**

@@ -54,7 +54,7 @@ final class QuietStdout extends java.io.PrintStream {
 /** {@code nightwatch}: the command line. Run through the {@code ./nightwatch} launcher at the repository root. */
 @Command(name = "nightwatch", mixinStandardHelpOptions = true, version = "nightwatch 0.1.0",
     description = "Real-time transient control room for wide-field CMOS sky surveys.",
-    subcommands = {SimulateCommand.class, ReplayCommand.class, SubtractCommand.class, TrainDataCommand.class, TrainCommand.class,
+    subcommands = {SimulateCommand.class, ReplayCommand.class, EvaluateNightCommand.class, SubtractCommand.class, TrainDataCommand.class, TrainCommand.class,
         EvaluateCommand.class, AlertsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class NightwatchCli {
 
