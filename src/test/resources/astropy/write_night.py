@@ -3,7 +3,8 @@
 astropy and numpy alone, as another tool would: night.json, sensor-00/visit-00000{0,1}.fits (uint16 cubes
 of 12 frames through BZERO) and references/sensor-00/field-00000.fits (float32), all with a TAN WCS made
 by astropy.wcs. Visit 1 holds a new point source (a transient) at FITS pixel (1201.3, 501.7), which the
-reference and visit 0 lack.
+reference and visit 0 lack. The reference has NaN where it has no data (its first 40 columns, a few
+bad pixels), as stacking tools write it.
 
 Used by ReplaySystemTest (Debian's python3-astropy, installed by scripts/install-test-tools):
     /usr/bin/python3 write_night.py OUT_DIR
@@ -65,6 +66,8 @@ def main(out):
     # the reference: a deep stack (20 frames' noise averaged) in better seeing
     ref = SKY + render(xs, ys, fl, 2.2)
     ref += rng.normal(0, np.sqrt(ref / GAIN + (READ_NOISE / GAIN) ** 2) / np.sqrt(20))
+    ref[:, :40] = np.nan  # columns the reference's stack does not cover, as astropy and SWarp write them
+    ref[700:705, 900:905] = np.nan  # and a few bad pixels
     h = w.to_header()
     for k, v in [("GAIN", GAIN), ("RDNOISE", READ_NOISE), ("SATURATE", SATURATE), ("SEEING", 2.2), ("NCOMBINE", 20)]:
         h[k] = v
