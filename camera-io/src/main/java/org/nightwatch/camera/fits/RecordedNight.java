@@ -9,10 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.nightwatch.camera.sim.FrameSlot;
@@ -25,8 +22,8 @@ import org.nightwatch.protocol.SensorPlacement;
 /**
  * A night directory in the recorded-night layout (ARCHITECTURE section 4.2) as a camera's frame source:
  * each sensor's visit files are read in visit order, a frame's time, pointing and field come from its
- * file (DATE-OBS, the frame rate, the WCS, FIELD), and the next visit of a sensor is read in the
- * background while the current one is sent.
+ * file (DATE-OBS, the frame rate, the WCS, FIELD); frames are read one at a time from their files, so a
+ * replay of all 84 sensors holds one frame per sensor, not 84 whole cubes.
  */
 public final class RecordedNight implements FrameSource, AutoCloseable {
     private static final Pattern VISIT_FILE = Pattern.compile("visit-(\\d+)\\.fits");
@@ -38,22 +35,51 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     private final Map<Integer, List<Long>> good;
     private final List<String> problems;
     private int doneBefore;
-    private final VisitCubeReader reader;
-    private final Map<Long, CompletableFuture<VisitCube>> cubes = new ConcurrentHashMap<>();
-    private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "recorded-night-reader");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Sensor -> the visit file it is reading now (frames are read one at a time, in order, by one thread per sensor). */
+    private final Map<Integer, Open> open = new ConcurrentHashMap<>();
+    /** (sensor, visit) -> the file replayed for it and its checked shape, from {@link #open}. */
+    private final Map<Long, Accepted> accepted;
+
+    private record Accepted(Path file, VisitCubeReader.Shape shape) {
+    }
+
+    /** One sensor's current visit file. */
+    private static final class Open {
+        final long visit;
+        final Path file;
+        final java.nio.channels.FileChannel channel;
+        final VisitCubeReader.Shape shape;
+        final java.nio.ByteBuffer scratch;
+
+        Open(long visit, Path file, VisitCubeReader.Shape shape) {
+            this.visit = visit;
+            this.file = file;
+            this.shape = shape;
+            try {
+                this.channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new FitsFormatException(file, "cannot open", e);
+            }
+            this.scratch = java.nio.ByteBuffer.allocate((int) shape.frameBytes());
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
+        }
+    }
 
     private RecordedNight(NightLayout layout, NightManifest manifest, List<Long> visits, Map<Integer, List<Long>> good,
-                          List<String> problems) {
+                          List<String> problems, Map<Long, Accepted> accepted) {
+        this.accepted = accepted;
         this.layout = layout;
         this.manifest = manifest;
         this.visits = visits;
         this.good = good;
         this.problems = problems;
-        this.reader = new VisitCubeReader(manifest.width(), manifest.height());
     }
 
     /**
@@ -89,6 +115,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         VisitCubeReader check = new VisitCubeReader(m.width(), m.height());
         List<String> problems = new ArrayList<>();
         Map<Integer, TreeMap<Long, Path>> found = new TreeMap<>();
+        Map<Long, Accepted> accepted = new java.util.HashMap<>();
         TreeSet<Long> all = new TreeSet<>();
         for (int s : chosen) {
             TreeMap<Long, Path> mine = new TreeMap<>();
@@ -125,6 +152,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                         problems.add(f + ": " + sh.frames() + " frames, night.json says " + m.framesPerVisit() + " a visit");
                     } else {
                         mine.put(visit, f);
+                        accepted.put(key(s, visit), new Accepted(f, sh));
                     }
                 } catch (FitsFormatException e) {
                     problems.add(e.getMessage());
@@ -144,7 +172,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                 }
             }
         }
-        return new RecordedNight(layout, m, new ArrayList<>(all), good, problems);
+        return new RecordedNight(layout, m, new ArrayList<>(all), good, problems, accepted);
     }
 
     /**
@@ -214,18 +242,13 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         return ((long) sensor << 40) | visit;
     }
 
-    private CompletableFuture<VisitCube> cube(int sensor, long visit) {
-        return cubes.computeIfAbsent(key(sensor, visit), k -> CompletableFuture.supplyAsync(
-            () -> reader.read(layout.visitFile(new org.nightwatch.protocol.VisitKey(SensorId.of(sensor), visit))), background));
-    }
-
     @Override
     public FrameHeader header(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
         int fpv = plan.framesPerVisit();
         long n = seq / fpv;
         int k = (int) (seq % fpv);
         long visit = visitAt(p.sensor().index(), n);
-        VisitMetadata meta = cube(p.sensor().index(), visit).join().meta();
+        VisitMetadata meta = accepted.get(key(p.sensor().index(), visit)).shape().meta();
         long interval = Math.round(1e9 / meta.frameRate());
         long start = meta.dateObs().getEpochSecond() * 1_000_000_000L + meta.dateObs().getNano() + k * interval;
         return new FrameHeader(p.sensor().index(), seq, visit, k, fpv, start, Math.round(meta.exptime() * 1e9), plan.width(),
@@ -235,24 +258,27 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     @Override
     public short[] fill(FrameHeader h, FrameSlot slot, short[] pixels) {
         int sensor = h.sensorIndex();
-        VisitCube c = cube(sensor, h.visitId()).join();
-        short[] frame = c.frames()[h.frameIndex()];
-        System.arraycopy(frame, 0, pixels, 0, pixels.length);
-        slot.load(pixels);
-        if (h.frameIndex() == 0) {
-            long n = h.frameSequence() / h.framesPerVisit() + 1;
-            if (n < good.get(sensor).size()) {
-                cube(sensor, visitAt(sensor, n)); // the sensor's next visit, in the background
+        Open o = open.get(sensor);
+        if (o == null || o.visit != h.visitId()) {
+            if (o != null) {
+                o.close();
             }
+            Accepted a = accepted.get(key(sensor, h.visitId()));
+            o = new Open(h.visitId(), a.file(), a.shape());
+            open.put(sensor, o);
         }
+        VisitCubeReader.readFrame(o.channel, o.file, o.shape, h.frameIndex(), o.scratch, pixels);
+        slot.load(pixels);
         if (h.frameIndex() == h.framesPerVisit() - 1) {
-            cubes.remove(key(sensor, h.visitId()));
+            open.remove(sensor);
+            o.close();
         }
         return pixels;
     }
 
     @Override
     public void close() {
-        background.shutdownNow();
+        open.values().forEach(Open::close);
+        open.clear();
     }
 }

@@ -42,8 +42,44 @@ public final class VisitCubeReader {
         }
     }
 
-    /** A visit file's metadata and dimensions. */
-    public record Shape(VisitMetadata meta, int width, int height, int frames) {
+    /**
+     * A visit file's metadata and dimensions.
+     *
+     * @param dataOffset bytes from the start of the file to the first pixel (the header's length)
+     */
+    public record Shape(VisitMetadata meta, int width, int height, int frames, long dataOffset) {
+        public long frameBytes() {
+            return (long) width * height * 2;
+        }
+    }
+
+    /**
+     * Reads frame {@code k} of a visit file whose {@link #readShape shape} is known into {@code into}
+     * (uint16 bit patterns), without reading the rest: a replay of many sensors holds one frame per sensor,
+     * not whole cubes.
+     */
+    public static void readFrame(java.nio.channels.FileChannel ch, Path file, Shape shape, int k, java.nio.ByteBuffer scratch, short[] into) {
+        if (k < 0 || k >= shape.frames()) {
+            throw new FitsFormatException(file, "no frame " + k + " (it has " + shape.frames() + ")");
+        }
+        scratch.clear().limit((int) shape.frameBytes());
+        long pos = shape.dataOffset() + k * shape.frameBytes();
+        try {
+            while (scratch.hasRemaining()) {
+                int n = ch.read(scratch, pos + scratch.position());
+                if (n < 0) {
+                    throw new FitsFormatException(file, "truncated: data ends in frame " + k);
+                }
+            }
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "cannot read frame " + k, e);
+        }
+        scratch.flip();
+        java.nio.ShortBuffer sb = scratch.order(java.nio.ByteOrder.BIG_ENDIAN).asShortBuffer();
+        sb.get(into, 0, shape.width() * shape.height());
+        for (int i = 0; i < into.length; i++) {
+            into[i] ^= (short) 0x8000; // stored signed with BZERO = 32768 -> uint16 bit pattern
+        }
     }
 
     public VisitCube read(Path file) {
@@ -138,7 +174,7 @@ public final class VisitCubeReader {
         if (fileSize < need) {
             throw new FitsFormatException(file, "truncated: " + fileSize + " bytes, header and data need " + need);
         }
-        return new Shape(meta, width, height, frames);
+        return new Shape(meta, width, height, frames, h.getSize());
     }
 
     private static Instant parseDate(Path file, String text) {
