@@ -100,7 +100,7 @@ class ReplaySystemTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aDamagedNightSkipsTheBadFilesNamingEachAndReplaysTheRest() throws Exception {
         // a copy of the night (hard links) with: a truncated file, one of the wrong size, one without EXPTIME,
-        // a second file of one visit, and a sensor whose directory ends part-way
+        // one that is not FITS at all, a second file of one visit, and a sensor whose directory ends part-way
         Path bad = dir.resolve("damaged");
         Files.createDirectories(bad);
         Files.copy(night.resolve("night.json"), bad.resolve("night.json"));
@@ -121,6 +121,7 @@ class ReplaySystemTest {
                     case 1 -> Files.write(to, Arrays.copyOf(Files.readAllBytes(from), 1 << 20));
                     case 2 -> Files.write(to, patch(Files.readAllBytes(from), "NAXIS1  =                 2000", "NAXIS1  =                 1000"));
                     case 3 -> Files.write(to, patch(Files.readAllBytes(from), "EXPTIME =", "EXPTIMX ="));
+                    case 5 -> Files.writeString(to, "not a FITS file: a transfer that wrote an error page instead\n");
                     default -> Files.createLink(to, from);
                 }
             }
@@ -129,21 +130,22 @@ class ReplaySystemTest {
 
         NightSummary s = replay(bad, dir.resolve("out"));
         NightSummary.Replay r = s.replay();
-        assertEquals(6, r.visitsSkipped(), r.problems().toString());
-        assertEquals(7, r.problems().size(), r.problems().toString());
+        assertEquals(7, r.visitsSkipped(), r.problems().toString());
+        assertEquals(8, r.problems().size(), r.problems().toString());
         String all = String.join("\n", r.problems());
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000001.fits") + ": truncated"), all);
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000002.fits") + ": frames are 1000x1128"), all);
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000003.fits").toString()) && all.contains("EXPTIME"), all);
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-4.fits") + ": a second file of visit 4"), all);
+        assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000005.fits") + ": ") && all.contains("not a FITS file"), all);
         for (int v = 3; v < VISITS; v++) {
             assertTrue(all.contains(bad.resolve("sensor-01").resolve(String.format("visit-%06d.fits", v)) + ": missing"), all);
         }
-        // the rest of the night went through: three good visits of each sensor, stacked and differenced
-        assertEquals(6L * FPV, s.framesPublished());
-        assertEquals(6L * FPV, s.framesStacked());
+        // the rest of the night went through: visits 0 and 4 of sensor 0, 0-2 of sensor 1, stacked and differenced
+        assertEquals(5L * FPV, s.framesPublished());
+        assertEquals(5L * FPV, s.framesStacked());
         assertTrue(s.accounted());
-        assertEquals(6, s.differenceImaging().visitsDifferenced(), s.toText());
+        assertEquals(5, s.differenceImaging().visitsDifferenced(), s.toText());
     }
 
     @Test

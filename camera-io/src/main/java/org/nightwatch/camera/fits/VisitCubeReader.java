@@ -127,6 +127,8 @@ public final class VisitCubeReader {
             h = new Header(in);
         } catch (TruncatedFileException e) {
             throw new FitsFormatException(file, "truncated or not a FITS file: no complete header", e);
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "not a FITS file: no FITS header (" + e.getMessage() + ")", e);
         }
         if (h.getNumberOfCards() == 0 || !h.containsKey("SIMPLE")) {
             throw new FitsFormatException(file, "not a FITS file: no SIMPLE keyword");
