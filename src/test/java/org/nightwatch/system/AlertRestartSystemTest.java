@@ -98,7 +98,7 @@ class AlertRestartSystemTest {
     private ProcessBuilder nightwatch(Path out) {
         return Nights.cli(dir, List.of("-Dnightwatch.scheduler.outputs.aeron.channel=aeron:udp?control=127.0.0.1:" + streamPort
                 + "|control-mode=dynamic"),
-            List.of("simulate", "--config", Nights.DEPLOYMENT.toString(), "--sensors", "2", "--visits", "16", "--mode",
+            List.of("simulate", "--config", Nights.DEPLOYMENT.toString(), "--http-port", "0", "--sensors", "2", "--visits", "16", "--mode",
                 "high-cadence", "--speed", "max", "--night-start", AlertStreamSystemTest.NIGHT.toString(), "--out", out.toString()));
     }
 }

@@ -154,7 +154,7 @@ class ReplaySystemTest {
         Path out = dir.resolve("resumed");
         Path alerts = out.resolve(AlertJsonLines.FILE);
         // at full speed: paced replays may defer frames on a busy machine, and a visit stacked from fewer frames differs
-        List<String> cmd = List.of("replay", night.toString(), "--config", shared.resolve("test-site.conf").toString(), "--speed", "max",
+        List<String> cmd = List.of("replay", night.toString(), "--config", shared.resolve("test-site.conf").toString(), "--http-port", "0", "--speed", "max",
             "--out", out.toString());
         Path log1 = dir.resolve("first.log");
         Process first = Nights.cli(dir, List.of(), cmd).redirectOutput(log1.toFile()).start();

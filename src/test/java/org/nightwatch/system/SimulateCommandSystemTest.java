@@ -27,7 +27,7 @@ class SimulateCommandSystemTest {
         Path report = dir.resolve("report.json");
         Path record = dir.resolve("night");
         int code = new CommandLine(new NightwatchCli()).execute("simulate", "--config", Nights.DEPLOYMENT.toString(),
-            "--sensors", "2", "--visits", "1", "--mode", "high-cadence", "--speed", "max", "--record", record.toString(),
+            "--http-port", "0", "--sensors", "2", "--visits", "1", "--mode", "high-cadence", "--speed", "max", "--record", record.toString(),
             "--out", dir.resolve("out").toString(), "--report", report.toString());
         assertEquals(0, code);
         JsonNode json = new ObjectMapper().readTree(report.toFile());

@@ -34,7 +34,13 @@ import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.actors.alerts.SchedulerSink;
 import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.CandidateCsvSink;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.nightwatch.actors.alerts.AlertLatencyLog;
+import org.nightwatch.actors.room.NightRoomBackend;
+import org.nightwatch.controlroom.ControlRoom;
+import org.nightwatch.controlroom.ControlRoomSettings;
 import org.nightwatch.actors.alerts.AlertStreamPublisher;
 import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
@@ -111,11 +117,12 @@ public final class NightRunner implements AutoCloseable {
      * @param replaySensors the recorded sensors to replay (null: all)
      * @param replayFrom   the first visit to replay
      * @param speedFactor  at real-time pacing, frames are due this many times faster than the frame rate
+     * @param httpPort     serve the control room on this port (0: any free one; null: no control room)
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                           VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
-                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor) {
+                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort) {
         public Options {
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
@@ -157,6 +164,7 @@ public final class NightRunner implements AutoCloseable {
             private List<Integer> replaySensors;
             private long replayFrom;
             private double speedFactor = 1;
+            private Integer httpPort;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -234,6 +242,12 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
+            /** Serve the control room on {@code port} (0: any free port; null: none). */
+            public Builder withControlRoom(Integer port) {
+                httpPort = port;
+                return this;
+            }
+
             /** The first frame's UTC time (null: when the night starts). */
             public Builder withNightStart(Instant t) {
                 nightStart = t;
@@ -248,7 +262,7 @@ public final class NightRunner implements AutoCloseable {
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                     starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
-                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor);
+                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort);
             }
         }
     }
@@ -284,6 +298,8 @@ public final class NightRunner implements AutoCloseable {
     private final SchedulerSink schedulerSink;
     private final int resumedObjects;
     private AlertHub alertHub;
+    private ControlRoom controlRoom;
+    private volatile ActorRef<ObservatoryActor.Command> observatory;
     private ActorRef<SchedulerActor.Command> schedulerActor;
     private SchedulerTotals schedulerTotals;
     private final ActorSystem<Guardian.Command> system;
@@ -477,6 +493,9 @@ public final class NightRunner implements AutoCloseable {
                 alertLatency),
                 "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
             schedulerSink.connect(schedulerActor);
+            if (options.httpPort() != null) {
+                controlRoom = startControlRoom(options.httpPort());
+            }
             if (alertStream != null) {
                 // the Aeron alert stream is one of the hub's consumers, on a thread of its own
                 alertHub.source().runWith(Sink.<Alert>foreach(alertStream::publish)
@@ -492,6 +511,60 @@ public final class NightRunner implements AutoCloseable {
         }
         return "simulate seed=" + options.seed() + " sensors=" + options.sensors() + " visits=" + options.visits() + " mode="
             + options.mode().cliName() + (options.nightStart() != null ? " start=" + options.nightStart() : "");
+    }
+
+    private ControlRoom startControlRoom(int port) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("nightwatch_frames_published", cam, c -> c.framesProduced()).register(registry);
+        for (FrameFate.Kind k : FrameFate.Kind.values()) {
+            Gauge.builder("nightwatch_frames", this, r -> r.total(l -> l.count(k))).tag("fate", k.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry);
+        }
+        Gauge.builder("nightwatch_visits_stacked", this, r -> r.total(l -> l.visitsStacked().get())).register(registry);
+        Gauge.builder("nightwatch_visits_deferred", this, r -> r.total(l -> l.visitsDeferred().get())).register(registry);
+        Gauge.builder("nightwatch_back_pressured_offers", cam, c -> c.backPressuredOffers()).register(registry);
+        Gauge.builder("nightwatch_stack_buffers_in_use", pool, p -> p.inUse()).register(registry);
+        Gauge.builder("nightwatch_alerts_published", alertHub, h -> h.offered()).register(registry);
+        Gauge.builder("nightwatch_alerts_dropped_for_live_consumers", alertHub, h -> h.dropped()).register(registry);
+        NightRoomBackend.Night night = new NightRoomBackend.Night() {
+            @Override
+            public String summary() {
+                Progress p = progress();
+                return String.format(java.util.Locale.ROOT, "%s on %d sensors, %.0f s: %d frames stacked, %d lost, %d deferred, %.2fx real time",
+                    options.mode().cliName(), placements.size(), p.seconds(), p.stacked(), p.lost(), p.deferred(), p.realtimeFactor());
+            }
+
+            @Override
+            public List<NightRoomBackend.SensorRow> sensors() {
+                List<NightRoomBackend.SensorRow> rows = new ArrayList<>();
+                for (SensorPlacement pl : placements) {
+                    SensorLedger l = ledgers.get(pl.sensor().index());
+                    rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), l.count(FrameFate.STACKED), l.count(FrameFate.Kind.LOST),
+                        l.count(FrameFate.Kind.DEFERRED), l.visitsStacked().get()));
+                }
+                return rows;
+            }
+
+            @Override
+            public String stop() {
+                ActorRef<ObservatoryActor.Command> o = observatory;
+                if (o == null) {
+                    return "the night has not started";
+                }
+                o.tell(ObservatoryActor.StopNight.INSTANCE);
+                return "stopping: the camera stops, what arrived is processed";
+            }
+        };
+        NightRoomBackend backend = new NightRoomBackend(system, alertHub, schedulerActor, scheduler.liveAlerts(), night);
+        com.typesafe.config.Config c = config.config().getConfig("nightwatch.control-room");
+        ControlRoom room = ControlRoom.start(system, backend, new ControlRoomSettings(c.getString("host"), port, c.getString("token")), registry);
+        LOG.info("control room at {}", room.url());
+        return room;
+    }
+
+    /** The control room (null when the night has none). */
+    public ControlRoom controlRoom() {
+        return controlRoom;
     }
 
     /** The live alert stream (null without a scheduler). */
@@ -550,6 +623,7 @@ public final class NightRunner implements AutoCloseable {
         Duration ask = Duration.ofSeconds(30);
         ActorRef<ObservatoryActor.Command> observatory = AskPattern.<Guardian.Command, ActorRef<ObservatoryActor.Command>>ask(
             system, Guardian.GetObservatory::new, ask, system.scheduler()).toCompletableFuture().join();
+        this.observatory = observatory;
         awaitSubscribers(Duration.ofSeconds(30));
         CompletionStage<ObservatoryActor.NightEnded> ended = AskPattern.ask(observatory,
             (ActorRef<ObservatoryActor.NightEnded> r) -> new ObservatoryActor.StartNight(options.mode(), r),
@@ -679,6 +753,9 @@ public final class NightRunner implements AutoCloseable {
     public void close() {
         if (classifier != null) {
             classifier.close(); // before the actor system (and its materializer) goes
+        }
+        if (controlRoom != null) {
+            controlRoom.close();
         }
         if (alertHub != null) {
             alertHub.close();

@@ -41,6 +41,13 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     public record GetTotals(ActorRef<SchedulerTotals> replyTo) implements Command {
     }
 
+    /**
+     * An operator's label of an object's latest detection, stored in the night database; answers false
+     * when the object is not known (or the database refused it).
+     */
+    public record Label(String objectId, String label, String operator, ActorRef<Boolean> replyTo) implements Command {
+    }
+
     /** The live alerts, best rank first. */
     public record GetLive(ActorRef<List<Alert>> replyTo) implements Command {
     }
@@ -82,6 +89,20 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             .onMessage(Scored.class, this::onScored)
             .onMessage(GetTotals.class, m -> {
                 m.replyTo().tell(totals());
+                return this;
+            })
+            .onMessage(Label.class, m -> {
+                SkyObject o = scheduler.object(m.objectId());
+                boolean ok = false;
+                if (o != null) {
+                    try {
+                        store.label(m.objectId(), o.last().candidateId(), m.label(), m.operator());
+                        ok = true;
+                    } catch (RuntimeException e) {
+                        getContext().getLog().error("scheduler: label of {} not stored: {}", m.objectId(), e.getMessage());
+                    }
+                }
+                m.replyTo().tell(ok);
                 return this;
             })
             .onMessage(GetLive.class, m -> {

@@ -47,6 +47,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON")
     Path report;
 
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+        description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
+    int httpPort;
+
     @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -74,11 +78,15 @@ public final class ReplayCommand implements Callable<Integer> {
             mode = SurveyMode.parse(rec.manifest().surveyMode());
         }
         NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, mode, p).withReplay(night)
-            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(timeout).withDiff(out).build();
+            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(timeout).withDiff(out).withControlRoom(httpPort < 0 ? null : httpPort).build();
         System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s%n", night, sensors, visits, mode,
             p == Pacing.MAX ? "full speed" : factor == 1 ? "real time" : factor + " x real time");
         NightSummary summary;
         try (NightRunner runner = new NightRunner(cfg, o)) {
+            if (runner.controlRoom() != null) {
+                System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", runner.controlRoom().url(),
+                    runner.controlRoom().token());
+            }
             summary = runner.run(pr -> System.err.printf(Locale.ROOT,
                 "[%6.1f s] frames %d published, %d stacked, %d lost, %d deferred | %.2fx real time%n",
                 pr.seconds(), pr.published(), pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor()));

@@ -72,6 +72,10 @@ public final class SimulateCommand implements Callable<Integer> {
             + "the same follow-up windows and ranks whenever the night is simulated")
     Instant nightStart;
 
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+        description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
+    int httpPort;
+
     @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -90,12 +94,17 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--visits must be at least 1");
         }
         NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
-            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).withOut(out).withNightStart(nightStart);
+            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).withOut(out).withNightStart(nightStart)
+            .withControlRoom(httpPort < 0 || noDiff ? null : httpPort);
         NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
         System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
             sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
         NightSummary summary;
         try (NightRunner runner = new NightRunner(cfg, o)) {
+            if (runner.controlRoom() != null) {
+                System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", runner.controlRoom().url(),
+                    runner.controlRoom().token());
+            }
             long total = (long) sensors * visits * cfg.framesPerVisit(m);
             summary = runner.run(pr -> System.err.printf(Locale.ROOT,
                 "[%6.1f s] frames %d/%d published, %d stacked, %d lost, %d deferred | %.2fx real time | stack buffers %d/%d%n",

@@ -1,0 +1,213 @@
+package org.nightwatch.controlroom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The control room's HTTP server (Pekko HTTP): the page, its live alert WebSocket, the JSON API, the
+ * night's commands and the Prometheus metrics.
+ * <ul>
+ *   <li>{@code GET /}: the page; {@code GET /static/NAME}: its files, by plain name only (no paths);</li>
+ *   <li>{@code GET /api/alerts}, {@code /api/objects/ID}, {@code /api/sensors}, {@code /api/night};</li>
+ *   <li>{@code POST /api/objects/ID/label} ({@code {"label": "real|bogus|moving|variable"}}),
+ *       {@code POST /api/night/start}, {@code /api/night/stop}: need {@code Authorization: Bearer TOKEN};</li>
+ *   <li>{@code GET /ws/alerts}: alert changes as they are published, for pages of this server's own origin;</li>
+ *   <li>{@code GET /metrics}: Prometheus text format.</li>
+ * </ul>
+ * It listens on 127.0.0.1 unless configured otherwise.
+ */
+public final class ControlRoom extends AllDirectives implements AutoCloseable {
+    private static final Pattern STATIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*\\.(html|js|css|png|svg)");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9@!._-]{1,120}");
+    private static final Set<String> LABELS = Set.of("real", "bogus", "moving", "variable");
+    private static final String WEB = "org/nightwatch/controlroom/web/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NightBackend backend;
+    private final ControlRoomSettings settings;
+    private final PrometheusMeterRegistry metrics;
+    private final byte[] token;
+    private final ServerBinding binding;
+
+    private ControlRoom(ActorSystem<?> system, NightBackend backend, ControlRoomSettings settings, PrometheusMeterRegistry metrics) {
+        this.backend = backend;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.token = settings.token().getBytes(StandardCharsets.UTF_8);
+        try {
+            this.binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("control room: cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    /** Starts serving; fails at once naming the address when it cannot listen there. */
+    public static ControlRoom start(ActorSystem<?> system, NightBackend backend, ControlRoomSettings settings,
+                                    PrometheusMeterRegistry metrics) {
+        return new ControlRoom(system, backend, settings, metrics);
+    }
+
+    public InetSocketAddress address() {
+        return binding.localAddress();
+    }
+
+    /** The page's address. */
+    public String url() {
+        return "http://" + settings.host() + ":" + address().getPort() + "/";
+    }
+
+    public String token() {
+        return settings.token();
+    }
+
+    private Route routes() {
+        return concat(
+            pathSingleSlash(() -> get(() -> getFromResource(WEB + "index.html", ContentTypes.TEXT_HTML_UTF8))),
+            pathPrefix("static", () -> path(PathMatchers.segment(), name -> get(() -> staticFile(name)))),
+            path("metrics", () -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))),
+            path(PathMatchers.segment("ws").slash("alerts"), () -> get(() -> sameOrigin(() -> handleWebSocketMessages(alertFlow())))),
+            pathPrefix("api", () -> concat(
+                path("alerts", () -> get(() -> json("[" + String.join(",", backend.liveAlerts()) + "]"))),
+                path("sensors", () -> get(() -> json(backend.sensors()))),
+                path("night", () -> get(() -> json(backend.night()))),
+                path(PathMatchers.segment("night").slash(PathMatchers.segment()), cmd -> post(() -> authorized(() -> command(cmd)))),
+                path(PathMatchers.segment("objects").slash(PathMatchers.segment()), id -> get(() -> object(id))),
+                path(PathMatchers.segment("objects").slash(PathMatchers.segment()).slash("label"),
+                    id -> post(() -> authorized(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
+                        body -> label(id, body))))))));
+    }
+
+    private Route staticFile(String name) {
+        if (!STATIC_NAME.matcher(name).matches()) {
+            return complete(StatusCodes.NOT_FOUND, "no such file");
+        }
+        return getFromResource(WEB + name);
+    }
+
+    private Route json(String body) {
+        return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, body));
+    }
+
+    private Route error(org.apache.pekko.http.javadsl.model.StatusCode code, String message) {
+        return complete(HttpResponse.create().withStatus(code)
+            .withEntity(ContentTypes.APPLICATION_JSON, JSON.createObjectNode().put("error", message).toString()));
+    }
+
+    private Route object(String id) {
+        if (!ID.matcher(id).matches()) {
+            return error(StatusCodes.BAD_REQUEST, "not an object id");
+        }
+        Optional<String> o = backend.object(id);
+        return o.map(this::json).orElseGet(() -> error(StatusCodes.NOT_FOUND, "no object " + id + " tonight"));
+    }
+
+    /** Commands need the night's token: none is 401, a wrong one 403. */
+    private Route authorized(Supplier<Route> inner) {
+        return optionalHeaderValueByName("Authorization", h -> {
+            if (h.isEmpty() || !h.get().startsWith("Bearer ")) {
+                return respondWithHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "nightwatch")),
+                    () -> error(StatusCodes.UNAUTHORIZED, "this command needs the operator token (Authorization: Bearer TOKEN)"));
+            }
+            byte[] given = h.get().substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(given, token)) {
+                return error(StatusCodes.FORBIDDEN, "wrong operator token");
+            }
+            return inner.get();
+        });
+    }
+
+    /** The WebSocket serves pages of this server only: a browser sends its page's origin. */
+    private Route sameOrigin(Supplier<Route> inner) {
+        return optionalHeaderValueByName("Origin", o -> {
+            int port = address().getPort();
+            Set<String> ok = new java.util.HashSet<>(List.of("http://" + settings.host() + ":" + port, "http://localhost:" + port,
+                "http://127.0.0.1:" + port));
+            if (o.isEmpty() || !ok.contains(o.get())) {
+                return error(StatusCodes.FORBIDDEN, "WebSocket from origin " + o.orElse("(none)") + " refused");
+            }
+            return inner.get();
+        });
+    }
+
+    private Flow<Message, Message, ?> alertFlow() {
+        Source<Message, ?> out = backend.alertChanges().<Message>map(TextMessage::create)
+            .keepAlive(Duration.ofSeconds(20), () -> TextMessage.create("{\"keepalive\":true}"));
+        return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
+    }
+
+    private Route command(String cmd) {
+        CompletionStage<String> r = switch (cmd) {
+            case "stop" -> backend.stopNight();
+            case "start" -> backend.startNight();
+            default -> null;
+        };
+        if (r == null) {
+            return error(StatusCodes.NOT_FOUND, "no night command '" + cmd + "' (start, stop)");
+        }
+        return onSuccess(r, msg -> json(JSON.createObjectNode().put("night", msg).toString()));
+    }
+
+    private Route label(String id, String body) {
+        if (!ID.matcher(id).matches()) {
+            return error(StatusCodes.BAD_REQUEST, "not an object id");
+        }
+        String label;
+        String operator;
+        try {
+            JsonNode n = JSON.readTree(body);
+            label = n.path("label").asText("");
+            operator = n.path("operator").asText("operator");
+        } catch (Exception e) {
+            return error(StatusCodes.BAD_REQUEST, "the body must be JSON: {\"label\": \"real|bogus|moving|variable\"}");
+        }
+        if (!LABELS.contains(label)) {
+            return error(StatusCodes.BAD_REQUEST, "label '" + label + "': one of real, bogus, moving, variable");
+        }
+        if (!operator.matches("[A-Za-z0-9 ._-]{1,40}")) {
+            return error(StatusCodes.BAD_REQUEST, "operator name: up to 40 letters, digits, spaces, '.', '_' or '-'");
+        }
+        return onSuccess(backend.label(id, label, operator), stored -> stored
+            ? json(JSON.createObjectNode().put("object", id).put("label", label).toString())
+            : error(StatusCodes.NOT_FOUND, "no object " + id + " tonight"));
+    }
+
+    @Override
+    public void close() {
+        try {
+            binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the server is going away with the night either way
+        }
+    }
+}

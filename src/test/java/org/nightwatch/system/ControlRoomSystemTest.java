@@ -1,0 +1,176 @@
+package org.nightwatch.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.AlertStore;
+
+/**
+ * The control room of a simulated night over real HTTP and WebSocket on 127.0.0.1: the page and its
+ * files, alerts arriving live, commands refused without the operator's token, files outside the page's
+ * own refused whatever the path says, WebSockets from other origins refused, a label stored in the
+ * night's database, and the night's metrics.
+ */
+class ControlRoomSystemTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+        return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request exactly as written, so that no client tidies its path. */
+    private static String raw(int port, String path) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void operatorsSeeAlertsArriveLiveAndOnlyTheTokenCommands() throws Exception {
+        DeploymentConfig cfg = Nights.config(dir, """
+            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
+            nightwatch.actors.classifier.model = "%s"
+            nightwatch.control-room.token = "s3cret-token"
+            """.formatted(Nights.DEFAULT_MODEL));
+        Path out = dir.resolve("night-out");
+        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(3, 10, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+            .withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build())) {
+            String base = runner.controlRoom().url();
+            int port = runner.controlRoom().address().getPort();
+            assertTrue(base.startsWith("http://127.0.0.1:"), base);
+
+            // the page and its script
+            HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(base)));
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("nightwatch control room"), page.body());
+            assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "static/app.js"))).statusCode());
+
+            // nothing outside the page's files, however the path is written
+            for (String path : List.of("/static/../../../../etc/passwd", "/static/..%2F..%2F..%2Fetc%2Fpasswd",
+                "/static/%2e%2e/%2e%2e/etc/passwd", "/../../etc/passwd", "/static/..%5C..%5Cetc%5Cpasswd",
+                "/static/org/nightwatch/controlroom/web/app.js", "/static/%252e%252e%252fetc%252fpasswd")) {
+                String r = raw(port, path);
+                assertFalse(r.startsWith("HTTP/1.1 200"), path + " -> " + r.lines().findFirst().orElse(""));
+                assertFalse(r.contains("root:"), path);
+            }
+
+            // commands need the token: none 401, a wrong one 403; bad input 400
+            assertEquals(401, send(HttpRequest.newBuilder(URI.create(base + "api/night/stop")).POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode());
+            assertEquals(403, send(HttpRequest.newBuilder(URI.create(base + "api/night/stop")).header("Authorization", "Bearer guess")
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            assertEquals(401, send(HttpRequest.newBuilder(URI.create(base + "api/objects/NW-S0-V0-1/label"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"real\"}"))).statusCode());
+            assertEquals(400, send(HttpRequest.newBuilder(URI.create(base + "api/objects/NW-S0-V0-1/label"))
+                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"<script>\"}")))
+                .statusCode());
+
+            // a WebSocket from another origin is refused; the page's own origin gets every alert change
+            CompletionException refused = assertThrows(CompletionException.class, () -> http.newWebSocketBuilder()
+                .header("Origin", "http://evil.example").buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/alerts"),
+                    new WebSocket.Listener() { }).join());
+            assertTrue(refused.getCause() instanceof WebSocketHandshakeException, String.valueOf(refused.getCause()));
+            assertEquals(403, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+            List<JsonNode> pushed = new CopyOnWriteArrayList<>();
+            WebSocket ws = http.newWebSocketBuilder().header("Origin", "http://127.0.0.1:" + port)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/alerts"), new WebSocket.Listener() {
+                    private final StringBuilder part = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        part.append(data);
+                        if (last) {
+                            try {
+                                JsonNode n = JSON.readTree(part.toString());
+                                if (!n.has("keepalive")) {
+                                    pushed.add(n);
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            part.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).join();
+
+            // the night runs; alerts appear in the API while it does, and an operator vets one
+            CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> night.isDone()
+                || JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/alerts"))).body()).size() > 0);
+            assertFalse(night.isDone(), "the night ended before an alert showed in the control room");
+            JsonNode first = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/alerts"))).body()).get(0);
+            String object = first.get("object_id").asText();
+            HttpResponse<String> obj = send(HttpRequest.newBuilder(URI.create(base + "api/objects/" + object)));
+            assertEquals(200, obj.statusCode());
+            assertTrue(JSON.readTree(obj.body()).get("history").size() >= 1);
+            assertEquals(404, send(HttpRequest.newBuilder(URI.create(base + "api/objects/NW-NOPE"))).statusCode());
+            HttpResponse<String> vet = send(HttpRequest.newBuilder(URI.create(base + "api/objects/" + object + "/label"))
+                .header("Authorization", "Bearer s3cret-token")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"real\",\"operator\":\"night assistant\"}")));
+            assertEquals(200, vet.statusCode(), vet.body());
+            HttpResponse<String> metrics = send(HttpRequest.newBuilder(URI.create(base + "metrics")));
+            assertTrue(metrics.body().contains("nightwatch_frames{fate=\"stacked\"}"), metrics.body());
+            assertTrue(metrics.body().contains("nightwatch_alerts_published"), metrics.body());
+            assertEquals(3, JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/sensors"))).body()).size());
+
+            NightSummary s = night.get(4, TimeUnit.MINUTES);
+            long changes = Files.readAllLines(out.resolve(AlertJsonLines.FILE)).size();
+            assertNotEquals(0, changes);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pushed.size() >= changes);
+            assertEquals(changes, pushed.size(), "every alert change pushed to the page, none twice");
+            assertEquals(s.scheduler().alertsByState().values().stream().mapToLong(Long::longValue).sum(), changes);
+            ws.abort();
+        }
+        try (AlertStore store = AlertStore.open("", "", "", out)) {
+            assertEquals(1L, store.counts().get("labels"), "the operator's label is in the night's database");
+        }
+    }
+}
