@@ -539,8 +539,11 @@ public final class NightRunner implements AutoCloseable {
                 List<NightRoomBackend.SensorRow> rows = new ArrayList<>();
                 for (SensorPlacement pl : placements) {
                     SensorLedger l = ledgers.get(pl.sensor().index());
-                    rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), l.count(FrameFate.STACKED), l.count(FrameFate.Kind.LOST),
-                        l.count(FrameFate.Kind.DEFERRED), l.visitsStacked().get()));
+                    long stacked = l.count(FrameFate.STACKED);
+                    long deferred = l.count(FrameFate.Kind.DEFERRED);
+                    String state = l.restarts().get() > 0 ? "fault" : deferred > 0 ? "deferred" : stacked > 0 ? "observing" : "idle";
+                    rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), pl.row(), pl.column(), state, stacked,
+                        l.count(FrameFate.Kind.LOST), deferred, l.visitsStacked().get()));
                 }
                 return rows;
             }

@@ -4,8 +4,8 @@
  * (operator token) and Prometheus metrics, on 127.0.0.1 unless configured otherwise. What it shows comes
  * from a {@link org.nightwatch.controlroom.NightBackend} that the running night supplies (actors module).
  *
- * <p>Built so far (issue 7): the alert table without cutouts, the API, safety (token, origin check,
- * input validation, no file outside the page's own) and metrics. Still to come: cutout thumbnails, the
- * object view and vetting buttons on the page, the sensor mosaic, and the browser test.
+ * <p>Built so far (issue 7): the live alert table with vetting buttons (operator token), the sensor
+ * mosaic, the API, safety (token, origin check, input validation, no file outside the page's own) and
+ * metrics. Still to come: cutout thumbnails and the object view (light curve, history, plan).
  */
 package org.nightwatch.controlroom;

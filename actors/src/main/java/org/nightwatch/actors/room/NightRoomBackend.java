@@ -40,7 +40,13 @@ public final class NightRoomBackend implements NightBackend {
         String stop();
     }
 
-    public record SensorRow(String name, long stacked, long lost, long deferred, long visitsStacked) {
+    /**
+     * One sensor in the mosaic.
+     *
+     * @param row    its row in the focal plane's layout; {@code column} likewise
+     * @param state  observing (frames arriving), idle (none yet), deferred (frames deferred), fault (its stream restarted)
+     */
+    public record SensorRow(String name, int row, int column, String state, long stacked, long lost, long deferred, long visitsStacked) {
     }
 
     private final AlertHub hub;
@@ -92,8 +98,9 @@ public final class NightRoomBackend implements NightBackend {
     public String sensors() {
         ArrayNode a = AlertJson.mapper().createArrayNode();
         for (SensorRow r : night.sensors()) {
-            a.addObject().put("sensor", r.name()).put("frames_stacked", r.stacked()).put("frames_lost", r.lost())
-                .put("frames_deferred", r.deferred()).put("visits_stacked", r.visitsStacked());
+            a.addObject().put("sensor", r.name()).put("row", r.row()).put("column", r.column()).put("state", r.state())
+                .put("frames_stacked", r.stacked()).put("frames_lost", r.lost()).put("frames_deferred", r.deferred())
+                .put("visits_stacked", r.visitsStacked());
         }
         return a.toString();
     }

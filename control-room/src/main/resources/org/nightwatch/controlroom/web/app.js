@@ -2,6 +2,7 @@
 // WebSocket (each message one alert change: new, updated or retracted). No polling.
 "use strict";
 const live = new Map(); // object id -> latest alert
+const vetted = new Map(); // object id -> the label an operator gave it here
 
 function hhmm(mjd) {
   const d = new Date((mjd - 40587) * 86400000);
@@ -31,6 +32,23 @@ function render() {
       td.textContent = v;
       tr.appendChild(td);
     });
+    const vet = document.createElement("td");
+    vet.className = "vet";
+    if (vetted.has(a.object_id)) {
+      const done = document.createElement("span");
+      done.className = "done";
+      done.textContent = "\u2713 " + vetted.get(a.object_id);
+      vet.appendChild(done);
+    } else {
+      for (const label of ["real", "bogus", "moving", "variable"]) {
+        const b = document.createElement("button");
+        b.textContent = label;
+        b.dataset.label = label;
+        b.onclick = () => vetObject(a.object_id, label);
+        vet.appendChild(b);
+      }
+    }
+    tr.appendChild(vet);
     return tr;
   }));
 }
@@ -45,6 +63,45 @@ function apply(a) {
     live.set(a.object_id, a);
   }
   render();
+}
+
+async function vetObject(objectId, label) {
+  const token = document.getElementById("token").value.trim();
+  sessionStorage.setItem("nightwatch-token", token);
+  const r = await fetch("/api/objects/" + encodeURIComponent(objectId) + "/label", {
+    method: "POST",
+    headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" },
+    body: JSON.stringify({ label: label, operator: "control room" }),
+  });
+  if (r.ok) {
+    vetted.set(objectId, label);
+    render();
+  } else {
+    const e = await r.json().catch(() => ({ error: r.statusText }));
+    document.getElementById("night").textContent = "label not stored: " + (e.error || r.status);
+  }
+}
+
+async function mosaic() {
+  try {
+    const sensors = await (await fetch("/api/sensors")).json();
+    const box = document.getElementById("mosaic");
+    const rows = 1 + Math.max(0, ...sensors.map((s) => s.row));
+    box.style.height = (rows * 2.2 + 0.4) + "em";
+    box.replaceChildren(...sensors.map((s) => {
+      const d = document.createElement("div");
+      d.className = "sensor " + s.state;
+      d.dataset.sensor = s.sensor;
+      d.title = s.sensor + ": " + s.state + ", " + s.frames_stacked + " frames stacked, " + s.frames_lost + " lost, "
+        + s.frames_deferred + " deferred";
+      d.style.left = (s.column * 3.2) + "em";
+      d.style.top = (s.row * 2.2) + "em";
+      d.textContent = s.sensor.replace("sensor-", "");
+      return d;
+    }));
+  } catch (e) {
+    // the next refresh tries again
+  }
 }
 
 async function night() {
@@ -67,7 +124,10 @@ function connect() {
 (async () => {
   (await (await fetch("/api/alerts")).json()).forEach((a) => live.set(a.object_id, a));
   render();
+  document.getElementById("token").value = sessionStorage.getItem("nightwatch-token") || "";
   connect();
   night();
+  mosaic();
   setInterval(night, 5000);
+  setInterval(mosaic, 2000);
 })();

@@ -1,0 +1,116 @@
+package org.nightwatch.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.scheduler.AlertStore;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The control room in a real browser (Debian's headless Chromium, driven through chromedriver, both
+ * installed by scripts/install-test-tools): during a simulated night the page shows alerts arriving
+ * live, the mosaic shows the sensors, an operator vets one alert and the label reaches the database.
+ * The test leaves a screenshot in target/control-room.png.
+ */
+class ControlRoomBrowserTest {
+    @TempDir
+    Path dir;
+
+    private static ChromeDriver browser(Path profile) {
+        File driver = new File("/usr/bin/chromedriver");
+        File chromium = new File("/usr/bin/chromium");
+        assertTrue(driver.canExecute() && chromium.canExecute(), "Debian's chromium and chromium-driver: run scripts/install-test-tools");
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(chromium);
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+            "--user-data-dir=" + profile, "--window-size=1400,900");
+        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build(), o);
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void anOperatorWatchesAlertsArriveAndVetsOne() throws Exception {
+        DeploymentConfig cfg = Nights.config(dir, """
+            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
+            nightwatch.actors.classifier.model = "%s"
+            nightwatch.control-room.token = "browser-token"
+            """.formatted(Nights.DEFAULT_MODEL));
+        Path out = dir.resolve("night-out");
+        String vetted;
+        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(3, 10, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+            .withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build())) {
+            ChromeDriver page = browser(dir.resolve("chromium-profile"));
+            try {
+                page.get(runner.controlRoom().url());
+                // the page's WebSocket is up, and the mosaic shows the night's three sensors
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.findElement(By.id("live")).getText().equals("live"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.findElements(By.cssSelector("#mosaic .sensor")).size() == 3);
+                assertEquals(0, page.findElements(By.cssSelector("#alerts tbody tr")).size(), "no alert before the night");
+
+                CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
+                // alerts arrive on the page while the night runs (pushed: the page does not poll for them)
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> night.isDone() || !page.findElements(By.cssSelector("#alerts tbody tr")).isEmpty());
+                assertTrue(!page.findElements(By.cssSelector("#alerts tbody tr")).isEmpty(), "alerts shown while the night ran");
+                await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !page.findElements(By.cssSelector("#mosaic .sensor.observing")).isEmpty());
+
+                // the operator enters the token and vets the top alert as real
+                // (the table is redrawn on every alert change, so an element may go stale under the pointer: look again)
+                page.findElement(By.id("token")).sendKeys("browser-token");
+                String[] chosen = new String[1];
+                await().atMost(Duration.ofSeconds(30)).ignoreException(StaleElementReferenceException.class).until(() -> {
+                    WebElement top = page.findElement(By.cssSelector("#alerts tbody tr"));
+                    String object = top.getAttribute("data-object");
+                    top.findElement(By.cssSelector("button[data-label=real]")).click();
+                    chosen[0] = object;
+                    return true;
+                });
+                vetted = chosen[0];
+                await().atMost(Duration.ofSeconds(30)).ignoreException(StaleElementReferenceException.class).until(() ->
+                    page.findElement(By.cssSelector("#alerts tbody tr[data-object='" + vetted + "']")).getText().contains("\u2713 real"));
+
+                NightSummary s = night.get(4, TimeUnit.MINUTES);
+                // the page ends with the night's live alerts, as the scheduler has them
+                int live = s.scheduler().liveAlerts();
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.findElements(By.cssSelector("#alerts tbody tr")).size() == live);
+                Path shot = Path.of("target", "control-room.png");
+                Files.createDirectories(shot.getParent());
+                Files.copy(((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+                assertTrue(Files.size(shot) > 10_000, "a screenshot of the page");
+            } finally {
+                page.quit();
+            }
+        }
+        try (AlertStore store = AlertStore.open("", "", "", out)) {
+            assertEquals(1L, store.counts().get("labels"), "the operator's label is in the night's database");
+            List<String> objects = store.alertsAfter(0, 100_000).stream().map(a -> a.alert().objectId()).toList();
+            assertTrue(objects.contains(vetted), vetted);
+        }
+    }
+}
