@@ -15,11 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.DeploymentConfig;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
-import org.nightwatch.camera.sim.Pacing;
-import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.scheduler.AlertStore;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -55,15 +52,9 @@ class ControlRoomBrowserTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void anOperatorWatchesAlertsArriveAndVetsOne() throws Exception {
-        DeploymentConfig cfg = Nights.config(dir, """
-            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
-            nightwatch.actors.classifier.model = "%s"
-            nightwatch.control-room.token = "browser-token"
-            """.formatted(Nights.DEFAULT_MODEL));
         Path out = dir.resolve("night-out");
         String vetted;
-        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(3, 10, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-            .withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build())) {
+        try (NightRunner runner = Nights.controlRoomNight(dir, out, "browser-token")) {
             ChromeDriver page = browser(dir.resolve("chromium-profile"));
             try {
                 page.get(runner.controlRoom().url());

@@ -31,11 +31,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.DeploymentConfig;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
-import org.nightwatch.camera.sim.Pacing;
-import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.scheduler.AlertJsonLines;
 import org.nightwatch.scheduler.AlertStore;
 
@@ -73,14 +70,8 @@ class ControlRoomSystemTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void operatorsSeeAlertsArriveLiveAndOnlyTheTokenCommands() throws Exception {
-        DeploymentConfig cfg = Nights.config(dir, """
-            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
-            nightwatch.actors.classifier.model = "%s"
-            nightwatch.control-room.token = "s3cret-token"
-            """.formatted(Nights.DEFAULT_MODEL));
         Path out = dir.resolve("night-out");
-        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(3, 10, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-            .withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build())) {
+        try (NightRunner runner = Nights.controlRoomNight(dir, out, "s3cret-token")) {
             String base = runner.controlRoom().url();
             int port = runner.controlRoom().address().getPort();
             assertTrue(base.startsWith("http://127.0.0.1:"), base);

@@ -67,6 +67,21 @@ final class Nights {
         return new ProcessBuilder(cmd).redirectErrorStream(true).directory(workDir.toFile());
     }
 
+    /**
+     * A small simulated night (3 sensors x 10 high-cadence visits at full speed, the committed model, an
+     * October evening) with its control room on a free port and operator token {@code token}, writing into
+     * {@code out}: what the control room's tests watch.
+     */
+    static NightRunner controlRoomNight(Path dir, Path out, String token) {
+        DeploymentConfig cfg = config(dir, """
+            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
+            nightwatch.actors.classifier.model = "%s"
+            nightwatch.control-room.token = "%s"
+            """.formatted(DEFAULT_MODEL, token));
+        return new NightRunner(cfg, NightRunner.Options.simulate(3, 10, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
+            org.nightwatch.camera.sim.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build());
+    }
+
     static CompletableFuture<NightSummary> runInBackground(NightRunner runner) {
         return CompletableFuture.supplyAsync(() -> {
             try {

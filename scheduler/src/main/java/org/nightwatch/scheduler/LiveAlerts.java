@@ -38,6 +38,11 @@ public final class LiveAlerts {
         return l;
     }
 
+    /** The object's latest alert, or null when it is not live. */
+    public Alert get(String objectId) {
+        return byObject.get(objectId);
+    }
+
     public int size() {
         return byObject.size();
     }

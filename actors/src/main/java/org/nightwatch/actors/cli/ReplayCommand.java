@@ -1,13 +1,11 @@
 package org.nightwatch.actors.cli;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nightwatch.actors.DeploymentConfig;
 import org.nightwatch.actors.NightRunner;
-import org.nightwatch.actors.NightSummary;
 import org.nightwatch.camera.fits.RecordedNight;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.protocol.SurveyMode;
@@ -24,6 +22,9 @@ import picocli.CommandLine.Parameters;
 public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     NightwatchCli.Common common = new NightwatchCli.Common();
+
+    @Mixin
+    NightRun run = new NightRun();
 
     @Parameters(index = "0", paramLabel = "DIR", description = "the recorded night")
     Path night;
@@ -44,15 +45,8 @@ public final class ReplayCommand implements Callable<Integer> {
         description = "the replay's output directory: candidates, alerts, database (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON")
-    Path report;
 
-    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
-        description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
-    int httpPort;
 
-    @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
-    Duration timeout;
 
     @Override
     public Integer call() throws Exception {
@@ -78,24 +72,11 @@ public final class ReplayCommand implements Callable<Integer> {
             mode = SurveyMode.parse(rec.manifest().surveyMode());
         }
         NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, mode, p).withReplay(night)
-            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(timeout).withDiff(out).withControlRoom(httpPort < 0 ? null : httpPort).build();
+            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(run.timeout).withDiff(out).withControlRoom(run.controlRoomPort()).build();
         System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s%n", night, sensors, visits, mode,
             p == Pacing.MAX ? "full speed" : factor == 1 ? "real time" : factor + " x real time");
-        NightSummary summary;
-        try (NightRunner runner = new NightRunner(cfg, o)) {
-            if (runner.controlRoom() != null) {
-                System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", runner.controlRoom().url(),
-                    runner.controlRoom().token());
-            }
-            summary = runner.run(pr -> System.err.printf(Locale.ROOT,
-                "[%6.1f s] frames %d published, %d stacked, %d lost, %d deferred | %.2fx real time%n",
-                pr.seconds(), pr.published(), pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor()));
-        }
-        System.out.print(summary.toText());
-        if (report != null) {
-            summary.write(report);
-            System.out.println("  report written to " + report);
-        }
-        return summary.accounted() ? 0 : 1;
+        return run.run(cfg, o, pr -> String.format(Locale.ROOT,
+            "[%6.1f s] frames %d published, %d stacked, %d lost, %d deferred | %.2fx real time",
+            pr.seconds(), pr.published(), pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor()));
     }
 }

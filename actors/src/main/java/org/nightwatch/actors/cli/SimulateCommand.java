@@ -1,13 +1,11 @@
 package org.nightwatch.actors.cli;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nightwatch.actors.DeploymentConfig;
 import org.nightwatch.actors.NightRunner;
-import org.nightwatch.actors.NightSummary;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
@@ -22,6 +20,9 @@ import picocli.CommandLine.Option;
 public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     NightwatchCli.Common common = new NightwatchCli.Common();
+
+    @Mixin
+    NightRun run = new NightRun();
 
     @Option(names = "--sensors", defaultValue = "84", description = "sensors to run, the first N of the layout (default ${DEFAULT-VALUE})")
     int sensors;
@@ -49,8 +50,6 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--no-diff", description = "stack only: no difference imaging, no candidates")
     boolean noDiff;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON")
-    Path report;
 
     @Option(names = "--seed", defaultValue = "1", description = "simulation seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -72,12 +71,7 @@ public final class SimulateCommand implements Callable<Integer> {
             + "the same follow-up windows and ranks whenever the night is simulated")
     Instant nightStart;
 
-    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
-        description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
-    int httpPort;
 
-    @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
-    Duration timeout;
 
     @Override
     public Integer call() throws Exception {
@@ -94,28 +88,15 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--visits must be at least 1");
         }
         NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
-            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(timeout).withOut(out).withNightStart(nightStart)
-            .withControlRoom(httpPort < 0 || noDiff ? null : httpPort);
+            .withRenderThreads(renderThreads).withSeed(seed).withTimeout(run.timeout).withOut(out)
+            .withNightStart(nightStart).withControlRoom(noDiff ? null : run.controlRoomPort());
         NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
         System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
             sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
-        NightSummary summary;
-        try (NightRunner runner = new NightRunner(cfg, o)) {
-            if (runner.controlRoom() != null) {
-                System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", runner.controlRoom().url(),
-                    runner.controlRoom().token());
-            }
-            long total = (long) sensors * visits * cfg.framesPerVisit(m);
-            summary = runner.run(pr -> System.err.printf(Locale.ROOT,
-                "[%6.1f s] frames %d/%d published, %d stacked, %d lost, %d deferred | %.2fx real time | stack buffers %d/%d%n",
-                pr.seconds(), pr.published(), total, pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor(),
-                pr.buffersInUse(), pr.buffersCapacity()));
-        }
-        System.out.print(summary.toText());
-        if (report != null) {
-            summary.write(report);
-            System.out.println("  report written to " + report);
-        }
-        return summary.accounted() ? 0 : 1;
+        long total = (long) sensors * visits * cfg.framesPerVisit(m);
+        return run.run(cfg, o, pr -> String.format(Locale.ROOT,
+            "[%6.1f s] frames %d/%d published, %d stacked, %d lost, %d deferred | %.2fx real time | stack buffers %d/%d",
+            pr.seconds(), pr.published(), total, pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor(),
+            pr.buffersInUse(), pr.buffersCapacity()));
     }
 }

@@ -23,6 +23,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.nightwatch.scheduler.AlertJson;
 import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.Sky;
 
 /**
  * Scores a night's alert stream against its ground truth ({@code truth.csv} of a simulated night):
@@ -271,13 +272,7 @@ public final class NightEvaluation {
     }
 
     private static double sep(double ra1, double dec1, double ra2, double dec2) {
-        double dra = (ra1 - ra2) * Math.cos(Math.toRadians(dec2));
-        if (dra > 180) {
-            dra -= 360;
-        } else if (dra < -180) {
-            dra += 360;
-        }
-        return Math.hypot(dra, dec1 - dec2) * 3600;
+        return Sky.separation(ra1, dec1, ra2, dec2) * 3600;
     }
 
     /** The live alert with a detection closest to (ra, dec), within the radius; null if none. */

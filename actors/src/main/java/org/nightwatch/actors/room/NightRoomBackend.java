@@ -89,9 +89,11 @@ public final class NightRoomBackend implements NightBackend {
 
     @Override
     public Optional<String> object(String objectId) {
+        Alert a;
         synchronized (live) {
-            return live.ranked().stream().filter(a -> a.objectId().equals(objectId)).findFirst().map(a -> AlertJson.write(a, true));
+            a = live.get(objectId);
         }
+        return Optional.ofNullable(a).map(x -> AlertJson.write(x, true));
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     private int doneBefore;
     /** Sensor -> the visit file it is reading now (frames are read one at a time, in order, by one thread per sensor). */
     private final Map<Integer, Open> open = new ConcurrentHashMap<>();
+    /** Sensor -> its frame buffer between visits. */
+    private final Map<Integer, java.nio.ByteBuffer> scratchOf = new ConcurrentHashMap<>();
     /** (sensor, visit) -> the file replayed for it and its checked shape, from {@link #open}. */
     private final Map<Long, Accepted> accepted;
 
@@ -51,7 +53,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         final VisitCubeReader.Shape shape;
         final java.nio.ByteBuffer scratch;
 
-        Open(long visit, Path file, VisitCubeReader.Shape shape) {
+        Open(long visit, Path file, VisitCubeReader.Shape shape, java.nio.ByteBuffer scratch) {
             this.visit = visit;
             this.file = file;
             this.shape = shape;
@@ -60,7 +62,8 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
             } catch (IOException e) {
                 throw new FitsFormatException(file, "cannot open", e);
             }
-            this.scratch = java.nio.ByteBuffer.allocate((int) shape.frameBytes());
+            this.scratch = scratch != null && scratch.capacity() >= shape.frameBytes() ? scratch
+                : java.nio.ByteBuffer.allocate((int) shape.frameBytes());
         }
 
         void close() {
@@ -264,7 +267,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                 o.close();
             }
             Accepted a = accepted.get(key(sensor, h.visitId()));
-            o = new Open(h.visitId(), a.file(), a.shape());
+            o = new Open(h.visitId(), a.file(), a.shape(), o != null ? o.scratch : scratchOf.remove(sensor));
             open.put(sensor, o);
         }
         VisitCubeReader.readFrame(o.channel, o.file, o.shape, h.frameIndex(), o.scratch, pixels);
@@ -272,6 +275,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         if (h.frameIndex() == h.framesPerVisit() - 1) {
             open.remove(sensor);
             o.close();
+            scratchOf.put(sensor, o.scratch); // the sensor's next visit reads into the same buffer
         }
         return pixels;
     }
@@ -280,5 +284,6 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     public void close() {
         open.values().forEach(Open::close);
         open.clear();
+        scratchOf.clear();
     }
 }

@@ -1,0 +1,49 @@
+package org.nightwatch.actors.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightSummary;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code simulate} and {@code replay} share: the control room's port, the report, the timeout, and
+ * running the night with its progress lines, summary and exit code.
+ */
+final class NightRun {
+    @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON")
+    Path report;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+        description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    /** The control room's port for the options (null: none). */
+    Integer controlRoomPort() {
+        return httpPort < 0 ? null : httpPort;
+    }
+
+    /** Runs the night, printing {@code progressLine} of each progress sample; returns the exit code. */
+    int run(DeploymentConfig cfg, NightRunner.Options o, Function<NightRunner.Progress, String> progressLine) throws InterruptedException {
+        NightSummary summary;
+        try (NightRunner runner = new NightRunner(cfg, o)) {
+            if (runner.controlRoom() != null) {
+                System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", runner.controlRoom().url(),
+                    runner.controlRoom().token());
+            }
+            summary = runner.run(pr -> System.err.println(progressLine.apply(pr)));
+        }
+        System.out.print(summary.toText());
+        if (report != null) {
+            summary.write(report);
+            System.out.println("  report written to " + report);
+        }
+        return summary.accounted() ? 0 : 1;
+    }
+}
