@@ -29,9 +29,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The control room in a real browser (Debian's headless Chromium, driven through chromedriver, both
- * installed by scripts/install-test-tools): during a simulated night the page shows alerts arriving
- * live, the mosaic shows the sensors, an operator vets one alert and the label reaches the database.
- * The test leaves a screenshot in target/control-room.png.
+ * installed by scripts/install-test-tools): the operator starts the night from the page; alerts arrive
+ * live with their cutouts; the mosaic shows the sensors and the gauges the night; an operator vets one
+ * alert and the label reaches the database; a click on a row opens the object (larger cutouts, light
+ * curve, history, follow-up). The test leaves a screenshot in target/control-room.png.
  */
 class ControlRoomBrowserTest {
     @TempDir
@@ -63,17 +64,25 @@ class ControlRoomBrowserTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> page.findElements(By.cssSelector("#mosaic .sensor")).size() == 3);
                 assertEquals(0, page.findElements(By.cssSelector("#alerts tbody tr")).size(), "no alert before the night");
 
+                // the night waits for the operator, who enters the token and starts it from the page
                 CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
-                // alerts arrive on the page while the night runs (pushed: the page does not poll for them)
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.findElement(By.id("phase")).getText().startsWith("waiting"));
+                page.findElement(By.id("token")).sendKeys("browser-token");
+                page.findElement(By.id("start")).click();
+                // alerts arrive on the page while the night runs (pushed: the page does not poll for them), with their cutouts
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                     .until(() -> night.isDone() || !page.findElements(By.cssSelector("#alerts tbody tr")).isEmpty());
                 assertTrue(!page.findElements(By.cssSelector("#alerts tbody tr")).isEmpty(), "alerts shown while the night ran");
+                await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) page.executeScript(
+                    "return [...document.querySelectorAll('#alerts td.cutouts img')].filter(i => i.complete && i.naturalWidth === 58)"
+                        + ".length")).intValue() >= 3);
                 await().atMost(Duration.ofSeconds(30))
                     .until(() -> !page.findElements(By.cssSelector("#mosaic .sensor.observing")).isEmpty());
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.findElements(By.cssSelector("#gauges .gauge")).size() == 8);
+                assertTrue(page.findElement(By.id("phase")).getText().startsWith("observing"));
 
                 // the operator enters the token and vets the top alert as real
                 // (the table is redrawn on every alert change, so an element may go stale under the pointer: look again)
-                page.findElement(By.id("token")).sendKeys("browser-token");
                 String[] chosen = new String[1];
                 await().atMost(Duration.ofSeconds(30)).ignoreException(StaleElementReferenceException.class).until(() -> {
                     WebElement top = page.findElement(By.cssSelector("#alerts tbody tr"));
@@ -90,6 +99,22 @@ class ControlRoomBrowserTest {
                 // the page ends with the night's live alerts, as the scheduler has them
                 int live = s.scheduler().liveAlerts();
                 await().atMost(Duration.ofSeconds(30)).until(() -> page.findElements(By.cssSelector("#alerts tbody tr")).size() == live);
+                assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(runner.controlRoom().pages())
+                    .get("alerts_shown").asLong() > 0, "the page reported when it showed the alerts");
+
+                // a click on the top row opens its object: larger cutouts, one light-curve point per detection, its follow-up
+                WebElement top = page.findElement(By.cssSelector("#alerts tbody tr"));
+                String object = top.getAttribute("data-object");
+                int detections = Integer.parseInt(top.findElement(By.cssSelector("td.det")).getText());
+                top.findElement(By.cssSelector("td.object")).click();
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.findElement(By.id("object")).isDisplayed()
+                    && page.findElement(By.id("object-title")).getText().startsWith(object));
+                assertEquals(detections, page.findElements(By.cssSelector("#lightcurve circle.point")).size());
+                assertEquals(detections, page.findElements(By.cssSelector("#history tbody tr")).size());
+                assertTrue(page.findElement(By.id("object-plan")).getText().length() > 10);
+                await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) page.executeScript(
+                    "return [...document.querySelectorAll('#object-cutouts img')].filter(i => i.complete && i.naturalWidth === 145)"
+                        + ".length")).intValue() == 3);
                 Path shot = Path.of("target", "control-room.png");
                 Files.createDirectories(shot.getParent());
                 Files.copy(((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);

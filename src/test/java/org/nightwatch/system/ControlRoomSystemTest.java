@@ -121,6 +121,9 @@ class ControlRoomSystemTest {
                                 JsonNode n = JSON.readTree(part.toString());
                                 if (!n.has("keepalive")) {
                                     pushed.add(n);
+                                    // as the page does once the row is on screen
+                                    w.sendText("{\"shown\":\"" + n.get("id").asText() + "\",\"latency_ms\":"
+                                        + (System.currentTimeMillis() - n.get("published_ms").asLong()) + "}", true);
                                 }
                             } catch (Exception e) {
                                 throw new IllegalStateException(e);
@@ -132,8 +135,21 @@ class ControlRoomSystemTest {
                     }
                 }).join();
 
-            // the night runs; alerts appear in the API while it does, and an operator vets one
+            // the night waits for the operator's start, which needs the token too
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
+            JsonNode waiting = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/night"))).body());
+            assertEquals("waiting", waiting.get("phase").asText(), waiting.toString());
+            assertEquals(0, waiting.get("frames").get("published").asLong());
+            assertEquals(401, send(HttpRequest.newBuilder(URI.create(base + "api/night/start"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            assertEquals(404, send(HttpRequest.newBuilder(URI.create(base + "api/night/dance")).header("Authorization", "Bearer s3cret-token")
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            HttpResponse<String> start = send(HttpRequest.newBuilder(URI.create(base + "api/night/start"))
+                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.noBody()));
+            assertEquals(200, start.statusCode(), start.body());
+            assertTrue(start.body().contains("starting"), start.body());
+
+            // the night runs; alerts appear in the API while it does, and an operator vets one
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> night.isDone()
                 || JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/alerts"))).body()).size() > 0);
             assertFalse(night.isDone(), "the night ended before an alert showed in the control room");
@@ -143,6 +159,37 @@ class ControlRoomSystemTest {
             assertEquals(200, obj.statusCode());
             assertTrue(JSON.readTree(obj.body()).get("history").size() >= 1);
             assertEquals(404, send(HttpRequest.newBuilder(URI.create(base + "api/objects/NW-NOPE"))).statusCode());
+            assertTrue(JSON.readTree(obj.body()).has("plan"), "the object's place in the follow-up plan (or null)");
+            assertTrue(JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/plan"))).body()).isArray());
+
+            // the object's cutouts as zscaled PNGs, pixel blocks of the scale asked for; a bad name, scale or candidate refused
+            String cand = JSON.readTree(obj.body()).get("candidate").get("id").asText();
+            String stamps = base + "api/objects/" + object + "/cutouts/";
+            for (String channel : List.of("reference", "new", "difference")) {
+                HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(stamps + cand + "/" + channel + ".png?scale=3"))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (png.statusCode() == 404) {
+                    continue; // the object was re-detected meanwhile: its latest candidate has the cutout
+                }
+                assertEquals(200, png.statusCode());
+                assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""));
+                java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+                assertEquals(87, img.getWidth());
+                assertEquals(87, img.getHeight());
+            }
+            assertEquals(400, send(HttpRequest.newBuilder(URI.create(stamps + cand + "/mask.png"))).statusCode());
+            assertEquals(400, send(HttpRequest.newBuilder(URI.create(stamps + cand + "/new.png?scale=99"))).statusCode());
+            assertEquals(404, send(HttpRequest.newBuilder(URI.create(stamps + "S9-V9-9/new.png"))).statusCode());
+
+            // the night's gauges while it runs
+            JsonNode running = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/night"))).body());
+            assertEquals("observing", running.get("phase").asText(), running.toString());
+            assertTrue(running.get("frames").get("stacked").asLong() > 0, running.toString());
+            assertTrue(running.get("alerts").get("published").asLong() > 0, running.toString());
+            for (String gauge : List.of("throughput", "latency", "backpressure")) {
+                assertTrue(running.has(gauge), gauge + " in " + running);
+            }
+            assertTrue(running.get("backpressure").get("buffers_capacity").asInt() > 0);
             HttpResponse<String> vet = send(HttpRequest.newBuilder(URI.create(base + "api/objects/" + object + "/label"))
                 .header("Authorization", "Bearer s3cret-token")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"real\",\"operator\":\"night assistant\"}")));
@@ -158,6 +205,15 @@ class ControlRoomSystemTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> pushed.size() >= changes);
             assertEquals(changes, pushed.size(), "every alert change pushed to the page, none twice");
             assertEquals(s.scheduler().alertsByState().values().stream().mapToLong(Long::longValue).sum(), changes);
+            // the page's reports of when it showed each alert
+            await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(runner.controlRoom().pages()).get("alerts_shown").asLong()
+                >= changes);
+            JsonNode pages = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/pages"))).body());
+            assertEquals(1, pages.get("open").asInt(), pages.toString());
+            assertTrue(pages.get("publish_to_shown_p99_ms").asDouble() >= pages.get("publish_to_shown_p50_ms").asDouble());
+            HttpResponse<String> again = send(HttpRequest.newBuilder(URI.create(base + "api/night/start"))
+                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.noBody()));
+            assertTrue(again.body().contains("already started"), again.body());
             ws.abort();
         }
         try (AlertStore store = AlertStore.open("", "", "", out)) {

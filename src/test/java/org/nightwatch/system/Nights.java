@@ -72,6 +72,7 @@ final class Nights {
      * October evening) with its control room on a free port and operator token {@code token}, writing into
      * {@code out}: what the control room's tests watch.
      */
+    /** A 3-sensor night with a control room on a free port that waits for the operator's start. */
     static NightRunner controlRoomNight(Path dir, Path out, String token) {
         DeploymentConfig cfg = config(dir, """
             nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
@@ -79,7 +80,8 @@ final class Nights {
             nightwatch.control-room.token = "%s"
             """.formatted(DEFAULT_MODEL, token));
         return new NightRunner(cfg, NightRunner.Options.simulate(3, 10, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
-            org.nightwatch.camera.sim.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build());
+            org.nightwatch.camera.sim.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).withAwaitStart(true)
+            .build());
     }
 
     static CompletableFuture<NightSummary> runInBackground(NightRunner runner) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
 import org.nightwatch.scheduler.KnownVariables;
 import org.nightwatch.scheduler.Scheduler;
+import org.nightwatch.scheduler.FollowUpPlanner;
 import org.nightwatch.scheduler.SchedulerSettings;
 import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.actors.diff.ReferenceLibrary;
@@ -118,12 +120,17 @@ public final class NightRunner implements AutoCloseable {
      * @param replayFrom   the first visit to replay
      * @param speedFactor  at real-time pacing, frames are due this many times faster than the frame rate
      * @param httpPort     serve the control room on this port (0: any free one; null: no control room)
+     * @param awaitStart   the night waits for the operator's start command from the control room
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                           VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
-                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort) {
+                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort,
+                          boolean awaitStart) {
         public Options {
+            if (awaitStart && httpPort == null) {
+                throw new IllegalArgumentException("a night that waits for the operator's start needs the control room");
+            }
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
             }
@@ -165,6 +172,7 @@ public final class NightRunner implements AutoCloseable {
             private long replayFrom;
             private double speedFactor = 1;
             private Integer httpPort;
+            private boolean awaitStart;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -248,6 +256,12 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
+            /** The night waits for the operator's start (POST /api/night/start) before its first frame. */
+            public Builder withAwaitStart(boolean await) {
+                awaitStart = await;
+                return this;
+            }
+
             /** The first frame's UTC time (null: when the night starts). */
             public Builder withNightStart(Instant t) {
                 nightStart = t;
@@ -262,7 +276,8 @@ public final class NightRunner implements AutoCloseable {
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                     starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
-                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort);
+                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort,
+                    awaitStart);
             }
         }
     }
@@ -305,6 +320,8 @@ public final class NightRunner implements AutoCloseable {
     private final ActorSystem<Guardian.Command> system;
     private long startNanos;
     private long endNanos;
+    private volatile boolean nightEnded;
+    private final CompletableFuture<String> operatorStart = new CompletableFuture<>();
 
     public NightRunner(DeploymentConfig config, Options options) {
         this.config = config;
@@ -535,6 +552,18 @@ public final class NightRunner implements AutoCloseable {
             }
 
             @Override
+            public NightRoomBackend.NightState state() {
+                Progress p = progress();
+                Histogram h = stats.latency();
+                boolean any = h.getTotalCount() > 0;
+                String phase = nightEnded ? "ended" : startNanos == 0 ? "waiting" : "observing";
+                return new NightRoomBackend.NightState(options.mode().cliName(), phase, p.seconds(), p.realtimeFactor(), p.published(),
+                    p.stacked(), p.lost(), p.deferred(), total(l -> l.visitsStacked().get()), stats.candidates(),
+                    any ? h.getValueAtPercentile(50) / 1e6 : Double.NaN, any ? h.getValueAtPercentile(99) / 1e6 : Double.NaN,
+                    p.buffersInUse(), p.buffersCapacity(), p.backPressured(), total(l -> l.backPressuredPolls().get()));
+            }
+
+            @Override
             public List<NightRoomBackend.SensorRow> sensors() {
                 List<NightRoomBackend.SensorRow> rows = new ArrayList<>();
                 for (SensorPlacement pl : placements) {
@@ -542,8 +571,9 @@ public final class NightRunner implements AutoCloseable {
                     long stacked = l.count(FrameFate.STACKED);
                     long deferred = l.count(FrameFate.Kind.DEFERRED);
                     String state = l.restarts().get() > 0 ? "fault" : deferred > 0 ? "deferred" : stacked > 0 ? "observing" : "idle";
-                    rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), pl.row(), pl.column(), state, stacked,
-                        l.count(FrameFate.Kind.LOST), deferred, l.visitsStacked().get()));
+                    rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), pl.row(), pl.column(), state, l.framesReceived().get(),
+                        stacked, l.count(FrameFate.Kind.LOST), deferred, l.visitsStacked().get(), l.gaps().size(), l.skyLevel(),
+                        l.lastProblem()));
                 }
                 return rows;
             }
@@ -551,16 +581,31 @@ public final class NightRunner implements AutoCloseable {
             @Override
             public String stop() {
                 ActorRef<ObservatoryActor.Command> o = observatory;
-                if (o == null) {
-                    return "the night has not started";
+                if (nightEnded) {
+                    return "the night has ended";
+                }
+                if (o == null || startNanos == 0) {
+                    operatorStart.complete("stopped before it started");
+                    return "the night is called off before its first frame";
                 }
                 o.tell(ObservatoryActor.StopNight.INSTANCE);
                 return "stopping: the camera stops, what arrived is processed";
             }
+
+            @Override
+            public String start() {
+                if (!options.awaitStart()) {
+                    return "the night is already running: it started with its command (give it --await-start to start it from here)";
+                }
+                return operatorStart.complete("started by the operator") ? "starting: " + options.mode().cliName() + " on "
+                    + placements.size() + " sensors" : "the night was already started or called off";
+            }
         };
-        NightRoomBackend backend = new NightRoomBackend(system, alertHub, schedulerActor, scheduler.liveAlerts(), night);
+        NightRoomBackend backend = new NightRoomBackend(system, alertHub, schedulerActor, scheduler.liveAlerts(), night,
+            new FollowUpPlanner(SchedulerSettings.from(config.config()).followUp()));
         com.typesafe.config.Config c = config.config().getConfig("nightwatch.control-room");
-        ControlRoom room = ControlRoom.start(system, backend, new ControlRoomSettings(c.getString("host"), port, c.getString("token")), registry);
+        ControlRoom room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), port, c.getString("token")), registry,
+            config.config());
         LOG.info("control room at {}", room.url());
         return room;
     }
@@ -627,6 +672,18 @@ public final class NightRunner implements AutoCloseable {
         ActorRef<ObservatoryActor.Command> observatory = AskPattern.<Guardian.Command, ActorRef<ObservatoryActor.Command>>ask(
             system, Guardian.GetObservatory::new, ask, system.scheduler()).toCompletableFuture().join();
         this.observatory = observatory;
+        if (options.awaitStart()) {
+            LOG.info("the night waits for the operator's start from the control room");
+            String why;
+            try {
+                why = operatorStart.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("no operator started the night within " + options.timeout());
+            }
+            if (!why.startsWith("started")) {
+                throw new IllegalStateException("the night was " + why);
+            }
+        }
         awaitSubscribers(Duration.ofSeconds(30));
         CompletionStage<ObservatoryActor.NightEnded> ended = AskPattern.ask(observatory,
             (ActorRef<ObservatoryActor.NightEnded> r) -> new ObservatoryActor.StartNight(options.mode(), r),
@@ -679,6 +736,7 @@ public final class NightRunner implements AutoCloseable {
             }
         }
         endNanos = System.nanoTime();
+        nightEnded = true;
         return summary();
     }
 

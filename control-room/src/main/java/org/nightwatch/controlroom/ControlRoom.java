@@ -12,9 +12,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.Gauge;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -37,17 +46,24 @@ import org.apache.pekko.stream.javadsl.Source;
  * night's commands and the Prometheus metrics.
  * <ul>
  *   <li>{@code GET /}: the page; {@code GET /static/NAME}: its files, by plain name only (no paths);</li>
- *   <li>{@code GET /api/alerts}, {@code /api/objects/ID}, {@code /api/sensors}, {@code /api/night};</li>
+ *   <li>{@code GET /api/alerts}, {@code /api/objects/ID}, {@code /api/plan}, {@code /api/sensors}, {@code /api/night},
+ *       {@code /api/pages} (open pages and how late they show alerts);</li>
+ *   <li>{@code GET /api/objects/ID/cutouts/CANDIDATE/CHANNEL.png?scale=N}: a cutout channel (reference, new,
+ *       difference) with the zscale stretch, cached by the browser (a candidate's cutout never changes);</li>
  *   <li>{@code POST /api/objects/ID/label} ({@code {"label": "real|bogus|moving|variable"}}),
  *       {@code POST /api/night/start}, {@code /api/night/stop}: need {@code Authorization: Bearer TOKEN};</li>
- *   <li>{@code GET /ws/alerts}: alert changes as they are published, for pages of this server's own origin;</li>
+ *   <li>{@code GET /ws/alerts}: alert changes as they are published, for pages of this server's own origin; a page
+ *       answers each with {@code {"shown": ALERT_ID, "latency_ms": MS}} once its row is on screen;</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
  * </ul>
- * It listens on 127.0.0.1 unless configured otherwise.
+ * It listens on 127.0.0.1 unless configured otherwise, and runs on an actor system of its own
+ * ({@code control-room}, two threads at most), so that many open pages cannot take the pipeline's threads
+ * and its CPU share can be measured by thread.
  */
 public final class ControlRoom extends AllDirectives implements AutoCloseable {
     private static final Pattern STATIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*\\.(html|js|css|png|svg)");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9@!._-]{1,120}");
+    private static final Pattern STAMP = Pattern.compile("(reference|new|difference)\\.png");
     private static final Set<String> LABELS = Set.of("real", "bogus", "moving", "variable");
     private static final String WEB = "org/nightwatch/controlroom/web/";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,25 +73,42 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final byte[] token;
     private final ServerBinding binding;
+    private final AtomicInteger pages = new AtomicInteger();
+    private final ConcurrentHistogram shown = new ConcurrentHistogram(TimeUnit.HOURS.toMillis(1), 3);
 
-    private ControlRoom(ActorSystem<?> system, NightBackend backend, ControlRoomSettings settings, PrometheusMeterRegistry metrics) {
+    private final ActorSystem<Void> system;
+
+    private ControlRoom(NightBackend backend, ControlRoomSettings settings, PrometheusMeterRegistry metrics, Config config) {
+        this.system = ActorSystem.create(Behaviors.empty(), "control-room", ConfigFactory.parseString(
+            "pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 2 }").withFallback(config));
         this.backend = backend;
         this.settings = settings;
         this.metrics = metrics;
         this.token = settings.token().getBytes(StandardCharsets.UTF_8);
+        Gauge.builder("nightwatch_control_room_pages", pages, AtomicInteger::get)
+            .description("control room pages with the live alert WebSocket open").register(metrics);
         try {
             this.binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
+            system.terminate();
             throw new IllegalStateException("control room: cannot listen on " + settings.host() + ":" + settings.port() + ": "
                 + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }
 
-    /** Starts serving; fails at once naming the address when it cannot listen there. */
-    public static ControlRoom start(ActorSystem<?> system, NightBackend backend, ControlRoomSettings settings,
-                                    PrometheusMeterRegistry metrics) {
-        return new ControlRoom(system, backend, settings, metrics);
+    /**
+     * Starts serving; fails at once naming the address when it cannot listen there.
+     *
+     * @param config the application's configuration (Pekko's settings for the control room's own actor system)
+     */
+    public static ControlRoom start(NightBackend backend, ControlRoomSettings settings, PrometheusMeterRegistry metrics, Config config) {
+        return new ControlRoom(backend, settings, metrics, config);
+    }
+
+    /** Pages open now, and how late they showed alerts: {@code {open, alerts_shown, publish_to_shown_p50_ms, ...}}. */
+    public String pages() {
+        return pagesJson();
     }
 
     public InetSocketAddress address() {
@@ -100,12 +133,16 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
             pathPrefix("api", () -> concat(
                 path("alerts", () -> get(() -> json("[" + String.join(",", backend.liveAlerts()) + "]"))),
                 path("sensors", () -> get(() -> json(backend.sensors()))),
+                path("plan", () -> get(() -> json(backend.plan()))),
+                path("pages", () -> get(() -> json(pagesJson()))),
                 path("night", () -> get(() -> json(backend.night()))),
                 path(PathMatchers.segment("night").slash(PathMatchers.segment()), cmd -> post(() -> authorized(() -> command(cmd)))),
-                path(PathMatchers.segment("objects").slash(PathMatchers.segment()), id -> get(() -> object(id))),
-                path(PathMatchers.segment("objects").slash(PathMatchers.segment()).slash("label"),
-                    id -> post(() -> authorized(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
-                        body -> label(id, body))))))));
+                pathPrefix(PathMatchers.segment("objects").slash(PathMatchers.segment()), id -> concat(
+                    pathEndOrSingleSlash(() -> get(() -> object(id))),
+                    path("label", () -> post(() -> authorized(() -> entity(
+                        org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), body -> label(id, body))))),
+                    pathPrefix("cutouts", () -> path(PathMatchers.segment().slash(PathMatchers.segment()),
+                        (cand, file) -> get(() -> parameterOptional("scale", scale -> stamp(id, cand, file, scale))))))))));
     }
 
     private Route staticFile(String name) {
@@ -163,7 +200,60 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
     private Flow<Message, Message, ?> alertFlow() {
         Source<Message, ?> out = backend.alertChanges().<Message>map(TextMessage::create)
             .keepAlive(Duration.ofSeconds(20), () -> TextMessage.create("{\"keepalive\":true}"));
-        return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
+        Sink<Message, ?> in = Sink.foreach(this::pageSaid);
+        return Flow.fromSinkAndSourceCoupled(in, out).watchTermination((mat, done) -> {
+            pages.incrementAndGet();
+            done.whenComplete((d, e) -> pages.decrementAndGet());
+            return mat;
+        });
+    }
+
+    /** A page's report that an alert's row is on its screen, {@code latency_ms} after it was published. */
+    private void pageSaid(Message m) {
+        if (!m.isText() || !m.asTextMessage().isStrict()) {
+            return; // pages send small text messages only; anything else is not theirs
+        }
+        try {
+            JsonNode n = JSON.readTree(m.asTextMessage().getStrictText());
+            double ms = n.path("latency_ms").asDouble(Double.NaN);
+            if (n.hasNonNull("shown") && Double.isFinite(ms) && ms >= 0) {
+                shown.recordValue(Math.min(shown.getHighestTrackableValue(), Math.round(ms)));
+            }
+        } catch (Exception e) {
+            // not a report: ignored
+        }
+    }
+
+    private String pagesJson() {
+        var n = JSON.createObjectNode().put("open", pages.get()).put("alerts_shown", shown.getTotalCount());
+        if (shown.getTotalCount() > 0) {
+            n.put("publish_to_shown_p50_ms", shown.getValueAtPercentile(50)).put("publish_to_shown_p99_ms", shown.getValueAtPercentile(99))
+                .put("publish_to_shown_max_ms", shown.getMaxValue());
+        }
+        return n.toString();
+    }
+
+    private Route stamp(String id, String candidate, String file, Optional<String> scaleText) {
+        if (!ID.matcher(id).matches() || !ID.matcher(candidate).matches() || !STAMP.matcher(file).matches()) {
+            return error(StatusCodes.BAD_REQUEST, "expected /api/objects/ID/cutouts/CANDIDATE/(reference|new|difference).png");
+        }
+        int scale;
+        try {
+            scale = scaleText.map(Integer::parseInt).orElse(2);
+        } catch (NumberFormatException e) {
+            scale = -1;
+        }
+        if (scale < 1 || scale > StampImage.MAX_SCALE) {
+            return error(StatusCodes.BAD_REQUEST, "scale: 1 to " + StampImage.MAX_SCALE);
+        }
+        int channel = StampImage.channel(file.substring(0, file.length() - ".png".length()));
+        Optional<float[]> cut = backend.cutout(id, candidate);
+        if (cut.isEmpty()) {
+            return error(StatusCodes.NOT_FOUND, "no cutout of " + candidate + " for object " + id + " (not its latest detection)");
+        }
+        byte[] png = StampImage.png(cut.get(), channel, scale);
+        return respondWithHeader(CacheControl.create(CacheDirectives.MAX_AGE(86400)),
+            () -> complete(HttpResponse.create().withEntity(ContentTypes.create(MediaTypes.IMAGE_PNG), png)));
     }
 
     private Route command(String cmd) {
@@ -204,10 +294,17 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
 
     @Override
     public void close() {
+        backend.close();
         try {
             binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             // the server is going away with the night either way
+        }
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // its threads are daemons of a closing night
         }
     }
 }

@@ -14,16 +14,31 @@ public interface NightBackend {
     /** The live alerts, best rank first, each a JSON object (no cutouts). */
     List<String> liveAlerts();
 
-    /** Alert changes from now on, each a JSON object, for the page's WebSocket. */
+    /**
+     * Alert changes from now on, for the page's WebSocket: each a JSON object with {@code published_ms},
+     * when the scheduler published it (epoch ms), so that a page can tell how late it shows it.
+     */
     Source<String, NotUsed> alertChanges();
 
-    /** One object: its latest alert with its history, as JSON; empty when unknown. */
+    /**
+     * One object, as JSON: its latest alert with its history (its light curve) and {@code plan}, its place
+     * in tonight's follow-up plan (null when it has none); empty when unknown.
+     */
     Optional<String> object(String objectId);
 
-    /** The sensors' state, as a JSON array. */
+    /**
+     * The cutout of an object's latest detection when that is {@code candidateId}: 3 x 29 x 29 floats,
+     * channel-major (reference, new, difference); empty otherwise.
+     */
+    Optional<float[]> cutout(String objectId, String candidateId);
+
+    /** Tonight's follow-up plan from now, in time order, as a JSON array. */
+    String plan();
+
+    /** The sensors' state, frame rate, gaps and sky level, as a JSON array. */
     String sensors();
 
-    /** The night's state and totals, as a JSON object. */
+    /** The night's state, totals and gauges (throughput, latency, back-pressure), as a JSON object. */
     String night();
 
     /**
@@ -35,6 +50,10 @@ public interface NightBackend {
     /** Stops the night (frames stop; what arrived is processed). */
     CompletionStage<String> stopNight();
 
-    /** Starts the night, when it waits for an operator; otherwise says why it cannot. */
+    /** Starts the night when it waits for an operator; otherwise says why it cannot. */
     CompletionStage<String> startNight();
+
+    /** Stops sampling the night (the server is closing). */
+    default void close() {
+    }
 }

@@ -1,6 +1,8 @@
 package org.nightwatch.actors.alerts;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -19,14 +21,19 @@ import org.nightwatch.protocol.Alert;
  * database and the alert files, written before the hub, always have it.
  */
 public final class AlertHub implements AutoCloseable {
-    private final BoundedSourceQueue<Alert> queue;
-    private final Source<Alert, NotUsed> source;
+    /** An alert change and when it was offered to the hub (epoch ms), for delivery latency downstream. */
+    public record Published(Alert alert, long atMillis) {
+    }
+
+    private final BoundedSourceQueue<Published> queue;
+    private final Source<Published, NotUsed> source;
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final ConcurrentHistogram visitToAlert = new ConcurrentHistogram(TimeUnit.HOURS.toNanos(1), 3);
 
     public AlertHub(Materializer mat, int buffer) {
-        Pair<BoundedSourceQueue<Alert>, Source<Alert, NotUsed>> p = Source.<Alert>queue(buffer)
-            .toMat(BroadcastHub.of(Alert.class, 256), Keep.both())
+        Pair<BoundedSourceQueue<Published>, Source<Published, NotUsed>> p = Source.<Published>queue(buffer)
+            .toMat(BroadcastHub.of(Published.class, 256), Keep.both())
             .run(mat);
         this.queue = p.first();
         this.source = p.second();
@@ -36,13 +43,29 @@ public final class AlertHub implements AutoCloseable {
 
     /** A source of the alert changes published from now on. */
     public Source<Alert, NotUsed> source() {
+        return source.map(Published::alert);
+    }
+
+    /** The same, each change with the time it was offered. */
+    public Source<Published, NotUsed> publishedSource() {
         return source;
     }
 
     /** Offers one alert; false (counted) when the buffer for live consumers is full. */
     public boolean publish(Alert a) {
+        return publish(a, -1);
+    }
+
+    /**
+     * Offers one alert whose visit closed {@code sinceVisitNanos} ago (negative: unknown), kept for the
+     * live latency gauges; false (counted) when the buffer for live consumers is full.
+     */
+    public boolean publish(Alert a, long sinceVisitNanos) {
         offered.incrementAndGet();
-        QueueOfferResult r = queue.offer(a);
+        if (sinceVisitNanos >= 0) {
+            visitToAlert.recordValue(Math.min(visitToAlert.getHighestTrackableValue(), sinceVisitNanos));
+        }
+        QueueOfferResult r = queue.offer(new Published(a, System.currentTimeMillis()));
         if (r != QueueOfferResult.enqueued()) {
             dropped.incrementAndGet();
             return false;
@@ -57,6 +80,11 @@ public final class AlertHub implements AutoCloseable {
     /** Alerts the live consumers missed (they are in the database and the files). */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** A visit's last frame to its alerts offered here, tonight so far: percentile {@code p}, ms (NaN before any). */
+    public double visitToAlertMs(double p) {
+        return visitToAlert.getTotalCount() == 0 ? Double.NaN : visitToAlert.getValueAtPercentile(p) / 1e6;
     }
 
     @Override

@@ -133,12 +133,12 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
         }
         long now = System.nanoTime();
         for (Alert a : r.alerts()) {
-            hub.publish(a);
+            long fromVisit = m.visitClosedNanos() > 0 ? Math.max(0, now - m.visitClosedNanos()) : -1;
+            hub.publish(a, fromVisit);
             byState.merge(a.state().wire(), 1L, Long::sum);
             latency.recordValue(Math.max(0, Math.min(latency.getHighestTrackableValue(), now - m.receivedNanos())));
-            if (m.visitClosedNanos() > 0) {
-                long fromVisit = Math.max(0, Math.min(visitLatency.getHighestTrackableValue(), now - m.visitClosedNanos()));
-                visitLatency.recordValue(fromVisit);
+            if (fromVisit >= 0) {
+                visitLatency.recordValue(Math.min(visitLatency.getHighestTrackableValue(), fromVisit));
                 if (latencyLog != null) {
                     latencyLog.add(a.id(), m.sensor(), m.visit(), fromVisit / 1e6);
                 }

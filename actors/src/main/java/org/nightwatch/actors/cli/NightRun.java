@@ -21,6 +21,13 @@ final class NightRun {
         description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
     int httpPort;
 
+    @Option(names = "--await-start", description = "wait for the operator's start from the control room before the first frame")
+    boolean awaitStart;
+
+    @Option(names = "--keep-serving", description = "after the night, keep the control room up (for the night's alerts and "
+        + "vetting) until interrupted")
+    boolean keepServing;
+
     @Option(names = "--timeout", defaultValue = "PT12H", description = "give up after this long (ISO-8601, default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -31,19 +38,27 @@ final class NightRun {
 
     /** Runs the night, printing {@code progressLine} of each progress sample; returns the exit code. */
     int run(DeploymentConfig cfg, NightRunner.Options o, Function<NightRunner.Progress, String> progressLine) throws InterruptedException {
-        NightSummary summary;
         try (NightRunner runner = new NightRunner(cfg, o)) {
             if (runner.controlRoom() != null) {
                 System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", runner.controlRoom().url(),
                     runner.controlRoom().token());
             }
-            summary = runner.run(pr -> System.err.println(progressLine.apply(pr)));
+            if (o.awaitStart()) {
+                System.err.println("nightwatch: the night waits for the operator's start (the page's start button, or "
+                    + "POST /api/night/start with the token)");
+            }
+            NightSummary summary = runner.run(pr -> System.err.println(progressLine.apply(pr)));
+            System.out.print(summary.toText());
+            if (report != null) {
+                summary.write(report);
+                System.out.println("  report written to " + report);
+            }
+            if (keepServing && runner.controlRoom() != null) {
+                System.err.printf(Locale.ROOT, "nightwatch: the night has ended; the control room stays at %s until interrupted "
+                    + "(Ctrl-C)%n", runner.controlRoom().url());
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+            return summary.accounted() ? 0 : 1;
         }
-        System.out.print(summary.toText());
-        if (report != null) {
-            summary.write(report);
-            System.out.println("  report written to " + report);
-        }
-        return summary.accounted() ? 0 : 1;
     }
 }

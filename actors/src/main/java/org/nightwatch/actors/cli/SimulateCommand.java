@@ -89,7 +89,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
             .withRenderThreads(renderThreads).withSeed(seed).withTimeout(run.timeout).withOut(out)
-            .withNightStart(nightStart).withControlRoom(noDiff ? null : run.controlRoomPort());
+            .withNightStart(nightStart).withControlRoom(noDiff ? null : run.controlRoomPort()).withAwaitStart(run.awaitStart);
         NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
         System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
             sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));

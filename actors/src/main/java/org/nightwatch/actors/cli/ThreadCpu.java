@@ -37,6 +37,9 @@ final class ThreadCpu {
     }
 
     static String role(String name) {
+        if (name.startsWith("control-room")) {
+            return "control-room";
+        }
         if (name.startsWith("camera-") || name.startsWith("sky-")) {
             return "camera";
         }

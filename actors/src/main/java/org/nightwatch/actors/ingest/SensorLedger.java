@@ -42,6 +42,7 @@ public final class SensorLedger {
     private volatile boolean ended;
     private volatile long lastBlockNanos;
     private volatile String lastProblem;
+    private volatile float skyLevel = Float.NaN;
 
     // ingest-thread state, handed from one assembler incarnation to the next
     long highestSeq = -1;
@@ -107,6 +108,15 @@ public final class SensorLedger {
     /** The last thing wrong with this sensor's input, naming the frame and field, or null. */
     public String lastProblem() {
         return lastProblem;
+    }
+
+    /** Median sky of the sensor's last stacked visit, ADU per frame; NaN before one. */
+    public float skyLevel() {
+        return skyLevel;
+    }
+
+    public void skyLevel(float level) {
+        skyLevel = level;
     }
 
     public AtomicLong duplicates() {

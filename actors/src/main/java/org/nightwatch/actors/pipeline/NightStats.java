@@ -118,6 +118,11 @@ public final class NightStats {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
     /** Last frame received to stack done, ns. Any thread. */
+    /** Candidates found so far tonight. */
+    public long candidates() {
+        return candidates.get();
+    }
+
     public void recordVisitLatency(long nanos) {
         latency.recordValue(Math.max(1, nanos));
     }

@@ -108,6 +108,7 @@ public final class VisitPipeline implements VisitHandoff {
                 if (error == null) {
                     ledger.account(FrameFate.STACKED, frames);
                     ledger.visitsStacked().incrementAndGet();
+                    ledger.skyLevel(s.skyLevel());
                     if (!s.flags().isEmpty()) {
                         ledger.visitsFlagged().incrementAndGet();
                     }

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -20,12 +23,14 @@ import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.controlroom.NightBackend;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.scheduler.AlertJson;
+import org.nightwatch.scheduler.FollowUpPlanner;
 import org.nightwatch.scheduler.LiveAlerts;
 
 /**
  * The running night as the control room sees it: the ranked list kept from the alert hub, alert changes
- * as JSON, labels through the scheduler actor (which owns the night database), and the night's state and
- * controls from the runner.
+ * as JSON, labels through the scheduler actor (which owns the night database), the follow-up plan, and
+ * the night's state, gauges and controls from the runner. Rates (frames, candidates and alerts per
+ * second, each sensor's frame rate) are sampled once a second.
  */
 public final class NightRoomBackend implements NightBackend {
     /** The night's state and commands, from the runner. */
@@ -33,34 +38,70 @@ public final class NightRoomBackend implements NightBackend {
         /** One line on the night, for the page's header. */
         String summary();
 
-        /** Per sensor: name, frames stacked, lost, deferred. */
+        /** Counters and latencies now. */
+        NightState state();
+
+        /** Per sensor, in the focal plane's layout. */
         List<SensorRow> sensors();
 
         /** Asks the night to stop; returns what happened. */
         String stop();
+
+        /** Starts a night that waits for the operator; returns what happened. */
+        String start();
+    }
+
+    /**
+     * The night's counters now.
+     *
+     * @param phase              waiting (for the operator's start), observing, or ended
+     * @param visitStackedP50Ms  a visit's last frame to its stack, ms (NaN before any); p99 likewise
+     * @param buffersInUse       stack buffers held by visits being assembled or processed, of {@code buffersCapacity}
+     */
+    public record NightState(String mode, String phase, double elapsedSeconds, double realtimeFactor, long framesPublished,
+                             long framesStacked, long framesLost, long framesDeferred, long visitsStacked, long candidates,
+                             double visitStackedP50Ms, double visitStackedP99Ms, int buffersInUse, int buffersCapacity,
+                             long backPressuredOffers, long backPressuredPolls) {
     }
 
     /**
      * One sensor in the mosaic.
      *
-     * @param row    its row in the focal plane's layout; {@code column} likewise
-     * @param state  observing (frames arriving), idle (none yet), deferred (frames deferred), fault (its stream restarted)
+     * @param row      its row in the focal plane's layout; {@code column} likewise
+     * @param state    observing (frames arriving), idle (none yet), deferred (frames deferred), fault (its stream restarted)
+     * @param received frames whose data began to arrive
+     * @param gaps     runs of frames lost or deferred
+     * @param skyLevel median sky of its last stacked visit, ADU per frame (NaN before one)
+     * @param problem  the last thing wrong with its input, or null
      */
-    public record SensorRow(String name, int row, int column, String state, long stacked, long lost, long deferred, long visitsStacked) {
+    public record SensorRow(String name, int row, int column, String state, long received, long stacked, long lost, long deferred,
+                            long visitsStacked, int gaps, double skyLevel, String problem) {
     }
 
     private final AlertHub hub;
     private final ActorRef<SchedulerActor.Command> scheduler;
     private final ActorSystem<?> system;
     private final Night night;
+    private final FollowUpPlanner planner;
     private final LiveAlerts live = new LiveAlerts();
+    private final Cancellable sampling;
+    private volatile Rates rates = new Rates(0, 0, 0, Map.of());
+    private long lastNanos;
+    private long lastFrames;
+    private long lastCandidates;
+    private long lastAlerts;
+    private final Map<String, Long> lastReceived = new HashMap<>();
+
+    private record Rates(double framesPerSecond, double candidatesPerSecond, double alertsPerSecond, Map<String, Double> sensorHz) {
+    }
 
     public NightRoomBackend(ActorSystem<?> system, AlertHub hub, ActorRef<SchedulerActor.Command> scheduler, List<Alert> alreadyLive,
-                            Night night) {
+                            Night night, FollowUpPlanner planner) {
         this.system = system;
         this.hub = hub;
         this.scheduler = scheduler;
         this.night = night;
+        this.planner = planner;
         synchronized (live) {
             alreadyLive.forEach(live::apply);
         }
@@ -69,6 +110,31 @@ public final class NightRoomBackend implements NightBackend {
                 live.apply(a);
             }
         }), Materializer.matFromSystem(system));
+        lastNanos = System.nanoTime();
+        this.sampling = system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), this::sample,
+            system.executionContext());
+    }
+
+    /** Once a second: rates since the last sample. */
+    private synchronized void sample() {
+        long now = System.nanoTime();
+        double dt = (now - lastNanos) / 1e9;
+        if (dt <= 0) {
+            return;
+        }
+        NightState s = night.state();
+        long frames = s.framesStacked() + s.framesLost() + s.framesDeferred();
+        long alerts = hub.offered();
+        Map<String, Double> hz = new HashMap<>();
+        for (SensorRow r : night.sensors()) {
+            hz.put(r.name(), (r.received() - lastReceived.getOrDefault(r.name(), 0L)) / dt);
+            lastReceived.put(r.name(), r.received());
+        }
+        rates = new Rates((frames - lastFrames) / dt, (s.candidates() - lastCandidates) / dt, (alerts - lastAlerts) / dt, hz);
+        lastNanos = now;
+        lastFrames = frames;
+        lastCandidates = s.candidates();
+        lastAlerts = alerts;
     }
 
     @Override
@@ -84,38 +150,124 @@ public final class NightRoomBackend implements NightBackend {
 
     @Override
     public Source<String, NotUsed> alertChanges() {
-        return hub.source().map(a -> AlertJson.write(a, false));
+        return hub.publishedSource().map(p -> "{\"published_ms\":" + p.atMillis() + "," + AlertJson.write(p.alert(), false).substring(1));
     }
 
     @Override
     public Optional<String> object(String objectId) {
         Alert a;
+        List<FollowUpPlanner.Entry> plan;
+        synchronized (live) {
+            a = live.get(objectId);
+            plan = a == null ? List.of() : planNow();
+        }
+        if (a == null) {
+            return Optional.empty();
+        }
+        try {
+            ObjectNode n = (ObjectNode) AlertJson.mapper().readTree(AlertJson.write(a, false));
+            n.putNull("plan");
+            for (int i = 0; i < plan.size(); i++) {
+                FollowUpPlanner.Entry e = plan.get(i);
+                if (e.objectId().equals(objectId)) {
+                    n.putObject("plan").put("telescope", e.telescope()).put("start_mjd", e.startMjd()).put("end_mjd", e.endMjd())
+                        .put("place", i + 1).put("of", plan.size());
+                }
+            }
+            return Optional.of(n.toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("alert " + a.id() + " does not read back as JSON", e);
+        }
+    }
+
+    @Override
+    public Optional<float[]> cutout(String objectId, String candidateId) {
+        Alert a;
         synchronized (live) {
             a = live.get(objectId);
         }
-        return Optional.ofNullable(a).map(x -> AlertJson.write(x, true));
+        if (a == null || !a.candidate().id().equals(candidateId) || a.candidate().cutout() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(a.candidate().cutout());
+    }
+
+    /** The plan from the night's clock (the latest detection's time), over the live alerts; caller holds {@code live}. */
+    private List<FollowUpPlanner.Entry> planNow() {
+        return planner.plan(live.ranked(), live.latestMjd());
+    }
+
+    @Override
+    public String plan() {
+        List<FollowUpPlanner.Entry> plan;
+        synchronized (live) {
+            plan = planNow();
+        }
+        ArrayNode a = AlertJson.mapper().createArrayNode();
+        for (FollowUpPlanner.Entry e : plan) {
+            a.addObject().put("telescope", e.telescope()).put("object_id", e.objectId()).put("start_mjd", e.startMjd())
+                .put("end_mjd", e.endMjd()).put("rank_score", e.rankScore()).put("ra", e.ra()).put("dec", e.dec());
+        }
+        return a.toString();
     }
 
     @Override
     public String sensors() {
+        Map<String, Double> hz = rates.sensorHz();
         ArrayNode a = AlertJson.mapper().createArrayNode();
         for (SensorRow r : night.sensors()) {
-            a.addObject().put("sensor", r.name()).put("row", r.row()).put("column", r.column()).put("state", r.state())
+            ObjectNode o = a.addObject().put("sensor", r.name()).put("row", r.row()).put("column", r.column()).put("state", r.state())
+                .put("frame_rate_hz", round(hz.getOrDefault(r.name(), 0.0), 2)).put("frames_received", r.received())
                 .put("frames_stacked", r.stacked()).put("frames_lost", r.lost()).put("frames_deferred", r.deferred())
-                .put("visits_stacked", r.visitsStacked());
+                .put("gaps", r.gaps()).put("visits_stacked", r.visitsStacked());
+            if (Double.isFinite(r.skyLevel())) {
+                o.put("sky_level", round(r.skyLevel(), 1));
+            } else {
+                o.putNull("sky_level");
+            }
+            o.put("problem", r.problem());
         }
         return a.toString();
     }
 
     @Override
     public String night() {
+        NightState s = night.state();
+        Rates r = rates;
         ObjectNode n = AlertJson.mapper().createObjectNode();
-        n.put("summary", night.summary());
+        n.put("summary", night.summary()).put("mode", s.mode()).put("phase", s.phase()).put("elapsed_s", round(s.elapsedSeconds(), 1))
+            .put("realtime_factor", round(s.realtimeFactor(), 3));
+        n.putObject("frames").put("published", s.framesPublished()).put("stacked", s.framesStacked()).put("lost", s.framesLost())
+            .put("deferred", s.framesDeferred());
+        n.put("visits_stacked", s.visitsStacked()).put("candidates", s.candidates());
         synchronized (live) {
-            n.put("live_alerts", live.size());
-            n.put("alert_changes", live.applied());
+            n.putObject("alerts").put("published", hub.offered()).put("live", live.size()).put("changes_seen", live.applied())
+                .put("dropped_for_live_consumers", hub.dropped());
         }
+        n.putObject("throughput").put("frames_per_s", round(r.framesPerSecond(), 1)).put("candidates_per_s", round(r.candidatesPerSecond(), 1))
+            .put("alerts_per_s", round(r.alertsPerSecond(), 2));
+        ObjectNode lat = n.putObject("latency");
+        number(lat, "visit_stacked_p50_ms", s.visitStackedP50Ms());
+        number(lat, "visit_stacked_p99_ms", s.visitStackedP99Ms());
+        number(lat, "visit_to_alert_p50_ms", hub.visitToAlertMs(50));
+        number(lat, "visit_to_alert_p99_ms", hub.visitToAlertMs(99));
+        n.putObject("backpressure").put("buffers_in_use", s.buffersInUse()).put("buffers_capacity", s.buffersCapacity())
+            .put("camera_offers_back_pressured", s.backPressuredOffers()).put("ingest_polls_back_pressured", s.backPressuredPolls())
+            .put("frames_deferred", s.framesDeferred());
         return n.toString();
+    }
+
+    private static void number(ObjectNode n, String field, double v) {
+        if (Double.isFinite(v)) {
+            n.put(field, round(v, 1));
+        } else {
+            n.putNull(field);
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
     }
 
     @Override
@@ -131,6 +283,11 @@ public final class NightRoomBackend implements NightBackend {
 
     @Override
     public CompletionStage<String> startNight() {
-        return CompletableFuture.completedFuture("the night is already running (a simulated night starts with its command)");
+        return CompletableFuture.supplyAsync(night::start);
+    }
+
+    @Override
+    public void close() {
+        sampling.cancel();
     }
 }
