@@ -387,6 +387,38 @@ public final class AlertStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A candidate of an object an operator labelled, with that object's latest label (an operator may
+     * change their mind: the last word counts) and the cutout stored with the candidate.
+     */
+    public record LabelledCandidate(String objectId, String candidateId, String label, String operator, Instant labelledAt,
+                                    int sensor, long visit, double x, double y, double snr, int flags, float[] cutout) {
+    }
+
+    /**
+     * Every candidate with a stored cutout of every labelled object, each with its object's latest label,
+     * in object then visit order. A label is about the object (the same source at every visit), so all of
+     * its detections carry it; the candidate the operator looked at is among them.
+     */
+    public List<LabelledCandidate> labelledCandidates() {
+        String sql = "SELECT l.object_id, c.id, l.label, l.operator, l.at_utc, c.sensor, c.visit, c.x, c.y, c.snr, c.flags, c.cutout "
+            + "FROM labels l JOIN candidates c ON c.object_id = l.object_id "
+            + "WHERE l.seq = (SELECT MAX(m.seq) FROM labels m WHERE m.object_id = l.object_id) AND c.cutout IS NOT NULL "
+            + "ORDER BY l.object_id, c.visit, c.id";
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<LabelledCandidate> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new LabelledCandidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getLong(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10),
+                    rs.getInt(11), AlertJson.cutoutOf(rs.getBytes(12))));
+            }
+            db.commit();
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the labels from " + url + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Rows in each table, for summaries and tests. */
     public Map<String, Long> counts() {
         Map<String, Long> m = new LinkedHashMap<>();

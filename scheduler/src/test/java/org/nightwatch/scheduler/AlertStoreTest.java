@@ -74,6 +74,32 @@ class AlertStoreTest {
     }
 
     @Test
+    void labelledCandidatesCarryTheirObjectsLatestLabelAndCutout() {
+        SchedulerSettings set = SchedulerTest.settings("");
+        double t = Cands.MJD;
+        Candidate a1 = Cands.at("S1-V1-0", 1, 1, t, 10, 20, 30, 17, 0.97, HostContext.GALAXY);
+        Candidate b1 = Cands.at("S1-V1-1", 1, 1, t, 10.5, 20, 25, 17.2, 0.95, HostContext.NONE);
+        Candidate a2 = Cands.at("S1-V2-0", 1, 2, t + 0.01, 10, 20, 40, 16.8, 0.98, HostContext.GALAXY);
+        Candidate b2 = Cands.at("S1-V2-1", 1, 2, t + 0.01, 10.5, 20, 26, 17.1, 0.96, HostContext.NONE);
+        try (AlertStore store = AlertStore.open("", "", "", dir)) {
+            Scheduler s = new Scheduler(set, KnownVariables.none(2));
+            store.commit(s.run(List.of(a1, b1)));
+            store.commit(s.run(List.of(a2, b2)));
+            assertEquals(List.of(), store.labelledCandidates(), "nothing labelled yet");
+            store.label("NW-S1-V1-0", "S1-V2-0", "bogus", "kiso");
+            store.label("NW-S1-V1-0", "S1-V2-0", "real", "kiso"); // changed their mind
+            store.label("NW-S1-V1-1", "S1-V2-1", "moving", "night-2");
+            List<AlertStore.LabelledCandidate> got = store.labelledCandidates();
+            assertEquals(List.of("S1-V1-0", "S1-V2-0", "S1-V1-1", "S1-V2-1"), got.stream().map(AlertStore.LabelledCandidate::candidateId).toList());
+            assertEquals(List.of("real", "real", "moving", "moving"), got.stream().map(AlertStore.LabelledCandidate::label).toList());
+            assertEquals("night-2", got.get(2).operator());
+            assertEquals(2, got.get(1).visit());
+            assertEquals(40, got.get(1).snr(), 1e-9);
+            assertArrayEquals(a2.cutout(), got.get(1).cutout());
+        }
+    }
+
+    @Test
     void anUnreachablePostgresUrlFailsAtOnceNamingTheUrlButNotThePassword() {
         AlertStore.StoreException e = assertThrows(AlertStore.StoreException.class,
             () -> AlertStore.open("jdbc:postgresql://127.0.0.1:1/nightwatch?connectTimeout=2", "night", "s3cret", dir));

@@ -55,7 +55,7 @@ final class QuietStdout extends java.io.PrintStream {
 @Command(name = "nightwatch", mixinStandardHelpOptions = true, version = "nightwatch 0.1.0",
     description = "Real-time transient control room for wide-field CMOS sky surveys.",
     subcommands = {SimulateCommand.class, ReplayCommand.class, EvaluateNightCommand.class, SubtractCommand.class, TrainDataCommand.class, TrainCommand.class,
-        EvaluateCommand.class, AlertsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        EvaluateCommand.class, AlertsCommand.class, LabelsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class NightwatchCli {
 
     /** Options every command shares. */

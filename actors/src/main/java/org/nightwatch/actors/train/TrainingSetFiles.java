@@ -32,7 +32,13 @@ public final class TrainingSetFiles {
     private TrainingSetFiles() {
     }
 
+    /** A simulated set, with the settings that made it. */
     public static void write(Path dir, List<TrainingSetBuilder.Sample> samples, TrainingSetBuilder.Settings settings) {
+        write(dir, samples, "settings", settings);
+    }
+
+    /** A set with its provenance under {@code provenanceKey} in the manifest (settings of a simulation, a night's labels...). */
+    public static void write(Path dir, List<TrainingSetBuilder.Sample> samples, String provenanceKey, Object provenance) {
         try {
             Files.createDirectories(dir);
             writeNpy(dir.resolve("cutouts.npy"), samples);
@@ -50,7 +56,7 @@ public final class TrainingSetFiles {
                 "dtype", "float32", "channels", List.of(Candidate.CHANNELS), "units", "ADU per frame, background-subtracted"));
             m.put("labels", Map.of("file", "labels.csv", "real", TrainingSetBuilder.REAL, "bogus", TrainingSetBuilder.BOGUS,
                 "kept_apart", TrainingSetBuilder.APART));
-            m.put("settings", settings);
+            m.put(provenanceKey, provenance);
             m.put("counts", TrainingSetBuilder.counts(samples));
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("manifest.json").toFile(), m);
         } catch (IOException e) {
