@@ -53,7 +53,8 @@ import org.apache.pekko.stream.javadsl.Source;
  *   <li>{@code POST /api/objects/ID/label} ({@code {"label": "real|bogus|moving|variable"}}),
  *       {@code POST /api/night/start}, {@code /api/night/stop}: need {@code Authorization: Bearer TOKEN};</li>
  *   <li>{@code GET /ws/alerts}: alert changes as they are published, for pages of this server's own origin; a page
- *       answers each with {@code {"shown": ALERT_ID, "latency_ms": MS}} once its row is on screen;</li>
+ *       answers each with {@code {"shown": ALERT_ID, "latency_ms": MS, "delivered_ms": MS}} once its row is on
+ *       screen (publication to the row drawn, and to the message's arrival in the page);</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
  * </ul>
  * It listens on 127.0.0.1 unless configured otherwise, and runs on an actor system of its own
@@ -75,12 +76,16 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
     private final ServerBinding binding;
     private final AtomicInteger pages = new AtomicInteger();
     private final ConcurrentHistogram shown = new ConcurrentHistogram(TimeUnit.HOURS.toMillis(1), 3);
+    private final ConcurrentHistogram delivered = new ConcurrentHistogram(TimeUnit.HOURS.toMillis(1), 3);
 
     private final ActorSystem<Void> system;
 
     private ControlRoom(NightBackend backend, ControlRoomSettings settings, PrometheusMeterRegistry metrics, Config config) {
+        // two threads at most; alert messages are small and each should leave at once, not wait for the last one's
+        // acknowledgement (Nagle's algorithm, which the operating system otherwise applies)
         this.system = ActorSystem.create(Behaviors.empty(), "control-room", ConfigFactory.parseString(
-            "pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 2 }").withFallback(config));
+            "pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 2 }\n"
+                + "pekko.http.server.socket-options.tcp-no-delay = true").withFallback(config));
         this.backend = backend;
         this.settings = settings;
         this.metrics = metrics;
@@ -216,8 +221,12 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         try {
             JsonNode n = JSON.readTree(m.asTextMessage().getStrictText());
             double ms = n.path("latency_ms").asDouble(Double.NaN);
+            double arrived = n.path("delivered_ms").asDouble(Double.NaN);
             if (n.hasNonNull("shown") && Double.isFinite(ms) && ms >= 0) {
                 shown.recordValue(Math.min(shown.getHighestTrackableValue(), Math.round(ms)));
+                if (Double.isFinite(arrived) && arrived >= 0) {
+                    delivered.recordValue(Math.min(delivered.getHighestTrackableValue(), Math.round(arrived)));
+                }
             }
         } catch (Exception e) {
             // not a report: ignored
@@ -229,6 +238,10 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         if (shown.getTotalCount() > 0) {
             n.put("publish_to_shown_p50_ms", shown.getValueAtPercentile(50)).put("publish_to_shown_p99_ms", shown.getValueAtPercentile(99))
                 .put("publish_to_shown_max_ms", shown.getMaxValue());
+        }
+        if (delivered.getTotalCount() > 0) {
+            n.put("publish_to_delivered_p50_ms", delivered.getValueAtPercentile(50))
+                .put("publish_to_delivered_p99_ms", delivered.getValueAtPercentile(99));
         }
         return n.toString();
     }

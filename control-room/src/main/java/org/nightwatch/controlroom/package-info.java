@@ -1,11 +1,12 @@
 /**
- * The operators' web UI and HTTP API (Pekko HTTP, ARCHITECTURE section 3): {@link org.nightwatch.controlroom.ControlRoom}
- * serves the page (the ranked alert table, kept live by a WebSocket), the JSON API, the night's commands
- * (operator token) and Prometheus metrics, on 127.0.0.1 unless configured otherwise. What it shows comes
- * from a {@link org.nightwatch.controlroom.NightBackend} that the running night supplies (actors module).
- *
- * <p>Built so far (issue 7): the live alert table with vetting buttons (operator token), the sensor
- * mosaic, the API, safety (token, origin check, input validation, no file outside the page's own) and
- * metrics. Still to come: cutout thumbnails and the object view (light curve, history, plan).
+ * The operators' web page and HTTP API (Pekko HTTP, ARCHITECTURE section 3).
+ * {@link org.nightwatch.controlroom.ControlRoom} serves, on an actor system of its own and on 127.0.0.1
+ * unless configured otherwise: the page (the ranked alert table kept live by a WebSocket, with
+ * thumbnails, vetting and the object view; the focal-plane mosaic, gauges and night controls), the JSON
+ * API, cutout PNGs ({@link org.nightwatch.controlroom.StampImage}, stretched by
+ * {@link org.nightwatch.controlroom.ZScale} as ds9 and astropy do), the night's commands behind the
+ * operator token, and Prometheus metrics. Pages report when they drew each alert, so that publication to
+ * screen latency is measured. What it shows comes from a {@link org.nightwatch.controlroom.NightBackend}
+ * that the running night supplies (the actors module's {@code NightRoomBackend}).
  */
 package org.nightwatch.controlroom;

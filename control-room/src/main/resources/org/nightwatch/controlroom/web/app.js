@@ -337,6 +337,7 @@ function connect() {
     resync();
   };
   ws.onmessage = (m) => {
+    const arrived = Date.now();
     const a = JSON.parse(m.data);
     if (a.keepalive) {
       return;
@@ -350,7 +351,7 @@ function connect() {
       // the row is on screen once the frame after this change has been drawn
       requestAnimationFrame(() => requestAnimationFrame(() => {
         if (ws.readyState === WebSocket.OPEN) {
-          ws.send(JSON.stringify({ shown: a.id, latency_ms: Date.now() - a.published_ms }));
+          ws.send(JSON.stringify({ shown: a.id, latency_ms: Date.now() - a.published_ms, delivered_ms: arrived - a.published_ms }));
         }
       }));
     }
