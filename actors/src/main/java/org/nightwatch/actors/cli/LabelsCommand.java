@@ -59,6 +59,10 @@ public final class LabelsCommand {
                     source += " (night " + n.key() + ")";
                 }
             }
+            if (labelled.isEmpty()) {
+                throw new IllegalArgumentException("no labelled candidates in " + source + ": nothing written to " + to
+                    + " (operators label objects in the control room)");
+            }
             List<TrainingSetBuilder.Sample> samples = LabelExport.run(labelled);
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("database", source);

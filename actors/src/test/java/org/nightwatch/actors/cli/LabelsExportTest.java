@@ -64,13 +64,20 @@ class LabelsExportTest {
                 }
                 store.commit(s.run(batch));
             }
+        }
+        Path set2 = dir.resolve("labelled");
+        AtomicReference<String> error = new AtomicReference<>();
+        assertEquals(2, exporter(error).execute("labels", "export", "--config", DEPLOYMENT.toString(), "--out", night.toString(),
+            "--to", set2.toString()));
+        assertTrue(error.get().contains("no labelled candidates"), error.get());
+        assertTrue(!Files.exists(set2), "nothing written before anything is labelled");
+        try (AlertStore store = AlertStore.open("", "", "", night)) {
             store.label("NW-S1-V1-0", "S1-V2-0", "real", "kiso");
             store.label("NW-S1-V1-1", "S1-V2-1", "real", "kiso");
             store.label("NW-S1-V1-1", "S1-V2-1", "bogus", "kiso"); // the last word counts
             store.label("NW-S1-V1-2", "S1-V2-2", "moving", "kiso");
             // NW-S1-V1-3 is never vetted
         }
-        Path set2 = dir.resolve("labelled");
         int rc = new CommandLine(new NightwatchCli()).execute("labels", "export", "--config", DEPLOYMENT.toString(),
             "--out", night.toString(), "--to", set2.toString());
         assertEquals(0, rc);
@@ -90,14 +97,18 @@ class LabelsExportTest {
     @Test
     void aDirectoryWithoutANightDatabaseIsNamed() {
         AtomicReference<String> error = new AtomicReference<>();
-        int rc = new CommandLine(new NightwatchCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            error.set(ex.getMessage());
-            return 2;
-        }).execute("labels", "export", "--config", DEPLOYMENT.toString(), "--out", dir.resolve("nowhere").toString(),
+        int rc = exporter(error).execute("labels", "export", "--config", DEPLOYMENT.toString(), "--out", dir.resolve("nowhere").toString(),
             "--to", dir.resolve("set").toString());
         assertEquals(2, rc);
         assertTrue(error.get().contains("nowhere") && error.get().contains("no night database"), error.get());
         assertTrue(!Files.exists(dir.resolve("set")), "nothing written");
+    }
+
+    static CommandLine exporter(AtomicReference<String> error) {
+        return new CommandLine(new NightwatchCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            error.set(ex.getMessage());
+            return 2;
+        });
     }
 
     static String readString(Path p) {

@@ -69,60 +69,128 @@ function vetButtons(objectId) {
   });
 }
 
+// the text cells of a row, after the rank and the cutouts and before the vetting buttons
+const TEXT_CELLS = ["object", "kind", "score", "parts", "rb", "mag", "snr", "det", "host", "seen", "window", "state"];
+const SEEN = 2 + TEXT_CELLS.indexOf("seen");
+const VET = 2 + TEXT_CELLS.length;
+
+function makeRow() {
+  const tr = el("tr", {}, el("td", { className: "rank" }),
+    el("td", { className: "cutouts" }, ...CHANNELS.map((ch) => el("img", { alt: ch, title: ch }))),
+    ...TEXT_CELLS.map((k) => el("td", { className: k })), el("td", { className: "vet" }));
+  tr.onclick = () => showObject(tr.dataset.object);
+  return tr;
+}
+
+function setText(node, value) {
+  const s = String(value);
+  if (node.textContent !== s) {
+    node.textContent = s;
+  }
+}
+
+// a row shows its alert; only what changed is touched, so an update costs the browser little to lay out and
+// draw, and a thumbnail is fetched only when the row's candidate changes
 function fillRow(tr, a) {
-  tr.className = a.kind + (a.object_id === openObject ? " open" : "");
+  const cls = a.kind + (a.object_id === openObject ? " open" : "");
+  if (tr.className !== cls) {
+    tr.className = cls;
+  }
   tr.dataset.object = a.object_id;
   const parts = Object.entries(a.score_parts || {}).map(([k, v]) => k + " " + num(v, 2)).join(", ");
   const w = a.window ? utc(a.window.start_mjd).substring(0, 5) + "-" + utc(a.window.end_mjd).substring(0, 5) + " X"
     + num(a.window.min_airmass, 2) : "not tonight";
   const c = a.candidate;
-  const cut = el("td", { className: "cutouts" }, ...CHANNELS.map((ch) => el("img", { src: stampUrl(a, ch, 2), alt: ch, title: ch })));
-  const text = [["object", a.object_id], ["kind", a.kind], ["score", num(a.rank_score, 3)], ["parts", parts], ["rb", num(c.score, 3)],
-    ["mag", num(c.mag, 2)], ["snr", num(c.snr, 1)], ["det", (a.history || []).length], ["host", a.host],
-    ["seen", ago(c.mjd)], ["window", w], ["state", a.state]];
-  tr.replaceChildren(el("td", { className: "rank" }), cut,
-    ...text.map(([k, v]) => el("td", { className: k, textContent: v })),
-    el("td", { className: "vet" }, ...vetButtons(a.object_id)));
-  tr.querySelector("td.seen").dataset.mjd = c.mjd;
+  const cells = tr.cells;
+  const imgs = cells[1].children;
+  CHANNELS.forEach((ch, i) => {
+    const url = stampUrl(a, ch, 2);
+    if (imgs[i].getAttribute("src") !== url) {
+      imgs[i].src = url;
+    }
+  });
+  [a.object_id, a.kind, num(a.rank_score, 3), parts, num(c.score, 3), num(c.mag, 2), num(c.snr, 1), (a.history || []).length, a.host,
+    ago(c.mjd), w, a.state].forEach((v, i) => setText(cells[2 + i], v));
+  cells[SEEN].dataset.mjd = c.mjd;
+  const vet = vetted.get(a.object_id) || "";
+  if (!cells[VET].hasChildNodes() || cells[VET].dataset.vetted !== vet) {
+    cells[VET].replaceChildren(...vetButtons(a.object_id));
+    cells[VET].dataset.vetted = vet;
+  }
+}
+
+// the table holds the top rows of the ranked list only (more on request): an operator reads the top, and a
+// browser lays the whole table out again on every change, so its size sets the cost of each alert
+// (?rows=N in the page's address sets how many, e.g. for a wall screen)
+const PAGE_ROWS = Math.max(1, Math.min(10000, Number(new URLSearchParams(location.search).get("rows")) || 100));
+let rowLimit = PAGE_ROWS;
+
+// the row of ranked[at] in its place; rows in the table are always ranked[0..n-1], in order
+function place(id, at) {
+  const body = document.querySelector("#alerts tbody");
+  let tr = rowsById.get(id);
+  if (!tr) {
+    tr = makeRow();
+    rowsById.set(id, tr);
+  }
+  fillRow(tr, live.get(id));
+  let next = at + 1 < ranked.length ? rowsById.get(ranked[at + 1]) : null;
+  if (next && next.parentNode !== body) {
+    next = null;
+  }
+  if (tr.nextSibling !== next || tr.parentNode !== body) {
+    body.insertBefore(tr, next);
+  }
+}
+
+function dropRow(id) {
+  const tr = rowsById.get(id);
+  rowsById.delete(id);
+  if (tr) {
+    tr.remove();
+  }
+}
+
+// after a change: as many rows as the limit allows, no more
+function fitRows() {
+  const body = document.querySelector("#alerts tbody");
+  while (body.rows.length > rowLimit) {
+    dropRow(body.lastElementChild.dataset.object);
+  }
+  while (body.rows.length < Math.min(rowLimit, ranked.length)) {
+    place(ranked[body.rows.length], body.rows.length);
+  }
+  const more = document.getElementById("more");
+  more.hidden = ranked.length <= body.rows.length;
+  setText(document.getElementById("more-count"), "top " + body.rows.length + " of " + ranked.length + " live alerts");
 }
 
 function apply(a) {
-  const had = live.has(a.object_id);
-  if (had) {
+  if (live.has(a.object_id)) {
     ranked.splice(ranked.indexOf(a.object_id), 1);
   }
-  const body = document.querySelector("#alerts tbody");
   if (a.state === "retracted") {
     live.delete(a.object_id);
-    const tr = rowsById.get(a.object_id);
-    rowsById.delete(a.object_id);
-    if (tr) {
-      tr.remove();
-    }
+    dropRow(a.object_id);
   } else {
     nightClock = Math.max(nightClock, a.candidate.mjd);
     live.set(a.object_id, a);
     const at = slot(a);
     ranked.splice(at, 0, a.object_id);
-    let tr = rowsById.get(a.object_id);
-    if (!tr) {
-      tr = el("tr");
-      tr.onclick = () => showObject(tr.dataset.object);
-      rowsById.set(a.object_id, tr);
-    }
-    fillRow(tr, a);
-    const next = at + 1 < ranked.length ? rowsById.get(ranked[at + 1]) : null;
-    if (tr.nextSibling !== next || tr.parentNode !== body) {
-      body.insertBefore(tr, next);
+    if (at < rowLimit) {
+      place(a.object_id, at);
+    } else {
+      dropRow(a.object_id);
     }
   }
+  fitRows();
   if (a.object_id === openObject) {
     showObject(openObject);
   }
 }
 
 function refreshAges() {
-  document.querySelectorAll("#alerts td.seen").forEach((td) => { td.textContent = ago(Number(td.dataset.mjd)); });
+  document.querySelectorAll("#alerts td.seen").forEach((td) => setText(td, ago(Number(td.dataset.mjd))));
 }
 
 function message(text) {
@@ -144,7 +212,7 @@ async function vetObject(objectId, label) {
   if (r.ok) {
     vetted.set(objectId, label);
     const a = live.get(objectId);
-    if (a) {
+    if (a && rowsById.has(objectId)) {
       fillRow(rowsById.get(objectId), a);
     }
     if (objectId === openObject) {
@@ -281,6 +349,9 @@ async function night() {
   }
 }
 
+const tiles = new Map(); // sensor name -> its tile in the mosaic
+
+// the focal plane: each sensor's tile made once and then only changed where its state changed
 async function mosaic() {
   try {
     const sensors = await (await fetch("/api/sensors")).json();
@@ -289,19 +360,29 @@ async function mosaic() {
     const cols = 1 + Math.max(0, ...sensors.map((s) => s.column));
     box.style.height = (rows * 2.6 + 0.2) + "em";
     box.style.width = (cols * 3.9 + 0.2) + "em";
-    box.replaceChildren(...sensors.map((s) => {
-      const d = el("div", { className: "sensor " + s.state + (s.gaps > 0 ? " gaps" : "") },
-        el("span", { textContent: s.sensor.replace("sensor-", "") }),
-        el("small", { textContent: num(s.frame_rate_hz, 1) + " Hz" }),
-        el("small", { textContent: s.sky_level === null ? "\u2013" : "sky " + num(s.sky_level, 0) }));
-      d.dataset.sensor = s.sensor;
-      d.title = s.sensor + ": " + s.state + ", " + num(s.frame_rate_hz, 2) + " frames/s, " + s.frames_stacked + " stacked, "
+    sensors.forEach((s) => {
+      let d = tiles.get(s.sensor);
+      if (!d) {
+        d = el("div", {}, el("span", { textContent: s.sensor.replace("sensor-", "") }), el("small"), el("small"));
+        d.dataset.sensor = s.sensor;
+        d.style.left = (s.column * 3.9) + "em";
+        d.style.top = (s.row * 2.6) + "em";
+        tiles.set(s.sensor, d);
+        box.append(d);
+      }
+      const cls = "sensor " + s.state + (s.gaps > 0 ? " gaps" : "");
+      if (d.className !== cls) {
+        d.className = cls;
+      }
+      setText(d.children[1], num(s.frame_rate_hz, 1) + " Hz");
+      setText(d.children[2], s.sky_level === null ? "\u2013" : "sky " + num(s.sky_level, 0));
+      const title = s.sensor + ": " + s.state + ", " + num(s.frame_rate_hz, 2) + " frames/s, " + s.frames_stacked + " stacked, "
         + s.frames_lost + " lost, " + s.frames_deferred + " deferred, " + s.gaps + " gaps, sky "
         + (s.sky_level === null ? "not yet" : num(s.sky_level, 1) + " ADU/frame") + (s.problem ? "; last problem: " + s.problem : "");
-      d.style.left = (s.column * 3.9) + "em";
-      d.style.top = (s.row * 2.6) + "em";
-      return d;
-    }));
+      if (d.title !== title) {
+        d.title = title;
+      }
+    });
   } catch (e) {
     // the next refresh tries again
   }
@@ -362,6 +443,9 @@ function connect() {
 (() => {
   document.getElementById("token").value = sessionStorage.getItem("nightwatch-token") || "";
   document.getElementById("start").onclick = () => command("start");
+  const showMore = document.getElementById("show-more");
+  showMore.textContent = "show " + PAGE_ROWS + " more";
+  showMore.onclick = () => { rowLimit += PAGE_ROWS; fitRows(); };
   document.getElementById("stop").onclick = () => command("stop");
   document.getElementById("close").onclick = () => {
     document.getElementById("object").hidden = true;
