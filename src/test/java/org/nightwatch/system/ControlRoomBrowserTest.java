@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightLobby;
 import org.nightwatch.actors.NightSummary;
 import org.nightwatch.scheduler.AlertStore;
 import org.openqa.selenium.By;
@@ -55,7 +55,7 @@ class ControlRoomBrowserTest {
     void anOperatorWatchesAlertsArriveAndVetsOne() throws Exception {
         Path out = dir.resolve("night-out");
         String vetted;
-        try (NightRunner runner = Nights.controlRoomNight(dir, out, "browser-token")) {
+        try (NightLobby runner = Nights.controlRoomNight(dir, out, "browser-token")) {
             ChromeDriver page = browser(dir.resolve("chromium-profile"));
             try {
                 // a short table (the top 5 rows), so that alerts move in and out of it during the night
@@ -66,9 +66,14 @@ class ControlRoomBrowserTest {
                 assertEquals(0, page.findElements(By.cssSelector("#alerts tbody tr")).size(), "no alert before the night");
 
                 // the night waits for the operator, who enters the token and starts it from the page
-                CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
+                CompletableFuture<NightSummary> night = Nights.runWhenStarted(runner);
                 await().atMost(Duration.ofSeconds(30)).until(() -> page.findElement(By.id("phase")).getText().startsWith("waiting"));
                 page.findElement(By.id("token")).sendKeys("browser-token");
+                // the survey mode is chosen as the night starts; the command's (high-cadence) is offered first
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.findElements(By.cssSelector("#mode option")).size() == 2);
+                org.openqa.selenium.support.ui.Select mode = new org.openqa.selenium.support.ui.Select(page.findElement(By.id("mode")));
+                assertEquals("high-cadence", mode.getFirstSelectedOption().getAttribute("value"));
+                mode.selectByValue("high-cadence");
                 page.findElement(By.id("start")).click();
                 // alerts arrive on the page while the night runs (pushed: the page does not poll for them), with their cutouts
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
@@ -97,6 +102,8 @@ class ControlRoomBrowserTest {
                     page.findElement(By.cssSelector("#alerts tbody tr[data-object='" + vetted + "']")).getText().contains("\u2713 real"));
 
                 NightSummary s = night.get(4, TimeUnit.MINUTES);
+                assertEquals("high-cadence", s.mode());
+                assertTrue(!page.findElement(By.id("mode")).isEnabled(), "the mode is fixed once the night has started");
                 // the page ends with the night's live alerts, as the scheduler has them
                 int live = s.scheduler().liveAlerts();
                 // (the table holds the top 5 of the ranked list here, the next 5 on request, in the server's order)

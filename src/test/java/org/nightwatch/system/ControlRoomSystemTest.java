@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.NightRunner;
+import org.nightwatch.actors.NightLobby;
 import org.nightwatch.actors.NightSummary;
 import org.nightwatch.scheduler.AlertJsonLines;
 import org.nightwatch.scheduler.AlertStore;
@@ -68,10 +68,32 @@ class ControlRoomSystemTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aNightStoppedBeforeItsStartIsCalledOffAndNothingIsPrepared() throws Exception {
+        Path out = dir.resolve("called-off");
+        try (NightLobby lobby = Nights.controlRoomNight(dir, out, "s3cret-token")) {
+            CompletableFuture<NightSummary> night = Nights.runWhenStarted(lobby);
+            String base = lobby.controlRoom().url();
+            HttpResponse<String> stop = send(HttpRequest.newBuilder(URI.create(base + "api/night/stop"))
+                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.noBody()));
+            assertEquals(200, stop.statusCode(), stop.body());
+            assertTrue(stop.body().contains("called off"), stop.body());
+            CompletionException e = assertThrows(CompletionException.class, night::join);
+            assertTrue(e.getCause().getMessage().contains("called off before it started"), e.getCause().getMessage());
+            assertEquals("ended", JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/night"))).body()).get("phase").asText());
+            HttpResponse<String> start = send(HttpRequest.newBuilder(URI.create(base + "api/night/start"))
+                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.noBody()));
+            assertTrue(start.body().contains("called off"), start.body());
+            assertEquals(null, lobby.runner());
+            assertFalse(Files.exists(out.resolve("sky")), "no references rendered for a night that never started");
+        }
+    }
+
+    @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void operatorsSeeAlertsArriveLiveAndOnlyTheTokenCommands() throws Exception {
         Path out = dir.resolve("night-out");
-        try (NightRunner runner = Nights.controlRoomNight(dir, out, "s3cret-token")) {
+        try (NightLobby runner = Nights.controlRoomNight(dir, out, "s3cret-token")) {
             String base = runner.controlRoom().url();
             int port = runner.controlRoom().address().getPort();
             assertTrue(base.startsWith("http://127.0.0.1:"), base);
@@ -135,19 +157,32 @@ class ControlRoomSystemTest {
                     }
                 }).join();
 
-            // the night waits for the operator's start, which needs the token too
-            CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
+            // the night waits for the operator's start, which needs the token too, and offers the survey modes
+            CompletableFuture<NightSummary> night = Nights.runWhenStarted(runner);
             JsonNode waiting = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/night"))).body());
             assertEquals("waiting", waiting.get("phase").asText(), waiting.toString());
+            assertEquals("high-cadence", waiting.get("mode").asText(), waiting.toString());
+            assertEquals("[\"all-sky\",\"high-cadence\"]", waiting.get("modes").toString());
             assertEquals(0, waiting.get("frames").get("published").asLong());
+            JsonNode idle = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/sensors"))).body());
+            assertEquals(3, idle.size(), "the focal plane before the night");
+            assertEquals("idle", idle.get(0).get("state").asText());
             assertEquals(401, send(HttpRequest.newBuilder(URI.create(base + "api/night/start"))
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"all-sky\"}"))).statusCode());
             assertEquals(404, send(HttpRequest.newBuilder(URI.create(base + "api/night/dance")).header("Authorization", "Bearer s3cret-token")
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            HttpResponse<String> turbo = send(HttpRequest.newBuilder(URI.create(base + "api/night/start"))
+                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"turbo\"}")));
+            assertEquals(400, turbo.statusCode(), turbo.body());
+            assertTrue(turbo.body().contains("survey mode 'turbo': one of all-sky, high-cadence"), turbo.body());
+            assertEquals(400, send(HttpRequest.newBuilder(URI.create(base + "api/night/start")).header("Authorization", "Bearer s3cret-token")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"<script>\"}"))).statusCode());
+            assertFalse(night.isDone(), "a refused start leaves the night waiting");
+            // the operator starts it in the other mode: 18-frame all-sky visits instead of the command's high-cadence
             HttpResponse<String> start = send(HttpRequest.newBuilder(URI.create(base + "api/night/start"))
-                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.noBody()));
+                .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"all-sky\"}")));
             assertEquals(200, start.statusCode(), start.body());
-            assertTrue(start.body().contains("starting"), start.body());
+            assertTrue(start.body().contains("starting: all-sky"), start.body());
 
             // the night runs; alerts appear in the API while it does, and an operator vets one
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> night.isDone()
@@ -200,6 +235,8 @@ class ControlRoomSystemTest {
             assertEquals(3, JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/sensors"))).body()).size());
 
             NightSummary s = night.get(4, TimeUnit.MINUTES);
+            assertEquals("all-sky", s.mode(), "the night observed in the mode the operator chose");
+            assertEquals(3L * 10 * 18, s.framesPublished(), "18 frames a visit");
             long changes = Files.readAllLines(out.resolve(AlertJsonLines.FILE)).size();
             assertNotEquals(0, changes);
             await().atMost(Duration.ofSeconds(30)).until(() -> pushed.size() >= changes);

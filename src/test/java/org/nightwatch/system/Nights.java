@@ -15,6 +15,7 @@ import org.nightwatch.actors.DeploymentConfig;
 import org.nightwatch.actors.Guardian;
 import org.nightwatch.actors.SensorActor;
 import org.nightwatch.protocol.SensorId;
+import org.nightwatch.actors.NightLobby;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
 import org.nightwatch.actors.pipeline.StackedVisit;
@@ -68,20 +69,31 @@ final class Nights {
     }
 
     /**
-     * A small simulated night (3 sensors x 10 high-cadence visits at full speed, the committed model, an
-     * October evening) with its control room on a free port and operator token {@code token}, writing into
-     * {@code out}: what the control room's tests watch.
+     * A small simulated night (3 sensors x 10 high-cadence visits at full speed unless the operator picks
+     * another mode, the committed model, an October evening) that waits in its control room (a free port,
+     * operator token {@code token}) for the operator's start, writing into {@code out}: what the control
+     * room's tests watch.
      */
-    /** A 3-sensor night with a control room on a free port that waits for the operator's start. */
-    static NightRunner controlRoomNight(Path dir, Path out, String token) {
+    static NightLobby controlRoomNight(Path dir, Path out, String token) {
         DeploymentConfig cfg = config(dir, """
             nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
             nightwatch.actors.classifier.model = "%s"
             nightwatch.control-room.token = "%s"
             """.formatted(DEFAULT_MODEL, token));
-        return new NightRunner(cfg, NightRunner.Options.simulate(3, 10, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
-            org.nightwatch.camera.sim.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).withAwaitStart(true)
-            .build());
+        return new NightLobby(cfg, NightRunner.Options.simulate(3, 10, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
+            org.nightwatch.camera.sim.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build());
+    }
+
+    /** Waits for the operator's start in the background, then runs the night prepared in the chosen mode. */
+    static CompletableFuture<NightSummary> runWhenStarted(NightLobby lobby) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return lobby.awaitStart().run(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     static CompletableFuture<NightSummary> runInBackground(NightRunner runner) {

@@ -42,6 +42,7 @@ import org.nightwatch.actors.alerts.AlertLatencyLog;
 import org.nightwatch.actors.room.NightRoomBackend;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
+import org.nightwatch.controlroom.NightBackend;
 import org.nightwatch.actors.alerts.AlertStreamPublisher;
 import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
@@ -120,23 +121,24 @@ public final class NightRunner implements AutoCloseable {
      * @param replayFrom   the first visit to replay
      * @param speedFactor  at real-time pacing, frames are due this many times faster than the frame rate
      * @param httpPort     serve the control room on this port (0: any free one; null: no control room)
-     * @param awaitStart   the night waits for the operator's start command from the control room
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                           VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
-                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort,
-                          boolean awaitStart) {
+                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort) {
         public Options {
-            if (awaitStart && httpPort == null) {
-                throw new IllegalArgumentException("a night that waits for the operator's start needs the control room");
-            }
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
             }
             if (diff && outDir == null && recordDir == null) {
                 throw new IllegalArgumentException("difference imaging needs an output or record directory for its references");
             }
+        }
+
+        /** The same night in another survey mode (the operator's choice at the start). */
+        public Options withMode(SurveyMode m) {
+            return new Options(sensors, visits, m, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed, starsPerSensor,
+                timeout, extraSink, sensorDiesAfter, diff, outDir, nightStart, replayDir, replaySensors, replayFrom, speedFactor, httpPort);
         }
 
         /** Where the night's references, darks and truth are: a replayed night's own, or where the simulated sky goes. */
@@ -172,7 +174,6 @@ public final class NightRunner implements AutoCloseable {
             private long replayFrom;
             private double speedFactor = 1;
             private Integer httpPort;
-            private boolean awaitStart;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -256,12 +257,6 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
-            /** The night waits for the operator's start (POST /api/night/start) before its first frame. */
-            public Builder withAwaitStart(boolean await) {
-                awaitStart = await;
-                return this;
-            }
-
             /** The first frame's UTC time (null: when the night starts). */
             public Builder withNightStart(Instant t) {
                 nightStart = t;
@@ -276,8 +271,7 @@ public final class NightRunner implements AutoCloseable {
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                     starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
-                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort,
-                    awaitStart);
+                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort);
             }
         }
     }
@@ -321,11 +315,26 @@ public final class NightRunner implements AutoCloseable {
     private long startNanos;
     private long endNanos;
     private volatile boolean nightEnded;
-    private final CompletableFuture<String> operatorStart = new CompletableFuture<>();
+    private volatile boolean stopRequested;
+
+    /**
+     * A control room opened before the night ({@link NightLobby}): the night registers its metrics in
+     * {@code registry} and gives the room its view through {@code attach}; the room stays the lobby's.
+     */
+    public record Room(ControlRoom room, PrometheusMeterRegistry registry, java.util.function.Consumer<NightBackend> attach) {
+    }
+
+    private final Room room;
 
     public NightRunner(DeploymentConfig config, Options options) {
+        this(config, options, null);
+    }
+
+    /** A night whose control room {@code room} is already open (null: it opens its own when the options ask for one). */
+    public NightRunner(DeploymentConfig config, Options options, Room room) {
         this.config = config;
         this.options = options;
+        this.room = room;
         this.camera = config.camera();
         this.actors = config.actors();
         this.recorded = options.replayDir() != null
@@ -510,7 +519,7 @@ public final class NightRunner implements AutoCloseable {
                 alertLatency),
                 "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
             schedulerSink.connect(schedulerActor);
-            if (options.httpPort() != null) {
+            if (room != null || options.httpPort() != null) {
                 controlRoom = startControlRoom(options.httpPort());
             }
             if (alertStream != null) {
@@ -530,8 +539,8 @@ public final class NightRunner implements AutoCloseable {
             + options.mode().cliName() + (options.nightStart() != null ? " start=" + options.nightStart() : "");
     }
 
-    private ControlRoom startControlRoom(int port) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private ControlRoom startControlRoom(Integer port) {
+        PrometheusMeterRegistry registry = room != null ? room.registry() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("nightwatch_frames_published", cam, c -> c.framesProduced()).register(registry);
         for (FrameFate.Kind k : FrameFate.Kind.values()) {
             Gauge.builder("nightwatch_frames", this, r -> r.total(l -> l.count(k))).tag("fate", k.name().toLowerCase(java.util.Locale.ROOT))
@@ -556,7 +565,7 @@ public final class NightRunner implements AutoCloseable {
                 Progress p = progress();
                 Histogram h = stats.latency();
                 boolean any = h.getTotalCount() > 0;
-                String phase = nightEnded ? "ended" : startNanos == 0 ? "waiting" : "observing";
+                String phase = nightEnded ? "ended" : startNanos == 0 ? "starting" : "observing";
                 return new NightRoomBackend.NightState(options.mode().cliName(), phase, p.seconds(), p.realtimeFactor(), p.published(),
                     p.stacked(), p.lost(), p.deferred(), total(l -> l.visitsStacked().get()), stats.candidates(),
                     any ? h.getValueAtPercentile(50) / 1e6 : Double.NaN, any ? h.getValueAtPercentile(99) / 1e6 : Double.NaN,
@@ -580,13 +589,13 @@ public final class NightRunner implements AutoCloseable {
 
             @Override
             public String stop() {
-                ActorRef<ObservatoryActor.Command> o = observatory;
                 if (nightEnded) {
                     return "the night has ended";
                 }
-                if (o == null || startNanos == 0) {
-                    operatorStart.complete("stopped before it started");
-                    return "the night is called off before its first frame";
+                stopRequested = true; // before reading the observatory: run() sets it, then reads this
+                ActorRef<ObservatoryActor.Command> o = observatory;
+                if (o == null) {
+                    return "stopping: the night stops as soon as it starts";
                 }
                 o.tell(ObservatoryActor.StopNight.INSTANCE);
                 return "stopping: the camera stops, what arrived is processed";
@@ -594,15 +603,16 @@ public final class NightRunner implements AutoCloseable {
 
             @Override
             public String start() {
-                if (!options.awaitStart()) {
-                    return "the night is already running: it started with its command (give it --await-start to start it from here)";
-                }
-                return operatorStart.complete("started by the operator") ? "starting: " + options.mode().cliName() + " on "
-                    + placements.size() + " sensors" : "the night was already started or called off";
+                return room != null ? "the night was already started: " + options.mode().cliName()
+                    : "the night is already running: it started with its command (give it --await-start to start it from here)";
             }
         };
         NightRoomBackend backend = new NightRoomBackend(system, alertHub, schedulerActor, scheduler.liveAlerts(), night,
             new FollowUpPlanner(SchedulerSettings.from(config.config()).followUp()));
+        if (room != null) {
+            room.attach().accept(backend);
+            return room.room();
+        }
         com.typesafe.config.Config c = config.config().getConfig("nightwatch.control-room");
         ControlRoom room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), port, c.getString("token")), registry,
             config.config());
@@ -671,23 +681,15 @@ public final class NightRunner implements AutoCloseable {
         Duration ask = Duration.ofSeconds(30);
         ActorRef<ObservatoryActor.Command> observatory = AskPattern.<Guardian.Command, ActorRef<ObservatoryActor.Command>>ask(
             system, Guardian.GetObservatory::new, ask, system.scheduler()).toCompletableFuture().join();
-        this.observatory = observatory;
-        if (options.awaitStart()) {
-            LOG.info("the night waits for the operator's start from the control room");
-            String why;
-            try {
-                why = operatorStart.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("no operator started the night within " + options.timeout());
-            }
-            if (!why.startsWith("started")) {
-                throw new IllegalStateException("the night was " + why);
-            }
-        }
         awaitSubscribers(Duration.ofSeconds(30));
         CompletionStage<ObservatoryActor.NightEnded> ended = AskPattern.ask(observatory,
             (ActorRef<ObservatoryActor.NightEnded> r) -> new ObservatoryActor.StartNight(options.mode(), r),
             options.timeout(), system.scheduler());
+        this.observatory = observatory;
+        if (stopRequested) {
+            // the operator stopped the night while it was being prepared
+            observatory.tell(ObservatoryActor.StopNight.INSTANCE);
+        }
         long deadline = System.nanoTime() + options.timeout().toNanos();
         long cameraDoneAt = -1;
         boolean finishedSensors = false;
@@ -815,7 +817,7 @@ public final class NightRunner implements AutoCloseable {
         if (classifier != null) {
             classifier.close(); // before the actor system (and its materializer) goes
         }
-        if (controlRoom != null) {
+        if (controlRoom != null && room == null) {
             controlRoom.close();
         }
         if (alertHub != null) {

@@ -51,7 +51,8 @@ import org.apache.pekko.stream.javadsl.Source;
  *   <li>{@code GET /api/objects/ID/cutouts/CANDIDATE/CHANNEL.png?scale=N}: a cutout channel (reference, new,
  *       difference) with the zscale stretch, cached by the browser (a candidate's cutout never changes);</li>
  *   <li>{@code POST /api/objects/ID/label} ({@code {"label": "real|bogus|moving|variable"}}),
- *       {@code POST /api/night/start}, {@code /api/night/stop}: need {@code Authorization: Bearer TOKEN};</li>
+ *       {@code POST /api/night/start} (optionally {@code {"mode": "all-sky|high-cadence"}}), {@code /api/night/stop}: need
+ *       {@code Authorization: Bearer TOKEN};</li>
  *   <li>{@code GET /ws/alerts}: alert changes as they are published, for pages of this server's own origin; a page
  *       answers each with {@code {"shown": ALERT_ID, "latency_ms": MS, "delivered_ms": MS}} once its row is on
  *       screen (publication to the row drawn, and to the message's arrival in the page);</li>
@@ -65,6 +66,7 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
     private static final Pattern STATIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*\\.(html|js|css|png|svg)");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9@!._-]{1,120}");
     private static final Pattern STAMP = Pattern.compile("(reference|new|difference)\\.png");
+    private static final Pattern MODE = Pattern.compile("[a-z][a-z-]{0,39}");
     private static final Set<String> LABELS = Set.of("real", "bogus", "moving", "variable");
     private static final String WEB = "org/nightwatch/controlroom/web/";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,7 +143,8 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
                 path("plan", () -> get(() -> json(backend.plan()))),
                 path("pages", () -> get(() -> json(pagesJson()))),
                 path("night", () -> get(() -> json(backend.night()))),
-                path(PathMatchers.segment("night").slash(PathMatchers.segment()), cmd -> post(() -> authorized(() -> command(cmd)))),
+                path(PathMatchers.segment("night").slash(PathMatchers.segment()), cmd -> post(() -> authorized(() -> entity(
+                    org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), body -> command(cmd, body))))),
                 pathPrefix(PathMatchers.segment("objects").slash(PathMatchers.segment()), id -> concat(
                     pathEndOrSingleSlash(() -> get(() -> object(id))),
                     path("label", () -> post(() -> authorized(() -> entity(
@@ -269,12 +272,29 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
             () -> complete(HttpResponse.create().withEntity(ContentTypes.create(MediaTypes.IMAGE_PNG), png)));
     }
 
-    private Route command(String cmd) {
-        CompletionStage<String> r = switch (cmd) {
-            case "stop" -> backend.stopNight();
-            case "start" -> backend.startNight();
-            default -> null;
-        };
+    private Route command(String cmd, String body) {
+        String mode = null;
+        if ("start".equals(cmd) && !body.isBlank()) {
+            try {
+                JsonNode n = JSON.readTree(body);
+                mode = n.hasNonNull("mode") ? n.get("mode").asText() : null;
+            } catch (Exception e) {
+                return error(StatusCodes.BAD_REQUEST, "the body must be empty or JSON: {\"mode\": \"all-sky|high-cadence\"}");
+            }
+            if (mode != null && !MODE.matcher(mode).matches()) {
+                return error(StatusCodes.BAD_REQUEST, "survey mode: a name such as all-sky or high-cadence");
+            }
+        }
+        CompletionStage<String> r;
+        try {
+            r = switch (cmd) {
+                case "stop" -> backend.stopNight();
+                case "start" -> backend.startNight(mode);
+                default -> null;
+            };
+        } catch (IllegalArgumentException e) {
+            return error(StatusCodes.BAD_REQUEST, e.getMessage());
+        }
         if (r == null) {
             return error(StatusCodes.NOT_FOUND, "no night command '" + cmd + "' (start, stop)");
         }

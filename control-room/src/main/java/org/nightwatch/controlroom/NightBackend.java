@@ -50,8 +50,13 @@ public interface NightBackend {
     /** Stops the night (frames stop; what arrived is processed). */
     CompletionStage<String> stopNight();
 
-    /** Starts the night when it waits for an operator; otherwise says why it cannot. */
-    CompletionStage<String> startNight();
+    /**
+     * Starts the night when it waits for an operator, in survey mode {@code mode} (null: the night's own);
+     * otherwise says why it cannot.
+     *
+     * @throws IllegalArgumentException naming the mode when this night cannot observe in it
+     */
+    CompletionStage<String> startNight(String mode);
 
     /** Stops sampling the night (the server is closing). */
     default void close() {

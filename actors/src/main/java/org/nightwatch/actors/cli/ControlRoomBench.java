@@ -19,9 +19,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightLobby;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
 import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,28 +104,43 @@ public final class ControlRoomBench implements Callable<Integer> {
     private Map<String, Object> run(DeploymentConfig cfg, Path binary, SurveyMode m, Pacing p, int n) throws Exception {
         Path out = Files.createTempDirectory("nightwatch-bench-room");
         NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, p).withDiff(out)
-            .withNightStart(Instant.parse("2026-10-15T12:00:00Z")).withControlRoom(0).withAwaitStart(true)
+            .withNightStart(Instant.parse("2026-10-15T12:00:00Z")).withControlRoom(0)
             .withTimeout(Duration.ofMinutes(30)).build();
-        try (NightRunner runner = new NightRunner(cfg, o); HeadlessBrowser b = HeadlessBrowser.start(binary)) {
+        try (NightLobby lobby = new NightLobby(cfg, o); HeadlessBrowser b = HeadlessBrowser.start(binary)) {
             CompletableFuture<NightSummary> night = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return runner.run(null);
+                    return lobby.awaitStart().run(null);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
             });
-            String url = runner.controlRoom().url();
+            ControlRoom room = lobby.controlRoom();
+            String url = room.url();
             for (int i = 0; i < n; i++) {
                 b.openWindow(url);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (JSON.readTree(runner.controlRoom().pages()).path("open").asInt() < n) {
+            while (JSON.readTree(room.pages()).path("open").asInt() < n) {
                 if (System.nanoTime() > deadline || night.isDone()) {
-                    throw new IllegalStateException("only " + JSON.readTree(runner.controlRoom().pages()).path("open").asInt() + " of " + n
+                    throw new IllegalStateException("only " + JSON.readTree(room.pages()).path("open").asInt() + " of " + n
                         + " pages connected to " + url + " within 120 s");
                 }
                 Thread.sleep(50); // polling the browser's progress, not waiting for a result
+            }
+            HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/night/start"))
+                .header("Authorization", "Bearer " + room.token()).POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"" + m.cliName()
+                    + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            if (started.statusCode() != 200) {
+                throw new IllegalStateException("the control room refused to start the night: " + started.statusCode() + " " + started.body());
+            }
+            // the night is prepared (references, classifier, database) once started; measure from when it observes
+            while (lobby.runner() == null && !night.isDone()) {
+                Thread.sleep(20);
+            }
+            NightRunner runner = lobby.runner();
+            if (runner == null) {
+                night.join(); // says why
             }
             ThreadCpu threads = new ThreadCpu();
             java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -135,12 +152,6 @@ public final class ControlRoomBench implements Callable<Integer> {
             double browser0 = b.cpuSeconds();
             Map<String, Double> pages0 = b.pageMetrics();
             long t0 = System.nanoTime();
-            HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/night/start"))
-                .header("Authorization", "Bearer " + runner.controlRoom().token()).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-            if (started.statusCode() != 200) {
-                throw new IllegalStateException("the control room refused to start the night: " + started.statusCode() + " " + started.body());
-            }
             NightSummary s = night.get(o.timeout().toMillis(), TimeUnit.MILLISECONDS);
             long published = runner.alertHub().offered() - runner.alertHub().dropped();
             long expected = published * n;
@@ -148,7 +159,7 @@ public final class ControlRoomBench implements Callable<Integer> {
             long shownNow = -1;
             long progressAt = System.nanoTime();
             while (true) {
-                long s2 = JSON.readTree(runner.controlRoom().pages()).path("alerts_shown").asLong();
+                long s2 = JSON.readTree(room.pages()).path("alerts_shown").asLong();
                 if (s2 != shownNow) {
                     shownNow = s2;
                     progressAt = System.nanoTime();
@@ -165,9 +176,9 @@ public final class ControlRoomBench implements Callable<Integer> {
             double browserCpu = b.cpuSeconds() - browser0;
             Map<String, Double> pageTime = new LinkedHashMap<>();
             b.pageMetrics().forEach((k, v) -> pageTime.put(k, v - pages0.get(k)));
-            JsonNode pg = JSON.readTree(runner.controlRoom().pages());
+            JsonNode pg = JSON.readTree(room.pages());
             double total = Double.isFinite(process) ? process : cpu.values().stream().mapToDouble(Double::doubleValue).sum();
-            double room = cpu.getOrDefault("control-room", 0.0);
+            double roomCpu = cpu.getOrDefault("control-room", 0.0);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("pages", n);
             r.put("alerts_published", published);
@@ -181,9 +192,9 @@ public final class ControlRoomBench implements Callable<Integer> {
             r.put("publish_to_delivered_p50_ms", pg.path("publish_to_delivered_p50_ms").asLong());
             r.put("publish_to_delivered_p99_ms", pg.path("publish_to_delivered_p99_ms").asLong());
             r.put("wall_s", wall);
-            r.put("control_room_cpu_s", room);
-            r.put("control_room_cpu_share", total > 0 ? room / total : 0.0);
-            r.put("control_room_cores", room / wall);
+            r.put("control_room_cpu_s", roomCpu);
+            r.put("control_room_cpu_share", total > 0 ? roomCpu / total : 0.0);
+            r.put("control_room_cores", roomCpu / wall);
             r.put("nightwatch_cpu_s", total);
             r.put("cpu_s_by_role_of_live_threads", cpu);
             r.put("browser_cpu_s", browserCpu);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightLobby;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
 import picocli.CommandLine.Option;
@@ -21,7 +22,8 @@ final class NightRun {
         description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
     int httpPort;
 
-    @Option(names = "--await-start", description = "wait for the operator's start from the control room before the first frame")
+    @Option(names = "--await-start", description = "open the control room first; the operator starts the night there, choosing "
+        + "its survey mode (--mode is offered first), and the night is prepared then")
     boolean awaitStart;
 
     @Option(names = "--keep-serving", description = "after the night, keep the control room up (for the night's alerts and "
@@ -38,27 +40,41 @@ final class NightRun {
 
     /** Runs the night, printing {@code progressLine} of each progress sample; returns the exit code. */
     int run(DeploymentConfig cfg, NightRunner.Options o, Function<NightRunner.Progress, String> progressLine) throws InterruptedException {
+        if (awaitStart) {
+            if (o.httpPort() == null) {
+                throw new IllegalArgumentException("--await-start needs the control room: difference imaging on (no --no-diff) and an "
+                    + "--http-port other than -1");
+            }
+            try (NightLobby lobby = new NightLobby(cfg, o)) {
+                System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", lobby.controlRoom().url(),
+                    lobby.controlRoom().token());
+                System.err.println("nightwatch: the night waits for the operator's start (the page's start button, which offers "
+                    + "the survey mode, or POST /api/night/start with the token and {\"mode\": \"all-sky\"})");
+                NightRunner runner = lobby.awaitStart();
+                return runAndReport(runner, progressLine);
+            }
+        }
         try (NightRunner runner = new NightRunner(cfg, o)) {
             if (runner.controlRoom() != null) {
                 System.err.printf(Locale.ROOT, "nightwatch: control room at %s (operator token %s)%n", runner.controlRoom().url(),
                     runner.controlRoom().token());
             }
-            if (o.awaitStart()) {
-                System.err.println("nightwatch: the night waits for the operator's start (the page's start button, or "
-                    + "POST /api/night/start with the token)");
-            }
-            NightSummary summary = runner.run(pr -> System.err.println(progressLine.apply(pr)));
-            System.out.print(summary.toText());
-            if (report != null) {
-                summary.write(report);
-                System.out.println("  report written to " + report);
-            }
-            if (keepServing && runner.controlRoom() != null) {
-                System.err.printf(Locale.ROOT, "nightwatch: the night has ended; the control room stays at %s until interrupted "
-                    + "(Ctrl-C)%n", runner.controlRoom().url());
-                new java.util.concurrent.CountDownLatch(1).await();
-            }
-            return summary.accounted() ? 0 : 1;
+            return runAndReport(runner, progressLine);
         }
+    }
+
+    private int runAndReport(NightRunner runner, Function<NightRunner.Progress, String> progressLine) throws InterruptedException {
+        NightSummary summary = runner.run(pr -> System.err.println(progressLine.apply(pr)));
+        System.out.print(summary.toText());
+        if (report != null) {
+            summary.write(report);
+            System.out.println("  report written to " + report);
+        }
+        if (keepServing && runner.controlRoom() != null) {
+            System.err.printf(Locale.ROOT, "nightwatch: the night has ended; the control room stays at %s until interrupted "
+                + "(Ctrl-C)%n", runner.controlRoom().url());
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
+        return summary.accounted() ? 0 : 1;
     }
 }

@@ -72,7 +72,7 @@ public final class ReplayCommand implements Callable<Integer> {
             mode = SurveyMode.parse(rec.manifest().surveyMode());
         }
         NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, mode, p).withReplay(night)
-            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(run.timeout).withDiff(out).withControlRoom(run.controlRoomPort()).withAwaitStart(run.awaitStart).build();
+            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(run.timeout).withDiff(out).withControlRoom(run.controlRoomPort()).build();
         System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s%n", night, sensors, visits, mode,
             p == Pacing.MAX ? "full speed" : factor == 1 ? "real time" : factor + " x real time");
         return run.run(cfg, o, pr -> String.format(Locale.ROOT,

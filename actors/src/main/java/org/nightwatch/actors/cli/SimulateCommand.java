@@ -89,13 +89,19 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
             .withRenderThreads(renderThreads).withSeed(seed).withTimeout(run.timeout).withOut(out)
-            .withNightStart(nightStart).withControlRoom(noDiff ? null : run.controlRoomPort()).withAwaitStart(run.awaitStart);
+            .withNightStart(nightStart).withControlRoom(noDiff ? null : run.controlRoomPort());
         NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
-        System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
-            sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
-        long total = (long) sensors * visits * cfg.framesPerVisit(m);
+        if (run.awaitStart) {
+            System.err.printf(Locale.ROOT, "nightwatch: a simulated night of %d sensors x %d visits at %s speed; its survey mode is the "
+                + "operator's choice at the start (%s offered first)%n", sensors, visits, p.name().toLowerCase(Locale.ROOT), m);
+        } else {
+            System.err.printf(Locale.ROOT, "nightwatch: simulating %d sensors x %d visits (%s, %d frames each) at %s speed%n",
+                sensors, visits, m, cfg.framesPerVisit(m), p.name().toLowerCase(Locale.ROOT));
+        }
+        // the frames due, once the mode is known (the operator may choose another at the start)
+        String total = run.awaitStart ? "" : "/" + (long) sensors * visits * cfg.framesPerVisit(m);
         return run.run(cfg, o, pr -> String.format(Locale.ROOT,
-            "[%6.1f s] frames %d/%d published, %d stacked, %d lost, %d deferred | %.2fx real time | stack buffers %d/%d",
+            "[%6.1f s] frames %d%s published, %d stacked, %d lost, %d deferred | %.2fx real time | stack buffers %d/%d",
             pr.seconds(), pr.published(), total, pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor(),
             pr.buffersInUse(), pr.buffersCapacity()));
     }

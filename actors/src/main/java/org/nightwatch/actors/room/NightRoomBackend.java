@@ -54,7 +54,8 @@ public final class NightRoomBackend implements NightBackend {
     /**
      * The night's counters now.
      *
-     * @param phase              waiting (for the operator's start), observing, or ended
+     * @param phase              starting (before the first frame), observing, or ended (a night that waits for the
+     *                           operator is "waiting" and then "preparing" in its lobby, {@code NightLobby})
      * @param visitStackedP50Ms  a visit's last frame to its stack, ms (NaN before any); p99 likewise
      * @param buffersInUse       stack buffers held by visits being assembled or processed, of {@code buffersCapacity}
      */
@@ -282,7 +283,7 @@ public final class NightRoomBackend implements NightBackend {
     }
 
     @Override
-    public CompletionStage<String> startNight() {
+    public CompletionStage<String> startNight(String mode) {
         return CompletableFuture.supplyAsync(night::start);
     }
 

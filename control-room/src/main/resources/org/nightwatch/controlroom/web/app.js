@@ -226,7 +226,10 @@ async function vetObject(objectId, label) {
 }
 
 async function command(name) {
-  const r = await fetch("/api/night/" + name, { method: "POST", headers: { "Authorization": "Bearer " + token() } });
+  const mode = document.getElementById("mode");
+  const body = name === "start" && mode.value ? JSON.stringify({ mode: mode.value }) : "";
+  const r = await fetch("/api/night/" + name, { method: "POST", headers: { "Authorization": "Bearer " + token(),
+    "Content-Type": "application/json" }, body: body });
   const e = await r.json().catch(() => ({ error: r.statusText }));
   message(r.ok ? e.night : name + " refused: " + (e.error || r.status));
   night();
@@ -330,6 +333,15 @@ async function night() {
     const phase = document.getElementById("phase");
     phase.textContent = n.phase + " \u00b7 " + n.mode;
     phase.className = "badge " + n.phase;
+    // the survey mode is the operator's choice until the night starts
+    const mode = document.getElementById("mode");
+    if (mode.options.length === 0 && (n.modes || []).length > 0) {
+      mode.replaceChildren(...n.modes.map((m) => el("option", { value: m, textContent: m, selected: m === n.mode })));
+    }
+    mode.disabled = n.phase !== "waiting";
+    if (mode.disabled && mode.value !== n.mode && [...mode.options].some((o) => o.value === n.mode)) {
+      mode.value = n.mode;
+    }
     const t = n.throughput;
     const l = n.latency;
     const b = n.backpressure;
