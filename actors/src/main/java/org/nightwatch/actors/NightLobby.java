@@ -42,6 +42,7 @@ public final class NightLobby implements AutoCloseable {
     private volatile String phase = "waiting";
     private volatile SurveyMode mode;
     private volatile NightRunner runner;
+    private volatile boolean stopWhenPrepared;
 
     /** Opens the control room of the night {@code options} describes (which must have one); the night waits. */
     public NightLobby(DeploymentConfig config, NightRunner.Options options) {
@@ -85,6 +86,9 @@ public final class NightLobby implements AutoCloseable {
         NightRunner r = new NightRunner(config, options.withMode(chosen),
             new NightRunner.Room(room, registry, backend::attach));
         runner = r;
+        if (stopWhenPrepared) {
+            backend.stopNight();
+        }
         return r;
     }
 
@@ -202,7 +206,11 @@ public final class NightLobby implements AutoCloseable {
                 phase = "ended";
                 return CompletableFuture.completedFuture("the night is called off before its first frame");
             }
-            return CompletableFuture.completedFuture("the night is being prepared: stop it once it observes");
+            // started and being prepared: it stops as soon as it is (stopping twice is harmless)
+            stopWhenPrepared = true;
+            NightBackend ready = now();
+            return ready != null ? ready.stopNight()
+                : CompletableFuture.completedFuture("stopping: the night stops as soon as it is prepared");
         }
 
         @Override

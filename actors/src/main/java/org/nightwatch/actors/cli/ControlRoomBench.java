@@ -60,6 +60,9 @@ public final class ControlRoomBench implements Callable<Integer> {
     @Option(names = "--speed", defaultValue = "realtime", description = "realtime or max (default ${DEFAULT-VALUE})")
     String speed;
 
+    @Option(names = "--runs", defaultValue = "1", description = "nights per page count; medians are reported (default ${DEFAULT-VALUE})")
+    int runs;
+
     @Option(names = "--browser", paramLabel = "FILE", description = "Chromium or Chrome to run (default: chromium on the PATH)")
     Path browser;
 
@@ -75,21 +78,39 @@ public final class ControlRoomBench implements Callable<Integer> {
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("cores", Runtime.getRuntime().availableProcessors());
         rep.put("night", Map.of("sensors", sensors, "visits", visits, "mode", m.cliName(), "speed", speed));
-        Map<String, Object> runs = new LinkedHashMap<>();
-        rep.put("runs", runs);
-        System.out.printf(Locale.ROOT, "%5s %7s %11s %17s %17s %8s %9s %10s %12s %6s%n", "pages", "alerts", "shown", "shown p50/p99 ms",
-            "arrived p50/p99", "max ms", "room CPU", "room share", "browser", "RTF");
+        Map<String, Object> byPages = new LinkedHashMap<>();
+        rep.put("runs_per_page_count", runs);
+        rep.put("pages", byPages);
+        System.out.printf(Locale.ROOT, "%5s %5s %7s %11s %17s %17s %8s %9s %10s %12s %6s%n", "pages", "run", "alerts", "shown",
+            "shown p50/p99 ms", "arrived p50/p99", "max ms", "room CPU", "room share", "browser", "RTF");
         boolean complete = true;
         for (int n : pages) {
-            Map<String, Object> r = run(cfg, binary, m, p, n);
-            runs.put(Integer.toString(n), r);
-            complete &= (Boolean) r.get("all_shown");
-            System.out.printf(Locale.ROOT, "%5d %7d %5d/%-5d %17s %17s %8s %7.2f s %9.1f%% %6.2f cores %6.2f%n", n,
-                (Long) r.get("alerts_published"), (Long) r.get("alerts_shown"), (Long) r.get("alerts_expected"),
-                r.get("publish_to_shown_p50_ms") + " / " + r.get("publish_to_shown_p99_ms"),
-                r.get("publish_to_delivered_p50_ms") + " / " + r.get("publish_to_delivered_p99_ms"), r.get("publish_to_shown_max_ms"),
-                (Double) r.get("control_room_cpu_s"), 100 * (Double) r.get("control_room_cpu_share"), (Double) r.get("browser_cores"),
-                (Double) r.get("realtime_factor"));
+            List<Map<String, Object>> each = new java.util.ArrayList<>();
+            for (int k = 0; k < runs; k++) {
+                Map<String, Object> r = run(cfg, binary, m, p, n);
+                each.add(r);
+                complete &= (Boolean) r.get("all_shown");
+                System.out.printf(Locale.ROOT, "%5d %5d %7d %5d/%-5d %17s %17s %8s %7.2f s %9.1f%% %6.2f cores %6.2f%n", n, k + 1,
+                    (Long) r.get("alerts_published"), (Long) r.get("alerts_shown"), (Long) r.get("alerts_expected"),
+                    r.get("publish_to_shown_p50_ms") + " / " + r.get("publish_to_shown_p99_ms"),
+                    r.get("publish_to_delivered_p50_ms") + " / " + r.get("publish_to_delivered_p99_ms"), r.get("publish_to_shown_max_ms"),
+                    (Double) r.get("control_room_cpu_s"), 100 * (Double) r.get("control_room_cpu_share"), (Double) r.get("browser_cores"),
+                    (Double) r.get("realtime_factor"));
+            }
+            Map<String, Object> med = new LinkedHashMap<>();
+            for (String key : List.of("publish_to_shown_p50_ms", "publish_to_shown_p99_ms", "publish_to_delivered_p50_ms",
+                "publish_to_delivered_p99_ms", "control_room_cpu_share", "control_room_cores", "browser_cores", "realtime_factor")) {
+                med.put(key, BenchCommand.Ingest.median(each.stream().map(r -> ((Number) r.get(key)).doubleValue()).toList()));
+            }
+            med.put("runs", each);
+            byPages.put(Integer.toString(n), med);
+            if (runs > 1) {
+                System.out.printf(Locale.ROOT, "%5d %5s %7s %11s %17s %17s %8s %9s %9.1f%% %6.2f cores %6.2f%n", n, "median", "", "",
+                    Math.round((Double) med.get("publish_to_shown_p50_ms")) + " / " + Math.round((Double) med.get("publish_to_shown_p99_ms")),
+                    Math.round((Double) med.get("publish_to_delivered_p50_ms")) + " / "
+                        + Math.round((Double) med.get("publish_to_delivered_p99_ms")), "", "",
+                    100 * (Double) med.get("control_room_cpu_share"), (Double) med.get("browser_cores"), (Double) med.get("realtime_factor"));
+            }
         }
         System.out.println("shown: publication to the row drawn on the page; arrived: to the message in the page's script; "
             + "room CPU: the control room's threads over the night; room share: of the nightwatch process's CPU time; "
