@@ -39,7 +39,8 @@ function stampUrl(a, channel, scale) {
 }
 
 function before(a, b) {
-  return b.rank_score - a.rank_score || a.object_id.localeCompare(b.object_id);
+  // ties broken by object id in code-unit order, as the server ranks (not localeCompare, which may skip the '-')
+  return b.rank_score - a.rank_score || (a.object_id < b.object_id ? -1 : a.object_id > b.object_id ? 1 : 0);
 }
 
 // where object a goes in the ranked list (binary search)
