@@ -41,7 +41,7 @@ public final class NightLobby implements AutoCloseable {
     private final CompletableFuture<SurveyMode> start = new CompletableFuture<>();
     private volatile String phase = "waiting";
     private volatile SurveyMode mode;
-    private volatile NightRunner runner;
+    private final CompletableFuture<NightRunner> prepared = new CompletableFuture<>();
     private volatile boolean stopWhenPrepared;
 
     /** Opens the control room of the night {@code options} describes (which must have one); the night waits. */
@@ -66,7 +66,12 @@ public final class NightLobby implements AutoCloseable {
 
     /** The night once it has been started and prepared (null before). */
     public NightRunner runner() {
-        return runner;
+        return prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null;
+    }
+
+    /** Completes with the night once it is prepared, or with why it never was (called off, failed to prepare). */
+    public CompletionStage<NightRunner> prepared() {
+        return prepared;
     }
 
     /**
@@ -74,18 +79,23 @@ public final class NightLobby implements AutoCloseable {
      * mode; the caller runs it. Fails when the night was called off or nobody started it.
      */
     public NightRunner awaitStart() throws InterruptedException {
-        SurveyMode chosen;
+        NightRunner r;
         try {
-            chosen = start.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no operator started the night within " + options.timeout());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the night was " + e.getCause().getMessage());
+            SurveyMode chosen;
+            try {
+                chosen = start.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no operator started the night within " + options.timeout());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the night was " + e.getCause().getMessage());
+            }
+            LOG.info("the operator started the night: {}; preparing it", chosen.cliName());
+            r = new NightRunner(config, options.withMode(chosen), new NightRunner.Room(room, registry, backend::attach));
+        } catch (RuntimeException e) {
+            prepared.completeExceptionally(e);
+            throw e;
         }
-        LOG.info("the operator started the night: {}; preparing it", chosen.cliName());
-        NightRunner r = new NightRunner(config, options.withMode(chosen),
-            new NightRunner.Room(room, registry, backend::attach));
-        runner = r;
+        prepared.complete(r);
         if (stopWhenPrepared) {
             backend.stopNight();
         }
@@ -94,7 +104,7 @@ public final class NightLobby implements AutoCloseable {
 
     @Override
     public void close() {
-        NightRunner r = runner;
+        NightRunner r = runner();
         if (r != null) {
             r.close();
         }

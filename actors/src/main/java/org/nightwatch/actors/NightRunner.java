@@ -603,8 +603,8 @@ public final class NightRunner implements AutoCloseable {
 
             @Override
             public String start() {
-                return room != null ? "the night was already started: " + options.mode().cliName()
-                    : "the night is already running: it started with its command (give it --await-start to start it from here)";
+                // a night that waits for the operator is started by its lobby, which answers later starts itself
+                return "the night is already running: it started with its command (give it --await-start to start it from here)";
             }
         };
         NightRoomBackend backend = new NightRoomBackend(system, alertHub, schedulerActor, scheduler.liveAlerts(), night,

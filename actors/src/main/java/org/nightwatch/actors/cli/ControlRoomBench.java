@@ -156,13 +156,7 @@ public final class ControlRoomBench implements Callable<Integer> {
                 throw new IllegalStateException("the control room refused to start the night: " + started.statusCode() + " " + started.body());
             }
             // the night is prepared (references, classifier, database) once started; measure from when it observes
-            while (lobby.runner() == null && !night.isDone()) {
-                Thread.sleep(20);
-            }
-            NightRunner runner = lobby.runner();
-            if (runner == null) {
-                night.join(); // says why
-            }
+            NightRunner runner = lobby.prepared().toCompletableFuture().get(o.timeout().toMillis(), TimeUnit.MILLISECONDS);
             ThreadCpu threads = new ThreadCpu();
             java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bench-cpu-sampler");

@@ -35,13 +35,14 @@ final class HeadlessBrowser implements AutoCloseable {
     private final Path profile;
     private final WebSocket devtools;
     private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
+    private final Map<Integer, CompletableFuture<JsonNode>> replies;
     private final List<String> sessions = new ArrayList<>();
 
-    private HeadlessBrowser(Process process, Path profile, WebSocket devtools) {
+    private HeadlessBrowser(Process process, Path profile, WebSocket devtools, Map<Integer, CompletableFuture<JsonNode>> replies) {
         this.process = process;
         this.profile = profile;
         this.devtools = devtools;
+        this.replies = replies;
     }
 
     /** The browser to run: {@code given}, or the first of chromium, chromium-browser, google-chrome on the PATH. */
@@ -85,7 +86,7 @@ final class HeadlessBrowser implements AutoCloseable {
         }, "browser-output");
         drain.setDaemon(true);
         drain.start();
-        HeadlessBrowser[] self = new HeadlessBrowser[1];
+        Map<Integer, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
         try {
             String ws = endpoint.get(60, TimeUnit.SECONDS);
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(ws), new WebSocket.Listener() {
@@ -95,15 +96,14 @@ final class HeadlessBrowser implements AutoCloseable {
                 public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                     part.append(data);
                     if (last) {
-                        self[0].reply(part.toString());
+                        reply(replies, part.toString());
                         part.setLength(0);
                     }
                     w.request(1);
                     return null;
                 }
             }).get(30, TimeUnit.SECONDS);
-            self[0] = new HeadlessBrowser(p, profile, socket);
-            return self[0];
+            return new HeadlessBrowser(p, profile, socket, replies);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -111,7 +111,8 @@ final class HeadlessBrowser implements AutoCloseable {
         }
     }
 
-    private void reply(String text) {
+    /** Completes the command a DevTools reply answers; events (no id) are not ours. */
+    private static void reply(Map<Integer, CompletableFuture<JsonNode>> replies, String text) {
         try {
             JsonNode n = JSON.readTree(text);
             if (n.has("id")) {

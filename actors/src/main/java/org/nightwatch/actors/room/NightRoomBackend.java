@@ -151,7 +151,7 @@ public final class NightRoomBackend implements NightBackend {
 
     @Override
     public Source<String, NotUsed> alertChanges() {
-        return hub.publishedSource().map(p -> "{\"published_ms\":" + p.atMillis() + "," + AlertJson.write(p.alert(), false).substring(1));
+        return hub.publishedSource().map(p -> AlertJson.tree(p.alert(), false).put("published_ms", p.atMillis()).toString());
     }
 
     @Override
@@ -165,20 +165,16 @@ public final class NightRoomBackend implements NightBackend {
         if (a == null) {
             return Optional.empty();
         }
-        try {
-            ObjectNode n = (ObjectNode) AlertJson.mapper().readTree(AlertJson.write(a, false));
-            n.putNull("plan");
-            for (int i = 0; i < plan.size(); i++) {
-                FollowUpPlanner.Entry e = plan.get(i);
-                if (e.objectId().equals(objectId)) {
-                    n.putObject("plan").put("telescope", e.telescope()).put("start_mjd", e.startMjd()).put("end_mjd", e.endMjd())
-                        .put("place", i + 1).put("of", plan.size());
-                }
+        ObjectNode n = AlertJson.tree(a, false);
+        n.putNull("plan");
+        for (int i = 0; i < plan.size(); i++) {
+            FollowUpPlanner.Entry e = plan.get(i);
+            if (e.objectId().equals(objectId)) {
+                n.putObject("plan").put("telescope", e.telescope()).put("start_mjd", e.startMjd()).put("end_mjd", e.endMjd())
+                    .put("place", i + 1).put("of", plan.size());
             }
-            return Optional.of(n.toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("alert " + a.id() + " does not read back as JSON", e);
         }
+        return Optional.of(n.toString());
     }
 
     @Override
