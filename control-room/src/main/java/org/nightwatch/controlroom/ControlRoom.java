@@ -113,11 +113,6 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         return new ControlRoom(backend, settings, metrics, config);
     }
 
-    /** Pages open now, and how late they showed alerts: {@code {open, alerts_shown, publish_to_shown_p50_ms, ...}}. */
-    public String pages() {
-        return pagesJson();
-    }
-
     public InetSocketAddress address() {
         return binding.localAddress();
     }
@@ -141,7 +136,7 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
                 path("alerts", () -> get(() -> json("[" + String.join(",", backend.liveAlerts()) + "]"))),
                 path("sensors", () -> get(() -> json(backend.sensors()))),
                 path("plan", () -> get(() -> json(backend.plan()))),
-                path("pages", () -> get(() -> json(pagesJson()))),
+                path("pages", () -> get(() -> json(pages()))),
                 path("night", () -> get(() -> json(backend.night()))),
                 path(PathMatchers.segment("night").slash(PathMatchers.segment()), cmd -> post(() -> authorized(() -> entity(
                     org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), body -> command(cmd, body))))),
@@ -236,7 +231,8 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         }
     }
 
-    private String pagesJson() {
+    /** Pages open now, and how late they showed alerts: {@code {open, alerts_shown, publish_to_shown_p50_ms, ...}}. */
+    public String pages() {
         var n = JSON.createObjectNode().put("open", pages.get()).put("alerts_shown", shown.getTotalCount());
         if (shown.getTotalCount() > 0) {
             n.put("publish_to_shown_p50_ms", shown.getValueAtPercentile(50)).put("publish_to_shown_p99_ms", shown.getValueAtPercentile(99))
