@@ -7,8 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Applies a spatially varying kernel to an image: the kernel is evaluated at the centre of each tile
  * (64 x 64 pixels by default: a first-order spatial kernel changes by well under a percent across one)
  * and correlated directly with the tile, vectorised along rows. The variance plane is correlated with the
- * squared kernel; the mask is the OR over each pixel's 3 x 3 neighbourhood; pixels whose kernel
- * footprint leaves the image are {@link Mask#NO_DATA}.
+ * squared kernel; the mask is the OR over each pixel's 3 x 3 neighbourhood, and {@link Mask#NO_DATA} over
+ * its whole kernel footprint: a no-data pixel holds a zero, and an output that sums one is biased (a star
+ * cut by the edge of the reference's coverage leaves half a star in the difference) and its variance
+ * too small. Pixels whose kernel footprint leaves the image are {@link Mask#NO_DATA} for the same reason.
  *
  * <p>{@code vector = false} runs the same arithmetic in plain loops: the oracle of the tests.
  */
@@ -18,6 +20,7 @@ public final class Convolver {
     private final boolean vector;
     private final int tile;
     private float[] acc = new float[64];
+    private byte[] rowReach = new byte[0];
 
     public Convolver(boolean vector, int tile) {
         this.vector = vector;
@@ -53,6 +56,7 @@ public final class Convolver {
             }
         }
         orMask(src.mask(), out.mask(), w, h, hw);
+        growNoData(src.mask(), out.mask(), w, h, hw);
         // zero what the kernel could not reach
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -161,6 +165,52 @@ public final class Convolver {
             }
         }
         return t;
+    }
+
+    /**
+     * Marks {@link Mask#NO_DATA} every output pixel with a no-data source pixel within {@code hw} on either
+     * axis (the kernel's square footprint): a pass along rows into {@code rowReach}, then one down the
+     * columns, each keeping where it last saw no-data, so O(pixels) for any kernel size.
+     */
+    private void growNoData(byte[] src, byte[] dst, int w, int h, int hw) {
+        if (rowReach.length < w * h) {
+            rowReach = new byte[w * h];
+        }
+        byte[] r = rowReach;
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            int last = Integer.MIN_VALUE / 2;
+            for (int x = 0; x < w + hw; x++) {
+                if (x < w && (src[base + x] & Mask.NO_DATA) != 0) {
+                    last = x;
+                }
+                int out = x - hw; // the footprint of out reaches x; last >= out - hw means a no-data pixel in it
+                if (out >= 0) {
+                    r[base + out] = (byte) (last >= out - hw ? 1 : 0);
+                }
+            }
+        }
+        int[] lastRow = new int[w]; // per column, the last row whose row pass saw no-data
+        java.util.Arrays.fill(lastRow, Integer.MIN_VALUE / 2);
+        for (int y = 0; y < h + hw; y++) {
+            if (y < h) {
+                int base = y * w;
+                for (int x = 0; x < w; x++) {
+                    if (r[base + x] != 0) {
+                        lastRow[x] = y;
+                    }
+                }
+            }
+            int out = y - hw;
+            if (out >= 0) {
+                int base = out * w;
+                for (int x = 0; x < w; x++) {
+                    if (lastRow[x] >= out - hw) {
+                        dst[base + x] |= Mask.NO_DATA;
+                    }
+                }
+            }
+        }
     }
 
     private static void orMask(byte[] src, byte[] dst, int w, int h, int hw) {

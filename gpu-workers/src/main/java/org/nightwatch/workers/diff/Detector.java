@@ -11,7 +11,9 @@ import org.nightwatch.protocol.DetectionFlag;
  * width, unit sum), so that S is in sigmas and {@code (G (x) D/V) / (G^2 (x) 1/V)} is the PSF flux.
  * Masked pixels get zero weight. Pixels with |S| at or above the threshold form 8-connected components
  * of one sign; each local maximum of |S| in a component (within about one FWHM) is one detection,
- * measured (centroid, flux, S/N, FWHM, elongation), flagged, and cut out.
+ * measured (centroid, flux, S/N, FWHM, elongation), flagged, and cut out. A maximum on a no-data pixel
+ * (outside the reference's coverage) is none: the filter there sums only the wing of whatever lies in
+ * the gap, and a source centred in a gap cannot be measured.
  */
 public final class Detector {
     private final int width;
@@ -97,7 +99,7 @@ public final class Detector {
         for (int i = 0; i < n; i++) {
             float s = score[i];
             if (seen[i] == 0 && (s >= t || s <= -t)) {
-                component(score, i, s > 0, t, radius, peaks);
+                component(score, m, i, s > 0, t, radius, peaks);
             }
         }
         int found = peaks.size();
@@ -118,7 +120,7 @@ public final class Detector {
      * |S| within {@code radius} (a simple deblend, so that sources closer than a few FWHM but farther
      * than {@code radius} stay apart).
      */
-    private void component(float[] score, int start, boolean positive, float t, int radius, List<Integer> peaks) {
+    private void component(float[] score, byte[] mask, int start, boolean positive, float t, int radius, List<Integer> peaks) {
         int top = 0;
         int n = 0;
         stack[top++] = start;
@@ -156,18 +158,24 @@ public final class Detector {
         float sign = positive ? 1f : -1f;
         if (n >= STREAK_PIXELS && elongation(n) >= STREAK_ELONGATION) {
             // a satellite or meteor trail: one detection at its brightest point, flagged, not hundreds along it
-            int best = members[0];
-            for (int k = 1; k < n; k++) {
-                if (sign * score[members[k]] > sign * score[best]) {
-                    best = members[k];
+            int best = -1;
+            for (int k = 0; k < n; k++) {
+                int i = members[k];
+                if ((mask[i] & Mask.NO_DATA) == 0 && (best < 0 || sign * score[i] > sign * score[best])) {
+                    best = i;
                 }
             }
-            peaks.add(best);
-            streaks.add(best);
+            if (best >= 0) {
+                peaks.add(best);
+                streaks.add(best);
+            }
             return;
         }
         for (int k = 0; k < n; k++) {
             int i = members[k];
+            if ((mask[i] & Mask.NO_DATA) != 0) {
+                continue; // no data at the centre: what the filter sums there is a wing, not a measurement
+            }
             float v = sign * score[i];
             int x = i % width;
             int y = i / width;

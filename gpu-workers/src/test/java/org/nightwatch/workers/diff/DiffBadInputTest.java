@@ -54,6 +54,37 @@ class DiffBadInputTest {
     }
 
     @Test
+    void starsCutByTheEdgeOfTheReferencesCoverageLeaveNothingToDetect() {
+        // a reference with strips of no data (NaN rows, as where a mosaicked reference has no coverage):
+        // a star across a strip's edge is missing from the reference on one side, and the convolved
+        // reference beside the strip must not pass for a difference (half a star, with too small a variance)
+        PairSimulator.Config c = PairSimulator.Config.tomoe(23).withContent(6000, 0, 0, 0, 0, false, false);
+        PairSimulator.Pair p = PairSimulator.render(c);
+        int w = c.width();
+        int[] strips = {200, 500, 800};
+        int strip = 30;
+        for (int y0 : strips) {
+            java.util.Arrays.fill(p.reference(), y0 * w, (y0 + strip) * w, Float.NaN);
+        }
+        PairRun run = PairRun.of(p, new DifferenceImager(SETTINGS, w, c.height()), false);
+        // within 8 px of a strip (a kernel's reach and a little): bright stars leave residuals anywhere, as
+        // elsewhere in the image, but nothing here comes from the strip
+        java.util.List<String> nearStrips = new java.util.ArrayList<>();
+        for (Detection d : run.result().detections()) {
+            String kind = PairSimulator.classify(p, d.x(), d.y(), 5e4);
+            for (int y0 : strips) {
+                if (d.y() > y0 - 8 && d.y() < y0 + strip + 8 && !kind.equals("cosmic-ray") && !kind.equals("saturated-star")) {
+                    nearStrips.add(kind + " at (" + Math.round(d.x()) + ", " + Math.round(d.y()) + ") S/N " + Math.round(d.snr()));
+                }
+            }
+        }
+        assertTrue(nearStrips.isEmpty(), nearStrips.size() + " detections at the strips' edges: " + nearStrips);
+        MaskedImage d = run.imager().difference();
+        assertTrue((d.mask()[(strips[0] + strip + 3) * w + 1000] & Mask.NO_DATA) != 0, "the strip's edge is masked");
+        assertTrue(run.result().residualNoiseRatio() < 1.1, "the rest is unharmed: " + run.result().residualNoiseRatio());
+    }
+
+    @Test
     void aNewImageOfTheWrongSizeIsANamedError() {
         DifferenceImager im = new DifferenceImager(SETTINGS, 300, 200);
         DifferenceImager.Input small = new DifferenceImager.Input(new float[100 * 100], 100, 100, new Calibration.Photometry(1, 6e4),

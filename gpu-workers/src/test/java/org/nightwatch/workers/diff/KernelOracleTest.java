@@ -133,6 +133,44 @@ class KernelOracleTest {
         assertEquals(0.9, sum, 1e-5, "the kernel's sum is the coefficient of basis 0 alone");
     }
 
+    @Test
+    void noDataReachesEveryOutputWhoseKernelFootprintTouchesIt() {
+        int w = 90;
+        int h = 60;
+        MaskedImage src = noise(w, h, 6);
+        java.util.Arrays.fill(src.mask(), (byte) 0);
+        src.mask()[30 * w + 40] = Mask.NO_DATA; // one no-data pixel
+        for (int y = 0; y < 4; y++) { // and a band along the bottom, as a reference shifted off the new image
+            for (int x = 0; x < w; x++) {
+                src.mask()[y * w + x] = Mask.NO_DATA;
+            }
+        }
+        src.mask()[45 * w + 70] = Mask.BAD; // a bad pixel keeps its 3 x 3 reach
+        int hw = 4;
+        KernelBasis basis = new KernelBasis(hw, new double[] {0.8, 1.6}, new int[] {2, 1});
+        double[] coef = new double[1 + (basis.count() - 1) + 1];
+        coef[0] = 1.0;
+        KernelSolution k = new KernelSolution(basis, w, h, 0, 0, coef, 5, 5, 1, false);
+        MaskedImage out = new MaskedImage(w, h);
+        new Convolver(true, 32).run(src, k, out);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean reachesNoData = x < hw || x >= w - hw || y < hw || y >= h - hw;
+                for (int v = -hw; v <= hw && !reachesNoData; v++) {
+                    for (int u = -hw; u <= hw && !reachesNoData; u++) {
+                        reachesNoData = (src.mask()[(y + v) * w + x + u] & Mask.NO_DATA) != 0;
+                    }
+                }
+                byte m = out.mask()[y * w + x];
+                assertEquals(reachesNoData, (m & Mask.NO_DATA) != 0, "no-data at (" + x + ", " + y + ")");
+                boolean nearBad = Math.abs(x - 70) <= 1 && Math.abs(y - 45) <= 1;
+                assertEquals(nearBad, (m & Mask.BAD) != 0, "bad at (" + x + ", " + y + ")");
+            }
+        }
+        assertTrue((out.mask()[(3 + hw) * w + 20] & Mask.NO_DATA) != 0, "a kernel half-width above the band");
+        assertEquals(0, out.mask()[(4 + hw) * w + 20], "one row farther is clean");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {50, 131})
     void matchedFilterVectorMatchesScalarAndSumsToOne(int w) {
