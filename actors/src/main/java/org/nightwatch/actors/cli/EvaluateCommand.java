@@ -30,7 +30,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--plots", paramLabel = "DIR", description = "write roc.png and scores.png here")
     Path plots;
 
-    @Option(names = "--scores", paramLabel = "FILE", description = "write each cutout's score as CSV: index,type,true_label,snr,score")
+    @Option(names = "--scores", paramLabel = "FILE", description = "write each cutout's score as CSV: index (its row in labels.csv),type,true_label,snr,score")
     Path scores;
 
     @Override
@@ -60,7 +60,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(scores))) {
                 w.println("index,type,true_label,snr,score");
                 for (int i = 0; i < s.length; i++) {
-                    w.printf(Locale.ROOT, "%d,%s,%d,%.3f,%.6f%n", i, set.types().get(i), set.trueLabels()[i], set.snr()[i], s[i]);
+                    w.printf(Locale.ROOT, "%d,%s,%d,%.3f,%.6f%n", set.rows()[i], set.types().get(i), set.trueLabels()[i], set.snr()[i], s[i]);
                 }
             }
             System.out.println("wrote " + scores);

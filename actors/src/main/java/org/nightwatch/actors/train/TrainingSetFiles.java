@@ -69,8 +69,9 @@ public final class TrainingSetFiles {
      *
      * @param labels     as given for training (label noise included)
      * @param trueLabels before label noise
+     * @param rows       each sample's index in labels.csv, kept through {@link #subset} so that scores join back to it
      */
-    public record Loaded(Path dir, List<float[]> cutouts, int[] labels, int[] trueLabels, List<String> types, double[] snr) {
+    public record Loaded(Path dir, List<float[]> cutouts, int[] labels, int[] trueLabels, List<String> types, double[] snr, int[] rows) {
         public int size() {
             return cutouts.size();
         }
@@ -101,6 +102,7 @@ public final class TrainingSetFiles {
             int[] t = new int[idx.size()];
             List<String> ty = new java.util.ArrayList<>(idx.size());
             double[] s = new double[idx.size()];
+            int[] r = new int[idx.size()];
             for (int k = 0; k < idx.size(); k++) {
                 int i = idx.get(k);
                 c.add(cutouts.get(i));
@@ -108,8 +110,9 @@ public final class TrainingSetFiles {
                 t[k] = trueLabels[i];
                 ty.add(types.get(i));
                 s[k] = snr[i];
+                r[k] = rows[i];
             }
-            return new Loaded(dir, c, l, t, ty, s);
+            return new Loaded(dir, c, l, t, ty, s, r);
         }
     }
 
@@ -155,9 +158,11 @@ public final class TrainingSetFiles {
             int[] truth = new int[n];
             List<String> types = new java.util.ArrayList<>(n);
             double[] snr = new double[n];
+            int[] rows = new int[n];
             for (int i = 0; i < n; i++) {
                 String[] f = lines.get(i + 1).split(",", -1);
                 try {
+                    rows[i] = Integer.parseInt(f[0]);
                     labels[i] = Integer.parseInt(f[1]);
                     truth[i] = Integer.parseInt(f[2]);
                     types.add(f[3]);
@@ -166,7 +171,7 @@ public final class TrainingSetFiles {
                     throw new IllegalArgumentException(csv + " line " + (i + 2) + ": " + e.getMessage(), e);
                 }
             }
-            return new Loaded(dir, cut, labels, truth, types, snr);
+            return new Loaded(dir, cut, labels, truth, types, snr, rows);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the training set in " + dir, e);
         }
