@@ -84,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
         rep.put("train", Map.of("dir", data.toString(), "samples", train.size(), "real", count(train.labels())));
         rep.put("unlabelled_for_vat", pool.size());
         rep.put("test", Map.of("dir", test.toString(), "samples", held.size(), "real", count(held.trueLabels())));
-        Map<String, Object> byModel = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> byModel = new LinkedHashMap<>();
         Map<String, float[]> firstScores = new LinkedHashMap<>();
         for (String kind : models) {
             InputSpec spec = switch (kind) {
@@ -170,32 +170,17 @@ public final class TrainCommand implements Callable<Integer> {
                     m.save(out.resolve(kind + ".nwmodel"), false);
                 }
             }
-            Map<String, Object> summary = new LinkedHashMap<>();
-            for (String key : new String[] {"auc", "fpr_at_tpr90", "tss", "accuracy"}) {
-                summary.put(key, Evaluation.spread(perSeed.stream().map(x -> (Double) x.get(key)).toList()));
-            }
+            Map<String, Object> summary = Evaluation.summary(perSeed);
             summary.put("parameters", parameters);
-            summary.put("seeds", perSeed);
             byModel.put(kind, summary);
         }
         rep.put("models", byModel);
-        if (byModel.containsKey("simple") && byModel.containsKey("vat")) {
-            double simple = mean(byModel, "simple", "fpr_at_tpr90");
-            double vat = mean(byModel, "vat", "fpr_at_tpr90");
-            rep.put("fpr_at_tpr90_simple_over_vat", vat > 0 ? simple / vat : Double.POSITIVE_INFINITY);
-        }
-        if (byModel.containsKey("simple") && byModel.containsKey("two-channel")) {
-            rep.put("three_vs_two_channel_accuracy", Map.of("three", mean(byModel, "simple", "accuracy"),
-                "two", mean(byModel, "two-channel", "accuracy")));
-        }
+        rep.putAll(Evaluation.comparisons(byModel));
         Evaluation.rocPng(out.resolve("roc.png"), firstScores, held.trueLabels());
         Path r = report != null ? report : out.resolve("report.json");
         Files.createDirectories(r.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(r.toFile(), rep);
-        for (Map.Entry<String, Object> e : byModel.entrySet()) {
-            System.out.printf(Locale.ROOT, "%-12s AUC %s  FPR@TPR0.9 %s  TSS %s  accuracy %s%n", e.getKey(), pm(e, "auc"),
-                pm(e, "fpr_at_tpr90"), pm(e, "tss"), pm(e, "accuracy"));
-        }
+        System.out.print(Evaluation.describe(byModel));
         System.out.println("wrote " + r + ", " + out.resolve("roc.png") + " and the models in " + out);
         return 0;
     }
@@ -208,17 +193,6 @@ public final class TrainCommand implements Callable<Integer> {
         RealBogusModel m = RealBogusModel.load(ckpt, spec);
         return m.info().get("epochs_done") instanceof Number n && n.intValue() >= epochs
             && m.info().get("seed") instanceof Number s && s.longValue() == seed ? m : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static double mean(Map<String, Object> byModel, String model, String key) {
-        return ((Map<String, Double>) ((Map<String, Object>) byModel.get(model)).get(key)).get("mean");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String pm(Map.Entry<String, Object> e, String key) {
-        Map<String, Double> v = (Map<String, Double>) ((Map<String, Object>) e.getValue()).get(key);
-        return String.format(Locale.ROOT, "%.5f +- %.5f", v.get("mean"), v.get("std"));
     }
 
     private static int count(int[] labels) {
