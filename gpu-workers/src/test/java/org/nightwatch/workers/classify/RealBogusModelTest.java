@@ -50,6 +50,20 @@ class RealBogusModelTest {
     }
 
     @Test
+    void aLargeSetScoredInChunksScoresAsEachCutoutAlone() {
+        int n = 2 * RealBogusModel.SCORE_CHUNK + 37;
+        int[] labels = new int[n];
+        List<float[]> cut = toy(n, labels, 9);
+        RealBogusModel m = RealBogusModel.simpleCnn(InputSpec.threeChannel(), 3, 1e-3);
+        float[] all = m.scoreCutouts(cut);
+        assertEquals(n, all.length);
+        for (int i : new int[] {0, 1, RealBogusModel.SCORE_CHUNK - 1, RealBogusModel.SCORE_CHUNK, 2 * RealBogusModel.SCORE_CHUNK + 36}) {
+            assertEquals(m.scoreCutouts(cut.subList(i, i + 1))[0], all[i], 1e-5, "cutout " + i + " at a chunk's edge");
+        }
+        assertTrue(all[0] != all[RealBogusModel.SCORE_CHUNK], "scores differ between cutouts, so the order is checked");
+    }
+
+    @Test
     void theSimpleCnnHasTheSurveysParameterCount() {
         assertEquals(234_177, RealBogusModel.simpleCnn(InputSpec.threeChannel(), 1, 1e-3).parameters());
     }
