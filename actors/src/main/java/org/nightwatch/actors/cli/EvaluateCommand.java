@@ -62,7 +62,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         double[] scoringSeconds = new double[loaded.size()];
         for (int d = 0; d < data.size(); d++) {
             TrainingSetFiles.Loaded set = TrainingSetFiles.read(data.get(d)).labelled();
-            System.err.printf(Locale.ROOT, "%s: %d labelled cutouts (%d real)%n", data.get(d), set.size(), real(set.trueLabels()));
+            System.err.printf(Locale.ROOT, "%s: %d labelled cutouts (%d real)%n", data.get(d), set.size(), Evaluation.reals(set.trueLabels()));
             float[][] s = new float[loaded.size()][];
             for (int k = 0; k < loaded.size(); k++) {
                 long t0 = System.nanoTime();
@@ -109,7 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Map<String, Object> rep = new LinkedHashMap<>();
             rep.put("data", data.stream().map(Path::toString).toList());
             rep.put("samples", truth.length);
-            rep.put("real", real(truth));
+            rep.put("real", Evaluation.reals(truth));
             rep.put("models", byKind);
             rep.putAll(Evaluation.comparisons(byKind));
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), rep);
@@ -119,7 +119,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The kind a model file was trained as: its objective says vat, its input two channels. */
-    static String kind(RealBogusModel m) {
+    private static String kind(RealBogusModel m) {
         return m.objective() != null ? "vat" : m.spec().channels().size() == 2 ? "two-channel" : "simple";
     }
 
@@ -149,10 +149,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             at += p.labels().length;
         }
         return all;
-    }
-
-    private static int real(int[] labels) {
-        return (int) Arrays.stream(labels).filter(l -> l == 1).count();
     }
 
     /** What is kept of a scored set once its cutouts are let go: each model's scores, and what joins them back to labels.csv. */

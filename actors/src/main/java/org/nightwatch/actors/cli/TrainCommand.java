@@ -79,11 +79,11 @@ public final class TrainCommand implements Callable<Integer> {
             pool.addAll(TrainingSetFiles.read(unlabelled).cutouts());
         }
         System.err.printf(Locale.ROOT, "train: %d labelled cutouts (%d real); held out: %d (%d real), scored with true labels%n",
-            train.size(), count(train.labels()), held.size(), count(held.trueLabels()));
+            train.size(), Evaluation.reals(train.labels()), held.size(), Evaluation.reals(held.trueLabels()));
         Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("train", Map.of("dir", data.toString(), "samples", train.size(), "real", count(train.labels())));
+        rep.put("train", Map.of("dir", data.toString(), "samples", train.size(), "real", Evaluation.reals(train.labels())));
         rep.put("unlabelled_for_vat", pool.size());
-        rep.put("test", Map.of("dir", test.toString(), "samples", held.size(), "real", count(held.trueLabels())));
+        rep.put("test", Map.of("dir", test.toString(), "samples", held.size(), "real", Evaluation.reals(held.trueLabels())));
         Map<String, Map<String, Object>> byModel = new LinkedHashMap<>();
         Map<String, float[]> firstScores = new LinkedHashMap<>();
         for (String kind : models) {
@@ -193,13 +193,5 @@ public final class TrainCommand implements Callable<Integer> {
         RealBogusModel m = RealBogusModel.load(ckpt, spec);
         return m.info().get("epochs_done") instanceof Number n && n.intValue() >= epochs
             && m.info().get("seed") instanceof Number s && s.longValue() == seed ? m : null;
-    }
-
-    private static int count(int[] labels) {
-        int n = 0;
-        for (int l : labels) {
-            n += l == 1 ? 1 : 0;
-        }
-        return n;
     }
 }

@@ -59,6 +59,11 @@ public final class Evaluation {
         return m;
     }
 
+    /** How many of these labels say real. */
+    public static int reals(int[] labels) {
+        return (int) java.util.Arrays.stream(labels).filter(l -> l == 1).count();
+    }
+
     /**
      * One model kind's metrics over its seeds: each headline metric's mean and spread, the false positives at
      * TPR 0.9 pooled over the seeds, and the seeds' own metrics.
