@@ -55,6 +55,7 @@ public final class RealBogusModel {
     private static final String PERTURBED = "perturbed";
     private static final String TARGET = "target";
     private static final String LDS = "lds";
+    private static final String AUC = "auc_loss";
     private static final String LOGIT = "logit";
     private static final String PROB = "prob";
     private static final int FLAT = 64 * 5 * 5;
@@ -88,14 +89,23 @@ public final class RealBogusModel {
 
     /**
      * How the Tomo-e model is trained (Takahashi et al. 2022): cross-entropy on the labelled samples, an
-     * AUC loss (exponential hinge on real-minus-bogus score differences within a minibatch), and virtual
-     * adversarial training on all samples (the KL divergence between the prediction and the prediction
-     * under the most sensitive perturbation of norm {@code epsilon}, found by one power iteration from a
-     * random direction of norm {@code xi}).
+     * AUC loss on every labelled (real, bogus) pair of a minibatch, and virtual adversarial training on all
+     * samples (the KL divergence between the prediction and the prediction under the most sensitive
+     * perturbation of norm {@code epsilon}, found by one power iteration from a random direction of norm
+     * {@code xi}).
+     *
+     * <p>The AUC loss is an exponential hinge on logits: {@code exp(min(AUC_CAP, max(0, z_bogus - z_real +
+     * aucMargin))) - 1}. A pair already ordered by the margin costs nothing, so the loss works on the bogus
+     * that out-rank reals, which is what sets the false-positive rate at a high true-positive rate. A model
+     * file written before the hinge has {@code aucMargin} NaN: its graph holds the older loss,
+     * {@code exp(p_bogus - p_real)} on probabilities, which never reaches zero and drives every score to 0 or 1.
      */
-    public record Objective(double aucWeight, double vatWeight, double epsilon, double xi) {
+    public record Objective(double aucWeight, double vatWeight, double epsilon, double xi, double aucMargin) {
+        /** The cap on the hinge's exponent, so one badly ordered pair cannot swamp a minibatch's gradient. */
+        public static final double AUC_CAP = 6.0;
+
         public static Objective tomoe() {
-            return new Objective(1.0, 1.0, 1.0, 0.1);
+            return new Objective(1.0, 1.0, 1.0, 0.1, 0.25);
         }
     }
 
@@ -108,13 +118,13 @@ public final class RealBogusModel {
         SDVariable z = sd.getVariable(LOGIT);
         SDVariable ce = sd.loss().sigmoidCrossEntropy("ce", y, z, labelled,
             org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
-        // AUC: every labelled (real i, bogus j) pair of the minibatch, exp(-(s_i - s_j))
-        SDVariable sc = sd.getVariable(PROB);
+        // AUC: every labelled (real i, bogus j) pair of the minibatch, exp(clip(z_j - z_i + margin, 0, cap)) - 1
         SDVariable pos = y.mul(labelled);
         SDVariable neg = sd.constant(1f).sub(y).mul(labelled);
         SDVariable w = pos.mmul(sd.transpose(neg));
-        SDVariable diff = sc.sub(sd.transpose(sc));
-        SDVariable auc = sd.math().exp(diff.neg()).mul(w).sum().div(w.sum().add(1e-6));
+        SDVariable behind = sd.transpose(z).sub(z).add(o.aucMargin()); // [i][j] = z_j - z_i + margin
+        SDVariable hinge = sd.math().exp(sd.math().clipByValue(behind, 0.0, Objective.AUC_CAP)).sub(1f);
+        SDVariable auc = hinge.mul(w).sum().div(w.sum().add(1e-6)).rename(AUC);
         // VAT: the network again on the perturbed input (shared weights, no dropout)
         SDVariable r = sd.placeHolder(PERTURBATION, DataType.FLOAT, -1, c, 29, 29);
         SDVariable p = sd.placeHolder(TARGET, DataType.FLOAT, -1, 1);
@@ -316,6 +326,23 @@ public final class RealBogusModel {
         return unitPerSample(g.get(PERTURBED).dup());
     }
 
+    /** The AUC term of the objective on these features: labels 1 real, 0 bogus; only pairs of labelled samples count. */
+    public double aucLoss(INDArray features, float[] labels, float[] labelled) {
+        long n = features.size(0);
+        Map<String, INDArray> ph = placeholders(features, Nd4j.zeros(DataType.FLOAT, n, 1), Nd4j.zeros(DataType.FLOAT, features.shape()));
+        ph.put(LABEL, Nd4j.create(labels, new long[] {n, 1}, 'c'));
+        ph.put(LABELLED, Nd4j.create(labelled, new long[] {n, 1}, 'c'));
+        return sd.output(ph, AUC).get(AUC).getDouble(0);
+    }
+
+    /** Logits (before the sigmoid) of normalised features, without dropout. */
+    public float[] logits(INDArray features) {
+        long n = features.size(0);
+        try (INDArray keep = Nd4j.ones(DataType.FLOAT, n, FLAT); INDArray z = sd.output(Map.of(INPUT, features, KEEP, keep), LOGIT).get(LOGIT)) {
+            return z.reshape(n).toFloatVector();
+        }
+    }
+
     /** The VAT divergence KL(target || f(x + r)), averaged over the minibatch. */
     public double divergence(INDArray features, INDArray target, INDArray r) {
         return sd.output(placeholders(features, target, r), LDS).get(LDS).getDouble(0);
@@ -376,8 +403,17 @@ public final class RealBogusModel {
                     "softening", spec.softening()));
                 m.put("info", info);
                 if (objective != null) {
-                    m.put("objective", Map.of("auc_weight", objective.aucWeight(), "vat_weight", objective.vatWeight(),
-                        "epsilon", objective.epsilon(), "xi", objective.xi()));
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("auc_weight", objective.aucWeight());
+                    o.put("vat_weight", objective.vatWeight());
+                    o.put("epsilon", objective.epsilon());
+                    o.put("xi", objective.xi());
+                    if (!Double.isNaN(objective.aucMargin())) {
+                        o.put("auc_loss", "exponential hinge on logits");
+                        o.put("auc_margin", objective.aucMargin());
+                        o.put("auc_cap", Objective.AUC_CAP);
+                    }
+                    m.put("objective", o);
                 }
                 Path tmp = file.resolveSibling(file.getFileName() + ".part");
                 try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
@@ -462,7 +498,8 @@ public final class RealBogusModel {
                 new LinkedHashMap<>(info));
             if (m.get("objective") instanceof Map<?, ?> o) {
                 model.objective = new Objective(((Number) o.get("auc_weight")).doubleValue(), ((Number) o.get("vat_weight")).doubleValue(),
-                    ((Number) o.get("epsilon")).doubleValue(), ((Number) o.get("xi")).doubleValue());
+                    ((Number) o.get("epsilon")).doubleValue(), ((Number) o.get("xi")).doubleValue(),
+                    o.get("auc_margin") instanceof Number mg ? mg.doubleValue() : Double.NaN);
             }
             return model;
         } catch (IOException e) {

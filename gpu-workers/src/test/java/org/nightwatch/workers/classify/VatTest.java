@@ -1,5 +1,6 @@
 package org.nightwatch.workers.classify;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -38,5 +39,40 @@ class VatTest {
         double kAdv = m.divergence(f, target, adv);
         double kRnd = m.divergence(f, target, rnd);
         assertTrue(kAdv > 2 * kRnd && kAdv > 0, "KL along the adversarial direction " + kAdv + ", along a random one " + kRnd);
+    }
+
+    @Test
+    void theAucLossIsAnExponentialHingeOnLogitsOverLabelledRealBogusPairs() {
+        int[] labels = new int[16];
+        List<float[]> cut = RealBogusModelTest.toy(16, labels, 5);
+        RealBogusModel.Objective o = RealBogusModel.Objective.tomoe();
+        RealBogusModel m = RealBogusModel.vatCnn(InputSpec.threeChannel(), 4, 1e-3, o);
+        INDArray f = m.features(cut);
+        float[] z = m.logits(f);
+        float[] y = new float[16];
+        float[] use = new float[16];
+        for (int i = 0; i < 16; i++) {
+            y[i] = labels[i];
+            use[i] = i == 3 ? 0f : 1f; // sample 3 is unlabelled: none of its pairs count
+        }
+        // by hand: the mean over labelled (real i, bogus j) of exp(min(6, max(0, z_j - z_i + 0.25))) - 1
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i < 16; i++) {
+            for (int j = 0; j < 16; j++) {
+                if (use[i] == 1 && use[j] == 1 && labels[i] == 1 && labels[j] == 0) {
+                    sum += Math.exp(Math.min(6, Math.max(0, z[j] - z[i] + 0.25))) - 1;
+                    pairs++;
+                }
+            }
+        }
+        assertTrue(pairs > 10 && sum > 0, "the toy batch has real and bogus samples, not yet ordered by the margin");
+        assertEquals(sum / pairs, m.aucLoss(f, y, use), 1e-4 * Math.max(1, sum / pairs));
+
+        // train until every labelled real out-ranks every labelled bogus by the margin: the hinge is then exactly zero
+        for (int e = 0; e < 60 && m.aucLoss(f, y, use) > 0; e++) {
+            m.vatStep(f, y, use, e);
+        }
+        assertEquals(0.0, m.aucLoss(f, y, use), 0.0, "ordered pairs cost nothing");
     }
 }
