@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE",
         description = "a model file (.nwmodel); repeat for several: the seeds of a kind give its mean and spread, "
-            + "and simple with vat models gives their FPR ratio with its 95% interval")
+            + "and simple with vat models gives their FPR ratio with its 95%% interval")
     List<Path> models;
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
