@@ -92,20 +92,47 @@ public final class RealBogusModel {
      * AUC loss on every labelled (real, bogus) pair of a minibatch, and virtual adversarial training on all
      * samples (the KL divergence between the prediction and the prediction under the most sensitive
      * perturbation of norm {@code epsilon}, found by one power iteration from a random direction of norm
-     * {@code xi}).
-     *
-     * <p>The AUC loss is an exponential hinge on logits: {@code exp(min(AUC_CAP, max(0, z_bogus - z_real +
-     * aucMargin))) - 1}. A pair already ordered by the margin costs nothing, so the loss works on the bogus
-     * that out-rank reals, which is what sets the false-positive rate at a high true-positive rate. A model
-     * file written before the hinge has {@code aucMargin} NaN: its graph holds the older loss,
-     * {@code exp(p_bogus - p_real)} on probabilities, which never reaches zero and drives every score to 0 or 1.
+     * {@code xi}). The AUC loss is one of {@link AucLoss}.
      */
-    public record Objective(double aucWeight, double vatWeight, double epsilon, double xi, double aucMargin) {
-        /** The cap on the hinge's exponent, so one badly ordered pair cannot swamp a minibatch's gradient. */
-        public static final double AUC_CAP = 6.0;
-
+    public record Objective(double aucWeight, double vatWeight, double epsilon, double xi, AucLoss aucLoss) {
+        /** The default: {@link AucLoss#PROBABILITY}, which measured better here (see {@link AucLoss}). */
         public static Objective tomoe() {
-            return new Objective(1.0, 1.0, 1.0, 0.1, 0.25);
+            return tomoe(AucLoss.PROBABILITY);
+        }
+
+        public static Objective tomoe(AucLoss auc) {
+            return new Objective(1.0, 1.0, 1.0, 0.1, auc);
+        }
+    }
+
+    /**
+     * The AUC surrogate on a (real i, bogus j) pair, averaged over the minibatch's labelled pairs.
+     *
+     * <p>On the 441k-bogus simulated pool (models/README.md), five seeds each: with {@code PROBABILITY}
+     * the VAT model let through 5 bogus at TPR 0.9 where the simple CNN let through 15; with {@code HINGE}
+     * 20, so the hinge is kept as a choice, not the default.
+     */
+    public enum AucLoss {
+        /** {@code exp(p_j - p_i)} on probabilities: never zero, it keeps separating every pair. Files without the field use it. */
+        PROBABILITY("exp(p_bogus - p_real)"),
+        /**
+         * The exponential hinge on logits, {@code exp(min(6, max(0, z_j - z_i + 0.25))) - 1} (margin and cap as in
+         * the Tomo-e authors' code): a pair ordered by the margin costs nothing.
+         */
+        HINGE("exp(min(6, max(0, z_bogus - z_real + 0.25))) - 1");
+
+        /** Margin and cap of {@link #HINGE}, in logits. */
+        public static final double MARGIN = 0.25;
+        public static final double CAP = 6.0;
+
+        private final String formula;
+
+        AucLoss(String formula) {
+            this.formula = formula;
+        }
+
+        public String formula() {
+            return formula;
         }
     }
 
@@ -118,13 +145,21 @@ public final class RealBogusModel {
         SDVariable z = sd.getVariable(LOGIT);
         SDVariable ce = sd.loss().sigmoidCrossEntropy("ce", y, z, labelled,
             org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
-        // AUC: every labelled (real i, bogus j) pair of the minibatch, exp(clip(z_j - z_i + margin, 0, cap)) - 1
+        // AUC: every labelled (real i, bogus j) pair of the minibatch
         SDVariable pos = y.mul(labelled);
         SDVariable neg = sd.constant(1f).sub(y).mul(labelled);
         SDVariable w = pos.mmul(sd.transpose(neg));
-        SDVariable behind = sd.transpose(z).sub(z).add(o.aucMargin()); // [i][j] = z_j - z_i + margin
-        SDVariable hinge = sd.math().exp(sd.math().clipByValue(behind, 0.0, Objective.AUC_CAP)).sub(1f);
-        SDVariable auc = hinge.mul(w).sum().div(w.sum().add(1e-6)).rename(AUC);
+        SDVariable pair = switch (o.aucLoss()) {
+            case PROBABILITY -> { // [i][j] = exp(p_j - p_i)
+                SDVariable sc = sd.getVariable(PROB);
+                yield sd.math().exp(sd.transpose(sc).sub(sc));
+            }
+            case HINGE -> { // [i][j] = exp(clip(z_j - z_i + margin, 0, cap)) - 1
+                SDVariable behind = sd.transpose(z).sub(z).add(AucLoss.MARGIN);
+                yield sd.math().exp(sd.math().clipByValue(behind, 0.0, AucLoss.CAP)).sub(1f);
+            }
+        };
+        SDVariable auc = pair.mul(w).sum().div(w.sum().add(1e-6)).rename(AUC);
         // VAT: the network again on the perturbed input (shared weights, no dropout)
         SDVariable r = sd.placeHolder(PERTURBATION, DataType.FLOAT, -1, c, 29, 29);
         SDVariable p = sd.placeHolder(TARGET, DataType.FLOAT, -1, 1);
@@ -408,11 +443,8 @@ public final class RealBogusModel {
                     o.put("vat_weight", objective.vatWeight());
                     o.put("epsilon", objective.epsilon());
                     o.put("xi", objective.xi());
-                    if (!Double.isNaN(objective.aucMargin())) {
-                        o.put("auc_loss", "exponential hinge on logits");
-                        o.put("auc_margin", objective.aucMargin());
-                        o.put("auc_cap", Objective.AUC_CAP);
-                    }
+                    o.put("auc_loss", objective.aucLoss().name().toLowerCase(java.util.Locale.ROOT));
+                    o.put("auc_formula", objective.aucLoss().formula());
                     m.put("objective", o);
                 }
                 Path tmp = file.resolveSibling(file.getFileName() + ".part");
@@ -499,7 +531,7 @@ public final class RealBogusModel {
             if (m.get("objective") instanceof Map<?, ?> o) {
                 model.objective = new Objective(((Number) o.get("auc_weight")).doubleValue(), ((Number) o.get("vat_weight")).doubleValue(),
                     ((Number) o.get("epsilon")).doubleValue(), ((Number) o.get("xi")).doubleValue(),
-                    o.get("auc_margin") instanceof Number mg ? mg.doubleValue() : Double.NaN);
+                    o.get("auc_loss") instanceof String l ? AucLoss.valueOf(l.toUpperCase(java.util.Locale.ROOT)) : AucLoss.PROBABILITY);
             }
             return model;
         } catch (IOException e) {

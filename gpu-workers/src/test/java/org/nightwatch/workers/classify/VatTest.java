@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,12 +45,12 @@ class VatTest {
         assertTrue(kAdv > 2 * kRnd && kAdv > 0, "KL along the adversarial direction " + kAdv + ", along a random one " + kRnd);
     }
 
-    @Test
-    void theAucLossIsAnExponentialHingeOnLogitsOverLabelledRealBogusPairs() {
+    @ParameterizedTest
+    @EnumSource(RealBogusModel.AucLoss.class)
+    void theAucLossIsTheMeanOverLabelledRealBogusPairsOfItsFormula(RealBogusModel.AucLoss loss) {
         int[] labels = new int[16];
         List<float[]> cut = RealBogusModelTest.toy(16, labels, 5);
-        RealBogusModel.Objective o = RealBogusModel.Objective.tomoe();
-        RealBogusModel m = RealBogusModel.vatCnn(InputSpec.threeChannel(), 4, 1e-3, o);
+        RealBogusModel m = RealBogusModel.vatCnn(InputSpec.threeChannel(), 4, 1e-3, RealBogusModel.Objective.tomoe(loss));
         INDArray f = m.features(cut);
         float[] z = m.logits(f);
         float[] y = new float[16];
@@ -55,24 +59,41 @@ class VatTest {
             y[i] = labels[i];
             use[i] = i == 3 ? 0f : 1f; // sample 3 is unlabelled: none of its pairs count
         }
-        // by hand: the mean over labelled (real i, bogus j) of exp(min(6, max(0, z_j - z_i + 0.25))) - 1
+        // by hand, over labelled (real i, bogus j): exp(p_j - p_i), or exp(min(6, max(0, z_j - z_i + 0.25))) - 1
         double sum = 0;
         int pairs = 0;
         for (int i = 0; i < 16; i++) {
             for (int j = 0; j < 16; j++) {
                 if (use[i] == 1 && use[j] == 1 && labels[i] == 1 && labels[j] == 0) {
-                    sum += Math.exp(Math.min(6, Math.max(0, z[j] - z[i] + 0.25))) - 1;
+                    sum += loss == RealBogusModel.AucLoss.HINGE ? Math.exp(Math.min(6, Math.max(0, z[j] - z[i] + 0.25))) - 1
+                        : Math.exp(sigmoid(z[j]) - sigmoid(z[i]));
                     pairs++;
                 }
             }
         }
-        assertTrue(pairs > 10 && sum > 0, "the toy batch has real and bogus samples, not yet ordered by the margin");
+        assertTrue(pairs > 10 && sum > 0, "the toy batch has real and bogus samples, not yet ordered");
         assertEquals(sum / pairs, m.aucLoss(f, y, use), 1e-4 * Math.max(1, sum / pairs));
 
-        // train until every labelled real out-ranks every labelled bogus by the margin: the hinge is then exactly zero
-        for (int e = 0; e < 60 && m.aucLoss(f, y, use) > 0; e++) {
+        // trained until every labelled real out-ranks every labelled bogus: the hinge is then exactly zero,
+        // the probability form close to its floor exp(-1)
+        boolean hinge = loss == RealBogusModel.AucLoss.HINGE;
+        double floor = hinge ? 0 : Math.exp(-1);
+        double slack = hinge ? 0 : 0.05;
+        for (int e = 0; e < 60 && m.aucLoss(f, y, use) > floor + slack; e++) {
             m.vatStep(f, y, use, e);
         }
-        assertEquals(0.0, m.aucLoss(f, y, use), 0.0, "ordered pairs cost nothing");
+        assertEquals(floor, m.aucLoss(f, y, use), slack, "ordered pairs");
+    }
+
+    private static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    @ParameterizedTest
+    @EnumSource(RealBogusModel.AucLoss.class)
+    void theAucLossIsRecordedInTheModelFile(RealBogusModel.AucLoss loss, @TempDir Path dir) {
+        Path f = dir.resolve("vat.nwmodel");
+        RealBogusModel.vatCnn(InputSpec.threeChannel(), 2, 1e-3, RealBogusModel.Objective.tomoe(loss)).save(f);
+        assertEquals(loss, RealBogusModel.load(f, InputSpec.threeChannel()).objective().aucLoss());
     }
 }
