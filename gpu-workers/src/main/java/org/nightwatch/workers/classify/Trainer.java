@@ -25,7 +25,11 @@ public final class Trainer {
     public record Settings(int epochs, int batch, long seed) {
     }
 
-    /** After each epoch: the loss on its last minibatch; samples/s counts the optimisation steps; the epoch's step size. */
+    /**
+     * After each epoch: the cross-entropy of its last full-size minibatch, after that minibatch's step (the
+     * epoch's very last minibatch may hold a handful of samples, too few for a steady number); samples/s counts
+     * the optimisation steps; the epoch's step size.
+     */
     public record Progress(int epoch, int epochs, double loss, double samplesPerSecond, double learningRate) {
     }
 
@@ -152,7 +156,7 @@ public final class Trainer {
             }
             long t0 = System.nanoTime();
             double lossSum = 0;
-            int steps = 0;
+            int seen = 0;
             for (int b = 0; b < n; b += s.batch()) {
                 int m = Math.min(s.batch(), n - b);
                 float[] x = new float[m * per];
@@ -170,9 +174,11 @@ public final class Trainer {
                 } else {
                     model.step(f, y, stepSeed);
                 }
-                if (b + s.batch() >= n) {
-                    lossSum = model.crossEntropy(f, y); // the epoch's last minibatch, after its step, for the progress line
-                    steps = 1;
+                // the progress line's loss: the last full-size minibatch, since the epoch's very last may hold a handful
+                boolean lastFull = m == s.batch() ? b + 2L * s.batch() > n : n < s.batch();
+                if (lastFull) {
+                    lossSum = model.crossEntropy(f, y);
+                    seen = 1;
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -183,7 +189,7 @@ public final class Trainer {
                 model.save(checkpoint);
             }
             if (progress != null) {
-                progress.accept(new Progress(epoch + 1, s.epochs(), lossSum / Math.max(1, steps), n / secs, model.learningRate()));
+                progress.accept(new Progress(epoch + 1, s.epochs(), lossSum / Math.max(1, seen), n / secs, model.learningRate()));
             }
         }
         return model;

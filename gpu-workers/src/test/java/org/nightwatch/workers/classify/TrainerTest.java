@@ -20,9 +20,14 @@ class TrainerTest {
         List<float[]> cut = RealBogusModelTest.toy(96, labels, 21);
         Trainer.Settings three = new Trainer.Settings(3, 32, 5);
         List<Integer> epochsSeen = new ArrayList<>();
-        RealBogusModel whole = Trainer.train(RealBogusModel.simpleCnn(InputSpec.threeChannel(), 5, 1e-3), cut, labels, three,
-            p -> epochsSeen.add(p.epoch()), null);
+        List<Double> losses = new ArrayList<>();
+        RealBogusModel whole = Trainer.train(RealBogusModel.simpleCnn(InputSpec.threeChannel(), 5, 1e-3), cut, labels, three, p -> {
+            epochsSeen.add(p.epoch());
+            losses.add(p.loss());
+        }, null);
         assertEquals(List.of(1, 2, 3), epochsSeen, "progress after every epoch");
+        // the epoch's mean training loss: a cross-entropy, falling as the toy set is learnt
+        assertTrue(losses.get(0) > 0 && losses.get(0) < 5 && losses.get(2) < losses.get(0), "losses by epoch " + losses);
 
         Path ckpt = dir.resolve("ckpt.nwmodel");
         // "interrupted" after one epoch: the checkpoint holds it
