@@ -283,9 +283,14 @@ public final class RealBogusModel {
 
     /** Real/bogus scores of normalised features. */
     public float[] score(INDArray features) {
+        return perSample(features, PROB);
+    }
+
+    /** The graph's variable {@code name}, one value per sample, without dropout. */
+    private float[] perSample(INDArray features, String name) {
         long n = features.size(0);
-        try (INDArray keep = Nd4j.ones(DataType.FLOAT, n, FLAT); INDArray p = sd.output(Map.of(INPUT, features, KEEP, keep), PROB).get(PROB)) {
-            return p.reshape(n).toFloatVector();
+        try (INDArray keep = Nd4j.ones(DataType.FLOAT, n, FLAT); INDArray v = sd.output(Map.of(INPUT, features, KEEP, keep), name).get(name)) {
+            return v.reshape(n).toFloatVector();
         }
     }
 
@@ -372,10 +377,7 @@ public final class RealBogusModel {
 
     /** Logits (before the sigmoid) of normalised features, without dropout. */
     public float[] logits(INDArray features) {
-        long n = features.size(0);
-        try (INDArray keep = Nd4j.ones(DataType.FLOAT, n, FLAT); INDArray z = sd.output(Map.of(INPUT, features, KEEP, keep), LOGIT).get(LOGIT)) {
-            return z.reshape(n).toFloatVector();
-        }
+        return perSample(features, LOGIT);
     }
 
     /** The VAT divergence KL(target || f(x + r)), averaged over the minibatch. */

@@ -155,8 +155,7 @@ public final class Trainer {
                 order[j] = t;
             }
             long t0 = System.nanoTime();
-            double lossSum = 0;
-            int seen = 0;
+            double loss = Double.NaN;
             for (int b = 0; b < n; b += s.batch()) {
                 int m = Math.min(s.batch(), n - b);
                 float[] x = new float[m * per];
@@ -177,8 +176,7 @@ public final class Trainer {
                 // the progress line's loss: the last full-size minibatch, since the epoch's very last may hold a handful
                 boolean lastFull = m == s.batch() ? b + 2L * s.batch() > n : n < s.batch();
                 if (lastFull) {
-                    lossSum = model.crossEntropy(f, y);
-                    seen = 1;
+                    loss = model.crossEntropy(f, y);
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -189,7 +187,7 @@ public final class Trainer {
                 model.save(checkpoint);
             }
             if (progress != null) {
-                progress.accept(new Progress(epoch + 1, s.epochs(), lossSum / Math.max(1, seen), n / secs, model.learningRate()));
+                progress.accept(new Progress(epoch + 1, s.epochs(), loss, n / secs, model.learningRate()));
             }
         }
         return model;
