@@ -258,9 +258,22 @@ public final class DifferenceImager {
             // the fit models target = K (x) source + background; the difference is new minus reference
             for (int x = 0; x < width; x++) {
                 int i = base + x;
-                d[i] = sign * (ti[i] - ci[i] - row[x]);
-                dv[i] = tv[i] + cv[i];
-                dm[i] = (byte) (tm[i] | cm[i]);
+                byte mi = (byte) (tm[i] | cm[i]);
+                dm[i] = mi;
+                if ((mi & Mask.NO_DATA) != 0) {
+                    // no value here: without this the difference holds the new image wherever the reference
+                    // has no coverage, and a cutout at that edge shows a star as if it had just appeared
+                    d[i] = 0f;
+                    dv[i] = 0f;
+                } else {
+                    d[i] = sign * (ti[i] - ci[i] - row[x]);
+                    dv[i] = tv[i] + cv[i];
+                }
+                if ((cm[i] & Mask.NO_DATA) != 0) {
+                    // a convolution that summed over missing pixels is a partial star: blank it for the cutouts
+                    ci[i] = 0f;
+                    cv[i] = 0f;
+                }
             }
         }
     }
@@ -291,7 +304,11 @@ public final class DifferenceImager {
         return Background.clippedStats(sample, n)[1];
     }
 
-    /** Difference image of the last run: new minus PSF-matched reference, with variance and mask. */
+    /**
+     * Difference image of the last run: new minus PSF-matched reference, with variance and mask. Pixels
+     * marked {@link Mask#NO_DATA} (outside the reference's coverage, or where the kernel reached past it)
+     * hold 0 with variance 0.
+     */
     public MaskedImage difference() {
         return diff;
     }
@@ -306,7 +323,7 @@ public final class DifferenceImager {
         return refResampled;
     }
 
-    /** The convolved image of the last run (the reference, unless {@link DiffFlag#CONVOLVED_NEW}). */
+    /** The convolved image of the last run (the reference, unless {@link DiffFlag#CONVOLVED_NEW}); 0 where {@link Mask#NO_DATA}. */
     public MaskedImage convolved() {
         return convolved;
     }

@@ -115,6 +115,43 @@ class DifferenceImagingTest {
     }
 
     @Test
+    void pixelsWithoutReferenceCoverageAreBlankInTheDifferenceAndItsCutouts() {
+        // the integer pointing offset leaves a strip of the new image that the reference does not cover
+        MaskedImage d = run.imager().difference();
+        int w = d.width();
+        int noData = 0;
+        for (int i = 0; i < d.pixels(); i++) {
+            if ((d.mask()[i] & Mask.NO_DATA) != 0) {
+                noData++;
+                assertEquals(0f, d.image()[i], "difference at no-data pixel " + (i % w) + "," + (i / w));
+                assertEquals(0f, d.variance()[i], "variance at no-data pixel " + (i % w) + "," + (i / w));
+            }
+        }
+        assertTrue(noData > 1000, "no-data pixels " + noData);
+        // and a cutout reaching into that strip shows nothing there, where before it showed the new image
+        int checked = 0;
+        for (Detection det : run.result().detections()) {
+            if (Math.abs(det.x() - Math.rint(det.x())) > 0.49 || Math.abs(det.y() - Math.rint(det.y())) > 0.49) {
+                continue; // the centroid's half-pixel clamp: which pixel the stamp is centred on is ambiguous
+            }
+            int px = (int) Math.round(det.x());
+            int py = (int) Math.round(det.y());
+            for (int y = 0; y < 29; y++) {
+                for (int x = 0; x < 29; x++) {
+                    int xx = px - 14 + x;
+                    int yy = py - 14 + y;
+                    if (xx >= 0 && yy >= 0 && xx < w && yy < d.height() && (d.mask()[yy * w + xx] & Mask.NO_DATA) != 0
+                        && run.imager().calibratedNew().image()[yy * w + xx] != 0f) {
+                        assertEquals(0f, det.cutout()[2 * 841 + y * 29 + x], "difference stamp of " + det + " at " + x + "," + y);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 100, "stamp pixels over no-data with light in the new image: " + checked);
+    }
+
+    @Test
     void positionsAreSubPixel() {
         double[] err = run.transients().stream().filter(t -> t.snr() > 20)
             .mapToDouble(t -> run.result().detections().stream().mapToDouble(d -> Math.hypot(d.x() - t.x(), d.y() - t.y()))
