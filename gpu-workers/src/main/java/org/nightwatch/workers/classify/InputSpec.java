@@ -93,9 +93,7 @@ public record InputSpec(int size, List<String> channels, String normalisation, d
             }
         }
         double sigma;
-        if (v1) {
-            sigma = mad(ring, n);
-        } else if (n >= MIN_NOISE_PIXELS) {
+        if (v1 || n >= MIN_NOISE_PIXELS) {
             sigma = mad(ring, n);
         } else {
             float[] all = new float[size * size];
