@@ -503,13 +503,13 @@ public final class RealBogusModel {
             if (in == null) {
                 throw new ModelFileException(file, "no input specification in model.json");
             }
-            String normalisation = (String) in.get("normalisation");
-            if (!InputSpec.NORMALISATIONS.contains(normalisation)) {
-                throw new ModelFileException(file, "normalisation '" + normalisation + "' is not one this build knows "
-                    + InputSpec.NORMALISATIONS);
+            InputSpec spec;
+            try {
+                spec = new InputSpec(((Number) in.get("size")).intValue(), (List<String>) in.get("channels"),
+                    (String) in.get("normalisation"), ((Number) in.get("softening")).doubleValue());
+            } catch (IllegalArgumentException e) { // an unknown normalisation or channel, named by InputSpec
+                throw new ModelFileException(file, e.getMessage());
             }
-            InputSpec spec = new InputSpec(((Number) in.get("size")).intValue(), (List<String>) in.get("channels"),
-                normalisation, ((Number) in.get("softening")).doubleValue());
             if (expected != null && !expected.equals(spec)) {
                 throw new ModelFileException(file, "its input specification " + spec + " is not the one given: " + expected);
             }
