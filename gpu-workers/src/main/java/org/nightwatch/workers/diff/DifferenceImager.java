@@ -92,8 +92,10 @@ public final class DifferenceImager {
     private PreparedReference prepareInto(Input reference, MaskedImage im) {
         Calibration.Result rc = Calibration.run(reference.pixels(), reference.width(), reference.height(),
             saturationOf(reference.photometry()), reference.frames(), settings.backgroundMesh(), im);
-        List<Star> stars = StarFinder.run(im, rc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
-        return new PreparedReference(im, stars, orDefault(StarFinder.medianFwhm(stars, 60), 2.5), rc.medianSigma());
+        List<Star> found = StarFinder.run(im, rc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
+        double seeing = StarFinder.seeingFwhm(found);
+        List<Star> stars = StarFinder.onLocus(found, seeing, settings.minMatches());
+        return new PreparedReference(im, stars, orDefault(seeing, 2.5), rc.medianSigma());
     }
 
     /** Differences a new image against a reference prepared here and now (see {@link #prepare} to reuse one). */
@@ -124,9 +126,13 @@ public final class DifferenceImager {
             newImage.frames(), settings.backgroundMesh(), newCal);
         long t1 = System.nanoTime();
 
-        List<Star> newStars = StarFinder.run(newCal, nc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
+        // the seeing from the stellar locus, and only stars on it for registration and the kernel's stamps:
+        // cosmic rays and hot pixels of a single exposure are sharper than any star, blends broader
+        List<Star> found = StarFinder.run(newCal, nc.medianSigma(), settings.starThresholdSigma(), 2.5, settings.maxStars());
+        double seeingNew = StarFinder.seeingFwhm(found);
+        List<Star> newStars = StarFinder.onLocus(found, seeingNew, settings.minMatches());
         List<Star> refStars = reference.stars();
-        double fwhmNew = orDefault(StarFinder.medianFwhm(newStars, 60), 2.5);
+        double fwhmNew = orDefault(seeingNew, 2.5);
         double fwhmRef = reference.fwhm();
         long t2 = System.nanoTime();
 

@@ -132,6 +132,63 @@ public final class StarFinder {
         return sw > 0 ? new Star(cx, cy, flux, img[py * w + px], 2.3548 * Math.sqrt(sigma2)) : null;
     }
 
+    /**
+     * The seeing of an image: the FWHM of its stellar locus. Among the brightest peaks of a single exposure,
+     * cosmic rays and hot pixels (sharper than any star) can outnumber the stars, and blends and saturated stars
+     * are broader, so neither the brightest peaks' median nor the mean will do. The locus is the densest FWHM of
+     * all the peaks measured (the mode of a histogram in 0.1 px bins, smoothed over 0.5 px), refined to the
+     * median of the peaks within 25% of it. NaN when no peak has a finite FWHM.
+     */
+    public static double seeingFwhm(List<Star> stars) {
+        double lo = MIN_FWHM;
+        double bin = 0.1;
+        int[] hist = new int[150];
+        int n = 0;
+        for (Star s : stars) {
+            double f = s.fwhm();
+            if (Double.isFinite(f) && f >= lo) {
+                int b = (int) ((f - lo) / bin);
+                if (b < hist.length) {
+                    hist[b]++;
+                    n++;
+                }
+            }
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        int best = 0;
+        int bestCount = -1;
+        for (int b = 0; b < hist.length; b++) {
+            int c = 0;
+            for (int k = Math.max(0, b - 2); k <= Math.min(hist.length - 1, b + 2); k++) {
+                c += hist[k];
+            }
+            if (c > bestCount) {
+                bestCount = c;
+                best = b;
+            }
+        }
+        double mode = lo + (best + 0.5) * bin;
+        double[] near = stars.stream().mapToDouble(Star::fwhm)
+            .filter(f -> Double.isFinite(f) && Math.abs(f - mode) <= 0.25 * mode).sorted().toArray();
+        return near.length == 0 ? mode : near[near.length / 2];
+    }
+
+    /**
+     * The stars on the locus of {@code seeing} (FWHM within 25% below and 40% above it), brightest first as
+     * given: what registration and the kernel's stamps should use, without cosmic rays, hot pixels and blends.
+     * Falls back to all of them when fewer than {@code min} are on it.
+     */
+    public static List<Star> onLocus(List<Star> stars, double seeing, int min) {
+        if (!Double.isFinite(seeing)) {
+            return stars;
+        }
+        List<Star> out = stars.stream().filter(s -> Double.isFinite(s.fwhm()) && s.fwhm() >= 0.75 * seeing && s.fwhm() <= 1.4 * seeing)
+            .toList();
+        return out.size() >= min ? out : stars;
+    }
+
     /** Median FWHM of the stars with a finite FWHM; NaN when there are none. */
     public static double medianFwhm(List<Star> stars, int brightest) {
         double[] f = stars.stream().limit(brightest).mapToDouble(Star::fwhm).filter(Double::isFinite).toArray();
