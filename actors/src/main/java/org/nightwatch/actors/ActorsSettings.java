@@ -8,7 +8,8 @@ import java.time.Duration;
  */
 public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStackBuffers, int visitQueue,
                              Duration visitTimeout, Duration stallAfter, Duration restartMinBackoff,
-                             Duration restartMaxBackoff, Duration notConnectedTimeout, Diff diff, Classifier classifier) {
+                             Duration restartMaxBackoff, Duration notConnectedTimeout, Duration visitDeadline,
+                             Diff diff, Classifier classifier) {
     /** {@code nightwatch.actors.classifier}; {@code model} empty: no scoring. */
     public record Classifier(String model, int batch, Duration maxWait, int queue) {
     }
@@ -26,7 +27,7 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
         ActorsSettings s = new ActorsSettings(c.getInt("ingest-threads"), c.getInt("fragment-limit"),
             c.getInt("spare-stack-buffers"), c.getInt("visit-queue"), c.getDuration("visit-timeout"),
             c.getDuration("stall-after"), c.getDuration("restart-min-backoff"), c.getDuration("restart-max-backoff"),
-            c.getDuration("not-connected-timeout"), new Diff(c.getInt("diff.workers"), c.getInt("diff.reference-cache"),
+            c.getDuration("not-connected-timeout"), c.getDuration("visit-deadline"), new Diff(c.getInt("diff.workers"), c.getInt("diff.reference-cache"),
                 c.getDouble("diff.zero-point-mag"), c.getDouble("diff.dark-hot-sigma"),
                 c.getBoolean("diff.subtract-dark")),
             new Classifier(c.getString("classifier.model"), c.getInt("classifier.batch"), c.getDuration("classifier.max-wait"),
@@ -34,6 +35,9 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
         if (s.ingestThreads < 1 || s.fragmentLimit < 1 || s.spareStackBuffers < 0 || s.visitQueue < 1) {
             throw new IllegalArgumentException("nightwatch.actors: ingest-threads, fragment-limit and visit-queue must be"
                 + " >= 1 and spare-stack-buffers >= 0, got " + s);
+        }
+        if (s.visitDeadline.isNegative() || s.visitDeadline.isZero()) {
+            throw new IllegalArgumentException("nightwatch.actors.visit-deadline must be positive, got " + s.visitDeadline);
         }
         return s;
     }

@@ -20,7 +20,11 @@ import org.nightwatch.protocol.SensorId;
  */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
-    public sealed interface Command permits GetSensor, GetObservatory {
+    public sealed interface Command permits GetSensor, GetObservatory, CloseAll {
+    }
+
+    /** The night is being closed around work it still holds: every sensor counts what it holds lost with {@code why}. */
+    public record CloseAll(String why) implements Command {
     }
 
     public record GetSensor(SensorId sensor, ActorRef<ActorRef<SensorActor.Command>> replyTo) implements Command {
@@ -35,6 +39,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     private final ActorRef<ObservatoryActor.Command> observatory;
     private final Map<SensorId, ActorRef<SensorActor.Command>> sensorActors = new HashMap<>();
+    private final Map<ActorRef<?>, SensorId> sensorOf = new HashMap<>();
 
     private Guardian(ActorContext<Command> ctx, NightContext night, List<SensorId> sensors, NightControl control) {
         super(ctx);
@@ -48,6 +53,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
             ActorRef<SensorActor.Command> ref = ctx.spawn(supervised, id.name());
             ctx.watch(ref);
             sensorActors.put(id, ref);
+            sensorOf.put(ref, id);
         }
     }
 
@@ -58,12 +64,22 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
                 g.replyTo().tell(sensorActors.get(g.sensor()));
                 return this;
             })
+            .onMessage(CloseAll.class, c -> {
+                sensorActors.values().forEach(a -> a.tell(new SensorActor.ForceClose(c.why())));
+                return this;
+            })
             .onMessage(GetObservatory.class, g -> {
                 g.replyTo().tell(observatory);
                 return this;
             })
             .onSignal(Terminated.class, t -> {
                 getContext().getLog().error("{} stopped for good", t.getRef().path().name());
+                SensorId gone = sensorOf.get(t.getRef());
+                if (gone != null) {
+                    // it will never report drained itself: the night must not wait for it (its frames not
+                    // accounted by then show as unaccounted in the summary)
+                    observatory.tell(new ObservatoryActor.SensorDrained(gone));
+                }
                 return this;
             })
             .build();

@@ -121,11 +121,13 @@ public final class NightRunner implements AutoCloseable {
      * @param replayFrom   the first visit to replay
      * @param speedFactor  at real-time pacing, frames are due this many times faster than the frame rate
      * @param httpPort     serve the control room on this port (0: any free one; null: no control room)
+     * @param faults       faults put into the night's own stages on purpose (drills, tests); {@link StageFaults#NONE}
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                           VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
-                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort) {
+                          Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort,
+                          StageFaults faults) {
         public Options {
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
@@ -138,7 +140,8 @@ public final class NightRunner implements AutoCloseable {
         /** The same night in another survey mode (the operator's choice at the start). */
         public Options withMode(SurveyMode m) {
             return new Options(sensors, visits, m, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed, starsPerSensor,
-                timeout, extraSink, sensorDiesAfter, diff, outDir, nightStart, replayDir, replaySensors, replayFrom, speedFactor, httpPort);
+                timeout, extraSink, sensorDiesAfter, diff, outDir, nightStart, replayDir, replaySensors, replayFrom, speedFactor, httpPort,
+                faults);
         }
 
         /** Where the night's references, darks and truth are: a replayed night's own, or where the simulated sky goes. */
@@ -174,6 +177,7 @@ public final class NightRunner implements AutoCloseable {
             private long replayFrom;
             private double speedFactor = 1;
             private Integer httpPort;
+            private StageFaults faults = StageFaults.NONE;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -263,6 +267,12 @@ public final class NightRunner implements AutoCloseable {
                 return this;
             }
 
+            /** Faults put into the night's own stages (drills of a failing or stalling classifier or scheduler). */
+            public Builder withFaults(StageFaults f) {
+                faults = f;
+                return this;
+            }
+
             public Builder withSensorDyingAfter(int sensor, long lastFrame) {
                 sensorDiesAfter.put(sensor, lastFrame);
                 return this;
@@ -271,7 +281,7 @@ public final class NightRunner implements AutoCloseable {
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                     starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
-                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort);
+                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort, faults);
             }
         }
     }
@@ -279,6 +289,17 @@ public final class NightRunner implements AutoCloseable {
     /** A snapshot while the night runs, for progress display. */
     public record Progress(double seconds, long published, long stacked, long lost, long deferred, int buffersInUse,
                            int buffersCapacity, long backPressured, double realtimeFactor) {
+        /** Frames published and not accounted yet: in transport, in visits being assembled, or in the stages. */
+        public long inFlight() {
+            return published - stacked - lost - deferred;
+        }
+
+        /** The progress line: the books as they stand ({@code of}: "/N" frames due, or ""). */
+        public String line(String of) {
+            return String.format(java.util.Locale.ROOT,
+                "[%6.1f s] frames %d%s published = %d stacked + %d lost + %d deferred + %d in flight | %.2fx real time | stack buffers %d/%d",
+                seconds, published, of, stacked, lost, deferred, inFlight(), realtimeFactor, buffersInUse, buffersCapacity);
+        }
     }
 
     private final DeploymentConfig config;
@@ -316,6 +337,11 @@ public final class NightRunner implements AutoCloseable {
     private long endNanos;
     private volatile boolean nightEnded;
     private volatile boolean stopRequested;
+    private final java.util.concurrent.atomic.AtomicLong schedulerVisitsHandled = new java.util.concurrent.atomic.AtomicLong();
+    /** Why the night had to be closed around held work (null: it ended by itself). */
+    private volatile String forcedClose;
+    /** Visits handed to the scheduler that it had not handled when the night ended without waiting for it. */
+    private long schedulerUnhandled;
 
     /**
      * A control room opened before the night ({@link NightLobby}): the night registers its metrics in
@@ -399,8 +425,10 @@ public final class NightRunner implements AutoCloseable {
                 survey.writeDark(skyDir, sensor);
                 return byIndex.containsKey(sensor.index()) ? survey.writeReference(sky, byIndex.get(sensor.index()), field) : null;
             }, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
+            StageFaults.Fault df = options.faults().diff();
             this.diff = new DiffStage(new DiffStage.Settings(DiffSettings.from(config.config()), camera.gain(), camera.saturate(),
-                config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount()), refs, camera.width(), camera.height());
+                config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount()), refs, camera.width(), camera.height(),
+                df != null ? df::strike : null);
             t0 = System.nanoTime();
             int warm = diff.warmUp(placements.stream().map(SensorPlacement::sensor).toList(),
                 Math.min(survey.settings().fields(), options.visits()));
@@ -408,7 +436,7 @@ public final class NightRunner implements AutoCloseable {
             Path out = options.outDir() != null ? options.outDir() : skyDir;
             this.candidateCsv = new CandidateCsvSink(out);
             sinks.add(candidateCsv);
-            this.classifier = classifier(actors.classifier());
+            this.classifier = classifier(actors.classifier(), options.faults().classifier());
             if (classifier != null) {
                 // the scheduler's catalogue and database are checked here, before the night begins
                 SchedulerSettings ss = SchedulerSettings.from(config.config());
@@ -515,8 +543,9 @@ public final class NightRunner implements AutoCloseable {
         }
         if (scheduler != null) {
             alertHub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
+            StageFaults.Fault sf = options.faults().scheduler();
             schedulerActor = system.systemActorOf(SchedulerActor.create(scheduler, alertStore, alertOutputs, alertHub, resumedObjects,
-                alertLatency),
+                alertLatency, sf != null ? sf::strike : null, schedulerVisitsHandled),
                 "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
             schedulerSink.connect(schedulerActor);
             if (room != null || options.httpPort() != null) {
@@ -636,7 +665,7 @@ public final class NightRunner implements AutoCloseable {
     }
 
     /** The night's real/bogus scorer from its model file; null (said) when none is configured or the file is missing. */
-    private static ClassifierStage classifier(ActorsSettings.Classifier c) {
+    private static ClassifierStage classifier(ActorsSettings.Classifier c, StageFaults.Fault fault) {
         if (c.model().isBlank()) {
             LOG.info("no classifier model configured: candidates stay unscored");
             return null;
@@ -652,6 +681,13 @@ public final class NightRunner implements AutoCloseable {
         }
         RealBogusModel model = RealBogusModel.load(file, null);
         LOG.info("real/bogus model {} ({}, {} parameters) from {}", model.version(), model.architecture(), model.parameters(), file);
+        if (fault != null) {
+            LOG.warn("drill: the classifier will {} after some batches", fault.kind().name().toLowerCase(java.util.Locale.ROOT));
+            return new ClassifierStage(model.version(), cutouts -> {
+                fault.strike();
+                return model.scoreCutouts(cutouts);
+            }, c.batch(), c.maxWait(), c.queue());
+        }
         return new ClassifierStage(model, c.batch(), c.maxWait(), c.queue());
     }
 
@@ -692,7 +728,12 @@ public final class NightRunner implements AutoCloseable {
         }
         long deadline = System.nanoTime() + options.timeout().toNanos();
         long cameraDoneAt = -1;
-        boolean finishedSensors = false;
+        long finishedAt = -1;
+        // after the camera has finished, a night that accounts no frame for this long is stuck: a stage holds
+        // visits past their deadline, or a sensor's stream never ends. It is closed, and what it held counted.
+        long stuckAfter = 2 * actors.visitDeadline().toNanos();
+        long accountedBefore = -1;
+        long progressAt = System.nanoTime();
         var future = ended.toCompletableFuture();
         while (!future.isDone()) {
             try {
@@ -712,22 +753,55 @@ public final class NightRunner implements AutoCloseable {
             }
             // a sensor whose end-of-stream never arrives (its receiver was gone) is closed after a grace period
             long grace = actors.visitTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
-            if (!finishedSensors && cameraDoneAt > 0 && now - cameraDoneAt > grace) {
+            if (finishedAt < 0 && cameraDoneAt > 0 && now - cameraDoneAt > grace) {
                 LOG.warn("sensors still open {} s after the camera finished: closing them", grace / 1_000_000_000L);
                 agents.forEach(IngestAgent::finishAll);
-                finishedSensors = true;
+                finishedAt = now;
+            }
+            long accounted = total(SensorLedger::accounted);
+            if (accounted != accountedBefore) {
+                accountedBefore = accounted;
+                progressAt = now;
+            }
+            boolean held = cam.framesProduced() > accounted || pool.inUse() > 0;
+            if (held && forcedClose == null && now - progressAt > stuckAfter) {
+                forcedClose = String.format(java.util.Locale.ROOT, "no frame accounted for %d s with %d frames in flight and %d stack "
+                    + "buffers held%s", stuckAfter / 1_000_000_000L, cam.framesProduced() - accounted, pool.inUse(),
+                    cameraDoneAt > 0 ? ", after the camera finished" : ", while the camera was sending");
+                LOG.error("the night is stuck ({}): closing it; what is still held is counted lost", forcedClose);
+                observatory.tell(ObservatoryActor.StopNight.INSTANCE);
+                agents.forEach(IngestAgent::finishAll);
+                finishedAt = finishedAt < 0 ? now : finishedAt;
+                system.tell(new Guardian.CloseAll("the night was closed: " + forcedClose));
             }
             if (now > deadline) {
                 observatory.tell(ObservatoryActor.StopNight.INSTANCE);
                 throw new IllegalStateException("the night did not end within " + options.timeout());
             }
         }
+        if (forcedClose != null) {
+            // the camera was stopped but may still be sending what it had queued: those frames reach closed streams
+            // and are counted there (lost, late); wait for that, within bounds, so that the books can close
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((!cam.isDone() || total(SensorLedger::accounted) < cam.framesProduced()) && System.nanoTime() < until) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
         if (schedulerActor != null) {
-            // every visit was handed to the scheduler; its answer comes after it has handled them all
-            schedulerTotals = AskPattern.<SchedulerActor.Command, SchedulerTotals>ask(schedulerActor, SchedulerActor.GetTotals::new,
-                Duration.ofMinutes(10), system.scheduler()).toCompletableFuture().join();
-            alertStore.complete();
-            if (alertStream != null) {
+            // every visit was handed to the scheduler; its answer comes after it has handled them all, unless it
+            // is stuck (a database that hangs): then the night ends without it, and says so
+            Duration drain = config.config().getDuration("nightwatch.actors.alerts.drain-timeout");
+            try {
+                schedulerTotals = AskPattern.<SchedulerActor.Command, SchedulerTotals>ask(schedulerActor, SchedulerActor.GetTotals::new,
+                    drain, system.scheduler()).toCompletableFuture().join();
+                alertStore.complete();
+            } catch (java.util.concurrent.CompletionException e) {
+                schedulerUnhandled = Math.max(1, schedulerSink.sent() - schedulerVisitsHandled.get());
+                LOG.error("the scheduler is still busy {} s after the night's last visit, {} visits not handled: the night ends "
+                    + "without their alerts and stays incomplete in its database (run it again to resume)", drain.toSeconds(),
+                    schedulerUnhandled);
+            }
+            if (alertStream != null && schedulerTotals != null) {
                 // the stream's consumer may still be offering the night's last alerts
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (alertStream.handled() + alertHub.dropped() < alertHub.offered() && System.nanoTime() < until) {
@@ -809,11 +883,15 @@ public final class NightRunner implements AutoCloseable {
             pool.peakInUse(), pool.capacity(), gaps, recorder != null ? recorder.framesRecorded() : 0,
             diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null,
             schedulerTotals, recorded == null ? null
-                : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()));
+                : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()),
+            forcedClose, schedulerUnhandled, deferred == 0 ? null : recorder != null
+                ? "recorded in " + options.recordDir() + " (replay it to process them)"
+                : "not recorded (the night ran without --record): not processed");
     }
 
     @Override
     public void close() {
+        options.faults().all().forEach(StageFaults.Fault::release); // a drilled stage lets go, so that its threads end
         if (classifier != null) {
             classifier.close(); // before the actor system (and its materializer) goes
         }

@@ -51,7 +51,10 @@ public record NightSummary(
     @JsonProperty("recorded_frames") long recordedFrames,
     @JsonProperty("difference_imaging") @JsonInclude(JsonInclude.Include.NON_NULL) NightStats.DiffTotals differenceImaging,
     @JsonInclude(JsonInclude.Include.NON_NULL) org.nightwatch.actors.alerts.SchedulerTotals scheduler,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Replay replay) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Replay replay,
+    @JsonProperty("forced_close") @JsonInclude(JsonInclude.Include.NON_NULL) String forcedClose,
+    @JsonProperty("scheduler_visits_unhandled") long schedulerVisitsUnhandled,
+    @JsonProperty("deferred_frames_where") @JsonInclude(JsonInclude.Include.NON_NULL) String deferredWhere) {
 
     /**
      * What a replay found wrong with its recorded night.
@@ -100,7 +103,16 @@ public record NightSummary(
             b.append("  lost by reason: ").append(lostByReason).append('\n');
         }
         if (!deferredByReason.isEmpty()) {
-            b.append("  deferred by reason: ").append(deferredByReason).append('\n');
+            b.append("  deferred by reason: ").append(deferredByReason).append(deferredWhere != null ? "; " + deferredWhere : "").append('\n');
+        }
+        if (forcedClose != null) {
+            b.append("  THE NIGHT WAS CLOSED AROUND HELD WORK: ").append(forcedClose)
+                .append(" (what was held is in lost_stalled, by visit in the gaps)\n");
+        }
+        if (schedulerVisitsUnhandled > 0) {
+            b.append(String.format(Locale.ROOT, "  THE SCHEDULER DID NOT FINISH: %d visits handed to it were not handled when the night "
+                + "ended; their alerts are not made, and the night stays incomplete in its database (run it again to resume)%n",
+                schedulerVisitsUnhandled));
         }
         b.append(String.format(Locale.ROOT, "  visits stacked %d (%d flagged), deferred %d; duplicates discarded %d; malformed %d; sensor restarts %d%n",
             visitsStacked, visitsFlagged, visitsDeferred, duplicates, malformed, sensorRestarts));

@@ -32,7 +32,14 @@ import org.nightwatch.protocol.SensorId;
  */
 public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
 
-    public sealed interface Command permits Fail, GetStatus, StreamFinished, Tick {
+    public sealed interface Command permits Fail, ForceClose, GetStatus, StreamFinished, Tick {
+    }
+
+    /**
+     * The night is being closed although this sensor still holds visits (a stage that never lets go):
+     * they are counted lost with {@code why}, and the sensor reports itself drained.
+     */
+    public record ForceClose(String why) implements Command {
     }
 
     /** Makes the actor fail as a real fault would (operators' drills, tests of supervision). */
@@ -86,7 +93,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         // every queued visit holds a pooled stack buffer, so the pool is what bounds the queue: a queue shorter
         // than the buffers one sensor can hold would lose a visit whenever the stages fall behind
         this.pipeline = VisitPipeline.start(Materializer.matFromSystem(system),
-            Math.max(night.settings().visitQueue(), night.pool().capacity()),
+            Math.max(night.settings().visitQueue(), night.pool().capacity()), night.settings().visitDeadline(),
             new VisitPipeline.Stages(new StackStage(night.kernel()), stackExec, night.diff(), diffExec, night.classifier(),
                 night.sink(), sinkExec),
             ledger, night.pool(), night.stats());
@@ -106,6 +113,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
                 throw new SensorFault(sensor, f.reason(), null);
             })
             .onMessage(GetStatus.class, this::onGetStatus)
+            .onMessage(ForceClose.class, this::onForceClose)
             .onMessage(StreamFinished.class, this::onStreamFinished)
             .onMessageEquals(Tick.INSTANCE, this::onTick)
             .onSignal(PreRestart.class, this::onStop)
@@ -131,6 +139,18 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
             state = SensorState.DONE;
             observatory.tell(new ObservatoryActor.SensorDrained(sensor));
         }
+        return this;
+    }
+
+    private Behavior<Command> onForceClose(ForceClose f) {
+        if (state == SensorState.DONE) {
+            return this;
+        }
+        int held = pipeline.inFlight();
+        getContext().getLog().error("{}: closed with {} visits still held: {}", sensor, held, f.why());
+        pipeline.forceClose(f.why());
+        state = SensorState.DONE;
+        observatory.tell(new ObservatoryActor.SensorDrained(sensor));
         return this;
     }
 

@@ -17,10 +17,17 @@ public enum FrameFate {
     LOST_INVALID(Kind.LOST),
     /** Its sensor actor failed while the frame's visit was being assembled. */
     LOST_SENSOR_RESTART(Kind.LOST),
-    /** The camera could not hand it to the real-time path in time (back-pressure at the source); it is on disk. */
+    /** The camera could not hand it to the real-time path in time (back-pressure at the source); recorded if the night records. */
     DEFERRED_AT_SOURCE(Kind.DEFERRED),
-    /** The real-time path had no stack buffer for its visit; it is on disk for later processing. */
-    DEFERRED_NO_BUFFER(Kind.DEFERRED);
+    /** The real-time path had no stack buffer for its visit; recorded if the night records. */
+    DEFERRED_NO_BUFFER(Kind.DEFERRED),
+    /** A stage (stacking, difference imaging, scoring, a sink) failed on its visit; the reason is in the gap. */
+    LOST_STAGE_FAILED(Kind.LOST),
+    /**
+     * Its visit did not get through the stages before the visit deadline (a stage stalled), or was still held
+     * when a night that had stopped making progress was closed.
+     */
+    LOST_STALLED(Kind.LOST);
 
     /** The three accounting columns of the night summary. */
     public enum Kind { STACKED, LOST, DEFERRED }
@@ -35,7 +42,7 @@ public enum FrameFate {
         return kind;
     }
 
-    /** Wire code used in deferral notices. */
+    /** Wire code used in deferral notices (the ordinal: new fates are only ever added at the end). */
     public int code() {
         return ordinal();
     }

@@ -61,20 +61,33 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     private final Histogram visitLatency = new Histogram(TimeUnit.HOURS.toNanos(1), 3);
     private final AlertLatencyLog latencyLog;
     private final Map<String, Long> byState = new TreeMap<>();
+    private final Runnable beforeVisit;
+    private final java.util.concurrent.atomic.AtomicLong visitsHandled;
     private long candidatesIn;
     private long associated;
     private long failed;
     private long failedFiles;
 
-    /** @param latencyLog where each alert's time from its visit's last frame goes (null: nowhere) */
+    /**
+     * @param latencyLog    where each alert's time from its visit's last frame goes (null: nowhere)
+     * @param beforeVisit   run before each visit is handled (a drill's fault; null: nothing); what it throws counts
+     *                      as a batch not committed
+     * @param visitsHandled counts the visits handled (committed or failed), readable from any thread while
+     *                      the actor is busy
+     */
     public static Behavior<Command> create(Scheduler scheduler, AlertStore store, AlertOutputs outputs, AlertHub hub, int resumed,
-                                           AlertLatencyLog latencyLog) {
-        return Behaviors.setup(ctx -> new SchedulerActor(ctx, scheduler, store, outputs, hub, resumed, latencyLog));
+                                           AlertLatencyLog latencyLog, Runnable beforeVisit,
+                                           java.util.concurrent.atomic.AtomicLong visitsHandled) {
+        return Behaviors.setup(ctx -> new SchedulerActor(ctx, scheduler, store, outputs, hub, resumed, latencyLog, beforeVisit,
+            visitsHandled));
     }
 
     private SchedulerActor(ActorContext<Command> ctx, Scheduler scheduler, AlertStore store, AlertOutputs outputs, AlertHub hub,
-                           int resumed, AlertLatencyLog latencyLog) {
+                           int resumed, AlertLatencyLog latencyLog, Runnable beforeVisit,
+                           java.util.concurrent.atomic.AtomicLong visitsHandled) {
         super(ctx);
+        this.beforeVisit = beforeVisit;
+        this.visitsHandled = visitsHandled;
         this.latencyLog = latencyLog;
         this.scheduler = scheduler;
         this.store = store;
@@ -113,9 +126,20 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     }
 
     private Behavior<Command> onScored(Scored m) {
+        try {
+            return handle(m);
+        } finally {
+            visitsHandled.incrementAndGet();
+        }
+    }
+
+    private Behavior<Command> handle(Scored m) {
         candidatesIn += m.candidates().size();
         Scheduler.Result r;
         try {
+            if (beforeVisit != null) {
+                beforeVisit.run();
+            }
             r = scheduler.run(m.candidates());
             store.commit(r, m.sensor(), m.visit());
         } catch (RuntimeException e) {

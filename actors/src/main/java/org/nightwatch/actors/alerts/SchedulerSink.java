@@ -12,6 +12,12 @@ import org.nightwatch.actors.pipeline.VisitSink;
  */
 public final class SchedulerSink implements VisitSink {
     private volatile ActorRef<SchedulerActor.Command> scheduler;
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Visits handed to the scheduler so far. */
+    public long sent() {
+        return sent.get();
+    }
 
     public void connect(ActorRef<SchedulerActor.Command> ref) {
         this.scheduler = ref;
@@ -24,6 +30,7 @@ public final class SchedulerSink implements VisitSink {
         if (ref == null) {
             return;
         }
+        sent.incrementAndGet();
         ref.tell(new SchedulerActor.Scored(s.visit().sensor().index(), s.visit().visitId(),
             d == null ? java.util.List.of() : d.candidates(), System.nanoTime(), s.visit().closedNanos()));
     }

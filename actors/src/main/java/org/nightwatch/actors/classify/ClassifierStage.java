@@ -26,12 +26,26 @@ import org.nightwatch.workers.classify.RealBogusModel;
  *
  * <p>A candidate that finds the queue full is scored on the caller's thread instead (counted): the
  * night is never held up and nothing goes unscored.
+ *
+ * <p>Every candidate handed in gets an answer: its score, or the failure of its batch (whatever the
+ * scorer threw, an {@link Error} such as the native allocator's OutOfMemoryError included). The batching
+ * stream never fails on a batch, and candidates still waiting when it ends are failed, not forgotten: a
+ * visit waiting on an answer that never comes would hold its sensor for the rest of the night.
  */
 public final class ClassifierStage implements AutoCloseable {
     private record Pending(Candidate candidate, CompletableFuture<Candidate> result) {
     }
 
-    private final RealBogusModel model;
+    /** What scores a batch of cutouts: the model, in a night (tests of failure put a failing one in its place). */
+    @FunctionalInterface
+    public interface Scorer {
+        float[] score(List<float[]> cutouts);
+    }
+
+    private final Scorer model;
+    private final String version;
+    private final java.util.Set<Pending> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicLong failedBatches = new AtomicLong();
     private final int batch;
     private final Duration maxWait;
     private final int queueSize;
@@ -43,7 +57,13 @@ public final class ClassifierStage implements AutoCloseable {
     private final AtomicLong nanos = new AtomicLong();
 
     public ClassifierStage(RealBogusModel model, int batch, Duration maxWait, int queueSize) {
-        this.model = model;
+        this(model.version(), model::scoreCutouts, batch, maxWait, queueSize);
+    }
+
+    /** Scores with {@code scorer}, which answers for the model {@code version}. */
+    public ClassifierStage(String version, Scorer scorer, int batch, Duration maxWait, int queueSize) {
+        this.model = scorer;
+        this.version = version;
         this.batch = batch;
         this.maxWait = maxWait;
         this.queueSize = queueSize;
@@ -61,10 +81,12 @@ public final class ClassifierStage implements AutoCloseable {
             .run(mat);
         this.queue = m.first();
         this.done = m.second();
+        // the stream ended (closed, or its materializer went): what still waits in it gets an answer
+        done.whenComplete((d, e) -> failWaiting("the classifier's batching stream ended" + (e != null ? ": " + e : "")));
     }
 
     public String modelVersion() {
-        return model.version();
+        return version;
     }
 
     /** The candidates of one visit, scored (in their order). */
@@ -78,6 +100,7 @@ public final class ClassifierStage implements AutoCloseable {
         for (Candidate c : candidates) {
             Pending p = new Pending(c, new CompletableFuture<>());
             fs.add(p.result());
+            waiting.add(p);
             QueueOfferResult r;
             try {
                 r = q != null ? q.offer(p) : QueueOfferResult.dropped();
@@ -107,28 +130,49 @@ public final class ClassifierStage implements AutoCloseable {
             }
             float[] s;
             synchronized (model) {
-                s = model.scoreCutouts(cut);
+                s = model.score(cut);
+            }
+            if (s == null || s.length != group.size()) {
+                throw new IllegalStateException("the model answered " + (s == null ? "nothing" : s.length + " scores") + " for "
+                    + group.size() + " cutouts");
             }
             nanos.addAndGet(System.nanoTime() - t0);
             batches.incrementAndGet();
             scored.addAndGet(group.size());
             for (int i = 0; i < group.size(); i++) {
-                group.get(i).result().complete(group.get(i).candidate().scored(s[i], model.version()));
+                Pending p = group.get(i);
+                waiting.remove(p);
+                p.result().complete(p.candidate().scored(s[i], version));
             }
-        } catch (RuntimeException e) {
-            group.forEach(p -> p.result().completeExceptionally(e));
+        } catch (Throwable e) { // an Error too (native OutOfMemoryError): each waiting visit must hear of it
+            failedBatches.incrementAndGet();
+            RuntimeException failure = e instanceof RuntimeException r ? r
+                : new IllegalStateException("scoring failed: " + e, e);
+            for (Pending p : group) {
+                waiting.remove(p);
+                p.result().completeExceptionally(failure);
+            }
+        }
+    }
+
+    private void failWaiting(String why) {
+        IllegalStateException e = new IllegalStateException(why);
+        for (Pending p : waiting) {
+            waiting.remove(p);
+            p.result().completeExceptionally(e);
         }
     }
 
     /** Candidates scored, batches run, candidates scored inline because the queue was full, and the time scoring took. */
     public Stats stats() {
-        return new Stats(scored.get(), batches.get(), inline.get(), nanos.get() / 1e9);
+        return new Stats(scored.get(), batches.get(), inline.get(), nanos.get() / 1e9, failedBatches.get());
     }
 
     /**
-     * @param scoreSeconds time inside the model
+     * @param scoreSeconds  time inside the model
+     * @param failedBatches batches the model failed on (their visits are lost, with the reason)
      */
-    public record Stats(long scored, long batches, long inline, double scoreSeconds) {
+    public record Stats(long scored, long batches, long inline, double scoreSeconds, long failedBatches) {
         public double meanBatch() {
             return batches == 0 ? 0 : scored / (double) batches;
         }

@@ -75,8 +75,6 @@ public final class ReplayCommand implements Callable<Integer> {
             .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(run.timeout).withDiff(out).withControlRoom(run.controlRoomPort()).build();
         System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s%n", night, sensors, visits, mode,
             p == Pacing.MAX ? "full speed" : factor == 1 ? "real time" : factor + " x real time");
-        return run.run(cfg, o, pr -> String.format(Locale.ROOT,
-            "[%6.1f s] frames %d published, %d stacked, %d lost, %d deferred | %.2fx real time",
-            pr.seconds(), pr.published(), pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor()));
+        return run.run(cfg, o, pr -> pr.line(""));
     }
 }

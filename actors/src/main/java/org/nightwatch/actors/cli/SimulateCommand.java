@@ -100,9 +100,6 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         // the frames due, once the mode is known (the operator may choose another at the start)
         String total = run.awaitStart ? "" : "/" + (long) sensors * visits * cfg.framesPerVisit(m);
-        return run.run(cfg, o, pr -> String.format(Locale.ROOT,
-            "[%6.1f s] frames %d%s published, %d stacked, %d lost, %d deferred | %.2fx real time | stack buffers %d/%d",
-            pr.seconds(), pr.published(), total, pr.stacked(), pr.lost(), pr.deferred(), pr.realtimeFactor(),
-            pr.buffersInUse(), pr.buffersCapacity()));
+        return run.run(cfg, o, pr -> pr.line(total));
     }
 }

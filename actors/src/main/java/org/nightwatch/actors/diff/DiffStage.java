@@ -46,8 +46,15 @@ public final class DiffStage {
     private final int height;
     private final BlockingQueue<DifferenceImager> imagers;
     private final AtomicInteger created = new AtomicInteger();
+    private final Runnable beforeVisit;
 
     public DiffStage(Settings settings, ReferenceLibrary references, int width, int height) {
+        this(settings, references, width, height, null);
+    }
+
+    /** @param beforeVisit run before each visit is differenced (a drill's fault; null: nothing) */
+    public DiffStage(Settings settings, ReferenceLibrary references, int width, int height, Runnable beforeVisit) {
+        this.beforeVisit = beforeVisit;
         this.settings = settings;
         this.references = references;
         this.width = width;
@@ -61,6 +68,9 @@ public final class DiffStage {
 
     /** Differences one stacked visit (its image must stay valid for the call). */
     public VisitDiff run(StackedVisit s) {
+        if (beforeVisit != null) {
+            beforeVisit.run();
+        }
         long t0 = System.nanoTime();
         DifferenceImager imager = borrow();
         try {

@@ -2,7 +2,6 @@ package org.nightwatch.actors.ingest;
 
 import java.util.BitSet;
 import java.util.EnumSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.VisitKey;
 
@@ -10,13 +9,18 @@ import org.nightwatch.protocol.VisitKey;
  * A visit whose frames have all been accumulated (or will never come), handed from the ingest thread to
  * its sensor's stacking stream. It owns a pooled buffer until it is stacked and sunk, or abandoned.
  *
- * <p>Exactly one of {@link #tryStart()} and {@link #tryAbandon()} wins, so a visit is accounted once
- * (stacked or lost) and its buffer released once, even when its sensor fails while it waits.
+ * <p>Its life: {@code queued -> started -> finished | stalled}, or {@code queued -> abandoned}. Each move is
+ * made under the visit's lock, so a visit is settled (accounted stacked or lost) exactly once whoever gets
+ * there first: the stream, the visit deadline, a failing sensor or a night that is being closed.
+ *
+ * <p>A started visit's buffer goes back once the visit is settled and its work does not hold the buffer:
+ * the work holds it while it stacks, differences and sinks, and lets go while the visit's candidates are
+ * scored ({@link #letGo}, {@link #reclaim}). So a visit that stalls in scoring returns its buffer at once,
+ * while one that stalls in difference imaging keeps it until that work lets go: a buffer still being read
+ * is never handed to another visit.
  */
 public final class ClosedVisit {
-    private static final int QUEUED = 0;
-    private static final int STARTED = 1;
-    private static final int ABANDONED = 2;
+    private enum State { QUEUED, STARTED, ABANDONED, FINISHED, STALLED }
 
     private final SensorId sensor;
     private final long visitId;
@@ -30,7 +34,11 @@ public final class ClosedVisit {
     private final int fieldId;
     private final EnumSet<VisitFlag> flags;
     private final long closedNanos;
-    private final AtomicInteger state = new AtomicInteger(QUEUED);
+    private State state = State.QUEUED;
+    private boolean workHolds;
+    private boolean released;
+    private volatile String stage = "waiting to be stacked";
+    private volatile long startedNanos;
 
     ClosedVisit(SensorId sensor, long visitId, int framesPerVisit, BitSet frames, StackBuffer buffer,
                 long firstFrameStartNs, long exposureNs, double raDeg, double decDeg, int fieldId, EnumSet<VisitFlag> flags,
@@ -49,14 +57,80 @@ public final class ClosedVisit {
         this.closedNanos = closedNanos;
     }
 
-    /** Claims the visit for stacking; false if it was abandoned. */
-    public boolean tryStart() {
-        return state.compareAndSet(QUEUED, STARTED);
+    /** Claims the visit for stacking (its work now holds the buffer); false if it was abandoned. */
+    public synchronized boolean tryStart() {
+        if (state != State.QUEUED) {
+            return false;
+        }
+        state = State.STARTED;
+        workHolds = true;
+        startedNanos = System.nanoTime();
+        return true;
     }
 
-    /** Claims the visit for abandonment; false if stacking already started (it will finish). */
-    public boolean tryAbandon() {
-        return state.compareAndSet(QUEUED, ABANDONED);
+    /** Claims the visit for abandonment (the caller releases the buffer); false if stacking already started. */
+    public synchronized boolean tryAbandon() {
+        if (state != State.QUEUED) {
+            return false;
+        }
+        state = State.ABANDONED;
+        return true;
+    }
+
+    /** Settles a started visit as done (stacked, or failed with its reason); false if it was settled already. */
+    public synchronized boolean tryFinish() {
+        if (state != State.STARTED) {
+            return false;
+        }
+        state = State.FINISHED;
+        return true;
+    }
+
+    /** Settles a started visit as stalled; false if it was settled already. */
+    public synchronized boolean tryStall() {
+        if (state != State.STARTED) {
+            return false;
+        }
+        state = State.STALLED;
+        return true;
+    }
+
+    /** The work no longer reads the buffer (it scores, or it ended). True: the caller releases the buffer now. */
+    public synchronized boolean letGo() {
+        workHolds = false;
+        return releasable();
+    }
+
+    /** The work wants the buffer again (for its sinks): false if the visit was settled meanwhile, and the work must stop. */
+    public synchronized boolean reclaim() {
+        if (state != State.STARTED) {
+            return false;
+        }
+        workHolds = true;
+        return true;
+    }
+
+    /** After settling: true if the caller releases the buffer now (the work does not hold it). */
+    public synchronized boolean releasable() {
+        if (released || workHolds || (state != State.FINISHED && state != State.STALLED)) {
+            return false;
+        }
+        released = true;
+        return true;
+    }
+
+    /** The stage the visit is in, for the reason when it stalls. */
+    public String stage() {
+        return stage;
+    }
+
+    public void stage(String now) {
+        stage = now;
+    }
+
+    /** System.nanoTime() when its stacking began (0: not yet). */
+    public long startedNanos() {
+        return startedNanos;
     }
 
     public SensorId sensor() {

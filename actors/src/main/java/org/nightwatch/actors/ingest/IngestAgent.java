@@ -48,6 +48,7 @@ public final class IngestAgent implements Agent {
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final List<Entry> entries = new ArrayList<>();
     private long nextIdleCheck;
+    private boolean finishedAll;
 
     /** @param fragmentLimit row blocks taken from one sensor per turn, for fairness between sensors */
     public IngestAgent(String name, int fragmentLimit) {
@@ -70,7 +71,10 @@ public final class IngestAgent implements Agent {
         return done;
     }
 
-    /** Ends every sensor's stream that has not ended (the night is over without an end-of-stream). */
+    /**
+     * Ends every sensor's stream that has not ended (the night is over without an end-of-stream), and the
+     * stream of any sensor registered after this (a sensor actor restarted late).
+     */
     public CompletableFuture<Void> finishAll() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         enqueue(new FinishAll(done));
@@ -103,6 +107,11 @@ public final class IngestAgent implements Agent {
     private void apply(Command c) {
         if (c instanceof Register r) {
             entries.add(new Entry(r.subscription(), r.assembler()));
+            if (finishedAll || r.assembler().ledger().ended()) {
+                // a sensor restarted after its stream ended (or after the night closed the streams): nothing more
+                // will come for it, so its new incarnation ends at once instead of waiting for an end that came before
+                r.assembler().finish();
+            }
         } else if (c instanceof Deregister d) {
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
@@ -117,6 +126,7 @@ public final class IngestAgent implements Agent {
             }
             d.done().complete(null);
         } else if (c instanceof FinishAll f) {
+            finishedAll = true;
             for (Entry e : entries) {
                 e.assembler.finish();
             }

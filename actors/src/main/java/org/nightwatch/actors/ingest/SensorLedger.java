@@ -101,7 +101,7 @@ public final class SensorLedger {
         return gapsDropped;
     }
 
-    void problem(String text) {
+    public void problem(String text) {
         lastProblem = text;
     }
 

@@ -118,8 +118,16 @@ public final class VisitAssembler implements FrameListener {
     @Override
     public boolean onBlock(FrameCodec.FrameBlock b, DirectBuffer buffer) {
         if (ended) {
-            ledger.malformed().incrementAndGet();
-            ledger.problem(sensor + ": frame " + b.frameSequence() + " after the end of the stream");
+            long seq = b.frameSequence();
+            if (seq > ledger.highestSeq && seq - ledger.highestSeq <= MAX_SEQUENCE_JUMP) {
+                // the night closed this sensor's stream before the frame arrived (it was still in transport)
+                ledger.framesReceived().incrementAndGet();
+                lateAfterEnd(ledger.highestSeq + 1, seq, "arrived after the sensor's stream was closed");
+            } else if (seq != fSeq) {
+                ledger.malformed().incrementAndGet();
+                ledger.problem(sensor + ": frame " + seq + " after the end of the stream");
+            }
+            fSeq = seq;
             return true;
         }
         long now = clock.getAsLong();
@@ -336,7 +344,7 @@ public final class VisitAssembler implements FrameListener {
         }
         ledger.account(fate, n);
         if (n > 0) {
-            ledger.gap(first, last, fate, "deferred by the camera, on disk");
+            ledger.gap(first, last, fate, "deferred by the camera");
         }
     }
 
@@ -345,7 +353,17 @@ public final class VisitAssembler implements FrameListener {
         if (!ended) {
             endStream(lastSequence, "never received");
             ledger.endOfStream(framesPublished);
+        } else if (lastSequence > ledger.highestSeq && lastSequence - ledger.highestSeq <= MAX_SEQUENCE_JUMP) {
+            // the stream was closed early (the night was closed): what the camera sent after that is lost
+            lateAfterEnd(ledger.highestSeq + 1, lastSequence, "sent after the sensor's stream was closed, never received");
         }
+    }
+
+    /** Frames {@code first..last} reached (or were due at) a stream that had already ended: lost, counted once. */
+    private void lateAfterEnd(long first, long last, String detail) {
+        ledger.highestSeq = last;
+        ledger.account(FrameFate.LOST_LATE, last - first + 1);
+        ledger.gap(first, last, FrameFate.LOST_LATE, detail);
     }
 
     @Override

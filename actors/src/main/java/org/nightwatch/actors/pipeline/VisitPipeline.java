@@ -1,10 +1,14 @@
 package org.nightwatch.actors.pipeline;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -32,7 +36,10 @@ import org.nightwatch.protocol.FrameFate;
  * once across sensors.
  *
  * <p>A visit's buffer is released and its frames accounted exactly once: by the stream when it is
- * processed, or by {@link #abandonQueued()} when the sensor fails with the visit still queued.
+ * processed (stacked, or lost with the stage that failed), by the visit deadline when a stage holds it
+ * too long (lost, stalled: the stream goes on with the next visit), by {@link #abandonQueued()} when the
+ * sensor fails with the visit still queued, or by {@link #forceClose} when the night is closed around it.
+ * A stage's failure costs its visit, never the stream.
  */
 public final class VisitPipeline implements VisitHandoff {
     private final BoundedSourceQueue<ClosedVisit> queue;
@@ -41,11 +48,13 @@ public final class VisitPipeline implements VisitHandoff {
     private final Set<ClosedVisit> inFlight = ConcurrentHashMap.newKeySet();
     private final SensorLedger ledger;
     private final StackBufferPool pool;
+    private final Duration deadline;
 
-    private VisitPipeline(Materializer mat, int capacity, Stages stages, SensorLedger ledger, StackBufferPool pool,
+    private VisitPipeline(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger, StackBufferPool pool,
                           NightStats stats) {
         this.ledger = ledger;
         this.pool = pool;
+        this.deadline = deadline;
         Pair<Pair<BoundedSourceQueue<ClosedVisit>, UniqueKillSwitch>, CompletionStage<Done>> m =
             Source.<ClosedVisit>queue(capacity)
                 .viaMat(KillSwitches.single(), Keep.both())
@@ -68,58 +77,119 @@ public final class VisitPipeline implements VisitHandoff {
                          VisitSink sink, Executor sinkExecutor) {
     }
 
-    public static VisitPipeline start(Materializer mat, int capacity, Stages stages, SensorLedger ledger,
+    /**
+     * @param capacity visits that may wait for the stream
+     * @param deadline the longest a visit may take from the start of its stacking through its sinks; after it
+     *                 the visit is counted lost (stalled) and the stream goes on with the next
+     */
+    public static VisitPipeline start(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger,
                                       StackBufferPool pool, NightStats stats) {
-        return new VisitPipeline(mat, capacity, stages, ledger, pool, stats);
+        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats);
     }
 
     private CompletionStage<Done> process(ClosedVisit v, Stages st, NightStats stats) {
         if (!v.tryStart()) {
             return CompletableFuture.completedFuture(Done.getInstance());
         }
-        CompletableFuture<StackedVisit> stacked = CompletableFuture.supplyAsync(() -> st.stack().run(v), st.stackExecutor())
-            .thenApply(s -> {
-                stats.recordVisitLatency(System.nanoTime() - v.closedNanos());
-                return s;
+        CompletableFuture<StackedVisit> work;
+        try {
+            work = stages(v, st, stats);
+        } catch (RuntimeException | Error e) {
+            work = CompletableFuture.failedFuture(e); // an executor that refused the work: the visit fails, the stream goes on
+        }
+        // the buffer returns once the work has let go of it and the visit is settled, whichever comes second
+        work.whenComplete((s, e) -> {
+            if (v.letGo()) {
+                pool.release(v.buffer());
+            }
+        });
+        return work.copy().orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS)
+            .handle((s, error) -> {
+                settle(v, s, error);
+                return Done.getInstance();
             });
+    }
+
+    /** Stack -> difference -> score -> sinks, each on its executor; {@link ClosedVisit#stage} says where the visit is. */
+    private CompletableFuture<StackedVisit> stages(ClosedVisit v, Stages st, NightStats stats) {
+        CompletableFuture<StackedVisit> stacked = CompletableFuture.supplyAsync(() -> {
+            v.stage("stacking");
+            return st.stack().run(v);
+        }, st.stackExecutor()).thenApply(s -> {
+            stats.recordVisitLatency(System.nanoTime() - v.closedNanos());
+            v.stage("waiting for difference imaging");
+            return s;
+        });
         if (st.diff() != null) {
             stacked = stacked.thenApplyAsync(s -> {
+                v.stage("difference imaging");
                 VisitDiff d = st.diff().run(s);
                 stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
+                v.stage("classification");
                 return s.withDiff(d);
             }, st.diffExecutor());
             if (st.classifier() != null) {
                 ClassifierStage c = st.classifier();
-                stacked = stacked.thenCompose(s -> c.score(s.diff().candidates())
-                    .thenApply(scored -> {
+                stacked = stacked.thenCompose(s -> {
+                    // scoring reads the cutouts, not the buffer: a visit that stalls here gives its buffer back at once
+                    if (v.letGo()) {
+                        pool.release(v.buffer());
+                    }
+                    return c.score(s.diff().candidates()).thenApply(scored -> {
                         stats.recordScored(scored);
                         return s.withDiff(s.diff().withCandidates(scored));
-                    }).toCompletableFuture());
+                    }).toCompletableFuture();
+                });
             }
         }
-        return stacked
-            .thenApplyAsync(s -> {
-                st.sink().accept(s);
-                return s;
-            }, st.sinkExecutor())
-            .handle((s, error) -> {
+        return stacked.thenApplyAsync(s -> {
+            if (!v.reclaim()) {
+                // counted lost (stalled) while it was scored, and its buffer may be another visit's by now
+                throw new java.util.concurrent.CancellationException("settled while it was scored");
+            }
+            v.stage("sinks");
+            st.sink().accept(s);
+            return s;
+        }, st.sinkExecutor());
+    }
+
+    /** Accounts a started visit once: stacked, lost because a stage failed, or lost because it missed its deadline. */
+    private void settle(ClosedVisit v, StackedVisit s, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof TimeoutException) {
+            if (v.tryStall()) {
                 inFlight.remove(v);
-                int frames = v.framesStacked();
-                if (error == null) {
-                    ledger.account(FrameFate.STACKED, frames);
-                    ledger.visitsStacked().incrementAndGet();
-                    ledger.skyLevel(s.skyLevel());
-                    if (!s.flags().isEmpty()) {
-                        ledger.visitsFlagged().incrementAndGet();
-                    }
+                lose(v, FrameFate.LOST_STALLED, "visit " + v.visitId() + ": still in " + v.stage() + " " + deadline.toSeconds()
+                    + " s after its stacking began (visit deadline)");
+                if (v.releasable()) {
                     pool.release(v.buffer());
-                    return Done.getInstance();
                 }
-                ledger.account(FrameFate.LOST_SENSOR_RESTART, frames);
-                ledger.gap(-1, -1, FrameFate.LOST_SENSOR_RESTART, "visit " + v.visitId() + ": " + rootMessage(error));
-                pool.release(v.buffer());
-                throw new StageFailure(v + " could not be stacked: " + rootMessage(error), error);
-            });
+            }
+            return;
+        }
+        if (!v.tryFinish()) {
+            return; // settled as stalled already (the night was closed); the work's end returned the buffer
+        }
+        inFlight.remove(v);
+        if (cause == null) {
+            ledger.account(FrameFate.STACKED, v.framesStacked());
+            ledger.visitsStacked().incrementAndGet();
+            ledger.skyLevel(s.skyLevel());
+            if (!s.flags().isEmpty()) {
+                ledger.visitsFlagged().incrementAndGet();
+            }
+        } else {
+            lose(v, FrameFate.LOST_STAGE_FAILED, "visit " + v.visitId() + ": " + v.stage() + " failed: " + rootMessage(cause));
+        }
+        if (v.releasable()) {
+            pool.release(v.buffer());
+        }
+    }
+
+    private void lose(ClosedVisit v, FrameFate fate, String why) {
+        ledger.account(fate, v.framesStacked());
+        ledger.gap(-1, -1, fate, why);
+        ledger.problem(ledger.sensor() + ": " + why);
     }
 
     private static String rootMessage(Throwable t) {
@@ -127,16 +197,7 @@ public final class VisitPipeline implements VisitHandoff {
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
-        return c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
-    }
-
-    /** A stage failed on a visit; the stream fails and the sensor actor restarts it. */
-    public static final class StageFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StageFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
+        return c.getMessage() != null ? c.getClass().getSimpleName() + ": " + c.getMessage() : c.getClass().getSimpleName();
     }
 
     @Override
@@ -163,6 +224,28 @@ public final class VisitPipeline implements VisitHandoff {
     /** Completes when the stream has stacked everything it was given and stopped (or failed). */
     public CompletionStage<Done> completion() {
         return completion;
+    }
+
+    /**
+     * The night is being closed with this sensor's visits still held (a stage that never lets go): every
+     * visit still queued or in a stage is counted lost with {@code why}, and the stream is torn down. The
+     * buffers of visits whose work still runs go back when it lets go.
+     */
+    public void forceClose(String why) {
+        for (ClosedVisit v : inFlight) {
+            if (v.tryAbandon()) {
+                inFlight.remove(v);
+                lose(v, FrameFate.LOST_STALLED, "visit " + v.visitId() + " waiting to be stacked: " + why);
+                pool.release(v.buffer());
+            } else if (v.tryStall()) {
+                inFlight.remove(v);
+                lose(v, FrameFate.LOST_STALLED, "visit " + v.visitId() + " still in " + v.stage() + ": " + why);
+                if (v.releasable()) {
+                    pool.release(v.buffer());
+                }
+            }
+        }
+        killSwitch.shutdown();
     }
 
     /** Tears the stream down (the sensor actor is stopping). */

@@ -82,7 +82,7 @@ class IngestOverAeronTest {
         SensorLedger ledger = new SensorLedger(SENSOR);
         List<float[]> stacks = new CopyOnWriteArrayList<>();
         List<String> flags = new CopyOnWriteArrayList<>();
-        VisitPipeline pipeline = VisitPipeline.start(Materializer.matFromSystem(system), 4,
+        VisitPipeline pipeline = VisitPipeline.start(Materializer.matFromSystem(system), 4, Duration.ofMinutes(1),
             new VisitPipeline.Stages(new StackStage(StackKernel.best()), ForkJoinPool.commonPool(), null, null, null, v -> {
                 stacks.add(v.image().clone());
                 flags.add(v.flags().toString());
