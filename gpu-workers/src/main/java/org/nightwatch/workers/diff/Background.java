@@ -63,6 +63,8 @@ public final class Background {
             }
             float[] lrow = new float[nx];
             float[] srow = new float[nx];
+            float[] levX = new float[width];
+            float[] sky2X = new float[width];
             for (int y = 0; y < height; y++) {
                 double gy = Math.max(0, Math.min(ny - 1, (y + 0.5) / mesh - 0.5));
                 int iy = Math.min((int) gy, Math.max(0, ny - 2));
@@ -72,16 +74,25 @@ public final class Background {
                     lrow[c] = level[iy * nx + c] + fy * (level[iy1 * nx + c] - level[iy * nx + c]);
                     srow[c] = sigma[iy * nx + c] + fy * (sigma[iy1 * nx + c] - sigma[iy * nx + c]);
                 }
-                int base = y * width;
                 for (int x = 0; x < width; x++) {
-                    int i = base + x;
                     float l0 = lrow[ix0[x]];
                     float s0 = srow[ix0[x]];
-                    float lev = l0 + fx[x] * (lrow[ix1[x]] - l0);
+                    levX[x] = l0 + fx[x] * (lrow[ix1[x]] - l0);
                     float sg = s0 + fx[x] * (srow[ix1[x]] - s0);
-                    float v = (mask[i] & (Mask.BAD | Mask.NO_DATA)) != 0 ? 0f : img[i] - lev;
-                    img[i] = v;
-                    var[i] = sg * sg + Math.max(v, 0f) * invGain;
+                    sky2X[x] = sg * sg;
+                }
+                // branch-free (the JIT vectorises it), then the rare masked pixels set to zero signal
+                int base = y * width;
+                for (int x = 0; x < width; x++) {
+                    float v = img[base + x] - levX[x];
+                    img[base + x] = v;
+                    var[base + x] = sky2X[x] + Math.max(v, 0f) * invGain;
+                }
+                for (int x = 0; x < width; x++) {
+                    if ((mask[base + x] & (Mask.BAD | Mask.NO_DATA)) != 0) {
+                        img[base + x] = 0f;
+                        var[base + x] = sky2X[x];
+                    }
                 }
             }
         }

@@ -57,13 +57,17 @@ public final class Convolver {
         }
         orMask(src.mask(), out.mask(), w, h, hw);
         growNoData(src.mask(), out.mask(), w, h, hw);
-        // zero what the kernel could not reach
+        // zero what the kernel could not reach: the border, hw wide
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (x < hw || x >= w - hw || y < hw || y >= h - hw) {
-                    oi[y * w + x] = 0f;
-                    ov[y * w + x] = 0f;
-                }
+            int base = y * w;
+            if (y < hw || y >= h - hw) {
+                java.util.Arrays.fill(oi, base, base + w, 0f);
+                java.util.Arrays.fill(ov, base, base + w, 0f);
+            } else {
+                java.util.Arrays.fill(oi, base, base + Math.min(hw, w), 0f);
+                java.util.Arrays.fill(ov, base, base + Math.min(hw, w), 0f);
+                java.util.Arrays.fill(oi, Math.max(base, base + w - hw), base + w, 0f);
+                java.util.Arrays.fill(ov, Math.max(base, base + w - hw), base + w, 0f);
             }
         }
     }
@@ -112,21 +116,45 @@ public final class Convolver {
                             + Math.fma(src[base + x + 2], k[kb + u + 2], src[base + x + 3] * k[kb + u + 3]);
                     }
                 }
-                for (; u < size; u++) {
-                    float kv = k[kb + u];
-                    if (kv == 0f) {
-                        continue;
-                    }
+                // the last one to three taps of the row in one pass, not one pass each
+                int left = size - u;
+                if (left > 0) {
                     int base = rowBase + u;
+                    float c0 = k[kb + u];
+                    float c1 = left > 1 ? k[kb + u + 1] : 0f;
+                    float c2 = left > 2 ? k[kb + u + 2] : 0f;
                     int x = 0;
-                    if (vector) {
-                        FloatVector kk = FloatVector.broadcast(F, kv);
+                    if (left == 1) {
+                        FloatVector k0 = FloatVector.broadcast(F, c0);
                         for (; x < bound; x += F.length()) {
-                            FloatVector.fromArray(F, src, base + x).fma(kk, FloatVector.fromArray(F, a, x)).intoArray(a, x);
+                            FloatVector.fromArray(F, src, base + x).fma(k0, FloatVector.fromArray(F, a, x)).intoArray(a, x);
                         }
-                    }
-                    for (; x < tw; x++) {
-                        a[x] = Math.fma(src[base + x], kv, a[x]);
+                        for (; x < tw; x++) {
+                            a[x] = Math.fma(src[base + x], c0, a[x]);
+                        }
+                    } else if (left == 2) {
+                        FloatVector k0 = FloatVector.broadcast(F, c0);
+                        FloatVector k1 = FloatVector.broadcast(F, c1);
+                        for (; x < bound; x += F.length()) {
+                            FloatVector.fromArray(F, src, base + x).fma(k0, FloatVector.fromArray(F, a, x))
+                                .add(FloatVector.fromArray(F, src, base + x + 1).mul(k1)).intoArray(a, x);
+                        }
+                        for (; x < tw; x++) {
+                            a[x] = Math.fma(src[base + x], c0, a[x]) + src[base + x + 1] * c1;
+                        }
+                    } else {
+                        FloatVector k0 = FloatVector.broadcast(F, c0);
+                        FloatVector k1 = FloatVector.broadcast(F, c1);
+                        FloatVector k2 = FloatVector.broadcast(F, c2);
+                        for (; x < bound; x += F.length()) {
+                            FloatVector.fromArray(F, src, base + x).fma(k0, FloatVector.fromArray(F, a, x))
+                                .add(FloatVector.fromArray(F, src, base + x + 1).fma(k1,
+                                    FloatVector.fromArray(F, src, base + x + 2).mul(k2))).intoArray(a, x);
+                        }
+                        for (; x < tw; x++) {
+                            a[x] = Math.fma(src[base + x], c0, a[x])
+                                + Math.fma(src[base + x + 1], c1, src[base + x + 2] * c2);
+                        }
                     }
                 }
             }
@@ -213,17 +241,39 @@ public final class Convolver {
         }
     }
 
-    private static void orMask(byte[] src, byte[] dst, int w, int h, int hw) {
+    /**
+     * Each interior output pixel gets the OR of its source pixel's 3 x 3 neighbourhood; the border the
+     * kernel cannot fill is {@link Mask#NO_DATA}. Separable: an OR along rows into {@code rowReach}, then
+     * down the columns (six loads a pixel, not nine).
+     */
+    private void orMask(byte[] src, byte[] dst, int w, int h, int hw) {
+        if (rowReach.length < w * h) {
+            rowReach = new byte[w * h];
+        }
+        byte[] r = rowReach;
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (x < hw || x >= w - hw || y < hw || y >= h - hw) {
-                    dst[y * w + x] = Mask.NO_DATA;
-                    continue;
-                }
-                int i = y * w + x;
-                dst[i] = (byte) (src[i - w - 1] | src[i - w] | src[i - w + 1] | src[i - 1] | src[i] | src[i + 1]
-                    | src[i + w - 1] | src[i + w] | src[i + w + 1]);
+            int base = y * w;
+            r[base] = (byte) (src[base] | (w > 1 ? src[base + 1] : 0));
+            for (int x = 1; x < w - 1; x++) {
+                r[base + x] = (byte) (src[base + x - 1] | src[base + x] | src[base + x + 1]);
             }
+            if (w > 1) {
+                r[base + w - 1] = (byte) (src[base + w - 2] | src[base + w - 1]);
+            }
+        }
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            if (y < hw || y >= h - hw) {
+                java.util.Arrays.fill(dst, base, base + w, Mask.NO_DATA);
+                continue;
+            }
+            int up = base - w;
+            int down = base + w;
+            for (int x = 0; x < w; x++) {
+                dst[base + x] = (byte) (r[up + x] | r[base + x] | r[down + x]);
+            }
+            java.util.Arrays.fill(dst, base, base + Math.min(hw, w), Mask.NO_DATA);
+            java.util.Arrays.fill(dst, Math.max(base, base + w - hw), base + w, Mask.NO_DATA);
         }
     }
 }

@@ -3,6 +3,9 @@ package org.nightwatch.workers.diff;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.nightwatch.protocol.DetectionFlag;
 
 /**
@@ -16,6 +19,8 @@ import org.nightwatch.protocol.DetectionFlag;
  * the gap, and a source centred in a gap cannot be measured.
  */
 public final class Detector {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
     private final int width;
     private final int height;
     private final GaussianFilter filter;
@@ -68,15 +73,21 @@ public final class Detector {
         float[] d = diff.image();
         float[] v = diff.variance();
         byte[] m = diff.mask();
+        // weights in a branch-free (vectorised) pass, then zero weight where the mask or the variance says so
+        int i0 = 0;
+        for (int bound = F.loopBound(n); i0 < bound; i0 += F.length()) {
+            FloatVector iv = ONE.div(FloatVector.fromArray(F, v, i0));
+            iv.intoArray(invV, i0);
+            FloatVector.fromArray(F, d, i0).mul(iv).intoArray(z, i0);
+        }
+        for (; i0 < n; i0++) {
+            invV[i0] = 1f / v[i0];
+            z[i0] = d[i0] * invV[i0];
+        }
         for (int i = 0; i < n; i++) {
-            float vi = v[i];
-            if ((m[i] & Mask.UNUSABLE) != 0 || !(vi > 0f)) {
+            if ((m[i] & Mask.UNUSABLE) != 0 || !(v[i] > 0f)) {
                 z[i] = 0f;
                 invV[i] = 0f;
-            } else {
-                float iv = 1f / vi;
-                invV[i] = iv;
-                z[i] = d[i] * iv;
             }
         }
         float[] g = GaussianFilter.gaussian(psfSigma);
@@ -87,11 +98,16 @@ public final class Detector {
         filter.run(z, width, height, g, tmp, num);
         filter.run(invV, width, height, g2, tmp, den);
         float[] score = z; // z is no longer needed
-        for (int i = 0; i < n; i++) {
-            float q = den[i];
-            score[i] = q > 0f ? num[i] / (float) Math.sqrt(q) : 0f;
-            seen[i] = 0;
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
+            FloatVector q = FloatVector.fromArray(F, den, j);
+            FloatVector.fromArray(F, num, j).div(q.sqrt()).blend(0f, q.compare(VectorOperators.GT, 0f).not()).intoArray(score, j);
         }
+        for (; j < n; j++) {
+            float q = den[j];
+            score[j] = q > 0f ? num[j] / (float) Math.sqrt(q) : 0f;
+        }
+        java.util.Arrays.fill(seen, 0, n, (byte) 0);
         float t = (float) cfg.thresholdSigma();
         List<Integer> peaks = new ArrayList<>();
         streaks.clear();

@@ -261,24 +261,27 @@ public final class DifferenceImager {
         for (int y = 0; y < height; y++) {
             kernel.backgroundRow(y, row);
             int base = y * width;
-            // the fit models target = K (x) source + background; the difference is new minus reference
+            // the fit models target = K (x) source + background; the difference is new minus reference.
+            // Branch-free loops first (the JIT vectorises them), then the rare no-data pixels fixed up
+            for (int x = 0; x < width; x++) {
+                d[base + x] = sign * (ti[base + x] - ci[base + x] - row[x]);
+                dv[base + x] = tv[base + x] + cv[base + x];
+                dm[base + x] = (byte) (tm[base + x] | cm[base + x]);
+            }
             for (int x = 0; x < width; x++) {
                 int i = base + x;
-                byte mi = (byte) (tm[i] | cm[i]);
-                dm[i] = mi;
-                if ((mi & Mask.NO_DATA) != 0) {
-                    // no value here: without this the difference holds the new image wherever the reference
-                    // has no coverage, and a cutout at that edge shows a star as if it had just appeared
-                    d[i] = 0f;
-                    dv[i] = 0f;
-                } else {
-                    d[i] = sign * (ti[i] - ci[i] - row[x]);
-                    dv[i] = tv[i] + cv[i];
-                }
-                if ((cm[i] & Mask.NO_DATA) != 0) {
-                    // a convolution that summed over missing pixels is a partial star: blank it for the cutouts
-                    ci[i] = 0f;
-                    cv[i] = 0f;
+                if (((dm[i] | cm[i]) & Mask.NO_DATA) != 0) {
+                    if ((dm[i] & Mask.NO_DATA) != 0) {
+                        // no value here: without this the difference holds the new image wherever the reference
+                        // has no coverage, and a cutout at that edge shows a star as if it had just appeared
+                        d[i] = 0f;
+                        dv[i] = 0f;
+                    }
+                    if ((cm[i] & Mask.NO_DATA) != 0) {
+                        // a convolution that summed over missing pixels is a partial star: blank it for the cutouts
+                        ci[i] = 0f;
+                        cv[i] = 0f;
+                    }
                 }
             }
         }
