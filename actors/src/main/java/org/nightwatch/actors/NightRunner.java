@@ -69,6 +69,7 @@ import org.nightwatch.camera.sim.FrameRecorder;
 import org.nightwatch.camera.sim.FrameSource;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.camera.sim.PreparedFrames;
+import org.nightwatch.camera.sim.PreparedSky;
 import org.nightwatch.camera.sim.SimulatedCamera;
 import org.nightwatch.camera.sim.SimulatedSky;
 import org.nightwatch.camera.sim.SimulatedSurvey;
@@ -122,15 +123,20 @@ public final class NightRunner implements AutoCloseable {
      * @param speedFactor  at real-time pacing, frames are due this many times faster than the frame rate
      * @param httpPort     serve the control room on this port (0: any free one; null: no control room)
      * @param faults       faults put into the night's own stages on purpose (drills, tests); {@link StageFaults#NONE}
+     * @param preparedSky  0, or the number of sensor skies rendered before the night and shown by all sensors
+     *                     ({@link PreparedSky}: the pipeline benchmark, simulation excluded)
      */
     public record Options(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                           int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                           VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
                           Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort,
-                          StageFaults faults) {
+                          StageFaults faults, int preparedSky) {
         public Options {
             if (diff && preparedFrames > 0) {
                 throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
+            }
+            if (preparedSky > 0 && (replayDir != null || recordDir != null || preparedFrames > 0)) {
+                throw new IllegalArgumentException("a prepared sky is simulated: not with a replay, a recording or prepared frames");
             }
             if (diff && outDir == null && recordDir == null) {
                 throw new IllegalArgumentException("difference imaging needs an output or record directory for its references");
@@ -141,7 +147,7 @@ public final class NightRunner implements AutoCloseable {
         public Options withMode(SurveyMode m) {
             return new Options(sensors, visits, m, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed, starsPerSensor,
                 timeout, extraSink, sensorDiesAfter, diff, outDir, nightStart, replayDir, replaySensors, replayFrom, speedFactor, httpPort,
-                faults);
+                faults, preparedSky);
         }
 
         /** Where the night's references, darks and truth are: a replayed night's own, or where the simulated sky goes. */
@@ -178,6 +184,7 @@ public final class NightRunner implements AutoCloseable {
             private double speedFactor = 1;
             private Integer httpPort;
             private StageFaults faults = StageFaults.NONE;
+            private int preparedSky;
 
             private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
                 this.sensors = sensors;
@@ -198,6 +205,15 @@ public final class NightRunner implements AutoCloseable {
 
             public Builder withPrepared(int frames) {
                 preparedFrames = frames;
+                return this;
+            }
+
+            /**
+             * Frames of the simulated survey rendered before the night from {@code templates} sensors' skies and
+             * reused by all (see {@link PreparedSky}): the pipeline benchmark, simulation excluded.
+             */
+            public Builder withPreparedSky(int templates) {
+                preparedSky = templates;
                 return this;
             }
 
@@ -281,7 +297,7 @@ public final class NightRunner implements AutoCloseable {
             public Options build() {
                 return new Options(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                     starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
-                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort, faults);
+                    replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort, faults, preparedSky);
             }
         }
     }
@@ -401,7 +417,9 @@ public final class NightRunner implements AutoCloseable {
             options.starsPerSensor(), fpv, camera.frameIntervalNs() / 1e9, options.visits(), config.pixelScaleArcsec(),
             options.seed());
         Path skyDir = options.skyDir();
-        if (skyDir != null && options.preparedFrames() == 0 && recorded == null) {
+        PreparedSky preparedSky = options.preparedSky() > 0 ? PreparedSky.render(survey, sim, placements, options.preparedSky(), fpv,
+            Runtime.getRuntime().availableProcessors()) : null;
+        if (skyDir != null && options.preparedFrames() == 0 && recorded == null && preparedSky == null) {
             survey.writeTruth(new NightLayout(skyDir).truth(), placements);
         }
         List<VisitSink> sinks = new ArrayList<>();
@@ -412,7 +430,11 @@ public final class NightRunner implements AutoCloseable {
         if (options.diff()) {
             NightLayout sky = new NightLayout(skyDir);
             long t0 = System.nanoTime();
-            if (recorded == null) {
+            if (preparedSky != null) {
+                preparedSky.writeReferences(sky, placements);
+                LOG.info("prepared sky: {} sensor skies shown by {} sensors, references written into {} in {} s", preparedSky.templates(),
+                    placements.size(), sky.root(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            } else if (recorded == null) {
                 survey.writeSky(sky, placements, Runtime.getRuntime().availableProcessors());
                 LOG.info("simulated references of {} sensors x {} fields rendered into {} in {} s", placements.size(),
                     Math.min(survey.settings().fields(), options.visits()), sky.root(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
@@ -421,7 +443,8 @@ public final class NightRunner implements AutoCloseable {
             placements.forEach(p -> byIndex.put(p.sensor().index(), p));
             ActorsSettings.Diff d = actors.diff();
             // a replayed night has the references it recorded, and no others
-            ReferenceLibrary refs = new ReferenceLibrary(skyDir, recorded != null ? (sensor, field) -> null : (sensor, field) -> {
+            ReferenceLibrary refs = new ReferenceLibrary(skyDir, recorded != null || preparedSky != null ? (sensor, field) -> null
+                : (sensor, field) -> {
                 survey.writeDark(skyDir, sensor);
                 return byIndex.containsKey(sensor.index()) ? survey.writeReference(sky, byIndex.get(sensor.index()), field) : null;
             }, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
@@ -431,7 +454,7 @@ public final class NightRunner implements AutoCloseable {
                 df != null ? df::strike : null);
             t0 = System.nanoTime();
             int warm = diff.warmUp(placements.stream().map(SensorPlacement::sensor).toList(),
-                Math.min(survey.settings().fields(), options.visits()));
+                preparedSky != null ? 1 : Math.min(survey.settings().fields(), options.visits()));
             LOG.info("{} references prepared before the night in {} s", warm, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
             Path out = options.outDir() != null ? options.outDir() : skyDir;
             this.candidateCsv = new CandidateCsvSink(out);
@@ -501,7 +524,7 @@ public final class NightRunner implements AutoCloseable {
         NightContext ctx = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors,
             camera.width(), camera.height(), whenFull, null, null, diff, classifier);
 
-        FrameSource source = recorded != null ? recorded : options.preparedFrames() > 0
+        FrameSource source = recorded != null ? recorded : preparedSky != null ? preparedSky : options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
             : new SimulatedSky(sim, survey).warmUp()
                 .prepare(placements.stream().map(p -> p.sensor().index()).toList(), 0);
@@ -710,6 +733,11 @@ public final class NightRunner implements AutoCloseable {
 
     public NightStats stats() {
         return stats;
+    }
+
+    /** What difference imaging has cost so far, or null when the night does none. */
+    public DiffStage.Cost diffCost() {
+        return diff != null ? diff.cost() : null;
     }
 
     /** Runs the night to its end and returns the summary; {@code progress} is called about every second. */

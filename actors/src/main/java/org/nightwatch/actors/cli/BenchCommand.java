@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nightwatch bench ...}: pipeline benchmarks that report ratios measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Pipeline benchmarks.",
-    subcommands = {BenchCommand.Ingest.class, SubtractBench.class, ClassifyBench.class, SchedulerBench.class, ControlRoomBench.class})
+    subcommands = {BenchCommand.Ingest.class, PipelineBench.class, SubtractBench.class, ClassifyBench.class, SchedulerBench.class, ControlRoomBench.class})
 public final class BenchCommand {
 
     /** Sustained ingest + stacking of full-size frames with simulation excluded. */

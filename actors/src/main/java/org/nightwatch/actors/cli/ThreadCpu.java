@@ -80,6 +80,18 @@ final class ThreadCpu {
         if (name.startsWith("ingest-")) {
             return "ingest";
         }
+        if (name.contains("diff-dispatcher")) {
+            return "difference-imaging";
+        }
+        if (name.contains("classifier-dispatcher")) {
+            return "classification";
+        }
+        if (name.contains("scheduler-dispatcher")) {
+            return "scheduler";
+        }
+        if (name.contains("alert-stream-dispatcher")) {
+            return "alert-stream";
+        }
         if (name.contains("stacking-dispatcher") || name.contains("io-dispatcher")) {
             return "stacking";
         }

@@ -3,6 +3,7 @@ package org.nightwatch.actors.diff;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,29 @@ public final class DiffStage {
     private final BlockingQueue<DifferenceImager> imagers;
     private final AtomicInteger created = new AtomicInteger();
     private final Runnable beforeVisit;
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private final java.util.concurrent.atomic.LongAdder costVisits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder costCpuNs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder[] costStageNs = new java.util.concurrent.atomic.LongAdder[STAGES.size()];
+
+    /** The stages of {@link DifferenceImager.Timings}, in order. */
+    public static final List<String> STAGES = List.of("calibrate", "stars", "register", "resample", "kernel_fit", "convolve",
+        "subtract", "detect");
+
+    /**
+     * What the visits differenced so far cost: thread CPU of the whole stage (reference reads included) and
+     * the wall time of each of the imager's stages, summed.
+     */
+    public record Cost(long visits, long cpuNanos, Map<String, Long> stageNanos) {
+    }
+
+    public Cost cost() {
+        Map<String, Long> st = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < STAGES.size(); i++) {
+            st.put(STAGES.get(i), costStageNs[i].sum());
+        }
+        return new Cost(costVisits.sum(), costCpuNs.sum(), st);
+    }
 
     public DiffStage(Settings settings, ReferenceLibrary references, int width, int height) {
         this(settings, references, width, height, null);
@@ -60,6 +84,9 @@ public final class DiffStage {
         this.width = width;
         this.height = height;
         this.imagers = new ArrayBlockingQueue<>(Math.max(1, settings.workers()));
+        for (int i = 0; i < costStageNs.length; i++) {
+            costStageNs[i] = new java.util.concurrent.atomic.LongAdder();
+        }
     }
 
     public ReferenceLibrary references() {
@@ -72,9 +99,12 @@ public final class DiffStage {
             beforeVisit.run();
         }
         long t0 = System.nanoTime();
+        long cpu0 = threads.getCurrentThreadCpuTime();
         DifferenceImager imager = borrow();
         try {
-            return run(s, imager, t0);
+            VisitDiff d = run(s, imager, t0);
+            count(d, cpu0);
+            return d;
         } finally {
             imagers.add(imager);
         }
@@ -193,6 +223,21 @@ public final class DiffStage {
             }
         }
         return prepared.get();
+    }
+
+    private void count(VisitDiff d, long cpu0) {
+        long cpu1 = threads.getCurrentThreadCpuTime();
+        if (cpu0 >= 0 && cpu1 >= cpu0) {
+            costCpuNs.add(cpu1 - cpu0);
+        }
+        costVisits.increment();
+        DifferenceImager.Timings t = d.timings();
+        if (t != null) {
+            long[] v = {t.calibrate(), t.stars(), t.register(), t.resample(), t.fit(), t.convolve(), t.subtract(), t.detect()};
+            for (int i = 0; i < v.length; i++) {
+                costStageNs[i].add(v[i]);
+            }
+        }
     }
 
     private DifferenceImager borrow() {

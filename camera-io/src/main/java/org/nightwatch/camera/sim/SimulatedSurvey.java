@@ -395,8 +395,12 @@ public final class SimulatedSurvey {
     }
 
     private Path renderReferenceFile(NightLayout layout, SensorPlacement p, int field) {
+        return writeReferenceFile(layout, p, field, renderReference(p.sensor().index(), field));
+    }
+
+    /** Writes {@code px} (ADU per frame) as the reference of a sensor-field, with the field's WCS for that sensor. */
+    public Path writeReferenceFile(NightLayout layout, SensorPlacement p, int field, float[] px) {
         Path file = layout.referenceFile(p.sensor(), field);
-        float[] px = renderReference(p.sensor().index(), field);
         Path tmp = file.resolveSibling(file.getFileName() + ".part");
         ImageFits.write(tmp, simulator.width(), simulator.height(), px, ImageFits.keywords(
             "SENSOR", p.sensor().index(), "FIELD", field, "GAIN", simulator.gain(), "RDNOISE", simulator.readNoise(),

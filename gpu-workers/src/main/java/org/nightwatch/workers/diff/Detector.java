@@ -73,22 +73,10 @@ public final class Detector {
         float[] d = diff.image();
         float[] v = diff.variance();
         byte[] m = diff.mask();
-        // weights in a branch-free (vectorised) pass, then zero weight where the mask or the variance says so
-        int i0 = 0;
-        for (int bound = F.loopBound(n); i0 < bound; i0 += F.length()) {
-            FloatVector iv = ONE.div(FloatVector.fromArray(F, v, i0));
-            iv.intoArray(invV, i0);
-            FloatVector.fromArray(F, d, i0).mul(iv).intoArray(z, i0);
-        }
-        for (; i0 < n; i0++) {
-            invV[i0] = 1f / v[i0];
-            z[i0] = d[i0] * invV[i0];
-        }
-        for (int i = 0; i < n; i++) {
-            if ((m[i] & Mask.UNUSABLE) != 0 || !(v[i] > 0f)) {
-                z[i] = 0f;
-                invV[i] = 0f;
-            }
+        // weights in a branch-free (vectorised) pass a row at a time (small methods: the JIT compiles them
+        // whole, with the vector intrinsics), then zero weight where the mask or the variance says so
+        for (int y = 0; y < height; y++) {
+            weights(d, v, m, z, invV, y * width, width);
         }
         float[] g = GaussianFilter.gaussian(psfSigma);
         float[] g2 = new float[g.length];
@@ -98,14 +86,8 @@ public final class Detector {
         filter.run(z, width, height, g, tmp, num);
         filter.run(invV, width, height, g2, tmp, den);
         float[] score = z; // z is no longer needed
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-            FloatVector q = FloatVector.fromArray(F, den, j);
-            FloatVector.fromArray(F, num, j).div(q.sqrt()).blend(0f, q.compare(VectorOperators.GT, 0f).not()).intoArray(score, j);
-        }
-        for (; j < n; j++) {
-            float q = den[j];
-            score[j] = q > 0f ? num[j] / (float) Math.sqrt(q) : 0f;
+        for (int y = 0; y < height; y++) {
+            significance(num, den, score, y * width, width);
         }
         java.util.Arrays.fill(seen, 0, n, (byte) 0);
         float t = (float) cfg.thresholdSigma();
@@ -129,6 +111,42 @@ public final class Detector {
             out.add(measure(p, score, d, m, refMatched, newImage, psfSigma, brightLevel, cfg));
         }
         return new Result(out, found, capped);
+    }
+
+    /** {@code invV = 1/v}, {@code z = d/v} over {@code [from, from + count)}; both 0 where unusable or {@code v <= 0}. */
+    private static void weights(float[] d, float[] v, byte[] m, float[] z, float[] invV, int from, int count) {
+        int end = from + count;
+        int i = from;
+        for (int bound = from + F.loopBound(count); i < bound; i += F.length()) {
+            FloatVector iv = ONE.div(FloatVector.fromArray(F, v, i));
+            iv.intoArray(invV, i);
+            FloatVector.fromArray(F, d, i).mul(iv).intoArray(z, i);
+        }
+        for (; i < end; i++) {
+            invV[i] = 1f / v[i];
+            z[i] = d[i] * invV[i];
+        }
+        for (i = from; i < end; i++) {
+            if ((m[i] & Mask.UNUSABLE) != 0 || !(v[i] > 0f)) {
+                z[i] = 0f;
+                invV[i] = 0f;
+            }
+        }
+    }
+
+    /** {@code s = num / sqrt(den)} where {@code den > 0}, else 0, over {@code [from, from + count)}. */
+    private static void significance(float[] num, float[] den, float[] s, int from, int count) {
+        int end = from + count;
+        int i = from;
+        for (int bound = from + F.loopBound(count); i < bound; i += F.length()) {
+            FloatVector q = FloatVector.fromArray(F, den, i);
+            FloatVector r = FloatVector.fromArray(F, num, i).div(q.sqrt());
+            r.blend(0f, q.compare(VectorOperators.LE, 0f)).intoArray(s, i);
+        }
+        for (; i < end; i++) {
+            float q = den[i];
+            s[i] = q > 0f ? num[i] / (float) Math.sqrt(q) : 0f;
+        }
     }
 
     /**
