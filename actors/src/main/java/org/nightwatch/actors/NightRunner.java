@@ -70,6 +70,10 @@ import org.nightwatch.camera.sim.FrameSource;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.camera.sim.PreparedFrames;
 import org.nightwatch.camera.sim.PreparedSky;
+import org.nightwatch.actors.ingest.VisitSpool;
+import org.nightwatch.actors.pipeline.CatchUp;
+import org.nightwatch.actors.pipeline.StackStage;
+import org.nightwatch.actors.pipeline.VisitPipeline;
 import org.nightwatch.camera.sim.SimulatedCamera;
 import org.nightwatch.camera.sim.SimulatedSky;
 import org.nightwatch.camera.sim.SimulatedSurvey;
@@ -343,6 +347,9 @@ public final class NightRunner implements AutoCloseable {
     private final Scheduler scheduler;
     private final SchedulerSink schedulerSink;
     private final int resumedObjects;
+    /** Visits spooled while the night is over capacity (null: no difference imaging, or not at real-time pace). */
+    private final VisitSpool spool;
+    private CatchUp catchUp;
     private AlertHub alertHub;
     private ControlRoom controlRoom;
     private volatile ActorRef<ObservatoryActor.Command> observatory;
@@ -358,6 +365,7 @@ public final class NightRunner implements AutoCloseable {
     private volatile String forcedClose;
     /** Visits handed to the scheduler that it had not handled when the night ended without waiting for it. */
     private long schedulerUnhandled;
+    private long lastCatchUpLine;
 
     /**
      * A control room opened before the night ({@link NightLobby}): the night registers its metrics in
@@ -427,6 +435,7 @@ public final class NightRunner implements AutoCloseable {
             sinks.add(new FitsStackSink(options.stacksDir(), camera.gain(), camera.readNoise(), camera.saturate(),
                 config.pixelScaleArcsec()));
         }
+        boolean resumedNight = false;
         if (options.diff()) {
             NightLayout sky = new NightLayout(skyDir);
             long t0 = System.nanoTime();
@@ -473,6 +482,7 @@ public final class NightRunner implements AutoCloseable {
                 }
                 this.scheduler = new Scheduler(ss, known);
                 this.resumedObjects = opened.resumed() ? alertStore.restoreInto(scheduler) : 0;
+                resumedNight = opened.resumed();
                 if (recorded != null && opened.resumed()) {
                     int done = recorded.excludeDone(alertStore.visitsDone());
                     LOG.info("resuming the replay: {} sensor-visits were done before and are not replayed again", done);
@@ -516,13 +526,31 @@ public final class NightRunner implements AutoCloseable {
             this.schedulerSink = null;
             this.resumedObjects = 0;
         }
+        if (diff != null && options.pacing() == Pacing.REALTIME) {
+            // at the camera's pace a visit that cannot be differenced in time is spooled and caught up later
+            Path spoolDir = (options.outDir() != null ? options.outDir() : skyDir).resolve("spool");
+            int freeBelow = Math.max(2, placements.size() / 2);
+            this.spool = new VisitSpool(spoolDir, config.config().getBytes("nightwatch.actors.spool.max-bytes"), freeBelow,
+                camera.width(), camera.height());
+            if (alertStore != null && resumedNight) {
+                var done = alertStore.visitsDone();
+                int pending = spool.resume((sensor, visit) -> done.getOrDefault(sensor.index(), java.util.Set.of()).contains(visit));
+                if (pending > 0) {
+                    LOG.info("resuming the night: {} spooled visits in {} are caught up again", pending, spoolDir);
+                }
+            } else {
+                spool.clear();
+            }
+        } else {
+            this.spool = null;
+        }
         if (options.extraSink() != null) {
             sinks.add(options.extraSink());
         }
         VisitSink sink = sinks.isEmpty() ? VisitSink.NONE : v -> sinks.forEach(s -> s.accept(v));
         VisitAssembler.WhenFull whenFull = options.pacing() == Pacing.MAX ? VisitAssembler.WhenFull.WAIT : VisitAssembler.WhenFull.DEFER;
         NightContext ctx = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors,
-            camera.width(), camera.height(), whenFull, null, null, diff, classifier);
+            camera.width(), camera.height(), whenFull, null, null, diff, classifier, spool);
 
         FrameSource source = recorded != null ? recorded : preparedSky != null ? preparedSky : options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
@@ -563,6 +591,15 @@ public final class NightRunner implements AutoCloseable {
         if (classifier != null) {
             classifier.start(Materializer.matFromSystem(system),
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.classifier-dispatcher")));
+        }
+        if (spool != null) {
+            var mat = Materializer.matFromSystem(system);
+            VisitPipeline.Stages stages = new VisitPipeline.Stages(new StackStage(ctx.kernel()),
+                system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.stacking-dispatcher")), diff,
+                system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.diff-dispatcher")), classifier, sink,
+                system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.io-dispatcher")));
+            this.catchUp = new CatchUp(spool, pool, diff, placements.size(),
+                ledger -> VisitPipeline.start(mat, 2, actors.visitDeadline(), stages, ledger, pool, stats)).start();
         }
         if (scheduler != null) {
             alertHub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
@@ -778,6 +815,9 @@ public final class NightRunner implements AutoCloseable {
             long now = System.nanoTime();
             if (cam.isDone() && cameraDoneAt < 0) {
                 cameraDoneAt = now;
+                if (catchUp != null) {
+                    catchUp.cameraDone();
+                }
             }
             // a sensor whose end-of-stream never arrives (its receiver was gone) is closed after a grace period
             long grace = actors.visitTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
@@ -805,6 +845,23 @@ public final class NightRunner implements AutoCloseable {
             if (now > deadline) {
                 observatory.tell(ObservatoryActor.StopNight.INSTANCE);
                 throw new IllegalStateException("the night did not end within " + options.timeout());
+            }
+        }
+        if (catchUp != null) {
+            // the camera has stopped and the live visits are done: what was spooled is caught up now, at full speed
+            catchUp.cameraDone();
+            while (!catchUp.drained() && forcedClose == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the night did not end within " + options.timeout() + " (catching up "
+                        + spool.pendingCount() + " spooled visits)");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                if (progress != null && System.nanoTime() - lastCatchUpLine > TimeUnit.SECONDS.toNanos(1)) {
+                    lastCatchUpLine = System.nanoTime();
+                    CatchUp.Totals t = catchUp.totals();
+                    progress.accept(progress());
+                    LOG.info("catching up: {} visits caught up, {} pending, {} failed", t.caughtUp(), t.pending(), t.failed());
+                }
             }
         }
         if (forcedClose != null) {
@@ -912,14 +969,45 @@ public final class NightRunner implements AutoCloseable {
             diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null,
             schedulerTotals, recorded == null ? null
                 : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()),
-            forcedClose, schedulerUnhandled, deferred == 0 ? null : recorder != null
-                ? "recorded in " + options.recordDir() + " (replay it to process them)"
-                : "not recorded (the night ran without --record): not processed");
+            forcedClose, schedulerUnhandled, deferredWhere(deferred, total(l -> l.count(FrameFate.DEFERRED_SPOOLED))), catchUpTotals());
+    }
+
+    /** Where the deferred frames are, said only as far as it is true. */
+    private String deferredWhere(long deferred, long spooled) {
+        if (deferred == 0) {
+            return null;
+        }
+        long rest = deferred - spooled;
+        String other = rest == 0 ? "" : recorder != null
+            ? rest + " recorded in " + options.recordDir() + " (replay it to process them)"
+            : rest + " not recorded (the night ran without --record): not processed";
+        if (spooled == 0) {
+            return other;
+        }
+        CatchUp.Totals t = catchUp.totals();
+        return spooled + " spooled in " + spool.root() + " and caught up by the catch-up path (" + t.caughtUp() + " visits caught up, "
+            + t.pending() + " pending)" + (other.isEmpty() ? "" : "; " + other);
+    }
+
+    private NightSummary.CatchUpTotals catchUpTotals() {
+        if (spool == null || catchUp == null) {
+            return null;
+        }
+        CatchUp.Totals t = catchUp.totals();
+        return new NightSummary.CatchUpTotals(spool.root().toString(), spool.visitsSpooled(), t.caughtUp(), t.failed() + spool.writesFailed(),
+            t.pending(), t.latenessMsP50(), t.latenessMsMax(), spool.visitsNotSpooled(), spool.bytesPeak(), spool.bytesOnDisk(),
+            spool.maxBytes(), t.problems());
     }
 
     @Override
     public void close() {
         options.faults().all().forEach(StageFaults.Fault::release); // a drilled stage lets go, so that its threads end
+        if (catchUp != null) {
+            catchUp.close(); // what is still spooled stays on disk for a resumed night
+        }
+        if (spool != null) {
+            spool.close();
+        }
         if (classifier != null) {
             classifier.close(); // before the actor system (and its materializer) goes
         }

@@ -54,7 +54,28 @@ public record NightSummary(
     @JsonInclude(JsonInclude.Include.NON_NULL) Replay replay,
     @JsonProperty("forced_close") @JsonInclude(JsonInclude.Include.NON_NULL) String forcedClose,
     @JsonProperty("scheduler_visits_unhandled") long schedulerVisitsUnhandled,
-    @JsonProperty("deferred_frames_where") @JsonInclude(JsonInclude.Include.NON_NULL) String deferredWhere) {
+    @JsonProperty("deferred_frames_where") @JsonInclude(JsonInclude.Include.NON_NULL) String deferredWhere,
+    @JsonProperty("catch_up") @JsonInclude(JsonInclude.Include.NON_NULL) CatchUpTotals catchUp) {
+
+    /**
+     * The visits spooled while the night was over capacity and what the catch-up path made of them.
+     *
+     * @param visitsSpooled    visits written to the spool (or found there when the night was resumed)
+     * @param caughtUp         differenced, scored and alerted late
+     * @param failed           could not be read back or failed a stage (reasons in {@code problems})
+     * @param pending          still on disk when the night ended (a resumed night catches them up)
+     * @param latenessMsP50    a caught-up visit's last frame to the end of its catch-up, median
+     * @param latenessMsMax    the same, the largest
+     * @param notSpooled       visits that were to be spooled but the spool was at max_bytes (they waited in their queues)
+     * @param bytesPeak        the most the spool held on disk
+     */
+    public record CatchUpTotals(String spool, @JsonProperty("visits_spooled") long visitsSpooled, @JsonProperty("caught_up") long caughtUp,
+                                long failed, long pending, @JsonProperty("lateness_ms_p50") double latenessMsP50,
+                                @JsonProperty("lateness_ms_max") double latenessMsMax,
+                                @JsonProperty("not_spooled_spool_full") long notSpooled, @JsonProperty("bytes_peak") long bytesPeak,
+                                @JsonProperty("bytes_on_disk") long bytesOnDisk, @JsonProperty("max_bytes") long maxBytes,
+                                List<String> problems) {
+    }
 
     /**
      * What a replay found wrong with its recorded night.
@@ -105,6 +126,19 @@ public record NightSummary(
         if (!deferredByReason.isEmpty()) {
             b.append("  deferred by reason: ").append(deferredByReason).append(deferredWhere != null ? "; " + deferredWhere : "").append('\n');
         }
+        if (catchUp != null && (catchUp.visitsSpooled() > 0 || catchUp.pending() > 0)) {
+            CatchUpTotals c = catchUp;
+            b.append(String.format(Locale.ROOT, "  over capacity: %d visits spooled to %s (peak %.1f GB of %.0f GB allowed); caught up %d"
+                    + " (late by %.1f s median, %.1f s at most), failed %d, still pending %d%s%n", c.visitsSpooled(), c.spool(),
+                c.bytesPeak() / 1e9, c.maxBytes() / 1e9, c.caughtUp(), c.latenessMsP50() / 1e3, c.latenessMsMax() / 1e3, c.failed(),
+                c.pending(), c.pending() > 0 ? " (on disk: run the night again to resume them)" : ""));
+            for (String p : c.problems().subList(0, Math.min(5, c.problems().size()))) {
+                b.append("    ").append(p).append('\n');
+            }
+        }
+        if (catchUp != null && catchUp.notSpooled() > 0) {
+            b.append(String.format(Locale.ROOT, "  the spool was full (%d visits not spooled waited in their queues)%n", catchUp.notSpooled()));
+        }
         if (forcedClose != null) {
             b.append("  THE NIGHT WAS CLOSED AROUND HELD WORK: ").append(forcedClose)
                 .append(" (what was held is in lost_stalled, by visit in the gaps)\n");
@@ -151,6 +185,10 @@ public record NightSummary(
                 t.visitToAlertMsP50(), t.visitToAlertMsP99(), t.latencyMsP50(), t.latencyMsP99(),
                 t.resumedObjects() > 0 ? "; resumed " + t.resumedObjects() + " objects from the database" : "",
                 t.failedBatches() > 0 ? "; " + t.failedBatches() + " BATCHES NOT COMMITTED" : ""));
+            if (t.lateAlerts() > 0) {
+                b.append(String.format(Locale.ROOT, "    late alerts (from caught-up visits) %d: a visit's last frame to its alerts p50 %.1f s, "
+                    + "at most %.1f s%n", t.lateAlerts(), t.lateVisitToAlertMsP50() / 1e3, t.lateVisitToAlertMsMax() / 1e3));
+            }
             b.append("    alerts in ").append(t.alertsFile()).append(String.format(Locale.ROOT, " (+%d Avro packets, %d VOEvents)", t.avroFiles(),
                 t.voeventFiles())).append(", database ").append(t.database()).append('\n');
             if (t.failedFileWrites() > 0) {

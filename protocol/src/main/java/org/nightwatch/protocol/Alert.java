@@ -21,13 +21,35 @@ import java.util.Map;
  * @param history   every detection of the object so far, oldest first (this one included)
  * @param window    when the object can be followed up tonight; null if it cannot
  * @param host      what the reference shows at the position: none, galaxy or star
+ * @param lateS     seconds from the last frame of the candidate's visit to this alert when the visit was caught
+ *                  up (spooled while the night was over capacity, processed later); 0 for a visit processed live
  */
 public record Alert(String id, String objectId, State state, String kind, String reason, int rank, double rankScore,
                     Map<String, Double> parts, Map<String, Double> weights, Candidate candidate, List<Detection> history,
-                    Window window, String host) {
+                    Window window, String host, double lateS) {
 
-    /** Version of the alert's field set, written into every serialised alert (JSON, Avro, VOEvent). */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * Version of the alert's field set, written into every serialised alert (JSON, Avro, VOEvent). Version 2
+     * added {@code late_s}; version 1 alerts are still read (as not late).
+     */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** An alert of a visit processed live. */
+    public Alert(String id, String objectId, State state, String kind, String reason, int rank, double rankScore,
+                 Map<String, Double> parts, Map<String, Double> weights, Candidate candidate, List<Detection> history,
+                 Window window, String host) {
+        this(id, objectId, state, kind, reason, rank, rankScore, parts, weights, candidate, history, window, host, 0);
+    }
+
+    /** This alert, made {@code seconds} after its visit's last frame by the catch-up path. */
+    public Alert late(double seconds) {
+        return new Alert(id, objectId, state, kind, reason, rank, rankScore, parts, weights, candidate, history, window, host, seconds);
+    }
+
+    /** Whether this alert came from a caught-up visit. */
+    public boolean isLate() {
+        return lateS > 0;
+    }
 
     public enum State {
         NEW, UPDATED, RETRACTED;

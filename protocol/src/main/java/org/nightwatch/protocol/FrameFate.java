@@ -27,7 +27,14 @@ public enum FrameFate {
      * Its visit did not get through the stages before the visit deadline (a stage stalled), or was still held
      * when a night that had stopped making progress was closed.
      */
-    LOST_STALLED(Kind.LOST);
+    LOST_STALLED(Kind.LOST),
+    /**
+     * Stacked, but the night was over capacity: its visit's sums were spooled to disk and are differenced,
+     * scored and alerted by the catch-up path when capacity frees (its alerts come late and say so).
+     */
+    DEFERRED_SPOOLED(Kind.DEFERRED),
+    /** Its visit was to be spooled for catch-up and the write failed (the reason is in the gaps). */
+    LOST_SPOOL_FAILED(Kind.LOST);
 
     /** The three accounting columns of the night summary. */
     public enum Kind { STACKED, LOST, DEFERRED }

@@ -51,11 +51,13 @@ import org.nightwatch.protocol.Detection;
  * </ul>
  */
 public final class AlertAvro {
-    /** Classpath location of the schema of {@link Alert#SCHEMA_VERSION} 1. */
-    public static final String SCHEMA_RESOURCE = "/org/nightwatch/protocol/alert-v1.avsc";
+    /** Classpath location of the schema of {@link Alert#SCHEMA_VERSION} 2. */
+    public static final String SCHEMA_RESOURCE = "/org/nightwatch/protocol/alert-v2.avsc";
+    /** The schema of version 1 (without {@code late_s}): messages written with it are still read. */
+    public static final String SCHEMA_V1_RESOURCE = "/org/nightwatch/protocol/alert-v1.avsc";
     public static final String PUBLISHER = "nightwatch 0.1.0";
 
-    private static final Schema SCHEMA = load();
+    private static final Schema SCHEMA = load(SCHEMA_RESOURCE);
     private static final Schema CANDIDATE = SCHEMA.getField("candidate").schema();
     private static final Schema DETECTION = SCHEMA.getField("history").schema().getElementType();
     private static final Schema WINDOW = nonNull(SCHEMA.getField("window").schema());
@@ -68,7 +70,13 @@ public final class AlertAvro {
      */
     private static final byte[] SYNC = sync();
     private static final BinaryMessageEncoder<GenericRecord> ENCODER = new BinaryMessageEncoder<>(GenericData.get(), SCHEMA);
-    private static final BinaryMessageDecoder<GenericRecord> DECODER = new BinaryMessageDecoder<>(GenericData.get(), SCHEMA);
+    private static final BinaryMessageDecoder<GenericRecord> DECODER = decoder();
+
+    private static BinaryMessageDecoder<GenericRecord> decoder() {
+        BinaryMessageDecoder<GenericRecord> d = new BinaryMessageDecoder<>(GenericData.get(), SCHEMA);
+        d.addSchema(load(SCHEMA_V1_RESOURCE)); // version 1 messages resolve to version 2, late_s 0
+        return d;
+    }
 
     private AlertAvro() {
     }
@@ -77,14 +85,14 @@ public final class AlertAvro {
         return SCHEMA;
     }
 
-    private static Schema load() {
-        try (InputStream in = AlertAvro.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+    private static Schema load(String resource) {
+        try (InputStream in = AlertAvro.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the alert schema " + SCHEMA_RESOURCE + " is not on the classpath");
+                throw new IllegalStateException("the alert schema " + resource + " is not on the classpath");
             }
             return new Schema.Parser().parse(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the alert schema " + SCHEMA_RESOURCE, e);
+            throw new UncheckedIOException("cannot read the alert schema " + resource, e);
         }
     }
 
@@ -112,6 +120,7 @@ public final class AlertAvro {
         r.put("score_parts", new LinkedHashMap<>(a.parts()));
         r.put("score_weights", new LinkedHashMap<>(a.weights()));
         r.put("host", a.host());
+        r.put("late_s", a.lateS());
         Candidate c = a.candidate();
         GenericRecord cr = new GenericData.Record(CANDIDATE);
         cr.put("candidate_id", c.id());
@@ -234,8 +243,8 @@ public final class AlertAvro {
     /** The alert a record of the schema holds (the inverse of {@link #record}). */
     public static Alert alert(GenericRecord r) {
         int version = (Integer) r.get("schema_version");
-        if (version != Alert.SCHEMA_VERSION) {
-            throw new IllegalArgumentException("alert " + r.get("alert_id") + ": schema_version " + version + ", this build reads "
+        if (version < 1 || version > Alert.SCHEMA_VERSION) {
+            throw new IllegalArgumentException("alert " + r.get("alert_id") + ": schema_version " + version + ", this build reads 1 to "
                 + Alert.SCHEMA_VERSION);
         }
         GenericRecord c = (GenericRecord) r.get("candidate");
@@ -267,7 +276,7 @@ public final class AlertAvro {
         return new Alert(str(r.get("alert_id")), str(r.get("object_id")),
             Alert.State.valueOf(r.get("state").toString().toUpperCase(Locale.ROOT)), str(r.get("kind")), str(r.get("reason")),
             (Integer) r.get("rank"), d(r, "rank_score"), doubles(r.get("score_parts")), doubles(r.get("score_weights")), cand, history,
-            window, str(r.get("host")));
+            window, str(r.get("host")), r.getSchema().getField("late_s") != null && r.get("late_s") != null ? d(r, "late_s") : 0);
     }
 
     private static String str(Object o) {

@@ -58,6 +58,7 @@ public final class AlertJson {
         ObjectNode weights = o.putObject("score_weights");
         a.weights().forEach((k, v) -> num(weights, k, v));
         o.put("host", a.host());
+        num(o, "late_s", a.lateS());
         o.set("candidate", candidate(a.candidate(), withCutout));
         ArrayNode h = o.putArray("history");
         for (Detection d : a.history()) {
@@ -158,9 +159,9 @@ public final class AlertJson {
 
     public static Alert read(JsonNode o) {
         int version = o.path("schema_version").asInt(-1);
-        if (version != Alert.SCHEMA_VERSION) {
+        if (version < 1 || version > Alert.SCHEMA_VERSION) {
             throw new IllegalArgumentException("alert " + o.path("id").asText("?") + ": schema_version " + version + ", this build reads "
-                + Alert.SCHEMA_VERSION);
+                + "1 to " + Alert.SCHEMA_VERSION);
         }
         JsonNode c = o.get("candidate");
         float[] cutout = c.hasNonNull("cutout") ? cutoutOf(Base64.getDecoder().decode(c.get("cutout").asText())) : null;
@@ -179,7 +180,8 @@ public final class AlertJson {
             : new Alert.Window(num(w, "start_mjd"), num(w, "end_mjd"), num(w, "best_mjd"), num(w, "min_airmass"), num(w, "moon_separation_deg"));
         return new Alert(o.get("id").asText(), o.get("object_id").asText(), Alert.State.valueOf(o.get("state").asText().toUpperCase(java.util.Locale.ROOT)),
             o.get("kind").asText(), o.hasNonNull("reason") ? o.get("reason").asText() : null, o.get("rank").asInt(), num(o, "rank_score"),
-            map(o.get("score_parts")), map(o.get("score_weights")), cand, history, window, o.path("host").asText(HostContext.NONE));
+            map(o.get("score_parts")), map(o.get("score_weights")), cand, history, window, o.path("host").asText(HostContext.NONE),
+            o.path("late_s").asDouble(0));
     }
 
     private static Map<String, Double> map(JsonNode n) {

@@ -135,7 +135,7 @@ public final class AlertOutputs implements AutoCloseable {
                     float[] cut = store.cutout(a.candidate().id());
                     if (cut != null) {
                         a = new Alert(a.id(), a.objectId(), a.state(), a.kind(), a.reason(), a.rank(), a.rankScore(), a.parts(),
-                            a.weights(), a.candidate().withCutout(cut), a.history(), a.window(), a.host());
+                            a.weights(), a.candidate().withCutout(cut), a.history(), a.window(), a.host(), a.lateS());
                     }
                 }
                 alerts.add(a);

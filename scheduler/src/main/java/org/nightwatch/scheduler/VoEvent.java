@@ -99,6 +99,8 @@ public final class VoEvent {
             param(x, "real_bogus", num(c.score()), null, "stat.probability", "float");
             param(x, "model", c.modelVersion() == null ? "" : c.modelVersion(), null, "meta.id", "string");
             param(x, "host", a.host(), null, "src.class", "string");
+            // a caught-up visit's alert says how late it is (0: processed live)
+            param(x, "late_s", num(a.lateS()), "s", "time.interval", "float");
             param(x, "candidate_id", c.id(), null, "meta.id", "string");
             param(x, "sensor", Integer.toString(c.sensor()), null, "meta.id;instr.det", "int");
             param(x, "visit", Long.toString(c.visit()), null, "meta.id;obs", "int");

@@ -32,9 +32,11 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
 
     /**
      * One sensor-visit's scored candidates (perhaps none), received at {@code receivedNanos}; the visit
-     * closed (its last frame arrived) at {@code visitClosedNanos} (both System.nanoTime; 0: not known).
+     * closed (its last frame arrived) at {@code visitClosedNanos} (both System.nanoTime; 0: not known);
+     * {@code late}: a visit caught up after the night was over capacity, whose alerts say how late they are.
      */
-    public record Scored(int sensor, long visit, List<Candidate> candidates, long receivedNanos, long visitClosedNanos) implements Command {
+    public record Scored(int sensor, long visit, List<Candidate> candidates, long receivedNanos, long visitClosedNanos,
+                         boolean late) implements Command {
     }
 
     /** Answered once every message sent before it is handled. */
@@ -59,6 +61,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     private final int resumed;
     private final Histogram latency = new Histogram(TimeUnit.HOURS.toNanos(1), 3);
     private final Histogram visitLatency = new Histogram(TimeUnit.HOURS.toNanos(1), 3);
+    private final Histogram lateLatency = new Histogram(TimeUnit.HOURS.toNanos(24), 3);
     private final AlertLatencyLog latencyLog;
     private final Map<String, Long> byState = new TreeMap<>();
     private final Runnable beforeVisit;
@@ -141,6 +144,11 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                 beforeVisit.run();
             }
             r = scheduler.run(m.candidates());
+            if (m.late() && m.visitClosedNanos() > 0) {
+                // a caught-up visit: its alerts say how long after the visit's last frame they were made
+                double lateS = Math.max(0, System.nanoTime() - m.visitClosedNanos()) / 1e9;
+                r = new Scheduler.Result(r.candidates(), r.objectOf(), r.changed(), r.alerts().stream().map(a -> a.late(lateS)).toList());
+            }
             store.commit(r, m.sensor(), m.visit());
         } catch (RuntimeException e) {
             failed++;
@@ -161,7 +169,12 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             hub.publish(a, fromVisit);
             byState.merge(a.state().wire(), 1L, Long::sum);
             latency.recordValue(Math.max(0, Math.min(latency.getHighestTrackableValue(), now - m.receivedNanos())));
-            if (fromVisit >= 0) {
+            if (fromVisit >= 0 && m.late()) {
+                lateLatency.recordValue(Math.min(lateLatency.getHighestTrackableValue(), fromVisit));
+                if (latencyLog != null) {
+                    latencyLog.add(a.id(), m.sensor(), m.visit(), fromVisit / 1e6);
+                }
+            } else if (fromVisit >= 0) {
                 visitLatency.recordValue(Math.min(visitLatency.getHighestTrackableValue(), fromVisit));
                 if (latencyLog != null) {
                     latencyLog.add(a.id(), m.sensor(), m.visit(), fromVisit / 1e6);
@@ -186,6 +199,8 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1e6, hub.dropped(), failed, resumed,
             live.isEmpty() ? 0 : scheduler.plan(now).size(), store.url(), outputs.jsonLines().toString(), outputs.avroFiles(),
             outputs.voeventFiles(), failedFiles, visitLatency.getTotalCount() == 0 ? 0 : visitLatency.getValueAtPercentile(50) / 1e6,
-            visitLatency.getTotalCount() == 0 ? 0 : visitLatency.getValueAtPercentile(99) / 1e6, null);
+            visitLatency.getTotalCount() == 0 ? 0 : visitLatency.getValueAtPercentile(99) / 1e6, null, lateLatency.getTotalCount(),
+            lateLatency.getTotalCount() == 0 ? 0 : lateLatency.getValueAtPercentile(50) / 1e6,
+            lateLatency.getTotalCount() == 0 ? 0 : lateLatency.getMaxValue() / 1e6);
     }
 }

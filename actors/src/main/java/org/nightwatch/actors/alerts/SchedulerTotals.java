@@ -20,6 +20,9 @@ import java.util.Map;
  * @param failedFileWrites   batches of committed alerts the files could not take (written when the night is resumed)
  * @param visitToAlertMsP50  a visit's last frame in to its alerts out (committed, written, published), p50
  * @param stream             the Aeron alert stream (null when disabled)
+ * @param lateAlerts         alert changes from caught-up visits (spooled while the night was over capacity)
+ * @param lateVisitToAlertMsP50 a caught-up visit's last frame to its alerts out, p50 (how late they came)
+ * @param lateVisitToAlertMsMax the same, the largest
  */
 public record SchedulerTotals(
     @JsonProperty("candidates_in") long candidatesIn,
@@ -40,13 +43,16 @@ public record SchedulerTotals(
     @JsonProperty("failed_file_writes") long failedFileWrites,
     @JsonProperty("visit_to_alert_ms_p50") double visitToAlertMsP50,
     @JsonProperty("visit_to_alert_ms_p99") double visitToAlertMsP99,
-    Stream stream) {
+    Stream stream,
+    @JsonProperty("late_alerts") long lateAlerts,
+    @JsonProperty("late_visit_to_alert_ms_p50") double lateVisitToAlertMsP50,
+    @JsonProperty("late_visit_to_alert_ms_max") double lateVisitToAlertMsMax) {
 
     /** These totals with the Aeron alert stream's counts. */
     public SchedulerTotals withStream(Stream s) {
         return new SchedulerTotals(candidatesIn, associated, objectsByKind, alertsByState, liveAlerts, latencyMsP50, latencyMsP99,
             hubDropped, failedBatches, resumedObjects, followUpPlanned, database, alertsFile, avroFiles, voeventFiles, failedFileWrites,
-            visitToAlertMsP50, visitToAlertMsP99, s);
+            visitToAlertMsP50, visitToAlertMsP99, s, lateAlerts, lateVisitToAlertMsP50, lateVisitToAlertMsMax);
     }
 
     /**

@@ -48,6 +48,7 @@ public final class DiffStage {
     private final BlockingQueue<DifferenceImager> imagers;
     private final AtomicInteger created = new AtomicInteger();
     private final Runnable beforeVisit;
+    private final AtomicInteger waiting = new AtomicInteger();
     private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     private final java.util.concurrent.atomic.LongAdder costVisits = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder costCpuNs = new java.util.concurrent.atomic.LongAdder();
@@ -93,8 +94,19 @@ public final class DiffStage {
         return references;
     }
 
+    /** A stacked visit is on its way to {@link #run} (it waits for a worker until run begins). */
+    public void noteWaiting() {
+        waiting.incrementAndGet();
+    }
+
+    /** Visits noted waiting that have not begun: the catch-up path runs only when none do. */
+    public int waiting() {
+        return Math.max(0, waiting.get());
+    }
+
     /** Differences one stacked visit (its image must stay valid for the call). */
     public VisitDiff run(StackedVisit s) {
+        waiting.updateAndGet(n -> n > 0 ? n - 1 : 0);
         if (beforeVisit != null) {
             beforeVisit.run();
         }

@@ -19,6 +19,7 @@ public final class StackBufferPool {
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger peakInUse = new AtomicInteger();
     private final AtomicLong refusals = new AtomicLong();
+    private final AtomicInteger promised = new AtomicInteger();
 
     public StackBufferPool(int width, int height, int capacity) {
         if (capacity < 1) {
@@ -54,6 +55,25 @@ public final class StackBufferPool {
         if (!free.offer(b)) {
             throw new IllegalStateException("stack buffer released twice or from another pool");
         }
+    }
+
+    /**
+     * A buffer in use will come back shortly (a visit being spooled): the ingest side waits for it, briefly,
+     * rather than defer a visit. Paired with {@link #releasePromised}.
+     */
+    public void promise() {
+        promised.incrementAndGet();
+    }
+
+    /** Gives back a buffer that was {@link #promise promised}. */
+    public void releasePromised(StackBuffer b) {
+        release(b);
+        promised.decrementAndGet();
+    }
+
+    /** Buffers promised back and not yet released. */
+    public int promised() {
+        return promised.get();
     }
 
     public int capacity() {

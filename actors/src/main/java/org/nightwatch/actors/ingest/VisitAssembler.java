@@ -156,7 +156,8 @@ public final class VisitAssembler implements FrameListener {
                     closeVisit(EnumSet.noneOf(VisitFlag.class));
                 }
                 StackBuffer sb = pool.tryAcquire();
-                if (sb == null && whenFull == WhenFull.WAIT) {
+                if (sb == null && (whenFull == WhenFull.WAIT || pool.promised() > 0)) {
+                    // at real-time pace too when buffers are on their way back (visits being spooled): a short wait
                     ledger.backPressuredPolls().incrementAndGet();
                     return false; // left in the stream; asked again when a buffer is free
                 }

@@ -9,5 +9,7 @@ public enum VisitFlag {
     /** Closed because its sensor went quiet, not because its last frame or the next visit arrived. */
     CLOSED_ON_TIMEOUT,
     /** Closed because its sensor's stream ended. */
-    CLOSED_AT_END
+    CLOSED_AT_END,
+    /** Spooled while the night was over capacity and processed later by the catch-up path: its alerts are late. */
+    CAUGHT_UP
 }

@@ -46,7 +46,10 @@ public final class NightStats {
 
     /** A visit's difference imaging is done; {@code sinceClosedNanos} from its last frame to now. Any thread. */
     public void recordDiff(ClosedVisit v, VisitDiff d, long sinceClosedNanos) {
-        diffLatency.recordValue(Math.max(1, sinceClosedNanos));
+        if (!v.flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)) {
+            // a caught-up visit's latency is its lateness, reported with the catch-up, not the live path's
+            diffLatency.recordValue(Math.max(1, sinceClosedNanos));
+        }
         diffMicros.recordValue(Math.max(1, (long) (d.millis() * 1000)));
         if (!d.has(DiffFlag.NO_REFERENCE)) {
             visitsDifferenced.incrementAndGet();

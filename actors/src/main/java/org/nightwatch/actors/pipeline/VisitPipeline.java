@@ -26,6 +26,7 @@ import org.nightwatch.actors.ingest.ClosedVisit;
 import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.actors.ingest.StackBufferPool;
 import org.nightwatch.actors.ingest.VisitHandoff;
+import org.nightwatch.actors.ingest.VisitSpool;
 import org.nightwatch.protocol.FrameFate;
 
 /**
@@ -49,9 +50,11 @@ public final class VisitPipeline implements VisitHandoff {
     private final SensorLedger ledger;
     private final StackBufferPool pool;
     private final Duration deadline;
+    private final VisitSpool spool;
 
     private VisitPipeline(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger, StackBufferPool pool,
-                          NightStats stats) {
+                          NightStats stats, VisitSpool spool) {
+        this.spool = spool;
         this.ledger = ledger;
         this.pool = pool;
         this.deadline = deadline;
@@ -84,7 +87,16 @@ public final class VisitPipeline implements VisitHandoff {
      */
     public static VisitPipeline start(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger,
                                       StackBufferPool pool, NightStats stats) {
-        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats);
+        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats, null);
+    }
+
+    /**
+     * As {@link #start}, with a spool: a visit that would wait behind this sensor's previous one while the
+     * buffer pool runs low is spooled to disk for the catch-up path instead of holding its buffer in the queue.
+     */
+    public static VisitPipeline start(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger,
+                                      StackBufferPool pool, NightStats stats, VisitSpool spool) {
+        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats, spool);
     }
 
     private CompletionStage<Done> process(ClosedVisit v, Stages st, NightStats stats) {
@@ -116,8 +128,13 @@ public final class VisitPipeline implements VisitHandoff {
             v.stage("stacking");
             return st.stack().run(v);
         }, st.stackExecutor()).thenApply(s -> {
-            stats.recordVisitLatency(System.nanoTime() - v.closedNanos());
+            if (!v.flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)) {
+                stats.recordVisitLatency(System.nanoTime() - v.closedNanos());
+            }
             v.stage("waiting for difference imaging");
+            if (st.diff() != null) {
+                st.diff().noteWaiting();
+            }
             return s;
         });
         if (st.diff() != null) {
@@ -202,6 +219,9 @@ public final class VisitPipeline implements VisitHandoff {
 
     @Override
     public boolean offer(ClosedVisit visit) {
+        if (spool != null && spool.shouldSpill(pool, inFlight.size()) && spool.spill(visit, ledger, pool)) {
+            return true;
+        }
         inFlight.add(visit);
         QueueOfferResult r;
         try {

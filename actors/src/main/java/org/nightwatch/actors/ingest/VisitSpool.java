@@ -1,0 +1,406 @@
+package org.nightwatch.actors.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.nightwatch.camera.fits.ImageFits;
+import org.nightwatch.protocol.FrameFate;
+import org.nightwatch.protocol.SensorId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a visit goes when the night is over capacity: its stacked sums, written to disk, instead of a
+ * place in its sensor's queue holding a stack buffer. A visit that would wait behind its sensor's
+ * previous one while the buffer pool runs low is spooled ({@link #spill}): its frames are accounted
+ * {@link FrameFate#DEFERRED_SPOOLED}, its buffer goes back, and the catch-up path restores it
+ * ({@link #restore}) when capacity frees, during the night or after the camera stops; its alerts come
+ * late and say so.
+ *
+ * <p>The spool holds the accumulated sums (9 MB a sensor-visit, float32 FITS) rather than the 18 raw
+ * frames of the recorded-night layout (81 MB): stacking is already done, and at 84 sensors over
+ * capacity the frames would need some 300 MB/s of disk, the sums about 40. One file a visit,
+ * {@code SPOOL/sensor-NN/visit-VVVVVV.sums.fits}, written whole and renamed into place, with every
+ * field of the visit in its header; a file is removed once its visit is caught up, so a night killed
+ * and resumed finds its pending visits where it left them. Disk use is bounded by {@code maxBytes}:
+ * past it, visits wait in their queues as they would without a spool.
+ */
+public final class VisitSpool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VisitSpool.class);
+    private static final String SUFFIX = ".sums.fits";
+
+    /** A visit on disk, waiting to be caught up. */
+    public record Spooled(SensorId sensor, long visitId, Path file, long bytes, long closedEpochMs) {
+    }
+
+    private final Path root;
+    private final long maxBytes;
+    private final int freeBelow;
+    private final int width;
+    private final int height;
+    private final ExecutorService writer;
+    private final PriorityBlockingQueue<Spooled> pending = new PriorityBlockingQueue<>(64,
+        Comparator.comparingLong(Spooled::closedEpochMs).thenComparing(s -> s.sensor().index()));
+    private final AtomicLong bytesNow = new AtomicLong();
+    private final AtomicLong bytesPeak = new AtomicLong();
+    private final AtomicLong visitsSpooled = new AtomicLong();
+    private final AtomicLong visitsNotSpooled = new AtomicLong();
+    private final AtomicLong writesFailed = new AtomicLong();
+    private final AtomicLong reserved = new AtomicLong();
+
+    /**
+     * @param root      the spool directory (created)
+     * @param maxBytes  the most the spool may hold on disk
+     * @param freeBelow spill only while the buffer pool has fewer free buffers than this
+     */
+    public VisitSpool(Path root, long maxBytes, int freeBelow, int width, int height) {
+        this.root = root;
+        this.maxBytes = maxBytes;
+        this.freeBelow = freeBelow;
+        this.width = width;
+        this.height = height;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the spool " + root, e);
+        }
+        // two writers: a burst of visits closing together (sensors read out in step) is written while the
+        // ingest side waits for their buffers
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.writer = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "spool-writer-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Bytes a spooled visit takes on disk (the sums and a header). */
+    public long bytesPerVisit() {
+        return (long) width * height * 4 + 2 * 2880;
+    }
+
+    /**
+     * Whether a visit offered to a sensor's stream that already holds {@code sensorInFlight} visits should be
+     * spooled rather than queued: it would wait, and the pool is running low.
+     */
+    public boolean shouldSpill(StackBufferPool pool, int sensorInFlight) {
+        return sensorInFlight > 0 && pool.capacity() - pool.inUse() < freeBelow;
+    }
+
+    /**
+     * Spools a queued visit: false (nothing done; the caller queues it as usual) when it has been claimed
+     * already or the spool is full. Otherwise the visit is written on the spool's thread, accounted in
+     * {@code ledger} (deferred and spooled, or lost when the write fails, with the reason) and its buffer
+     * released to {@code pool}.
+     */
+    public boolean spill(ClosedVisit v, SensorLedger ledger, StackBufferPool pool) {
+        long need = bytesPerVisit();
+        if (bytesNow.get() + reserved.get() + need > maxBytes) {
+            visitsNotSpooled.incrementAndGet();
+            return false;
+        }
+        if (!v.tryAbandon()) {
+            return false;
+        }
+        reserved.addAndGet(need);
+        pool.promise();
+        long closedEpochMs = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - v.closedNanos());
+        try {
+            writer.execute(() -> {
+                Spooled s = null;
+                String failure = null;
+                try {
+                    s = write(v, closedEpochMs);
+                } catch (RuntimeException | Error e) {
+                    failure = e.getMessage() != null ? e.getMessage() : e.toString(); // counted below, whatever it was
+                } finally {
+                    // the buffer goes back first, then the books: once the frames are accounted nothing is held
+                    reserved.addAndGet(-need);
+                    pool.releasePromised(v.buffer());
+                }
+                if (s != null) {
+                    long now = bytesNow.addAndGet(s.bytes());
+                    bytesPeak.accumulateAndGet(now, Math::max);
+                    visitsSpooled.incrementAndGet();
+                    pending.add(s);
+                    ledger.account(FrameFate.DEFERRED_SPOOLED, v.framesStacked());
+                    ledger.gap(-1, -1, FrameFate.DEFERRED_SPOOLED, "visit " + v.visitId() + " spooled to " + s.file()
+                        + " (the night was over capacity): caught up when capacity frees");
+                } else {
+                    writesFailed.incrementAndGet();
+                    ledger.account(FrameFate.LOST_SPOOL_FAILED, v.framesStacked());
+                    String why = "visit " + v.visitId() + ": could not be spooled: " + failure;
+                    ledger.gap(-1, -1, FrameFate.LOST_SPOOL_FAILED, why);
+                    ledger.problem(ledger.sensor() + ": " + why);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the spool is closing (the night is over): the visit is counted lost, not left unaccounted
+            reserved.addAndGet(-need);
+            ledger.account(FrameFate.LOST_SPOOL_FAILED, v.framesStacked());
+            ledger.gap(-1, -1, FrameFate.LOST_SPOOL_FAILED, "visit " + v.visitId() + ": the spool was closed");
+            pool.releasePromised(v.buffer());
+        }
+        return true;
+    }
+
+    private Spooled write(ClosedVisit v, long closedEpochMs) {
+        Path dir = root.resolve(v.sensor().name());
+        Path file = dir.resolve(String.format("visit-%06d%s", v.visitId(), SUFFIX));
+        Path tmp = dir.resolve(file.getFileName() + ".part");
+        Map<String, Object> k = ImageFits.keywords("SENSOR", v.sensor().index(), "VISIT", v.visitId(), "FIELD", v.fieldId(),
+            "FPV", v.framesPerVisit(), "FRAMES", frameList(v.frames()), "T0NS", v.firstFrameStartNs(), "EXPNS", v.exposureNs(),
+            "RA", v.raDeg(), "DEC", v.decDeg(), "VFLAGS", flagList(v.flags()), "CLOSEDMS", closedEpochMs,
+            "ORIGIN", "nightwatch spool: sums of a visit deferred for catch-up");
+        List<String> cover = coverage(v.buffer());
+        for (int i = 0; i < cover.size(); i++) {
+            k.put("COVER" + (i + 1), cover.get(i));
+        }
+        ImageFits.write(tmp, width, height, v.buffer().sums, k, null);
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return new Spooled(v.sensor(), v.visitId(), file, Files.size(file), closedEpochMs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + tmp + " to " + file, e);
+        }
+    }
+
+    /**
+     * Reads a spooled visit back into {@code into}: the visit as it was when it was spooled, flagged
+     * {@link VisitFlag#CAUGHT_UP}, closed (for latency) when it really closed.
+     */
+    public ClosedVisit restore(Spooled s, StackBuffer into) {
+        ImageFits.Image im = ImageFits.read(s.file());
+        if (im.width() != into.width || im.height() != into.height) {
+            throw new IllegalArgumentException(s.file() + ": " + im.width() + "x" + im.height() + ", the sensor is " + into.width + "x"
+                + into.height);
+        }
+        Map<String, String> k = im.keywords();
+        System.arraycopy(im.pixels(), 0, into.sums, 0, into.sums.length);
+        readCoverage(k, into.rowCoverage, s.file());
+        EnumSet<VisitFlag> flags = EnumSet.of(VisitFlag.CAUGHT_UP);
+        String vf = value(k, "VFLAGS", s.file());
+        for (String f : vf.split(",")) {
+            if (!f.isBlank()) {
+                flags.add(VisitFlag.valueOf(f.trim()));
+            }
+        }
+        long closedNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - s.closedEpochMs());
+        return new ClosedVisit(s.sensor(), s.visitId(), (int) num(k, "FPV", s.file()), frames(value(k, "FRAMES", s.file())), into,
+            lng(k, "T0NS", s.file()), lng(k, "EXPNS", s.file()), num(k, "RA", s.file()), num(k, "DEC", s.file()),
+            (int) num(k, "FIELD", s.file()), flags, closedNanos);
+    }
+
+    /** The visit is caught up (or given up): its file goes, and its bytes with it. */
+    public void done(Spooled s) {
+        try {
+            Files.deleteIfExists(s.file());
+        } catch (IOException e) {
+            LOG.warn("spool: {} could not be removed: {}", s.file(), e.getMessage());
+        }
+        bytesNow.addAndGet(-s.bytes());
+    }
+
+    /**
+     * Visits a killed night left in the spool, queued for catch-up again; {@code done} says which were
+     * caught up before the kill (their alerts are in the night's database). Returns how many were found.
+     */
+    public int resume(java.util.function.BiPredicate<SensorId, Long> done) {
+        List<Spooled> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
+                try {
+                    ImageFits.Image im = ImageFits.read(f);
+                    Map<String, String> k = im.keywords();
+                    SensorId sensor = SensorId.of((int) num(k, "SENSOR", f));
+                    long visit = lng(k, "VISIT", f);
+                    Spooled s = new Spooled(sensor, visit, f, Files.size(f), lng(k, "CLOSEDMS", f));
+                    if (done.test(sensor, visit)) {
+                        Files.deleteIfExists(f);
+                    } else {
+                        found.add(s);
+                    }
+                } catch (RuntimeException | IOException e) {
+                    LOG.error("spool: {} cannot be read back ({}); left where it is", f, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the spool " + root, e);
+        }
+        for (Spooled s : found) {
+            bytesNow.addAndGet(s.bytes());
+            pending.add(s);
+        }
+        bytesPeak.accumulateAndGet(bytesNow.get(), Math::max);
+        return found.size();
+    }
+
+    /** Empties the spool (a new night in this directory: what is there belongs to another). */
+    public void clear() {
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the spool " + root, e);
+        }
+    }
+
+    /** The oldest visit waiting, or null. */
+    public Spooled nextPending() {
+        return pending.poll();
+    }
+
+    public Spooled peekPending() {
+        return pending.peek();
+    }
+
+    /** Visits spooled and not yet taken for catch-up. */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /** Visits spooled (or found in the spool when resuming) this run. */
+    public long visitsSpooled() {
+        return visitsSpooled.get();
+    }
+
+    /** Visits that would have been spooled but the spool was full: they waited in their queues. */
+    public long visitsNotSpooled() {
+        return visitsNotSpooled.get();
+    }
+
+    public long writesFailed() {
+        return writesFailed.get();
+    }
+
+    public long bytesOnDisk() {
+        return bytesNow.get();
+    }
+
+    public long bytesPeak() {
+        return bytesPeak.get();
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Finishes the writes already handed over; later spills are refused (and counted lost). */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.error("spool: writes still running 60 s after the night ended");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String frameList(BitSet frames) {
+        StringBuilder b = new StringBuilder();
+        frames.stream().forEach(i -> b.append(b.length() > 0 ? "," : "").append(i));
+        return b.toString();
+    }
+
+    private static BitSet frames(String list) {
+        BitSet b = new BitSet();
+        for (String s : list.split(",")) {
+            if (!s.isBlank()) {
+                b.set(Integer.parseInt(s.trim()));
+            }
+        }
+        return b;
+    }
+
+    private static String flagList(EnumSet<VisitFlag> flags) {
+        StringBuilder b = new StringBuilder();
+        for (VisitFlag f : flags) {
+            b.append(b.length() > 0 ? "," : "").append(f.name());
+        }
+        return b.toString();
+    }
+
+    /** Row coverage as runs "COUNTxROWS", split over keywords of at most 60 characters. */
+    private static List<String> coverage(StackBuffer b) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int y = 0;
+        while (y < b.height) {
+            int c = b.rowCoverage[y];
+            int n = 1;
+            while (y + n < b.height && b.rowCoverage[y + n] == c) {
+                n++;
+            }
+            String run = c + "x" + n;
+            if (cur.length() + run.length() + 1 > 60) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            }
+            cur.append(cur.length() > 0 ? "," : "").append(run);
+            y += n;
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    private static void readCoverage(Map<String, String> k, short[] into, Path file) {
+        int y = 0;
+        for (int i = 1; k.containsKey("COVER" + i); i++) {
+            for (String run : k.get("COVER" + i).split(",")) {
+                String[] p = run.trim().split("x");
+                int c = Integer.parseInt(p[0]);
+                int n = Integer.parseInt(p[1]);
+                for (int j = 0; j < n && y < into.length; j++) {
+                    into[y++] = (short) c;
+                }
+            }
+        }
+        if (y != into.length) {
+            throw new IllegalArgumentException(file + ": row coverage for " + y + " rows, the sensor has " + into.length);
+        }
+    }
+
+    private static String value(Map<String, String> k, String key, Path file) {
+        String v = k.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(file + ": no " + key + " keyword");
+        }
+        return v.trim();
+    }
+
+    private static long lng(Map<String, String> k, String key, Path file) {
+        try {
+            return Long.parseLong(value(k, key, file));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": " + key + " = " + k.get(key) + " is not an integer");
+        }
+    }
+
+    private static double num(Map<String, String> k, String key, Path file) {
+        try {
+            return Double.parseDouble(value(k, key, file));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": " + key + " = " + k.get(key) + " is not a number");
+        }
+    }
+}
