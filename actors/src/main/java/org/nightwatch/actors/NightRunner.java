@@ -969,7 +969,8 @@ public final class NightRunner implements AutoCloseable {
             diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null, classifier != null ? classifier.modelVersion() : null) : null,
             schedulerTotals, recorded == null ? null
                 : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()),
-            forcedClose, schedulerUnhandled, deferredWhere(deferred, total(l -> l.count(FrameFate.DEFERRED_SPOOLED))), catchUpTotals());
+            forcedClose, schedulerUnhandled, deferredWhere(deferred, total(l -> l.count(FrameFate.DEFERRED_SPOOLED))), catchUpTotals(),
+            stats.timeline());
     }
 
     /** Where the deferred frames are, said only as far as it is true. */

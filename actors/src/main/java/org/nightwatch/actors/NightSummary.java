@@ -55,7 +55,8 @@ public record NightSummary(
     @JsonProperty("forced_close") @JsonInclude(JsonInclude.Include.NON_NULL) String forcedClose,
     @JsonProperty("scheduler_visits_unhandled") long schedulerVisitsUnhandled,
     @JsonProperty("deferred_frames_where") @JsonInclude(JsonInclude.Include.NON_NULL) String deferredWhere,
-    @JsonProperty("catch_up") @JsonInclude(JsonInclude.Include.NON_NULL) CatchUpTotals catchUp) {
+    @JsonProperty("catch_up") @JsonInclude(JsonInclude.Include.NON_NULL) CatchUpTotals catchUp,
+    @JsonProperty("visit_timeline_ms") Map<String, Map<String, Double>> visitTimelineMs) {
 
     /**
      * The visits spooled while the night was over capacity and what the catch-up path made of them.
@@ -188,6 +189,12 @@ public record NightSummary(
             if (t.lateAlerts() > 0) {
                 b.append(String.format(Locale.ROOT, "    late alerts (from caught-up visits) %d: a visit's last frame to its alerts p50 %.1f s, "
                     + "at most %.1f s%n", t.lateAlerts(), t.lateVisitToAlertMsP50() / 1e3, t.lateVisitToAlertMsMax() / 1e3));
+            }
+            if (visitTimelineMs != null && !visitTimelineMs.isEmpty()) {
+                StringBuilder tl = new StringBuilder("    where a live visit's seconds go, p50/p99 ms:");
+                visitTimelineMs.forEach((k, v) -> tl.append(String.format(Locale.ROOT, " %s %.0f/%.0f", k, v.get("p50"), v.get("p99"))));
+                tl.append(String.format(Locale.ROOT, " scheduler %.0f/%.0f", t.latencyMsP50(), t.latencyMsP99()));
+                b.append(tl).append('\n');
             }
             b.append("    alerts in ").append(t.alertsFile()).append(String.format(Locale.ROOT, " (+%d Avro packets, %d VOEvents)", t.avroFiles(),
                 t.voeventFiles())).append(", database ").append(t.database()).append('\n');

@@ -126,6 +126,23 @@ public final class ClosedVisit {
 
     public void stage(String now) {
         stage = now;
+        int i = TIMELINE.indexOf(now);
+        if (i >= 0) {
+            marks[i] = System.nanoTime();
+        }
+    }
+
+    /**
+     * The stages a visit passes through after its last frame, in order: {@link #stage(String)} with one of
+     * these names notes when the visit entered it, for the night's per-visit timeline.
+     */
+    public static final java.util.List<String> TIMELINE = java.util.List.of("stacking", "waiting for difference imaging",
+        "difference imaging", "classification", "sinks");
+    private final long[] marks = new long[TIMELINE.size()];
+
+    /** System.nanoTime() when the visit entered stage {@code i} of {@link #TIMELINE}, or 0 if it did not. */
+    public long mark(int i) {
+        return marks[i];
     }
 
     /** System.nanoTime() when its stacking began (0: not yet). */

@@ -45,6 +45,53 @@ public final class NightStats {
     }
 
     /** A visit's difference imaging is done; {@code sinceClosedNanos} from its last frame to now. Any thread. */
+    /**
+     * The segments of a visit's way from its last frame to the scheduler, each from the mark before to the
+     * next: the stacking queue and stacking, the wait for a difference imager, difference imaging, scoring
+     * (batch wait included), the sinks. With the scheduler's own "candidates in to alerts out" they make
+     * the whole of a visit's last frame to its alerts.
+     */
+    public static final List<String> SEGMENTS = List.of("to_stacked", "waiting_for_diff", "difference_imaging", "classification",
+        "to_scheduler");
+    private final org.HdrHistogram.Histogram[] segments = java.util.stream.IntStream.range(0, SEGMENTS.size())
+        .mapToObj(i -> new org.HdrHistogram.Histogram(java.util.concurrent.TimeUnit.HOURS.toNanos(1), 3))
+        .toArray(org.HdrHistogram.Histogram[]::new);
+
+    /** A live visit handed to its sinks at {@code sunkNanos}: its timeline, segment by segment. Any thread. */
+    public void recordTimeline(ClosedVisit v, long sunkNanos) {
+        if (v.flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)) {
+            return;
+        }
+        long[] t = new long[SEGMENTS.size() + 1];
+        t[0] = v.closedNanos();
+        for (int i = 1; i < SEGMENTS.size(); i++) {
+            // from the last frame to the end of stacking ("waiting for difference imaging" is set when stacking ends)
+            t[i] = v.mark(i);
+        }
+        t[SEGMENTS.size()] = sunkNanos;
+        synchronized (segments) {
+            for (int i = 0; i < SEGMENTS.size(); i++) {
+                if (t[i] > 0 && t[i + 1] >= t[i]) {
+                    segments[i].recordValue(Math.min(segments[i].getHighestTrackableValue(), t[i + 1] - t[i]));
+                }
+            }
+        }
+    }
+
+    /** Each segment's p50 and p99, ms, in order (segments no visit passed through are left out). */
+    public Map<String, Map<String, Double>> timeline() {
+        Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+        synchronized (segments) {
+            for (int i = 0; i < SEGMENTS.size(); i++) {
+                if (segments[i].getTotalCount() > 0) {
+                    out.put(SEGMENTS.get(i), Map.of("p50", segments[i].getValueAtPercentile(50) / 1e6, "p99",
+                        segments[i].getValueAtPercentile(99) / 1e6));
+                }
+            }
+        }
+        return out;
+    }
+
     public void recordDiff(ClosedVisit v, VisitDiff d, long sinceClosedNanos) {
         if (!v.flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)) {
             // a caught-up visit's latency is its lateness, reported with the catch-up, not the live path's

@@ -166,6 +166,7 @@ public final class VisitPipeline implements VisitHandoff {
             }
             v.stage("sinks");
             st.sink().accept(s);
+            stats.recordTimeline(v, System.nanoTime());
             return s;
         }, st.sinkExecutor());
     }

@@ -91,6 +91,8 @@ public final class NightRoomBackend implements NightBackend {
     private long lastFrames;
     private long lastCandidates;
     private long lastAlerts;
+    private boolean sampled;
+    private boolean smoothed;
     private final Map<String, Long> lastReceived = new HashMap<>();
 
     private record Rates(double framesPerSecond, double candidatesPerSecond, double alertsPerSecond, Map<String, Double> sensorHz) {
@@ -116,7 +118,11 @@ public final class NightRoomBackend implements NightBackend {
             system.executionContext());
     }
 
-    /** Once a second: rates since the last sample. */
+    /**
+     * Once a second: rates as an operator reads them. Frames are counted as they are received (not when
+     * their visit is stacked, which comes in a burst at each visit's close), and every rate is smoothed
+     * with a time constant of {@link #SMOOTHING_S} seconds, so a steady camera reads steady.
+     */
     private synchronized void sample() {
         long now = System.nanoTime();
         double dt = (now - lastNanos) / 1e9;
@@ -124,18 +130,52 @@ public final class NightRoomBackend implements NightBackend {
             return;
         }
         NightState s = night.state();
-        long frames = s.framesStacked() + s.framesLost() + s.framesDeferred();
         long alerts = hub.offered();
-        Map<String, Double> hz = new HashMap<>();
-        for (SensorRow r : night.sensors()) {
-            hz.put(r.name(), (r.received() - lastReceived.getOrDefault(r.name(), 0L)) / dt);
-            lastReceived.put(r.name(), r.received());
+        if (!sampled) {
+            // the first sample only sets where counting starts (the room may attach to a night under way)
+            for (SensorRow r : night.sensors()) {
+                lastReceived.put(r.name(), r.received());
+                lastFrames += r.received();
+            }
+            lastCandidates = s.candidates();
+            lastAlerts = alerts;
+            lastNanos = now;
+            sampled = true;
+            return;
         }
-        rates = new Rates((frames - lastFrames) / dt, (s.candidates() - lastCandidates) / dt, (alerts - lastAlerts) / dt, hz);
+        Map<String, Double> hz = new HashMap<>();
+        long frames = 0;
+        for (SensorRow r : night.sensors()) {
+            double raw = (r.received() - lastReceived.getOrDefault(r.name(), 0L)) / dt;
+            hz.put(r.name(), smooth(rates.sensorHz().get(r.name()), raw, dt));
+            lastReceived.put(r.name(), r.received());
+            frames += r.received();
+        }
+        boolean first = !smoothed;
+        rates = new Rates(smooth(first ? null : rates.framesPerSecond(), (frames - lastFrames) / dt, dt),
+            smooth(first ? null : rates.candidatesPerSecond(), (s.candidates() - lastCandidates) / dt, dt),
+            smooth(first ? null : rates.alertsPerSecond(), (alerts - lastAlerts) / dt, dt), hz);
+        smoothed = true;
         lastNanos = now;
         lastFrames = frames;
         lastCandidates = s.candidates();
         lastAlerts = alerts;
+    }
+
+    /** Seconds over which the control room's rates are smoothed (exponentially weighted). */
+    static final double SMOOTHING_S = 10;
+
+    /**
+     * An exponentially weighted rate: {@code previous} (null: none yet, the raw rate is taken) moved towards
+     * {@code raw} by the weight {@code dt} seconds carry against a time constant of {@link #SMOOTHING_S}.
+     * Counts that come in bursts (candidates and alerts at each visit's close) read as their mean rate.
+     */
+    static double smooth(Double previous, double raw, double dt) {
+        if (previous == null) {
+            return raw;
+        }
+        double a = 1 - Math.exp(-dt / SMOOTHING_S);
+        return previous + a * (raw - previous);
     }
 
     @Override
