@@ -748,6 +748,14 @@ public final class NightRunner implements AutoCloseable {
                 return model.scoreCutouts(cutouts);
             }, c.batch(), c.maxWait(), c.queue());
         }
+        // score throw-away batches of the sizes a night makes, so that the first visit's candidates do not pay
+        // for the native kernels' set-up and the JIT (the first real batch took seconds without it)
+        long t0 = System.nanoTime();
+        float[] blank = new float[3 * org.nightwatch.protocol.Candidate.CUTOUT * org.nightwatch.protocol.Candidate.CUTOUT];
+        for (int n : new int[] {1, 16, 64, Math.max(1, c.batch())}) {
+            model.scoreCutouts(java.util.Collections.nCopies(n, blank));
+        }
+        LOG.info("real/bogus model warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return new ClassifierStage(model, c.batch(), c.maxWait(), c.queue());
     }
 

@@ -102,7 +102,10 @@ public final class PipelineBench implements Callable<Integer> {
             }
         }
         double rtf = sustained.factor(2.0);
-        long sensorVisits = Math.max(1, s.visitsStacked());
+        // everything the night differenced, caught-up visits included: the CPU below paid for all of them
+        long sensorVisits = Math.max(1, diff != null && diff.visits() > 0 ? diff.visits() : s.visitsStacked());
+        NightSummary.CatchUpTotals cu = s.catchUp();
+        long spooled = cu != null ? cu.visitsSpooled() : 0;
         Map<String, Double> byRole = new LinkedHashMap<>();
         double attributed = 0;
         for (Map.Entry<String, Double> e : cpuByRole.entrySet()) {
@@ -126,10 +129,12 @@ public final class PipelineBench implements Callable<Integer> {
         double cores = Runtime.getRuntime().availableProcessors();
 
         System.out.print(s.toText());
-        System.out.printf(Locale.ROOT, "pipeline: %d sensors at 2 frames/s, %d visits: real-time factor %.2f; sensor-visits stacked %d, "
-                + "deferred %d, lost frames %d; a visit's last frame to its alerts p50 %.0f ms, p99 %.0f ms; peak heap %.0f MB%n",
-            sensors, visits, rtf, s.visitsStacked(), s.visitsDeferred(), s.framesLost(), latency.get("p50"),
-            latency.get("p99"), s.peakHeapMb());
+        System.out.printf(Locale.ROOT, "pipeline: %d sensors at 2 frames/s, %d visits: real-time factor %.2f; sensor-visits differenced %d"
+                + " (%d live, %d spooled and caught up later), %d deferred unprocessed, frames deferred at the camera %d, lost %d; a live"
+                + " visit's last frame to its alerts p50 %.0f ms, p99 %.0f ms; peak heap %.0f MB%n",
+            sensors, visits, rtf, sensorVisits, s.visitsStacked(), cu != null ? cu.caughtUp() : 0, s.visitsDeferred(),
+            s.deferredByReason().getOrDefault("deferred_at_source", 0L), s.framesLost(), latency.get("p50"), latency.get("p99"),
+            s.peakHeapMb());
         StringBuilder b = new StringBuilder("  CPU ms per sensor-visit by role:");
         byRole.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
         b.append(String.format(Locale.ROOT, " (%d cores: %.0f ms of CPU a sensor-visit at most, at %d sensors in real time)",
@@ -150,11 +155,20 @@ public final class PipelineBench implements Callable<Integer> {
             r.put("realtime_factor_window_s", sustained.windowSeconds());
             r.put("night_realtime_factor", s.realtimeFactor());
             r.put("sensor_visits_stacked", s.visitsStacked());
-            r.put("visits_deferred", s.visitsDeferred());
+            r.put("sensor_visits_differenced", sensorVisits);
+            // deferred: spooled (and caught up later) plus deferred unprocessed
+            r.put("visits_deferred", spooled + s.visitsDeferred());
+            r.put("visits_spooled", spooled);
+            r.put("visits_caught_up", cu != null ? cu.caughtUp() : 0);
+            r.put("visits_deferred_unprocessed", s.visitsDeferred());
+            r.put("late_alerts", t != null ? t.lateAlerts() : 0);
+            r.put("late_by_ms", cu == null ? null : Map.of("p50", round(cu.latenessMsP50()), "max", round(cu.latenessMsMax())));
+            r.put("frames_deferred_at_camera", s.deferredByReason().getOrDefault("deferred_at_source", 0L));
             r.put("frames_deferred", s.framesDeferred());
             r.put("frames_lost", s.framesLost());
             r.put("accounted", s.accounted());
             r.put("visit_to_alert_ms", latency);
+            r.put("visit_timeline_ms", s.visitTimelineMs());
             r.put("last_frame_to_candidates_ms", s.differenceImaging() == null ? null
                 : Map.of("p50", round(s.differenceImaging().latencyMsP50()), "p99", round(s.differenceImaging().latencyMsP99())));
             r.put("cpu_ms_per_sensor_visit", Map.of("by_role", byRole, "difference_imaging", byStage));
