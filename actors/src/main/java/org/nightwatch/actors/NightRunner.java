@@ -532,13 +532,17 @@ public final class NightRunner implements AutoCloseable {
             int freeBelow = Math.max(2, placements.size() / 2);
             this.spool = new VisitSpool(spoolDir, config.config().getBytes("nightwatch.actors.spool.max-bytes"), freeBelow,
                 camera.width(), camera.height());
-            if (alertStore != null && resumedNight) {
+            if (alertStore != null && resumedNight && recorded != null) {
+                // a resumed replay catches up what its spool holds instead of replaying those visits' frames
                 var done = alertStore.visitsDone();
                 int pending = spool.resume((sensor, visit) -> done.getOrDefault(sensor.index(), java.util.Set.of()).contains(visit));
                 if (pending > 0) {
-                    LOG.info("resuming the night: {} spooled visits in {} are caught up again", pending, spoolDir);
+                    int left = recorded.excludeSpooled(spool.pendingVisits());
+                    LOG.info("resuming the replay: {} spooled visits in {} are caught up from there ({} left out of the replay)",
+                        pending, spoolDir, left);
                 }
             } else {
+                // a new night, or a simulated one run again from its start (it simulates those visits anew)
                 spool.clear();
             }
         } else {

@@ -263,6 +263,15 @@ public final class VisitSpool implements AutoCloseable {
         }
     }
 
+    /** The visits waiting, by sensor index. */
+    public Map<Integer, java.util.Set<Long>> pendingVisits() {
+        Map<Integer, java.util.Set<Long>> m = new java.util.TreeMap<>();
+        for (Spooled s : pending) {
+            m.computeIfAbsent(s.sensor().index(), k -> new java.util.TreeSet<>()).add(s.visitId());
+        }
+        return m;
+    }
+
     /** The oldest visit waiting, or null. */
     public Spooled nextPending() {
         return pending.poll();

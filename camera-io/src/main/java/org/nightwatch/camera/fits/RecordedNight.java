@@ -194,6 +194,21 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         return n;
     }
 
+    /**
+     * Leaves out sensor-visits an earlier run of this replay spooled and did not catch up: the resumed run
+     * catches them up from its spool instead of replaying their frames. Returns how many were left out.
+     */
+    public int excludeSpooled(Map<Integer, java.util.Set<Long>> spooled) {
+        int n = 0;
+        for (Map.Entry<Integer, List<Long>> e : good.entrySet()) {
+            java.util.Set<Long> d = spooled.getOrDefault(e.getKey(), java.util.Set.of());
+            int before = e.getValue().size();
+            e.getValue().removeIf(d::contains);
+            n += before - e.getValue().size();
+        }
+        return n;
+    }
+
     /** Sensor-visits an earlier run of this replay had finished. */
     public int doneBefore() {
         return doneBefore;
