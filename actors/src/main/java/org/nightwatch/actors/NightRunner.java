@@ -529,7 +529,9 @@ public final class NightRunner implements AutoCloseable {
         if (diff != null && options.pacing() == Pacing.REALTIME) {
             // at the camera's pace a visit that cannot be differenced in time is spooled and caught up later
             Path spoolDir = (options.outDir() != null ? options.outDir() : skyDir).resolve("spool");
-            int freeBelow = Math.max(2, placements.size() / 2);
+            // spill while the free buffers could not give every sensor its next visit: a sensor that is behind then
+            // spools rather than leave a sensor that is not without a buffer (deferred unprocessed)
+            int freeBelow = Math.max(2, placements.size());
             this.spool = new VisitSpool(spoolDir, config.config().getBytes("nightwatch.actors.spool.max-bytes"), freeBelow,
                 camera.width(), camera.height());
             if (alertStore != null && resumedNight && recorded != null) {
