@@ -74,12 +74,23 @@ public final class Background {
                     lrow[c] = level[iy * nx + c] + fy * (level[iy1 * nx + c] - level[iy * nx + c]);
                     srow[c] = sigma[iy * nx + c] + fy * (sigma[iy1 * nx + c] - sigma[iy * nx + c]);
                 }
-                for (int x = 0; x < width; x++) {
-                    float l0 = lrow[ix0[x]];
-                    float s0 = srow[ix0[x]];
-                    levX[x] = l0 + fx[x] * (lrow[ix1[x]] - l0);
-                    float sg = s0 + fx[x] * (srow[ix1[x]] - s0);
-                    sky2X[x] = sg * sg;
+                // along x, segment by segment between cell centres: two scalars a segment, no gathers per pixel
+                for (int x0 = 0; x0 < width; ) {
+                    int c0 = ix0[x0];
+                    int x1 = x0;
+                    while (x1 < width && ix0[x1] == c0) {
+                        x1++;
+                    }
+                    float l0 = lrow[c0];
+                    float dl = lrow[ix1[x0]] - l0;
+                    float s0 = srow[c0];
+                    float ds = srow[ix1[x0]] - s0;
+                    for (int x = x0; x < x1; x++) {
+                        levX[x] = l0 + fx[x] * dl;
+                        float sg = s0 + fx[x] * ds;
+                        sky2X[x] = sg * sg;
+                    }
+                    x0 = x1;
                 }
                 // branch-free (the JIT vectorises it), then the rare masked pixels set to zero signal
                 int base = y * width;

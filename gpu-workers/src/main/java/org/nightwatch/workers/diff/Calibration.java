@@ -1,5 +1,9 @@
 package org.nightwatch.workers.diff;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Turns a raw image (a stacked visit, or a reference) into a calibrated, background-subtracted
  * {@link MaskedImage}: dark subtracted and flat divided when the sensor has them, bad pixels from the
@@ -8,6 +12,7 @@ package org.nightwatch.workers.diff;
  * the Poisson noise of the sources.
  */
 public final class Calibration {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Pixels around a saturated pixel also masked as saturated (bleeding wings). */
     private static final int SATURATION_GROW = 2;
 
@@ -58,8 +63,37 @@ public final class Calibration {
         int badCount = 0;
         int[] satIdx = new int[64];
         int saturated = 0;
+        int start = 0;
         boolean plain = dark == null && flat == null;
-        for (int i = 0; i < n; i++) {
+        if (plain) {
+            // no dark, no flat (the usual stack): copy, then look at the pixels a vector at a time and take the
+            // scalar path below only where a lane is saturated or not a number
+            System.arraycopy(raw, 0, img, 0, n);
+            java.util.Arrays.fill(mask, 0, n, (byte) 0);
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, raw, i);
+                if (v.compare(VectorOperators.GE, sat).or(v.test(VectorOperators.IS_NAN))
+                    .or(v.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY)).anyTrue()) {
+                    for (int j = i; j < i + F.length(); j++) {
+                        float x = raw[j];
+                        if (x >= sat) {
+                            mask[j] = Mask.SATURATED;
+                            if (saturated == satIdx.length) {
+                                satIdx = java.util.Arrays.copyOf(satIdx, saturated * 2);
+                            }
+                            satIdx[saturated++] = j;
+                        } else if (!(x == x) || x == Float.NEGATIVE_INFINITY) {
+                            mask[j] = Mask.NO_DATA;
+                            img[j] = 0f;
+                            nan++;
+                        }
+                    }
+                }
+            }
+            start = i;
+        }
+        for (int i = start; i < n; i++) {
             float v = raw[i];
             byte m = 0;
             if (v >= sat) {

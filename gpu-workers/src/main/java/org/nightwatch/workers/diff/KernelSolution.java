@@ -71,8 +71,11 @@ public record KernelSolution(KernelBasis basis, int width, int height, int spati
             double yn0 = (y - (height - 1) / 2.0) / ((height - 1) / 2.0);
             double base = c0 + cy * yn0;
             double half = (width - 1) / 2.0;
+            // a straight line along the row: base + cx (x - half) / half = a + b x
+            float a = (float) (base - cx);
+            float b = half > 0 ? (float) (cx / half) : 0f;
             for (int x = 0; x < width; x++) {
-                out[x] = (float) (base + cx * ((x - half) / half));
+                out[x] = a + b * x;
             }
             return;
         }
