@@ -350,6 +350,8 @@ public final class NightRunner implements AutoCloseable {
     /** Visits spooled while the night is over capacity (null: no difference imaging, or not at real-time pace). */
     private final VisitSpool spool;
     private CatchUp catchUp;
+    /** Writes the alert files (JSON lines, Avro, VOEvent) in commit order, off the scheduler's thread. */
+    private java.util.concurrent.ExecutorService alertFiles;
     private AlertHub alertHub;
     private ControlRoom controlRoom;
     private volatile ActorRef<ObservatoryActor.Command> observatory;
@@ -610,8 +612,13 @@ public final class NightRunner implements AutoCloseable {
         if (scheduler != null) {
             alertHub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
             StageFaults.Fault sf = options.faults().scheduler();
+            alertFiles = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "alert-files");
+                t.setDaemon(true);
+                return t;
+            });
             schedulerActor = system.systemActorOf(SchedulerActor.create(scheduler, alertStore, alertOutputs, alertHub, resumedObjects,
-                alertLatency, sf != null ? sf::strike : null, schedulerVisitsHandled),
+                alertLatency, sf != null ? sf::strike : null, schedulerVisitsHandled, alertFiles),
                 "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
             schedulerSink.connect(schedulerActor);
             if (room != null || options.httpPort() != null) {
@@ -1037,6 +1044,16 @@ public final class NightRunner implements AutoCloseable {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("actor system did not terminate cleanly: {}", e.toString());
+        }
+        if (alertFiles != null) {
+            alertFiles.shutdown();
+            try {
+                if (!alertFiles.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.error("the alert files were still being written 60 s after the night ended");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (alertOutputs != null) {
             alertOutputs.close();

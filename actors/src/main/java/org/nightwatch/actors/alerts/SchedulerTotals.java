@@ -48,6 +48,13 @@ public record SchedulerTotals(
     @JsonProperty("late_visit_to_alert_ms_p50") double lateVisitToAlertMsP50,
     @JsonProperty("late_visit_to_alert_ms_max") double lateVisitToAlertMsMax) {
 
+    /** These totals with the alert files' counts as they stand once the file writer has caught up. */
+    public SchedulerTotals withFiles(long avro, long voevent, long failedWrites) {
+        return new SchedulerTotals(candidatesIn, associated, objectsByKind, alertsByState, liveAlerts, latencyMsP50, latencyMsP99,
+            hubDropped, failedBatches, resumedObjects, followUpPlanned, database, alertsFile, avro, voevent, failedWrites,
+            visitToAlertMsP50, visitToAlertMsP99, stream, lateAlerts, lateVisitToAlertMsP50, lateVisitToAlertMsMax);
+    }
+
     /** These totals with the Aeron alert stream's counts. */
     public SchedulerTotals withStream(Stream s) {
         return new SchedulerTotals(candidatesIn, associated, objectsByKind, alertsByState, liveAlerts, latencyMsP50, latencyMsP99,
