@@ -41,6 +41,7 @@ class PipelineBenchSystemTest {
         }
         assertEquals(6, json.get("sensor_visits_stacked").asLong(), "every sensor-visit stacked and differenced");
         assertEquals(0, json.get("visits_deferred").asLong(), "two sensors fit in real time");
+        assertEquals(6, json.get("visits_begun_early").asLong(), "every visit's difference began on its partial stack (8 of 12 frames)");
         JsonNode lat = json.get("visit_to_alert_ms");
         assertTrue(lat.get("p50").asDouble() > 0 && lat.get("p50").asDouble() <= lat.get("p99").asDouble(), lat.toString());
         JsonNode stages = json.get("cpu_ms_per_sensor_visit").get("difference_imaging");

@@ -26,12 +26,13 @@ import org.nightwatch.workers.stack.StackKernel;
  * @param diff            difference imaging after stacking (null: stacking only); runs on the diff dispatcher
  * @param classifier      real/bogus scoring of the candidates (null: left unscored)
  * @param spool           where visits go when the night is over capacity, for the catch-up path (null: none)
+ * @param early           difference imaging begun on each visit's partial stack (null: not)
  */
 public record NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool,
                            List<SensorLedger> ledgers, StackKernel kernel, VisitSink sink, NightStats stats,
                            ActorsSettings settings, int width, int height, VisitAssembler.WhenFull whenFull,
                            Executor stackExecutor, Executor sinkExecutor, DiffStage diff, ClassifierStage classifier,
-                           org.nightwatch.actors.ingest.VisitSpool spool) {
+                           org.nightwatch.actors.ingest.VisitSpool spool, org.nightwatch.actors.pipeline.EarlyStarts early) {
 
     public SensorLedger ledger(SensorId sensor) {
         return ledgers.get(sensor.index());

@@ -72,6 +72,7 @@ import org.nightwatch.camera.sim.PreparedFrames;
 import org.nightwatch.camera.sim.PreparedSky;
 import org.nightwatch.actors.ingest.VisitSpool;
 import org.nightwatch.actors.pipeline.CatchUp;
+import org.nightwatch.actors.pipeline.EarlyStarts;
 import org.nightwatch.actors.pipeline.StackStage;
 import org.nightwatch.actors.pipeline.VisitPipeline;
 import org.nightwatch.camera.sim.SimulatedCamera;
@@ -350,6 +351,8 @@ public final class NightRunner implements AutoCloseable {
     /** Visits spooled while the night is over capacity (null: no difference imaging, or not at real-time pace). */
     private final VisitSpool spool;
     private CatchUp catchUp;
+    /** Difference imaging begun on partial stacks (null: no difference imaging). */
+    private final EarlyStarts early;
     /** Writes the alert files (JSON lines, Avro, VOEvent) in commit order, off the scheduler's thread. */
     private java.util.concurrent.ExecutorService alertFiles;
     private AlertHub alertHub;
@@ -461,8 +464,8 @@ public final class NightRunner implements AutoCloseable {
             }, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
             StageFaults.Fault df = options.faults().diff();
             this.diff = new DiffStage(new DiffStage.Settings(DiffSettings.from(config.config()), camera.gain(), camera.saturate(),
-                config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount()), refs, camera.width(), camera.height(),
-                df != null ? df::strike : null);
+                config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount(), config.config().getInt("nightwatch.actors.diff.early-planes")),
+                refs, camera.width(), camera.height(), df != null ? df::strike : null);
             t0 = System.nanoTime();
             int warm = diff.warmUp(placements.stream().map(SensorPlacement::sensor).toList(),
                 preparedSky != null ? 1 : Math.min(survey.settings().fields(), options.visits()));
@@ -557,8 +560,15 @@ public final class NightRunner implements AutoCloseable {
         }
         VisitSink sink = sinks.isEmpty() ? VisitSink.NONE : v -> sinks.forEach(s -> s.accept(v));
         VisitAssembler.WhenFull whenFull = options.pacing() == Pacing.MAX ? VisitAssembler.WhenFull.WAIT : VisitAssembler.WhenFull.DEFER;
+        // the diff executor is the actor system's, made below: early work is handed to it through this
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Executor> diffExecutor = new java.util.concurrent.atomic.AtomicReference<>();
+        // at real-time pace only: whether a visit's early work is done by its close depends on timing, and a night
+        // run as fast as it goes keeps its promise of the same alerts every time
+        this.early = diff == null || options.pacing() != Pacing.REALTIME ? null : new EarlyStarts(diff, r -> diffExecutor.get().execute(r),
+            config.config().getDouble("nightwatch.actors.diff.early-fraction"), config.config().getInt("nightwatch.actors.diff.early-planes"),
+            camera.width(), camera.height());
         NightContext ctx = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors,
-            camera.width(), camera.height(), whenFull, null, null, diff, classifier, spool);
+            camera.width(), camera.height(), whenFull, null, null, diff, classifier, spool, early);
 
         FrameSource source = recorded != null ? recorded : preparedSky != null ? preparedSky : options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
@@ -596,6 +606,7 @@ public final class NightRunner implements AutoCloseable {
         };
         List<SensorId> ids = placements.stream().map(SensorPlacement::sensor).toList();
         this.system = ActorSystem.create(Guardian.create(ctx, ids, control), "nightwatch", config.config());
+        diffExecutor.set(system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.diff-dispatcher")));
         if (classifier != null) {
             classifier.start(Materializer.matFromSystem(system),
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.classifier-dispatcher")));
@@ -793,6 +804,11 @@ public final class NightRunner implements AutoCloseable {
         return stats;
     }
 
+    /** Difference imaging begun on partial stacks (null: the night does none). */
+    public EarlyStarts earlyStarts() {
+        return early;
+    }
+
     /** What difference imaging has cost so far, or null when the night does none. */
     public DiffStage.Cost diffCost() {
         return diff != null ? diff.cost() : null;
@@ -919,6 +935,9 @@ public final class NightRunner implements AutoCloseable {
         }
         endNanos = System.nanoTime();
         nightEnded = true;
+        if (early != null && early.begun() > 0) {
+            LOG.info("difference imaging begun on partial stacks for {} visits, {} finished from that start", early.begun(), early.used());
+        }
         return summary();
     }
 

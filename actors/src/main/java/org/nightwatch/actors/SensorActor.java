@@ -96,7 +96,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
             Math.max(night.settings().visitQueue(), night.pool().capacity()), night.settings().visitDeadline(),
             new VisitPipeline.Stages(new StackStage(night.kernel()), stackExec, night.diff(), diffExec, night.classifier(),
                 night.sink(), sinkExec),
-            ledger, night.pool(), night.stats(), night.spool());
+            ledger, night.pool(), night.stats(), night.spool(), night.early());
         Subscription subscription = night.transport().addSubscription(sensor);
         VisitAssembler assembler = new VisitAssembler(sensor, night.width(), night.height(), night.pool(), night.kernel(),
             ledger, night.whenFull(), pipeline, night.settings().visitTimeout().toNanos(), System::nanoTime);

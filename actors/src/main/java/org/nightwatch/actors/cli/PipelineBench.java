@@ -84,6 +84,8 @@ public final class PipelineBench implements Callable<Integer> {
         Map<String, Double> cpuByRole;
         double processCpu;
         DiffStage.Cost diff;
+        long earlyBegun;
+        long earlyUsed;
         Sustained sustained = new Sustained(framesDue, m.framesPerVisit(), sensors);
         try (NightRunner runner = new NightRunner(cfg, o)) {
             ThreadCpu threads = new ThreadCpu();
@@ -96,6 +98,8 @@ public final class PipelineBench implements Callable<Integer> {
             cpuByRole = threads.secondsByRole();
             processCpu = threads.processSeconds();
             diff = runner.diffCost();
+            earlyBegun = runner.earlyStarts() != null ? runner.earlyStarts().begun() : 0;
+            earlyUsed = runner.earlyStarts() != null ? runner.earlyStarts().used() : 0;
         } finally {
             if (out == null) {
                 deleteTree(dir);
@@ -143,6 +147,8 @@ public final class PipelineBench implements Callable<Integer> {
         StringBuilder c = new StringBuilder("  difference imaging per sensor-visit (ms):");
         byStage.forEach((k, v) -> c.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
         System.out.println(c);
+        System.out.printf(Locale.ROOT, "  difference imaging begun on partial stacks: %d visits, %d finished from that start%n", earlyBegun,
+            earlyUsed);
 
         if (report != null) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -169,6 +175,8 @@ public final class PipelineBench implements Callable<Integer> {
             r.put("accounted", s.accounted());
             r.put("visit_to_alert_ms", latency);
             r.put("visit_timeline_ms", s.visitTimelineMs());
+            r.put("visits_begun_early", earlyBegun);
+            r.put("visits_finished_from_early_start", earlyUsed);
             r.put("last_frame_to_candidates_ms", s.differenceImaging() == null ? null
                 : Map.of("p50", round(s.differenceImaging().latencyMsP50()), "p99", round(s.differenceImaging().latencyMsP99())));
             r.put("cpu_ms_per_sensor_visit", Map.of("by_role", byRole, "difference_imaging", byStage));

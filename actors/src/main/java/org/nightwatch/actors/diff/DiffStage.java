@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nightwatch.actors.ingest.ClosedVisit;
+import org.nightwatch.actors.ingest.PartialVisit;
 import org.nightwatch.actors.pipeline.StackedVisit;
 import org.nightwatch.camera.fits.VisitMetadata;
 import org.nightwatch.protocol.Candidate;
@@ -18,6 +19,7 @@ import org.nightwatch.workers.diff.Detection;
 import org.nightwatch.workers.diff.DiffFlag;
 import org.nightwatch.workers.diff.DiffSettings;
 import org.nightwatch.workers.diff.DifferenceImager;
+import org.nightwatch.workers.diff.MaskedImage;
 
 /**
  * The pipeline's difference-imaging stage: a stacked visit and the reference of its sensor and field in,
@@ -36,9 +38,13 @@ public final class DiffStage {
      * @param arcsecPerPixel plate scale, for the visit's WCS
      * @param zeroPointMag   magnitude of one electron per frame (candidates' magnitudes)
      * @param workers        imagers, the most visits differenced at once
+     * @param earlyPlanes    visits whose difference may be begun on their partial stack at once (20 MB each; 0: none)
      */
     public record Settings(DiffSettings diff, double gain, double saturate, double arcsecPerPixel, double zeroPointMag,
-                           int workers) {
+                           int workers, int earlyPlanes) {
+        public Settings(DiffSettings diff, double gain, double saturate, double arcsecPerPixel, double zeroPointMag, int workers) {
+            this(diff, gain, saturate, arcsecPerPixel, zeroPointMag, workers, 0);
+        }
     }
 
     private final Settings settings;
@@ -49,6 +55,11 @@ public final class DiffStage {
     private final AtomicInteger created = new AtomicInteger();
     private final Runnable beforeVisit;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Seeing of the whole stack against the partial one's beyond which early work is redone whole. */
+    static final double SEEING_TOLERANCE = 0.1;
+    private final int earlyPlanes;
+    private final BlockingQueue<MaskedImage> matchedPlanes = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final AtomicInteger matchedCreated = new AtomicInteger();
     private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     private final java.util.concurrent.atomic.LongAdder costVisits = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder costCpuNs = new java.util.concurrent.atomic.LongAdder();
@@ -85,6 +96,7 @@ public final class DiffStage {
         this.width = width;
         this.height = height;
         this.imagers = new ArrayBlockingQueue<>(Math.max(1, settings.workers()));
+        this.earlyPlanes = settings.earlyPlanes();
         for (int i = 0; i < costStageNs.length; i++) {
             costStageNs[i] = new java.util.concurrent.atomic.LongAdder();
         }
@@ -106,6 +118,86 @@ public final class DiffStage {
 
     /** Differences one stacked visit (its image must stay valid for the call). */
     public VisitDiff run(StackedVisit s) {
+        return run(s, null);
+    }
+
+    /** What {@link #early} made of a partial stack: finished by {@link #run(StackedVisit, Begun)} on the whole stack. */
+    public record Begun(long visitId, int fieldId, DifferenceImager.Early early, MaskedImage matched) {
+    }
+
+    /**
+     * Begins the difference of a visit on its partial stack: registration, kernel, and the reference made
+     * ready for subtraction, in a plane of the stage's (returned to it when the visit is finished or the
+     * work {@link #release released}). Null when no plane is free, the field has no reference, or anything
+     * fails: the visit is then differenced whole when it closes.
+     */
+    public Begun early(PartialVisit p) {
+        MaskedImage plane = matchedPlanes.poll();
+        if (plane == null) {
+            if (matchedCreated.incrementAndGet() > earlyPlanes) {
+                matchedCreated.decrementAndGet();
+                return null;
+            }
+            plane = new MaskedImage(width, height);
+        }
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        DifferenceImager imager = borrow();
+        try {
+            ReferenceLibrary.Reference ref = references.get(p.sensor(), p.fieldId(), imager::prepare);
+            if (ref.width() != width || ref.height() != height) {
+                matchedPlanes.add(plane);
+                return null;
+            }
+            VisitMetadata.TanWcs wcs = VisitMetadata.TanWcs.centred(p.raDeg(), p.decDeg(), width, height, settings.arcsecPerPixel());
+            Affine initial = ref.wcs() != null ? WcsMap.between(wcs, ref.wcs(), width, height) : Affine.IDENTITY;
+            DifferenceImager.Early e = imager.early(new DifferenceImager.Input(p.mean(), width, height,
+                new Calibration.Photometry(settings.gain() * Math.max(1, p.frames()), settings.saturate()), calibrationOf(p.sensor())),
+                ref.prepared(), initial, plane);
+            // the early work is part of the visit's cost (its visit is counted when it is finished)
+            long cpu1 = threads.getCurrentThreadCpuTime();
+            if (cpu0 >= 0 && cpu1 >= cpu0) {
+                costCpuNs.add(cpu1 - cpu0);
+            }
+            DifferenceImager.Timings t = e.timings();
+            long[] v = {t.calibrate(), t.stars(), t.register(), t.resample(), t.fit(), t.convolve(), t.subtract(), t.detect()};
+            for (int i = 0; i < v.length; i++) {
+                costStageNs[i].add(v[i]);
+            }
+            return new Begun(p.visitId(), p.fieldId(), e, plane);
+        } catch (RuntimeException e) {
+            matchedPlanes.add(plane);
+            return null;
+        } finally {
+            imagers.add(imager);
+        }
+    }
+
+    /** Returns the plane of begun work that will not be finished (its visit was spooled, lost or replaced). */
+    public void release(Begun b) {
+        if (b != null) {
+            matchedPlanes.add(b.matched());
+        }
+    }
+
+    private Calibration.Frames calibrationOf(SensorId sensor) {
+        Calibration.Frames cal = references.calibration(sensor);
+        if (cal.flat() != null && cal.flat().length != width * height || cal.dark() != null && cal.dark().length != width * height
+            || cal.badPixels() != null && cal.badPixels().length != width * height) {
+            return Calibration.Frames.NONE;
+        }
+        return cal;
+    }
+
+    /** Differences one stacked visit, finishing what {@link #early} began when {@code begun} is not null. */
+    public VisitDiff run(StackedVisit s, Begun begun) {
+        try {
+            return runCounted(s, begun);
+        } finally {
+            release(begun);
+        }
+    }
+
+    private VisitDiff runCounted(StackedVisit s, Begun begun) {
         waiting.updateAndGet(n -> n > 0 ? n - 1 : 0);
         if (beforeVisit != null) {
             beforeVisit.run();
@@ -114,7 +206,7 @@ public final class DiffStage {
         long cpu0 = threads.getCurrentThreadCpuTime();
         DifferenceImager imager = borrow();
         try {
-            VisitDiff d = run(s, imager, t0);
+            VisitDiff d = run(s, imager, t0, begun);
             count(d, cpu0);
             return d;
         } finally {
@@ -122,7 +214,7 @@ public final class DiffStage {
         }
     }
 
-    private VisitDiff run(StackedVisit s, DifferenceImager imager, long t0) {
+    private VisitDiff run(StackedVisit s, DifferenceImager imager, long t0, Begun begun) {
         ClosedVisit v = s.visit();
         ReferenceLibrary.Reference ref;
         try {
@@ -145,10 +237,11 @@ public final class DiffStage {
                 + " are not " + width + "x" + height + ": not applied");
             cal = Calibration.Frames.NONE;
         }
-        DifferenceImager.Result r = imager.run(new DifferenceImager.Input(s.image(), width, height,
-                new Calibration.Photometry(settings.gain() * Math.max(1, v.framesStacked()), settings.saturate()),
-                cal),
-            ref.prepared(), initial);
+        DifferenceImager.Input input = new DifferenceImager.Input(s.image(), width, height,
+            new Calibration.Photometry(settings.gain() * Math.max(1, v.framesStacked()), settings.saturate()), cal);
+        DifferenceImager.Result r = begun != null && begun.visitId() == v.visitId() && begun.fieldId() == v.fieldId()
+            ? imager.finish(input, ref.prepared(), begun.early(), begun.matched(), SEEING_TOLERANCE)
+            : imager.run(input, ref.prepared(), initial);
         double mjd = (v.firstFrameStartNs() + v.framesPerVisit() * v.exposureNs() / 2) / 86_400e9 + 40587.0;
         List<Candidate> out = new ArrayList<>(r.detections().size());
         int n = 0;

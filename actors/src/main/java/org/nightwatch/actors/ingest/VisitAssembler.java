@@ -281,10 +281,36 @@ public final class VisitAssembler implements FrameListener {
         if (fRows == height) {
             fComplete = true;
             cur.frames.set(fIndex);
-            if (cur.frames.cardinality() == cur.framesPerVisit) {
+            int n = cur.frames.cardinality();
+            if (n == cur.framesPerVisit) {
                 closeVisit(EnumSet.noneOf(VisitFlag.class));
+            } else if (n == handoff.earlyAt(cur.framesPerVisit)) {
+                beginEarly(cur, n);
             }
         }
+    }
+
+    /**
+     * Hands the visit's partial stack (the mean of its first {@code n} frames) to the early path, while its
+     * last frames still arrive: copied here, between frames, so that it is whole.
+     */
+    private void beginEarly(OpenVisit v, int n) {
+        float[] plane = handoff.earlyPlane();
+        if (plane == null) {
+            return;
+        }
+        StackBuffer sb = v.buffer;
+        for (int y = 0; y < height; y++) {
+            int c = sb.rowCoverage[y];
+            int base = y * width;
+            if (c == 0) {
+                java.util.Arrays.fill(plane, base, base + width, Float.NaN);
+            } else {
+                System.arraycopy(sb.sums, base, plane, base, width);
+                kernel.scale(plane, base, width, 1.0f / c);
+            }
+        }
+        handoff.early(new PartialVisit(sensor, v.visitId, v.fieldId, v.raDeg, v.decDeg, n, plane));
     }
 
     /** A frame part-way through when another begins, the visit closes or the stream ends. */

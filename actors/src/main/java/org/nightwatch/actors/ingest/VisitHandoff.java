@@ -7,4 +7,18 @@ public interface VisitHandoff {
 
     /** No more visits: the sensor's stream ended. */
     void complete();
+
+    /** After how many of its frames a visit's difference may begin on its partial stack (0: not before it closes). */
+    default int earlyAt(int framesPerVisit) {
+        return 0;
+    }
+
+    /** A plane for a visit's partial stack, or null when none is free (the visit is then differenced whole). */
+    default float[] earlyPlane() {
+        return null;
+    }
+
+    /** Begins difference imaging on a visit's partial stack (its plane is the handoff's from then on). */
+    default void early(PartialVisit partial) {
+    }
 }

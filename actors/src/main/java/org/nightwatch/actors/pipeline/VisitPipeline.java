@@ -51,10 +51,12 @@ public final class VisitPipeline implements VisitHandoff {
     private final StackBufferPool pool;
     private final Duration deadline;
     private final VisitSpool spool;
+    private final EarlyStarts early;
 
     private VisitPipeline(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger, StackBufferPool pool,
-                          NightStats stats, VisitSpool spool) {
+                          NightStats stats, VisitSpool spool, EarlyStarts early) {
         this.spool = spool;
+        this.early = early;
         this.ledger = ledger;
         this.pool = pool;
         this.deadline = deadline;
@@ -87,7 +89,7 @@ public final class VisitPipeline implements VisitHandoff {
      */
     public static VisitPipeline start(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger,
                                       StackBufferPool pool, NightStats stats) {
-        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats, null);
+        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats, null, null);
     }
 
     /**
@@ -96,7 +98,30 @@ public final class VisitPipeline implements VisitHandoff {
      */
     public static VisitPipeline start(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger,
                                       StackBufferPool pool, NightStats stats, VisitSpool spool) {
-        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats, spool);
+        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats, spool, null);
+    }
+
+    /** As above, with difference imaging begun on each visit's partial stack ({@link EarlyStarts}; null: not). */
+    public static VisitPipeline start(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger,
+                                      StackBufferPool pool, NightStats stats, VisitSpool spool, EarlyStarts early) {
+        return new VisitPipeline(mat, capacity, deadline, stages, ledger, pool, stats, spool, early);
+    }
+
+    @Override
+    public int earlyAt(int framesPerVisit) {
+        return early != null ? early.earlyAt(framesPerVisit) : 0;
+    }
+
+    @Override
+    public float[] earlyPlane() {
+        return early != null ? early.plane() : null;
+    }
+
+    @Override
+    public void early(org.nightwatch.actors.ingest.PartialVisit partial) {
+        if (early != null) {
+            early.begin(partial);
+        }
     }
 
     private CompletionStage<Done> process(ClosedVisit v, Stages st, NightStats stats) {
@@ -140,7 +165,7 @@ public final class VisitPipeline implements VisitHandoff {
         if (st.diff() != null) {
             stacked = stacked.thenApplyAsync(s -> {
                 v.stage("difference imaging");
-                VisitDiff d = st.diff().run(s);
+                VisitDiff d = st.diff().run(s, early != null ? early.take(v.sensor(), v.visitId()) : null);
                 stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
                 v.stage("classification");
                 return s.withDiff(d);

@@ -115,10 +115,97 @@ public final class DifferenceImager {
 
     /** Differences a new image against a prepared reference. */
     public Result run(Input newImage, PreparedReference reference, Affine initialNewToRef) {
+        checkSize(newImage);
+        long t0 = System.nanoTime();
+        Front f = front(newImage, reference, initialNewToRef);
+        if (f.convolveRef()) {
+            convolver.run(refResampled, f.kernel(), convolved);
+        } else {
+            convolver.run(newCal, f.kernel(), convolved);
+        }
+        long t6 = System.nanoTime();
+        return tail(f, f.nc().medianSigma(), t0, f.t5(), t6);
+    }
+
+    /**
+     * What a visit's difference needs that a partial stack already shows: the registration, the
+     * PSF-matching kernel and, when the reference is the sharper image, the reference resampled and
+     * convolved. Made early ({@link #early}) while the visit's last frames still arrive, kept in a plane of
+     * the caller's, and finished ({@link #finish}) on the whole stack.
+     */
+    public record Early(Affine map, Registration.Result registration, KernelSolution kernel, EnumSet<DiffFlag> flags,
+                        List<String> notes, double fwhmNew, double fwhmRef, boolean convolveRef, Timings timings) {
+    }
+
+    /**
+     * The early part of a difference on {@code partial} (a partial stack of the visit): registration, kernel,
+     * and into {@code matched} the reference made ready for subtraction (convolved when it is the sharper
+     * image, else only resampled).
+     */
+    public Early early(Input partial, PreparedReference reference, Affine initialNewToRef, MaskedImage matched) {
+        checkSize(partial);
+        long t0 = System.nanoTime();
+        Front f = front(partial, reference, initialNewToRef);
+        if (f.convolveRef()) {
+            convolver.run(refResampled, f.kernel(), matched);
+        } else {
+            refResampled.copyTo(matched);
+        }
+        long t6 = System.nanoTime();
+        Timings t = f.timings();
+        return new Early(f.map(), f.registration(), f.kernel(), f.flags(), f.notes(), f.fwhmNew(), f.fwhmRef(), f.convolveRef(),
+            new Timings(t.calibrate(), t.stars(), t.register(), t.resample(), t.fit(), t6 - f.t5(), 0, 0));
+    }
+
+    /**
+     * Finishes a difference begun by {@link #early} on the whole stack {@code newImage}. When the seeing of
+     * the whole stack differs from the partial one's by more than {@code seeingTolerance} (a fraction), the
+     * early work does not fit and the difference is made whole here (the note says so).
+     */
+    public Result finish(Input newImage, PreparedReference reference, Early e, MaskedImage matched, double seeingTolerance) {
+        checkSize(newImage);
+        long t0 = System.nanoTime();
+        Calibration.Result nc = Calibration.run(newImage.pixels(), width, height, saturationOf(newImage.photometry()),
+            newImage.frames(), settings.backgroundMesh(), newCal);
+        long t1 = System.nanoTime();
+        double seeing = StarFinder.seeingFwhm(StarFinder.run(newCal, nc.medianSigma(), settings.starThresholdSigma(), 2.5,
+            settings.maxStars()));
+        double fwhmNew = orDefault(seeing, e.fwhmNew());
+        if (Math.abs(fwhmNew - e.fwhmNew()) > seeingTolerance * e.fwhmNew()) {
+            Result whole = run(newImage, reference, e.map());
+            List<String> notes = new ArrayList<>(whole.notes());
+            notes.add(String.format(java.util.Locale.ROOT, "seeing changed within the visit (%.2f px on its first frames, %.2f on all):"
+                + " differenced whole", e.fwhmNew(), fwhmNew));
+            return new Result(whole.detections(), whole.components(), whole.flags(), whole.registration(), whole.newToRef(),
+                whole.kernel(), whole.fwhmNew(), whole.fwhmRef(), whole.newSigma(), whole.residualNoiseRatio(), notes, whole.timings());
+        }
+        long t2 = System.nanoTime();
+        if (e.convolveRef()) {
+            matched.copyTo(convolved);
+        } else {
+            matched.copyTo(refResampled);
+            convolver.run(newCal, e.kernel(), convolved);
+        }
+        long t6 = System.nanoTime();
+        Front f = new Front(nc, e.map(), e.registration(), e.kernel(), EnumSet.copyOf(e.flags()), new ArrayList<>(e.notes()), fwhmNew,
+            e.fwhmRef(), e.convolveRef(), new Timings(t1 - t0, t2 - t1, 0, 0, 0, 0, 0, 0), t2);
+        return tail(f, nc.medianSigma(), t0, t2, t6);
+    }
+
+    private void checkSize(Input newImage) {
         if (newImage.width() != width || newImage.height() != height) {
             throw new DiffException("new image is " + newImage.width() + "x" + newImage.height() + ", this imager works on "
                 + width + "x" + height);
         }
+    }
+
+    /** Calibration, stars, registration, resampling and the kernel: what precedes the convolution. */
+    private record Front(Calibration.Result nc, Affine map, Registration.Result registration, KernelSolution kernel,
+                         EnumSet<DiffFlag> flags, List<String> notes, double fwhmNew, double fwhmRef, boolean convolveRef,
+                         Timings timings, long t5) {
+    }
+
+    private Front front(Input newImage, PreparedReference reference, Affine initialNewToRef) {
         EnumSet<DiffFlag> flags = EnumSet.noneOf(DiffFlag.class);
         List<String> notes = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -182,23 +269,32 @@ public final class DifferenceImager {
             kernel = KernelSolution.gaussian(basis, width, height, sMatch, centres.size());
         }
         long t5 = System.nanoTime();
-        convolver.run(source, kernel, convolved);
-        long t6 = System.nanoTime();
+        return new Front(nc, map, reg, kernel, flags, notes, fwhmNew, fwhmRef, convolveRef,
+            new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, 0, 0, 0), t5);
+    }
 
-        subtract(convolveRef, kernel);
+    /** Subtraction, residual noise and detection, once the convolved image is in {@link #convolved}. */
+    private Result tail(Front f, double newSigma, long t0, long t5, long t6) {
+        subtract(f.convolveRef(), f.kernel());
         double ratio = residualNoise();
         long t7 = System.nanoTime();
-        float[] refMatched = convolveRef ? convolved.image() : refResampled.image();
-        float[] newMatched = convolveRef ? newCal.image() : convolved.image();
-        Detector.Result det = detector.run(diff, refMatched, newMatched, Math.max(sNew, sRef), settings.brightStarSigma() * nc.medianSigma(),
+        float[] refMatched = f.convolveRef() ? convolved.image() : refResampled.image();
+        float[] newMatched = f.convolveRef() ? newCal.image() : convolved.image();
+        double sNew = f.fwhmNew() / 2.3548;
+        double sRef = f.fwhmRef() / 2.3548;
+        Detector.Result det = detector.run(diff, refMatched, newMatched, Math.max(sNew, sRef), settings.brightStarSigma() * newSigma,
             new Detector.Config(settings.thresholdSigma(), settings.dipoleSigma(), settings.maxDetections()));
+        EnumSet<DiffFlag> flags = f.flags();
+        List<String> notes = f.notes();
         if (det.capped()) {
             flags.add(DiffFlag.DETECTIONS_CAPPED);
             notes.add("detections: " + det.components() + " components, only the " + settings.maxDetections() + " most significant kept");
         }
         long t8 = System.nanoTime();
-        return new Result(det.detections(), det.components(), flags, reg, map, kernel, fwhmNew, fwhmRef, nc.medianSigma(), ratio,
-            notes, new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7));
+        Timings ft = f.timings();
+        return new Result(det.detections(), det.components(), flags, f.registration(), f.map(), f.kernel(), f.fwhmNew(), f.fwhmRef(),
+            newSigma, ratio, notes, new Timings(ft.calibrate(), ft.stars(), ft.register(), ft.resample(), ft.fit(), t6 - t5, t7 - t6,
+                t8 - t7));
     }
 
     private Calibration.Photometry saturationOf(Calibration.Photometry p) {

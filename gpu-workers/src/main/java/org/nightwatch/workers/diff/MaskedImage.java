@@ -52,6 +52,16 @@ public final class MaskedImage {
         return width * height;
     }
 
+    /** Copies image, variance and mask into {@code other} (of the same size). */
+    public void copyTo(MaskedImage other) {
+        if (!other.sameSize(width(), height())) {
+            throw new IllegalArgumentException(other.width() + "x" + other.height() + " is not " + width() + "x" + height());
+        }
+        System.arraycopy(image(), 0, other.image(), 0, pixels());
+        System.arraycopy(variance(), 0, other.variance(), 0, pixels());
+        System.arraycopy(mask(), 0, other.mask(), 0, pixels());
+    }
+
     public boolean sameSize(int w, int h) {
         return w == width && h == height;
     }
