@@ -35,6 +35,7 @@ public final class EarlyStarts {
     private final ConcurrentHashMap<Integer, Work> bySensor = new ConcurrentHashMap<>();
     private final AtomicLong begun = new AtomicLong();
     private final AtomicLong used = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
 
     private static final class Work {
         final long visitId;
@@ -66,8 +67,16 @@ public final class EarlyStarts {
         return (int) Math.max(1, Math.min(framesPerVisit - 1, Math.round(framesPerVisit * fraction)));
     }
 
-    /** A plane for a partial stack, or null when all are in use. Any thread. */
+    /**
+     * A plane for a partial stack, or null when all are in use or live visits are waiting for a difference
+     * imager: early work is extra work (the partial stack is calibrated and measured once more), worth it
+     * only on capacity that would otherwise idle. Any thread.
+     */
     public float[] plane() {
+        if (diff.waiting() > 0) {
+            skipped.incrementAndGet();
+            return null;
+        }
         float[] p = planes.poll();
         if (p != null) {
             return p;
