@@ -179,13 +179,16 @@ public final class DiffStage {
         }
     }
 
+    /** The sensor's calibration frames, or none when they are not of the sensor's size. */
     private Calibration.Frames calibrationOf(SensorId sensor) {
         Calibration.Frames cal = references.calibration(sensor);
-        if (cal.flat() != null && cal.flat().length != width * height || cal.dark() != null && cal.dark().length != width * height
-            || cal.badPixels() != null && cal.badPixels().length != width * height) {
-            return Calibration.Frames.NONE;
-        }
-        return cal;
+        return fits(cal) ? cal : Calibration.Frames.NONE;
+    }
+
+    private boolean fits(Calibration.Frames cal) {
+        int n = width * height;
+        return (cal.flat() == null || cal.flat().length == n) && (cal.dark() == null || cal.dark().length == n)
+            && (cal.badPixels() == null || cal.badPixels().length == n);
     }
 
     /** Differences one stacked visit, finishing what {@link #early} began when {@code begun} is not null. */
@@ -231,8 +234,7 @@ public final class DiffStage {
         Affine initial = ref.wcs() != null ? WcsMap.between(wcs, ref.wcs(), width, height) : Affine.IDENTITY;
         Calibration.Frames cal = references.calibration(v.sensor());
         List<String> notes = new ArrayList<>();
-        if (cal.flat() != null && cal.flat().length != width * height || cal.dark() != null && cal.dark().length != width * height
-            || cal.badPixels() != null && cal.badPixels().length != width * height) {
+        if (!fits(cal)) {
             notes.add("calibration frames in " + references.layout().root().resolve("calibration").resolve(v.sensor().name())
                 + " are not " + width + "x" + height + ": not applied");
             cal = Calibration.Frames.NONE;

@@ -1,7 +1,6 @@
 package org.nightwatch.actors.pipeline;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,9 +186,6 @@ public final class CatchUp implements AutoCloseable {
         }
         synchronized (this) {
             streams.values().forEach(VisitPipeline::complete);
-        }
-        if (Arrays.asList(thread.getState()).contains(Thread.State.TERMINATED)) {
-            LOG.debug("catch-up stopped");
         }
     }
 }
