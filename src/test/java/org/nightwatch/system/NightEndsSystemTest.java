@@ -87,6 +87,8 @@ class NightEndsSystemTest {
         assertNotNull(c, s.toText());
         long spooledFrames = s.deferredByReason().getOrDefault("deferred_spooled", 0L);
         assertTrue(c.visitsSpooled() > 0 && spooledFrames > 0, "over capacity, visits were spooled\n" + s.toText());
+        assertEquals(0, s.deferredByReason().getOrDefault("deferred_no_buffer", 0L),
+            "a visit that found no stack buffer free went to the spool frame by frame, not unprocessed\n" + s.toText());
         assertEquals(c.visitsSpooled(), c.caughtUp(), "every spooled visit was caught up\n" + s.toText());
         assertEquals(0, c.pending());
         assertEquals(0, c.failed());

@@ -538,7 +538,8 @@ public final class NightRunner implements AutoCloseable {
             // spools rather than leave a sensor that is not without a buffer (deferred unprocessed)
             int freeBelow = Math.max(2, placements.size());
             this.spool = new VisitSpool(spoolDir, config.config().getBytes("nightwatch.actors.spool.max-bytes"), freeBelow,
-                camera.width(), camera.height());
+                camera.width(), camera.height(), new VisitSpool.CameraKeywords(camera.gain(), camera.readNoise(), camera.saturate(),
+                config.pixelScaleArcsec()));
             if (alertStore != null && resumedNight && recorded != null) {
                 // a resumed replay catches up what its spool holds instead of replaying those visits' frames
                 var done = alertStore.visitsDone();

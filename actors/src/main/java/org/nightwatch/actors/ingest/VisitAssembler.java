@@ -26,7 +26,9 @@ import org.nightwatch.workers.stack.StackKernel;
  *   <li>a visit closes when all its frames arrived, when a later visit begins, when the stream ends, or
  *       when the sensor has been quiet for the visit time-out; it is stacked from what arrived and flagged;</li>
  *   <li>when no stack buffer is free, {@link WhenFull#WAIT} leaves the block in the stream (back-pressure,
- *       nothing lost) and {@link WhenFull#DEFER} defers the whole visit (counted; the recorder has it).</li>
+ *       nothing lost) and {@link WhenFull#DEFER} writes the visit's frames to the spool as they arrive, for the
+ *       catch-up path ({@link VisitHandoff#spoolFrames}), or, with no spool or no room in it, defers the whole
+ *       visit unprocessed (counted; the recorder has it when the night is recorded).</li>
  * </ul>
  * Runs on the ingest thread only; allocates per visit, never per frame or block.
  */
@@ -63,6 +65,8 @@ public final class VisitAssembler implements FrameListener {
         final long visitId;
         final int framesPerVisit;
         final StackBuffer buffer;
+        /** Where the frames go when no buffer was free (null: a buffer, or deferred unprocessed). */
+        VisitSpool.FramesOnDisk disk;
         final BitSet frames = new BitSet();
         long firstStartNs = Long.MAX_VALUE;
         long exposureNs;
@@ -80,7 +84,7 @@ public final class VisitAssembler implements FrameListener {
         }
 
         boolean deferred() {
-            return buffer == null;
+            return buffer == null && disk == null;
         }
     }
 
@@ -163,8 +167,12 @@ public final class VisitAssembler implements FrameListener {
                 }
                 cur = new OpenVisit(b.visitId(), b.framesPerVisit(), sb, now);
                 if (sb == null) {
-                    ledger.visitsDeferred().incrementAndGet();
-                    ledger.problem(sensor + ": visit " + b.visitId() + " deferred, no stack buffer free");
+                    cur.disk = handoff.spoolFrames(sensor, b.visitId(), b.framesPerVisit(), b.fieldId(), b.raDeg(), b.decDeg(),
+                        b.startTimeNs() - (long) b.frameIndex() * b.exposureNs(), b.exposureNs());
+                    if (cur.disk == null) {
+                        ledger.visitsDeferred().incrementAndGet();
+                        ledger.problem(sensor + ": visit " + b.visitId() + " deferred, no stack buffer free and no room in a spool");
+                    }
                 }
             } else if (!late && cur != null && b.framesPerVisit() != cur.framesPerVisit) {
                 problem = sensor + " frame " + seq + ": framesPerVisit " + b.framesPerVisit() + ", visit "
@@ -266,14 +274,18 @@ public final class VisitAssembler implements FrameListener {
             ledger.problem(sensor + " frame " + fSeq + ": row " + again + " sent twice");
             return;
         }
-        int bytes = rows * width * 2;
-        if (scratch.length < bytes) {
-            scratch = new byte[bytes];
-        }
         StackBuffer sb = cur.buffer;
-        kernel.accumulateLe(buffer, b.pixelOffset(), rows * width, sb.sums, first * width, scratch);
-        for (int r = first; r < first + rows; r++) {
-            sb.rowCoverage[r]++;
+        if (sb != null) {
+            int bytes = rows * width * 2;
+            if (scratch.length < bytes) {
+                scratch = new byte[bytes];
+            }
+            kernel.accumulateLe(buffer, b.pixelOffset(), rows * width, sb.sums, first * width, scratch);
+            for (int r = first; r < first + rows; r++) {
+                sb.rowCoverage[r]++;
+            }
+        } else {
+            cur.disk.rows(buffer, b.pixelOffset(), first, rows);
         }
         rowsSeen.set(first, first + rows);
         fRows += rows;
@@ -281,10 +293,13 @@ public final class VisitAssembler implements FrameListener {
         if (fRows == height) {
             fComplete = true;
             cur.frames.set(fIndex);
+            if (cur.disk != null) {
+                cur.disk.frameDone(fIndex);
+            }
             int n = cur.frames.cardinality();
             if (n == cur.framesPerVisit) {
                 closeVisit(EnumSet.noneOf(VisitFlag.class));
-            } else if (n == handoff.earlyAt(cur.framesPerVisit)) {
+            } else if (sb != null && n == handoff.earlyAt(cur.framesPerVisit)) {
                 beginEarly(cur, n);
             }
         }
@@ -335,6 +350,11 @@ public final class VisitAssembler implements FrameListener {
         int stacked = v.frames.cardinality();
         if (stacked < v.framesPerVisit) {
             flags.add(VisitFlag.MISSING_FRAMES);
+        }
+        if (v.disk != null) {
+            // whole frames only: the rows of one that never completed are not in the file (the frame is counted lost)
+            v.disk.close(flags, v.lastNanos, ledger);
+            return;
         }
         if (v.partialRows) {
             flags.add(VisitFlag.PARTIAL_ROWS);
@@ -452,6 +472,9 @@ public final class VisitAssembler implements FrameListener {
             }
             if (v.buffer != null) {
                 pool.release(v.buffer);
+            }
+            if (v.disk != null) {
+                v.disk.abandon();
             }
         }
         ended = true;

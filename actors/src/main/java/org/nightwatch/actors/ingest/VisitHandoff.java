@@ -21,4 +21,14 @@ public interface VisitHandoff {
     /** Begins difference imaging on a visit's partial stack (its plane is the handoff's from then on). */
     default void early(PartialVisit partial) {
     }
+
+    /**
+     * A visit that begins while no stack buffer is free: a file that takes its frames as they arrive, for the
+     * catch-up path ({@link VisitSpool#framesOnDisk}); null when there is no spool or it has no room (the visit is
+     * then deferred unprocessed).
+     */
+    default VisitSpool.FramesOnDisk spoolFrames(org.nightwatch.protocol.SensorId sensor, long visitId, int framesPerVisit,
+                                                int fieldId, double raDeg, double decDeg, long firstStartNs, long exposureNs) {
+        return null;
+    }
 }

@@ -42,8 +42,18 @@ public final class VisitSpool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VisitSpool.class);
     private static final String SUFFIX = ".sums.fits";
 
-    /** A visit on disk, waiting to be caught up. */
+    private static final String FRAMES_SUFFIX = ".frames.fits";
+
+    /** A visit on disk, waiting to be caught up: its stacked sums, or its frames ({@link #framesOnDisk}). */
     public record Spooled(SensorId sensor, long visitId, Path file, long bytes, long closedEpochMs) {
+        /** Whether the file holds the visit's frames (a visit file of the recorded-night layout) rather than its sums. */
+        public boolean frames() {
+            return file.getFileName().toString().endsWith(FRAMES_SUFFIX);
+        }
+    }
+
+    /** What the camera's visit files say of it (the recorded-night layout's keywords): as the night's recorder writes them. */
+    public record CameraKeywords(double gain, double readNoise, double saturate, double arcsecPerPixel) {
     }
 
     private final Path root;
@@ -51,6 +61,7 @@ public final class VisitSpool implements AutoCloseable {
     private final int freeBelow;
     private final int width;
     private final int height;
+    private final CameraKeywords camera;
     private final ExecutorService writer;
     private final PriorityBlockingQueue<Spooled> pending = new PriorityBlockingQueue<>(64,
         Comparator.comparingLong(Spooled::closedEpochMs).thenComparing(s -> s.sensor().index()));
@@ -66,8 +77,9 @@ public final class VisitSpool implements AutoCloseable {
      * @param maxBytes  the most the spool may hold on disk
      * @param freeBelow spill only while the buffer pool has fewer free buffers than this
      */
-    public VisitSpool(Path root, long maxBytes, int freeBelow, int width, int height) {
+    public VisitSpool(Path root, long maxBytes, int freeBelow, int width, int height, CameraKeywords camera) {
         this.root = root;
+        this.camera = camera;
         this.maxBytes = maxBytes;
         this.freeBelow = freeBelow;
         this.width = width;
@@ -183,10 +195,191 @@ public final class VisitSpool implements AutoCloseable {
     }
 
     /**
+     * Opens a file for a visit that no stack buffer is free for, when it begins: its frames are written to the
+     * spool as their rows arrive (a visit file of the recorded-night layout, uint16 big-endian), not stacked
+     * and not dropped, so that nothing the camera sends is refused while the night is over capacity. Returns
+     * null, with nothing written, when the spool has no room for the visit's frames or the file cannot be made
+     * (the caller then defers the visit unprocessed, counted, as without a spool). Ingest thread only.
+     */
+    public FramesOnDisk framesOnDisk(SensorId sensor, long visitId, int framesPerVisit, int fieldId, double raDeg, double decDeg,
+                                     long firstStartNs, long exposureNs) {
+        long need = (long) framesPerVisit * width * height * 2 + 2 * 2880;
+        if (bytesNow.get() + reserved.get() + need > maxBytes) {
+            visitsNotSpooled.incrementAndGet();
+            return null;
+        }
+        Path file = root.resolve(sensor.name()).resolve(String.format("visit-%06d%s", visitId, FRAMES_SUFFIX));
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        org.nightwatch.camera.fits.VisitMetadata meta = new org.nightwatch.camera.fits.VisitMetadata(sensor.index(), visitId,
+            fieldId, java.time.Instant.ofEpochSecond(0, firstStartNs), exposureNs / 1e9, 1e9 / exposureNs, camera.gain(),
+            camera.readNoise(), camera.saturate(),
+            org.nightwatch.camera.fits.VisitMetadata.TanWcs.centred(raDeg, decDeg, width, height, camera.arcsecPerPixel()));
+        Map<String, Object> k = ImageFits.keywords("FPV", framesPerVisit, "FRAMEMSK", frameMask(new BitSet(), framesPerVisit),
+            "T0NS", firstStartNs, "EXPNS", exposureNs, "RA", raDeg, "DEC", decDeg, "VFLAGS", "",
+            "CLOSEDMS", 0L);
+        try {
+            Files.createDirectories(part.getParent());
+            org.nightwatch.camera.fits.VisitCubeWriter w = org.nightwatch.camera.fits.VisitCubeWriter.create(part, meta, width, height,
+                framesPerVisit, k);
+            reserved.addAndGet(need);
+            return new FramesOnDisk(sensor, visitId, framesPerVisit, file, part, w, need);
+        } catch (IOException | UncheckedIOException e) {
+            writesFailed.incrementAndGet();
+            LOG.error("spool: cannot open {} for {} visit {}: {}", part, sensor, visitId, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A visit being written to the spool frame by frame as it arrives (see {@link #framesOnDisk}). A write that
+     * fails costs this visit only: its frames are then counted lost with the reason when it closes.
+     */
+    public final class FramesOnDisk {
+        private final SensorId sensor;
+        private final long visitId;
+        private final int framesPerVisit;
+        private final Path file;
+        private final Path part;
+        private final org.nightwatch.camera.fits.VisitCubeWriter writer;
+        private final long reservedBytes;
+        private final BitSet frames = new BitSet();
+        private String failure;
+
+        private FramesOnDisk(SensorId sensor, long visitId, int framesPerVisit, Path file, Path part,
+                             org.nightwatch.camera.fits.VisitCubeWriter writer, long reservedBytes) {
+            this.sensor = sensor;
+            this.visitId = visitId;
+            this.framesPerVisit = framesPerVisit;
+            this.file = file;
+            this.part = part;
+            this.writer = writer;
+            this.reservedBytes = reservedBytes;
+        }
+
+        /** Rows of the frame being received, little-endian uint16 as the transport carries them. */
+        public void rows(org.agrona.DirectBuffer src, int srcIndex, int firstRow, int rows) {
+            if (failure != null) {
+                return;
+            }
+            try {
+                writer.writeRowsLe(src, srcIndex, firstRow, rows);
+            } catch (RuntimeException e) {
+                failure = e.getMessage() != null ? e.getMessage() : e.toString();
+            }
+        }
+
+        /** Frame {@code frameIndex} arrived whole: it stays in the file (a frame that never completes is overwritten). */
+        public void frameDone(int frameIndex) {
+            if (failure == null) {
+                writer.endFrame();
+                frames.set(frameIndex);
+            }
+        }
+
+        /**
+         * The visit closed: the file is finished and put in place, its frames accounted deferred and spooled in
+         * {@code ledger} (or lost, with the reason, when a write failed), and the visit queued for catch-up.
+         */
+        public void close(EnumSet<VisitFlag> flags, long closedNanos, SensorLedger ledger) {
+            int n = frames.cardinality();
+            long closedEpochMs = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedNanos);
+            Spooled s = null;
+            if (failure == null) {
+                try {
+                    writer.keyword("FRAMEMSK", frameMask(frames, framesPerVisit));
+                    writer.keyword("VFLAGS", flagList(flags));
+                    writer.keyword("CLOSEDMS", closedEpochMs);
+                    writer.close();
+                    if (n > 0) {
+                        Files.move(part, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        s = new Spooled(sensor, visitId, file, Files.size(file), closedEpochMs);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failure = e.getMessage() != null ? e.getMessage() : e.toString();
+                }
+            }
+            reserved.addAndGet(-reservedBytes);
+            if (s != null) {
+                long now = bytesNow.addAndGet(s.bytes());
+                bytesPeak.accumulateAndGet(now, Math::max);
+                visitsSpooled.incrementAndGet();
+                pending.add(s);
+                ledger.account(FrameFate.DEFERRED_SPOOLED, n);
+                ledger.gap(-1, -1, FrameFate.DEFERRED_SPOOLED, "visit " + visitId + ": no stack buffer was free, its " + n
+                    + " frames spooled to " + file + " as they arrived: caught up when capacity frees");
+                return;
+            }
+            deleteQuietly(part);
+            if (failure != null) {
+                writesFailed.incrementAndGet();
+                ledger.account(FrameFate.LOST_SPOOL_FAILED, n);
+                String why = "visit " + visitId + ": its frames could not be spooled: " + failure;
+                ledger.gap(-1, -1, FrameFate.LOST_SPOOL_FAILED, why);
+                ledger.problem(sensor + ": " + why);
+            }
+        }
+
+        /** The visit is given up (its sensor's actor failed): the file goes; the caller accounts the frames. */
+        public int abandon() {
+            try {
+                writer.close();
+            } catch (RuntimeException e) {
+                // going anyway
+            }
+            deleteQuietly(part);
+            reserved.addAndGet(-reservedBytes);
+            return frames.cardinality();
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("spool: {} could not be removed: {}", p, e.getMessage());
+        }
+    }
+
+    /** Frames as a hexadecimal mask, frame 0 the lowest bit, {@code ceil(fpv / 4)} digits (at most 64: one card). */
+    static String frameMask(BitSet frames, int framesPerVisit) {
+        int digits = Math.max(1, (framesPerVisit + 3) / 4);
+        StringBuilder b = new StringBuilder(digits);
+        for (int d = digits - 1; d >= 0; d--) {
+            int v = 0;
+            for (int bit = 3; bit >= 0; bit--) {
+                v = (v << 1) | (frames.get(d * 4 + bit) ? 1 : 0);
+            }
+            b.append(Character.forDigit(v, 16));
+        }
+        return b.toString();
+    }
+
+    static BitSet frameMask(String hex, Path file) {
+        BitSet b = new BitSet();
+        String h = hex.trim();
+        for (int i = 0; i < h.length(); i++) {
+            int v = Character.digit(h.charAt(h.length() - 1 - i), 16);
+            if (v < 0) {
+                throw new IllegalArgumentException(file + ": FRAMEMSK = " + hex + " is not a hexadecimal frame mask (FRAMEMSK)");
+            }
+            for (int bit = 0; bit < 4; bit++) {
+                if ((v & (1 << bit)) != 0) {
+                    b.set(i * 4 + bit);
+                }
+            }
+        }
+        return b;
+    }
+
+    /**
      * Reads a spooled visit back into {@code into}: the visit as it was when it was spooled, flagged
      * {@link VisitFlag#CAUGHT_UP}, closed (for latency) when it really closed.
      */
     public ClosedVisit restore(Spooled s, StackBuffer into) {
+        if (s.frames()) {
+            return restoreFrames(s, into);
+        }
         ImageFits.Image im = ImageFits.read(s.file());
         if (im.width() != into.width || im.height() != into.height) {
             throw new IllegalArgumentException(s.file() + ": " + im.width() + "x" + im.height() + ", the sensor is " + into.width + "x"
@@ -208,6 +401,43 @@ public final class VisitSpool implements AutoCloseable {
             (int) num(k, "FIELD", s.file()), flags, closedNanos);
     }
 
+    /** A visit spooled frame by frame: its frames stacked into {@code into} (sums), every row covered by each. */
+    private ClosedVisit restoreFrames(Spooled s, StackBuffer into) {
+        org.nightwatch.camera.fits.VisitCubeReader.Shape shape = new org.nightwatch.camera.fits.VisitCubeReader(into.width, into.height)
+            .readShape(s.file());
+        Map<String, String> k = org.nightwatch.camera.fits.VisitCubeReader.readKeywords(s.file());
+        BitSet frames = frameMask(value(k, "FRAMEMSK", s.file()), s.file());
+        if (frames.cardinality() != shape.frames()) {
+            throw new IllegalArgumentException(s.file() + ": FRAMEMSK names " + frames.cardinality() + " frames, the file holds "
+                + shape.frames());
+        }
+        java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocate((int) shape.frameBytes());
+        short[] frame = new short[into.width * into.height];
+        java.util.Arrays.fill(into.sums, 0f);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(s.file())) {
+            for (int f = 0; f < shape.frames(); f++) {
+                org.nightwatch.camera.fits.VisitCubeReader.readFrame(ch, s.file(), shape, f, scratch, frame);
+                float[] sums = into.sums;
+                for (int i = 0; i < sums.length; i++) {
+                    sums[i] += frame[i] & 0xFFFF;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + s.file(), e);
+        }
+        java.util.Arrays.fill(into.rowCoverage, (short) shape.frames());
+        EnumSet<VisitFlag> flags = EnumSet.of(VisitFlag.CAUGHT_UP);
+        for (String f : value(k, "VFLAGS", s.file()).split(",")) {
+            if (!f.isBlank()) {
+                flags.add(VisitFlag.valueOf(f.trim()));
+            }
+        }
+        long closedNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - s.closedEpochMs());
+        return new ClosedVisit(s.sensor(), s.visitId(), (int) num(k, "FPV", s.file()), frames, into, lng(k, "T0NS", s.file()),
+            lng(k, "EXPNS", s.file()), num(k, "RA", s.file()), num(k, "DEC", s.file()), (int) num(k, "FIELD", s.file()), flags,
+            closedNanos);
+    }
+
     /** The visit is caught up (or given up): its file goes, and its bytes with it. */
     public void done(Spooled s) {
         try {
@@ -224,11 +454,20 @@ public final class VisitSpool implements AutoCloseable {
      */
     public int resume(java.util.function.BiPredicate<SensorId, Long> done) {
         List<Spooled> found = new ArrayList<>();
+        try (Stream<Path> parts = Files.walk(root, 2)) {
+            // a visit still being written when the night was killed: never put in place, never queued
+            for (Path p : parts.filter(p -> p.getFileName().toString().endsWith(".part")).toList()) {
+                LOG.warn("spool: {} was being written when the night stopped; removed (its visit is replayed, not caught up)", p);
+                deleteQuietly(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the spool " + root, e);
+        }
         try (Stream<Path> files = Files.walk(root, 2)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)
+                || p.getFileName().toString().endsWith(FRAMES_SUFFIX)).toList()) {
                 try {
-                    ImageFits.Image im = ImageFits.read(f);
-                    Map<String, String> k = im.keywords();
+                    Map<String, String> k = org.nightwatch.camera.fits.VisitCubeReader.readKeywords(f);
                     SensorId sensor = SensorId.of((int) num(k, "SENSOR", f));
                     long visit = lng(k, "VISIT", f);
                     Spooled s = new Spooled(sensor, visit, f, Files.size(f), lng(k, "CLOSEDMS", f));

@@ -124,6 +124,13 @@ public final class VisitPipeline implements VisitHandoff {
         }
     }
 
+    @Override
+    public VisitSpool.FramesOnDisk spoolFrames(org.nightwatch.protocol.SensorId sensor, long visitId, int framesPerVisit, int fieldId,
+                                               double raDeg, double decDeg, long firstStartNs, long exposureNs) {
+        return spool == null ? null
+            : spool.framesOnDisk(sensor, visitId, framesPerVisit, fieldId, raDeg, decDeg, firstStartNs, exposureNs);
+    }
+
     private CompletionStage<Done> process(ClosedVisit v, Stages st, NightStats stats) {
         if (!v.tryStart()) {
             return CompletableFuture.completedFuture(Done.getInstance());

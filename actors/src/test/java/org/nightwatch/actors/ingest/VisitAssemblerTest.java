@@ -262,6 +262,73 @@ class VisitAssemblerTest {
     }
 
     @Test
+    void withNoBufferFreeAndASpoolTheVisitsFramesGoToDiskAsTheyArriveAndComeBackWithExactSums(@org.junit.jupiter.api.io.TempDir
+                                                                                               java.nio.file.Path dir) {
+        pool = new StackBufferPool(W, H, 1);
+        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1L << 30, 2, W, H,
+            new VisitSpool.CameraKeywords(1.7, 3.1, 60000, 1.19))) {
+            VisitHandoff spooling = new VisitHandoff() {
+                @Override
+                public boolean offer(ClosedVisit visit) {
+                    handed.add(visit);
+                    return true;
+                }
+
+                @Override
+                public void complete() {
+                    completed = true;
+                }
+
+                @Override
+                public VisitSpool.FramesOnDisk spoolFrames(SensorId sensor, long visitId, int framesPerVisit, int fieldId, double raDeg,
+                                                           double decDeg, long firstStartNs, long exposureNs) {
+                    return spool.framesOnDisk(sensor, visitId, framesPerVisit, fieldId, raDeg, decDeg, firstStartNs, exposureNs);
+                }
+            };
+            VisitAssembler a = new VisitAssembler(SENSOR, W, H, pool, StackKernel.best(), ledger, VisitAssembler.WhenFull.DEFER, spooling,
+                5_000_000_000L, () -> now);
+            for (long s = 0; s < 4; s++) {
+                frame(a, s); // visit 0 holds the only buffer
+            }
+            frame(a, 4);
+            assertTrue(send(a, header(5, W), 0, 2)); // frame 5 never completes: lost, and not in the file
+            frame(a, 7);
+            frame(a, 6); // out of order, fills its gap
+            frame(a, 6); // a duplicate: counted once
+            frame(a, 8); // visit 2 begins: visit 1 closes and is on disk
+            a.onEndOfStream(9, 8);
+
+            assertEquals(0, ledger.count(FrameFate.DEFERRED_NO_BUFFER), "nothing the camera sent was refused");
+            assertEquals(3 + 1, ledger.count(FrameFate.DEFERRED_SPOOLED), "visit 1's three whole frames and visit 2's one");
+            assertEquals(1, ledger.count(FrameFate.LOST_INCOMPLETE));
+            assertEquals(1, ledger.duplicates().get());
+            assertAccounted(9);
+            assertEquals(2, spool.pendingCount());
+            assertEquals(java.util.Set.of(1L, 2L), spool.pendingVisits().get(SENSOR.index()));
+
+            pool.release(handed.get(0).buffer());
+            StackBuffer into = pool.tryAcquire();
+            VisitSpool.Spooled s1 = spool.nextPending();
+            assertEquals(1, s1.visitId());
+            assertTrue(s1.frames(), "the visit's frames, not sums, are on disk: " + s1.file());
+            ClosedVisit back = spool.restore(s1, into);
+            assertEquals(3, back.framesStacked());
+            assertEquals(EnumSet.of(VisitFlag.MISSING_FRAMES, VisitFlag.CAUGHT_UP), back.flags());
+            assertTrue(back.frames().get(0) && !back.frames().get(1) && back.frames().get(2) && back.frames().get(3),
+                "frames 4, 6 and 7 are indices 0, 2 and 3; frame 5 (index 1) never completed");
+            for (int i : new int[] {0, 5, W * 17 + 3, W * H - 1}) {
+                float expected = pixel(4, i) + pixel(6, i) + pixel(7, i);
+                assertEquals(expected, back.buffer().pixels()[i], "sum of pixel " + i);
+            }
+            for (int y = 0; y < H; y++) {
+                assertEquals(3, back.buffer().coverage(y));
+            }
+            assertEquals(10, back.raDeg(), 1e-12);
+            assertEquals(4 * 500_000_000L, back.firstFrameStartNs());
+        }
+    }
+
+    @Test
     void withNoBufferFreeDeferringCountsTheVisitsFrames() {
         pool = new StackBufferPool(W, H, 1);
         VisitAssembler a = assembler(VisitAssembler.WhenFull.DEFER);

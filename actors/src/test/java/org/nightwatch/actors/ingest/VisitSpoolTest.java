@@ -29,6 +29,7 @@ class VisitSpoolTest {
 
     private static final int W = 64;
     private static final int H = 40;
+    private static final VisitSpool.CameraKeywords CAMERA = new VisitSpool.CameraKeywords(1.7, 3.1, 60000, 1.19);
 
     private static ClosedVisit visit(StackBufferPool pool, SensorId sensor, long visitId, long seed) {
         StackBuffer b = pool.tryAcquire();
@@ -62,7 +63,7 @@ class VisitSpoolTest {
         ClosedVisit v = visit(pool, SensorId.of(5), 42, 1);
         float[] sums = v.buffer().sums.clone();
         short[] cover = v.buffer().rowCoverage.clone();
-        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1L << 30, 10, W, H)) {
+        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1L << 30, 10, W, H, CAMERA)) {
             assertTrue(spool.shouldSpill(pool, 1), "a visit that would wait while the pool runs low is spooled");
             assertFalse(spool.shouldSpill(pool, 0), "a visit its sensor can take at once is not");
             assertTrue(spool.spill(v, ledger, pool));
@@ -100,7 +101,7 @@ class VisitSpoolTest {
     void aFullSpoolRefusesAndTheVisitWaitsInItsQueue() {
         StackBufferPool pool = new StackBufferPool(W, H, 2);
         SensorLedger ledger = new SensorLedger(SensorId.of(1));
-        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1000, 10, W, H)) {
+        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1000, 10, W, H, CAMERA)) {
             ClosedVisit v = visit(pool, SensorId.of(1), 1, 2);
             assertFalse(spool.spill(v, ledger, pool), "over max-bytes nothing is written");
             assertTrue(v.tryStart(), "the visit is still the stream's to take");
@@ -114,18 +115,33 @@ class VisitSpoolTest {
     void aResumedNightFindsItsPendingVisitsButNotThoseItsDatabaseHasDone() {
         StackBufferPool pool = new StackBufferPool(W, H, 4);
         SensorLedger ledger = new SensorLedger(SensorId.of(2));
-        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1L << 30, 10, W, H)) {
+        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1L << 30, 10, W, H, CAMERA)) {
             spool.spill(visit(pool, SensorId.of(2), 7, 3), ledger, pool);
             spool.spill(visit(pool, SensorId.of(2), 8, 4), ledger, pool);
             awaitAccounted(ledger, 34);
+            // a visit written frame by frame as it arrived (no buffer was free), and one killed while it was written
+            VisitSpool.FramesOnDisk whole = spool.framesOnDisk(SensorId.of(5), 9, 2, 4, 10, 20, 0, 500_000_000L);
+            VisitSpool.FramesOnDisk cut = spool.framesOnDisk(SensorId.of(5), 10, 2, 4, 10, 20, 0, 500_000_000L);
+            org.agrona.concurrent.UnsafeBuffer rows = new org.agrona.concurrent.UnsafeBuffer(new byte[W * H * 2]);
+            for (int f = 0; f < 2; f++) {
+                whole.rows(rows, 0, 0, H);
+                whole.frameDone(f);
+            }
+            cut.rows(rows, 0, 0, H);
+            whole.close(EnumSet.noneOf(VisitFlag.class), System.nanoTime(), new SensorLedger(SensorId.of(5)));
         } // the night is killed here: nothing is caught up
-        try (VisitSpool again = new VisitSpool(dir.resolve("spool"), 1L << 30, 10, W, H)) {
+        try (VisitSpool again = new VisitSpool(dir.resolve("spool"), 1L << 30, 10, W, H, CAMERA)) {
             int found = again.resume((sensor, visit) -> sensor.index() == 2 && visit == 7); // visit 7's alerts were committed
-            assertEquals(1, found);
+            assertEquals(2, found, "visit 8's sums and visit 9's frames; visit 10 was never finished");
             VisitSpool.Spooled s = again.nextPending();
             assertNotNull(s);
             assertEquals(8, s.visitId());
+            VisitSpool.Spooled f = again.nextPending();
+            assertEquals(9, f.visitId());
+            assertTrue(f.frames());
+            assertEquals(2, again.restore(f, pool.tryAcquire()).framesStacked());
             assertFalse(Files.exists(dir.resolve("spool/sensor-02/visit-000007.sums.fits")), "a visit done before is removed");
+            assertFalse(Files.exists(dir.resolve("spool/sensor-05/visit-000010.frames.fits.part")), "a half-written visit is removed");
             assertTrue(again.bytesOnDisk() > 0);
         }
     }

@@ -42,6 +42,23 @@ public final class VisitCubeReader {
         }
     }
 
+    /** Every keyword of a visit file's header, values as written (strings unquoted), without reading the pixels. */
+    public static java.util.Map<String, String> readKeywords(Path file) {
+        try (InputStream raw = Files.newInputStream(file); FitsInputStream in = new FitsInputStream(raw)) {
+            Header h = new Header(in);
+            java.util.Map<String, String> k = new java.util.LinkedHashMap<>();
+            for (var it = h.iterator(); it.hasNext(); ) {
+                var card = it.next();
+                if (card.getKey() != null && card.getValue() != null) {
+                    k.put(card.getKey(), card.getValue());
+                }
+            }
+            return k;
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "cannot read its header", e);
+        }
+    }
+
     /**
      * A visit file's metadata and dimensions.
      *

@@ -36,11 +36,14 @@ public final class VisitCubeWriter implements AutoCloseable {
     private final FileChannel channel;
     private final ByteBuffer frameBytes;
     private final int headerLength;
+    private final java.util.LinkedHashMap<String, Object> extra;
     private int written;
     private boolean closed;
 
-    private VisitCubeWriter(Path file, VisitMetadata meta, int width, int height, int frames) throws IOException {
+    private VisitCubeWriter(Path file, VisitMetadata meta, int width, int height, int frames, java.util.Map<String, Object> extra)
+        throws IOException {
         this.file = file;
+        this.extra = new java.util.LinkedHashMap<>(extra);
         this.meta = meta;
         this.width = width;
         this.height = height;
@@ -60,10 +63,69 @@ public final class VisitCubeWriter implements AutoCloseable {
     /** Creates the file (and its directory) and writes the header for {@code frames} frames. */
     public static VisitCubeWriter create(Path file, VisitMetadata meta, int width, int height, int frames) {
         try {
-            return new VisitCubeWriter(file, meta, width, height, frames);
+            return new VisitCubeWriter(file, meta, width, height, frames, java.util.Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create visit file " + file, e);
         }
+    }
+
+    /**
+     * As {@link #create}, with keywords of the writer's own after the layout's: their values may change
+     * ({@link #keyword}) until {@link #close}, which writes them; each must fit on one card (strings of at most
+     * 68 characters), so that the header keeps its size.
+     */
+    public static VisitCubeWriter create(Path file, VisitMetadata meta, int width, int height, int frames,
+                                         java.util.Map<String, Object> extraKeywords) {
+        try {
+            return new VisitCubeWriter(file, meta, width, height, frames, extraKeywords);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create visit file " + file, e);
+        }
+    }
+
+    /** Sets one of the keywords given at {@link #create(Path, VisitMetadata, int, int, int, java.util.Map) create}. */
+    public void keyword(String key, Object value) {
+        if (!extra.containsKey(key)) {
+            throw new IllegalArgumentException(file + ": keyword " + key + " was not declared when the file was created");
+        }
+        extra.put(key, value);
+    }
+
+    /**
+     * Writes rows {@code firstRow ..} of the frame being assembled (the next plane, {@link #framesWritten()}),
+     * from little-endian uint16 as the frame transport carries them: frames that arrive as blocks of rows are
+     * written as they come, never held whole. {@link #endFrame} moves on to the next plane; rows of a frame
+     * that never completes are overwritten by the next.
+     */
+    public void writeRowsLe(org.agrona.DirectBuffer src, int srcIndex, int firstRow, int rows) {
+        if (written >= declaredFrames) {
+            throw new IllegalStateException(file + ": all " + declaredFrames + " frames already written");
+        }
+        if (firstRow < 0 || rows < 0 || firstRow + rows > height) {
+            throw new IllegalArgumentException(file + ": rows " + firstRow + "+" + rows + " outside 0.." + (height - 1));
+        }
+        int n = rows * width;
+        frameBytes.clear();
+        for (int i = 0; i < n; i++) {
+            frameBytes.putShort((short) (src.getShort(srcIndex + 2 * i, ByteOrder.LITTLE_ENDIAN) ^ 0x8000));
+        }
+        frameBytes.flip();
+        long pos = headerLength + ((long) written * height + firstRow) * width * 2;
+        try {
+            while (frameBytes.hasRemaining()) {
+                pos += channel.write(frameBytes, pos);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write rows " + firstRow + "+" + rows + " of frame " + written + " to " + file, e);
+        }
+    }
+
+    /** The frame whose rows {@link #writeRowsLe} wrote is whole: it stays, and the next rows go to the next plane. */
+    public void endFrame() {
+        if (written >= declaredFrames) {
+            throw new IllegalStateException(file + ": all " + declaredFrames + " frames already written");
+        }
+        written++;
     }
 
     /** Appends one frame: {@code height * width} uint16 bit patterns, row-major. */
@@ -111,7 +173,7 @@ public final class VisitCubeWriter implements AutoCloseable {
                 return;
             }
             long dataLength = (long) written * width * height * 2;
-            if (written < declaredFrames) {
+            if (written < declaredFrames || !extra.isEmpty()) {
                 byte[] header = headerBytes(written);
                 if (header.length != headerLength) {
                     throw new IllegalStateException("rewritten header changed size");
@@ -152,6 +214,12 @@ public final class VisitCubeWriter implements AutoCloseable {
             h.addValue(FitsKeys.SATURATE, meta.saturate(), "[ADU] saturation level");
             FitsKeys.addWcs(h, meta.wcs());
             h.addValue("ORIGIN", "nightwatch", "");
+            for (java.util.Map.Entry<String, Object> e : extra.entrySet()) {
+                if (e.getValue() instanceof String str && str.length() > 68) {
+                    throw new IllegalArgumentException(file + ": " + e.getKey() + " is longer than one card holds");
+                }
+            }
+            ImageFits.addAll(h, extra);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(2880 * 2);
             try (FitsOutputStream out = new FitsOutputStream(bytes)) {
                 h.write(out);
