@@ -36,6 +36,14 @@ public final class VisitAssembler implements FrameListener {
     /** What to do with a new visit when every stack buffer is in use. */
     public enum WhenFull { WAIT, DEFER }
 
+    /**
+     * At real-time pace, the longest a new visit waits for a stack buffer that is on its way back (a visit being
+     * spooled) before its frames go to the spool instead: half a frame at 2 frames/s. Waiting is cheaper than
+     * writing the frames, but a burst of spills (every sensor closes its visit at once) can keep buffers away for
+     * seconds, and a sensor that waits that long makes the camera defer frames that no one then processes.
+     */
+    static final long PROMISED_WAIT_NS = 250_000_000L;
+
     /** A sequence jump larger than this is a corrupt header, not a gap. */
     static final long MAX_SEQUENCE_JUMP = 1_000_000;
 
@@ -60,6 +68,8 @@ public final class VisitAssembler implements FrameListener {
     private boolean fSkip;
     private boolean fComplete;
     private boolean ended;
+    /** When the visit now waiting for a promised buffer began to wait (-1: none waits). */
+    private long waitingSinceNs = -1;
 
     private static final class OpenVisit {
         final long visitId;
@@ -160,11 +170,12 @@ public final class VisitAssembler implements FrameListener {
                     closeVisit(EnumSet.noneOf(VisitFlag.class));
                 }
                 StackBuffer sb = pool.tryAcquire();
-                if (sb == null && (whenFull == WhenFull.WAIT || pool.promised() > 0)) {
+                if (sb == null && (whenFull == WhenFull.WAIT || pool.promised() > 0 && !waitedTooLong(now))) {
                     // at real-time pace too when buffers are on their way back (visits being spooled): a short wait
                     ledger.backPressuredPolls().incrementAndGet();
                     return false; // left in the stream; asked again when a buffer is free
                 }
+                waitingSinceNs = -1;
                 cur = new OpenVisit(b.visitId(), b.framesPerVisit(), sb, now);
                 if (sb == null) {
                     cur.disk = handoff.spoolFrames(sensor, b.visitId(), b.framesPerVisit(), b.fieldId(), b.raDeg(), b.decDeg(),
@@ -220,6 +231,14 @@ public final class VisitAssembler implements FrameListener {
         cur.fieldId = b.fieldId();
         addRows(b, buffer, now);
         return true;
+    }
+
+    /** Whether the visit asking for a buffer has waited {@link #PROMISED_WAIT_NS} already (and starts the wait if not). */
+    private boolean waitedTooLong(long now) {
+        if (waitingSinceNs < 0) {
+            waitingSinceNs = now;
+        }
+        return now - waitingSinceNs > PROMISED_WAIT_NS;
     }
 
     private String validate(FrameCodec.FrameBlock b) {

@@ -485,6 +485,7 @@ public final class VisitSpool implements AutoCloseable {
         }
         for (Spooled s : found) {
             bytesNow.addAndGet(s.bytes());
+            visitsSpooled.incrementAndGet();
             pending.add(s);
         }
         bytesPeak.accumulateAndGet(bytesNow.get(), Math::max);

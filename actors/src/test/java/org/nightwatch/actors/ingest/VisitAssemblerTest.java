@@ -261,30 +261,62 @@ class VisitAssemblerTest {
         assertEquals(0, ledger.duplicates().get(), "a refused block asked again is not a duplicate");
     }
 
+    /** The handoff of a sensor's stream with a spool (what VisitPipeline does), visits handed kept in {@link #handed}. */
+    VisitHandoff spooling(VisitSpool spool) {
+        return new VisitHandoff() {
+            @Override
+            public boolean offer(ClosedVisit visit) {
+                handed.add(visit);
+                return true;
+            }
+
+            @Override
+            public void complete() {
+                completed = true;
+            }
+
+            @Override
+            public VisitSpool.FramesOnDisk spoolFrames(SensorId sensor, long visitId, int framesPerVisit, int fieldId, double raDeg,
+                                                       double decDeg, long firstStartNs, long exposureNs) {
+                return spool.framesOnDisk(sensor, visitId, framesPerVisit, fieldId, raDeg, decDeg, firstStartNs, exposureNs);
+            }
+        };
+    }
+
+    @Test
+    void aVisitWaitsForABufferOnItsWayBackButNotLongerThanTheCameraCanHoldItsFrames(@org.junit.jupiter.api.io.TempDir
+                                                                                     java.nio.file.Path dir) {
+        pool = new StackBufferPool(W, H, 1);
+        try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1L << 30, 2, W, H,
+            new VisitSpool.CameraKeywords(1.7, 3.1, 60000, 1.19))) {
+            VisitAssembler a = new VisitAssembler(SENSOR, W, H, pool, StackKernel.best(), ledger, VisitAssembler.WhenFull.DEFER,
+                spooling(spool), 5_000_000_000L, () -> now);
+            for (long s = 0; s < 4; s++) {
+                frame(a, s);
+            }
+            pool.promise(); // visit 0 is being spooled: its buffer will be back shortly
+            assertFalse(send(a, header(4, W), 0, 1), "visit 1 waits for the promised buffer");
+            now += VisitAssembler.PROMISED_WAIT_NS / 2;
+            assertFalse(send(a, header(4, W), 0, 1), "and still waits, within the bound");
+            now += VisitAssembler.PROMISED_WAIT_NS;
+            assertTrue(send(a, header(4, W), 0, 3), "past the bound its frames go to the spool rather than wait on");
+            for (long s = 5; s < 8; s++) {
+                frame(a, s);
+            }
+            assertEquals(4, ledger.count(FrameFate.DEFERRED_SPOOLED));
+            assertEquals(1, spool.pendingCount());
+            assertEquals(1, handed.size(), "only visit 0 took a buffer");
+            assertAccounted(8);
+        }
+    }
+
     @Test
     void withNoBufferFreeAndASpoolTheVisitsFramesGoToDiskAsTheyArriveAndComeBackWithExactSums(@org.junit.jupiter.api.io.TempDir
                                                                                                java.nio.file.Path dir) {
         pool = new StackBufferPool(W, H, 1);
         try (VisitSpool spool = new VisitSpool(dir.resolve("spool"), 1L << 30, 2, W, H,
             new VisitSpool.CameraKeywords(1.7, 3.1, 60000, 1.19))) {
-            VisitHandoff spooling = new VisitHandoff() {
-                @Override
-                public boolean offer(ClosedVisit visit) {
-                    handed.add(visit);
-                    return true;
-                }
-
-                @Override
-                public void complete() {
-                    completed = true;
-                }
-
-                @Override
-                public VisitSpool.FramesOnDisk spoolFrames(SensorId sensor, long visitId, int framesPerVisit, int fieldId, double raDeg,
-                                                           double decDeg, long firstStartNs, long exposureNs) {
-                    return spool.framesOnDisk(sensor, visitId, framesPerVisit, fieldId, raDeg, decDeg, firstStartNs, exposureNs);
-                }
-            };
+            VisitHandoff spooling = spooling(spool);
             VisitAssembler a = new VisitAssembler(SENSOR, W, H, pool, StackKernel.best(), ledger, VisitAssembler.WhenFull.DEFER, spooling,
                 5_000_000_000L, () -> now);
             for (long s = 0; s < 4; s++) {
