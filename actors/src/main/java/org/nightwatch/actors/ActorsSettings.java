@@ -11,7 +11,11 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
                              Duration restartMaxBackoff, Duration notConnectedTimeout, Duration visitDeadline,
                              Diff diff, Classifier classifier) {
     /** {@code nightwatch.actors.classifier}; {@code model} empty: no scoring. */
-    public record Classifier(String model, int batch, Duration maxWait, int queue) {
+    /**
+     * @param onImagers score each visit's candidates on the difference imager that made them, with a model of
+     *                  that thread's own, instead of batching them across sensors on a thread of the classifier's
+     */
+    public record Classifier(String model, int batch, Duration maxWait, int queue, boolean onImagers) {
     }
 
     /** {@code nightwatch.actors.diff}. */
@@ -20,6 +24,15 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
         public int workerCount() {
             return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         }
+    }
+
+    private static boolean parseWhere(String v) {
+        return switch (v) {
+            case "difference-imagers" -> true;
+            case "own" -> false;
+            default -> throw new IllegalArgumentException("nightwatch.actors.classifier.threads = " + v
+                + ": expected difference-imagers or own");
+        };
     }
 
     public static ActorsSettings from(Config root) {
@@ -31,7 +44,7 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
                 c.getDouble("diff.zero-point-mag"), c.getDouble("diff.dark-hot-sigma"),
                 c.getBoolean("diff.subtract-dark")),
             new Classifier(c.getString("classifier.model"), c.getInt("classifier.batch"), c.getDuration("classifier.max-wait"),
-                c.getInt("classifier.queue")));
+                c.getInt("classifier.queue"), parseWhere(c.getString("classifier.threads"))));
         if (s.ingestThreads < 1 || s.fragmentLimit < 1 || s.spareStackBuffers < 0 || s.visitQueue < 1) {
             throw new IllegalArgumentException("nightwatch.actors: ingest-threads, fragment-limit and visit-queue must be"
                 + " >= 1 and spare-stack-buffers >= 0, got " + s);

@@ -27,6 +27,10 @@ import org.nightwatch.workers.classify.RealBogusModel;
  * <p>A candidate that finds the queue full is scored on the caller's thread instead (counted): the
  * night is never held up and nothing goes unscored.
  *
+ * <p>Or, made with {@link #onCallersThreads}, it scores each visit's candidates at once on the thread that
+ * hands them in (a difference imager), with a model of that thread's own: no queue and no batch across
+ * sensors, and no thread of its own competing with the imagers for the cores.
+ *
  * <p>Every candidate handed in gets an answer: its score, or the failure of its batch (whatever the
  * scorer threw, an {@link Error} such as the native allocator's OutOfMemoryError included). The batching
  * stream never fails on a batch, and candidates still waiting when it ends are failed, not forgotten: a
@@ -43,6 +47,11 @@ public final class ClassifierStage implements AutoCloseable {
     }
 
     private final Scorer model;
+    /** Makes a scorer for a caller when none is free (scoring on the callers' threads), or null (batched on the stage's thread). */
+    private final java.util.function.Supplier<Scorer> perThread;
+    /** Scorers not in use: a caller takes one and gives it back (threads come and go in a pool; models stay). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Scorer> idleScorers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicLong models = new AtomicLong();
     private final String version;
     private final java.util.Set<Pending> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong failedBatches = new AtomicLong();
@@ -62,15 +71,51 @@ public final class ClassifierStage implements AutoCloseable {
 
     /** Scores with {@code scorer}, which answers for the model {@code version}. */
     public ClassifierStage(String version, Scorer scorer, int batch, Duration maxWait, int queueSize) {
+        this(version, scorer, null, batch, maxWait, queueSize);
+    }
+
+    private ClassifierStage(String version, Scorer scorer, java.util.function.Supplier<Scorer> perThread, int batch, Duration maxWait,
+                            int queueSize) {
         this.model = scorer;
+        this.perThread = perThread;
         this.version = version;
         this.batch = batch;
         this.maxWait = maxWait;
         this.queueSize = queueSize;
     }
 
+    /**
+     * Scores on the threads that hand candidates in, each with a scorer to itself while it scores: a model is
+     * not shared between threads. Scorers are made by {@code scorers} when every one made so far is in use (as
+     * many as threads score at once: one an imager), and kept.
+     */
+    public static ClassifierStage onCallersThreads(String version, java.util.function.Supplier<Scorer> scorers) {
+        return new ClassifierStage(version, null, scorers, 1, Duration.ZERO, 1);
+    }
+
+    /** Makes one more scorer now, before the night (scoring on the callers' threads): the first visits do not wait for one. */
+    public void prepare() {
+        if (perThread != null) {
+            models.incrementAndGet();
+            idleScorers.offer(perThread.get());
+        }
+    }
+
+    /** Whether candidates are scored on the threads that hand them in ({@link #onCallersThreads}). */
+    public boolean scoresOnCallersThreads() {
+        return perThread != null;
+    }
+
+    /** Scorers made: the most threads that scored at once (scoring on the callers' threads). */
+    public long threadModels() {
+        return models.get();
+    }
+
     /** Starts the batching stream; until then (and after {@link #close}) candidates are scored on the caller's thread. */
     public void start(Materializer mat, Executor executor) {
+        if (perThread != null) {
+            return; // nothing to start: each caller scores its own
+        }
         Pair<BoundedSourceQueue<Pending>, CompletionStage<Done>> m = Source.<Pending>queue(queueSize)
             .groupedWithin(batch, maxWait)
             .mapAsync(1, group -> CompletableFuture.supplyAsync(() -> {
@@ -93,6 +138,9 @@ public final class ClassifierStage implements AutoCloseable {
     public CompletionStage<List<Candidate>> score(List<Candidate> candidates) {
         if (candidates.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
+        }
+        if (perThread != null) {
+            return scoreHere(candidates);
         }
         List<CompletableFuture<Candidate>> fs = new ArrayList<>(candidates.size());
         List<Pending> overflow = new ArrayList<>();
@@ -119,6 +167,43 @@ public final class ClassifierStage implements AutoCloseable {
         }
         return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
             .thenApply(v -> fs.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** One visit's candidates, scored now on this thread with its own model; a failure fails this visit only. */
+    private CompletionStage<List<Candidate>> scoreHere(List<Candidate> candidates) {
+        try {
+            long t0 = System.nanoTime();
+            List<float[]> cut = new ArrayList<>(candidates.size());
+            for (Candidate c : candidates) {
+                cut.add(c.cutout());
+            }
+            Scorer mine = idleScorers.poll();
+            if (mine == null) {
+                models.incrementAndGet();
+                mine = perThread.get();
+            }
+            float[] s;
+            try {
+                s = mine.score(cut);
+            } finally {
+                idleScorers.offer(mine);
+            }
+            if (s == null || s.length != candidates.size()) {
+                throw new IllegalStateException("the model answered " + (s == null ? "nothing" : s.length + " scores") + " for "
+                    + candidates.size() + " cutouts");
+            }
+            nanos.addAndGet(System.nanoTime() - t0);
+            batches.incrementAndGet();
+            scored.addAndGet(candidates.size());
+            List<Candidate> out = new ArrayList<>(candidates.size());
+            for (int i = 0; i < s.length; i++) {
+                out.add(candidates.get(i).scored(s[i], version));
+            }
+            return CompletableFuture.completedFuture(out);
+        } catch (Throwable e) { // an Error too (native OutOfMemoryError): the visit hears of it
+            failedBatches.incrementAndGet();
+            return CompletableFuture.failedFuture(e instanceof RuntimeException r ? r : new IllegalStateException("scoring failed: " + e, e));
+        }
     }
 
     private void scoreBatch(List<Pending> group) {

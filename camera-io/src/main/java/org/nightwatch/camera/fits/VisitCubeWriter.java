@@ -37,6 +37,8 @@ public final class VisitCubeWriter implements AutoCloseable {
     private final ByteBuffer frameBytes;
     private final int headerLength;
     private final java.util.LinkedHashMap<String, Object> extra;
+    private short[] rowShorts;
+    private byte[] rowBytes;
     private int written;
     private boolean closed;
 
@@ -105,11 +107,20 @@ public final class VisitCubeWriter implements AutoCloseable {
             throw new IllegalArgumentException(file + ": rows " + firstRow + "+" + rows + " outside 0.." + (height - 1));
         }
         int n = rows * width;
-        frameBytes.clear();
-        for (int i = 0; i < n; i++) {
-            frameBytes.putShort((short) (src.getShort(srcIndex + 2 * i, ByteOrder.LITTLE_ENDIAN) ^ 0x8000));
+        if (rowShorts == null || rowShorts.length < n) {
+            rowShorts = new short[n];
+            rowBytes = new byte[2 * n];
         }
-        frameBytes.flip();
+        // bulk copies and one plain loop (the JIT vectorises it) rather than a call per pixel: the ingest thread
+        // writes these while it takes every other sensor's frames
+        src.getBytes(srcIndex, rowBytes, 0, 2 * n);
+        ByteBuffer.wrap(rowBytes, 0, 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(rowShorts, 0, n);
+        for (int i = 0; i < n; i++) {
+            rowShorts[i] ^= (short) 0x8000; // uint16 -> signed with BZERO = 32768
+        }
+        frameBytes.clear();
+        frameBytes.asShortBuffer().put(rowShorts, 0, n);
+        frameBytes.limit(2 * n);
         long pos = headerLength + ((long) written * height + firstRow) * width * 2;
         try {
             while (frameBytes.hasRemaining()) {
