@@ -167,8 +167,8 @@ public record NightSummary(
                 + " residual noise %.3f x expected (median)%n", d.stageMsP50(), d.stageMsP99(), d.latencyMsP50(), d.latencyMsP99(),
                 d.noiseRatioMedian()));
             if (d.model() != null) {
-                b.append(String.format(Locale.ROOT, "    real/bogus: %d candidates scored by %s, %d at or above 0.5; batches of %.0f across sensors,"
-                    + " %.0f cutouts/s%s%n", d.scored(), d.model(), d.likelyReal(), d.meanBatch(), d.scoreCutoutsPerS(),
+                b.append(String.format(Locale.ROOT, "    real/bogus: %d candidates scored by %s, %d at or above 0.5; %.0f cutouts a batch,"
+                    + " %.0f cutouts/s in the model%s%n", d.scored(), d.model(), d.likelyReal(), d.meanBatch(), d.scoreCutoutsPerS(),
                     d.scoredInline() > 0 ? ", " + d.scoredInline() + " scored inline (queue full)" : ""));
             }
             for (String p : d.firstProblems().subList(0, Math.min(5, d.firstProblems().size()))) {

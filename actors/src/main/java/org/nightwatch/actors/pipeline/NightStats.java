@@ -154,7 +154,7 @@ public final class NightStats {
      * @param problems          how many visits had a note, and the first of them word for word
      * @param model             the classifier's model version (null: unscored)
      * @param scored            candidates scored; {@code likelyReal} of them at or above 0.5
-     * @param meanBatch         candidates per classifier batch (across sensors)
+     * @param meanBatch         candidates per classifier batch (a visit's, scored on the imagers; across sensors, batched)
      * @param scoreCutoutsPerS  the model's throughput inside its batches
      * @param scoredInline      candidates scored on a sensor's thread because the classifier's queue was full
      */
