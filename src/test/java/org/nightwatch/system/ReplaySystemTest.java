@@ -221,6 +221,50 @@ class ReplaySystemTest {
      * time, sorted: the sensors' visits reach the scheduler in an order that the threads decide, so the
      * file's order (and each alert's place in the ranked list when it was published) may differ.
      */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aNightFromACameraUnlikeTheConfigurationIsReplayedWithItsOwnHeaderValues() throws Exception {
+        // another camera: twice the gain, a lower saturation and a coarser plate scale than the configuration the
+        // replay runs with; its visit files say so (GAIN, SATURATE, CD), and nothing else does
+        String overrides = """
+            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
+            nightwatch.actors.classifier.model = "%s"
+            nightwatch.camera.sim.gain = 2.4
+            nightwatch.camera.sim.saturate = 45000
+            nightwatch.layout.pixel-scale-arcsec = 1.5
+            """.formatted(Nights.DEFAULT_MODEL);
+        Path other = dir.resolve("other-night");
+        try (NightRunner r = new NightRunner(Nights.config(dir, overrides), NightRunner.Options.simulate(1, 4, SurveyMode.HIGH_CADENCE,
+            Pacing.MAX).withRecord(other).withDiff(dir.resolve("other-live")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
+            r.run(null);
+        }
+        NightSummary s;
+        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(1, 4, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+            .withReplay(other).withDiff(dir.resolve("other-replay")).build())) {
+            s = r.run(null);
+        }
+        List<String> live = candidates(dir.resolve("other-live"));
+        assertTrue(live.size() > 20, "candidates in the live night: " + live.size());
+        assertEquals(0, s.differenceImaging().flags().getOrDefault("registration_fallback", 0L), s.toText());
+        assertEquals(live, candidates(dir.resolve("other-replay")),
+            "the replay finds the live night's candidates at the same sky positions with the same magnitudes: each visit's GAIN,"
+                + " SATURATE and WCS are its file's, not the configuration's (1.2 e-/ADU, 60000 ADU, 1.19\"/px)");
+    }
+
+    /** Every candidate as position, sky position, flux and magnitude, sorted. */
+    private static List<String> candidates(Path out) throws Exception {
+        List<String> c = new ArrayList<>();
+        List<String> lines = Files.readAllLines(out.resolve("candidates.csv"));
+        List<String> head = List.of(lines.get(0).split(","));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            c.add(String.join(" ", f[head.indexOf("id")], f[head.indexOf("x")], f[head.indexOf("y")], f[head.indexOf("ra")],
+                f[head.indexOf("dec")], f[head.indexOf("flux")], f[head.indexOf("mag")], f[head.indexOf("flags")]));
+        }
+        c.sort(null);
+        return c;
+    }
+
     private static List<String> alerts(Path out) throws Exception {
         List<String> a = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(AlertJsonLines.FILE))) {

@@ -466,6 +466,11 @@ public final class NightRunner implements AutoCloseable {
             this.diff = new DiffStage(new DiffStage.Settings(DiffSettings.from(config.config()), camera.gain(), camera.saturate(),
                 config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount(), config.config().getInt("nightwatch.actors.diff.early-planes")),
                 refs, camera.width(), camera.height(), df != null ? df::strike : null);
+            if (recorded != null) {
+                // a replay honours each visit file's GAIN, SATURATE and TAN WCS; the configuration fills only what a file lacks
+                RecordedNight rn = recorded;
+                diff.headers((sensor, visit) -> rn.metadata(sensor.index(), visit));
+            }
             t0 = System.nanoTime();
             int warm = diff.warmUp(placements.stream().map(SensorPlacement::sensor).toList(),
                 preparedSky != null ? 1 : Math.min(survey.settings().fields(), options.visits()));

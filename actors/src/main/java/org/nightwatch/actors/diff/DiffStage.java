@@ -54,6 +54,7 @@ public final class DiffStage {
     private final BlockingQueue<DifferenceImager> imagers;
     private final AtomicInteger created = new AtomicInteger();
     private final Runnable beforeVisit;
+    private volatile java.util.function.BiFunction<SensorId, Long, VisitMetadata> headers;
     private final AtomicInteger waiting = new AtomicInteger();
     /** Seeing of the whole stack against the partial one's beyond which early work is redone whole. */
     static final double SEEING_TOLERANCE = 0.1;
@@ -106,6 +107,29 @@ public final class DiffStage {
         return references;
     }
 
+    /**
+     * What a visit's own file says of it (a replayed night: GAIN, SATURATE and the full TAN WCS of each visit
+     * file), by sensor and visit; null from it, or a value it lacks (NaN), falls back to the configuration.
+     * Without it (a simulated or live night) every visit takes the configuration's values and a WCS centred on
+     * its pointing at the configured plate scale.
+     */
+    public void headers(java.util.function.BiFunction<SensorId, Long, VisitMetadata> visitHeaders) {
+        this.headers = visitHeaders;
+    }
+
+    /** A visit's gain, saturation and WCS: its file's where it has them, the configuration's where not. */
+    private record Optics(double gain, double saturate, VisitMetadata.TanWcs wcs) {
+    }
+
+    private Optics optics(SensorId sensor, long visit, double raDeg, double decDeg) {
+        VisitMetadata m = headers != null ? headers.apply(sensor, visit) : null;
+        double gain = m != null && Double.isFinite(m.gain()) && m.gain() > 0 ? m.gain() : settings.gain();
+        double saturate = m != null && Double.isFinite(m.saturate()) && m.saturate() > 0 ? m.saturate() : settings.saturate();
+        VisitMetadata.TanWcs wcs = m != null && m.wcs() != null ? m.wcs()
+            : VisitMetadata.TanWcs.centred(raDeg, decDeg, width, height, settings.arcsecPerPixel());
+        return new Optics(gain, saturate, wcs);
+    }
+
     /** A stacked visit is on its way to {@link #run} (it waits for a worker until run begins). */
     public void noteWaiting() {
         waiting.incrementAndGet();
@@ -148,10 +172,10 @@ public final class DiffStage {
                 matchedPlanes.add(plane);
                 return null;
             }
-            VisitMetadata.TanWcs wcs = VisitMetadata.TanWcs.centred(p.raDeg(), p.decDeg(), width, height, settings.arcsecPerPixel());
-            Affine initial = ref.wcs() != null ? WcsMap.between(wcs, ref.wcs(), width, height) : Affine.IDENTITY;
+            Optics o = optics(p.sensor(), p.visitId(), p.raDeg(), p.decDeg());
+            Affine initial = ref.wcs() != null ? WcsMap.between(o.wcs(), ref.wcs(), width, height) : Affine.IDENTITY;
             DifferenceImager.Early e = imager.early(new DifferenceImager.Input(p.mean(), width, height,
-                new Calibration.Photometry(settings.gain() * Math.max(1, p.frames()), settings.saturate()), calibrationOf(p.sensor())),
+                new Calibration.Photometry(o.gain() * Math.max(1, p.frames()), o.saturate()), calibrationOf(p.sensor())),
                 ref.prepared(), initial, plane);
             // the early work is part of the visit's cost (its visit is counted when it is finished)
             long cpu1 = threads.getCurrentThreadCpuTime();
@@ -230,7 +254,8 @@ public final class DiffStage {
             return new VisitDiff(null, List.of(), 0, EnumSet.of(DiffFlag.NO_REFERENCE), Double.NaN, List.of(e.getMessage()), null,
                 (System.nanoTime() - t0) / 1e6);
         }
-        VisitMetadata.TanWcs wcs = VisitMetadata.TanWcs.centred(v.raDeg(), v.decDeg(), width, height, settings.arcsecPerPixel());
+        Optics o = optics(v.sensor(), v.visitId(), v.raDeg(), v.decDeg());
+        VisitMetadata.TanWcs wcs = o.wcs();
         Affine initial = ref.wcs() != null ? WcsMap.between(wcs, ref.wcs(), width, height) : Affine.IDENTITY;
         Calibration.Frames cal = references.calibration(v.sensor());
         List<String> notes = new ArrayList<>();
@@ -240,7 +265,7 @@ public final class DiffStage {
             cal = Calibration.Frames.NONE;
         }
         DifferenceImager.Input input = new DifferenceImager.Input(s.image(), width, height,
-            new Calibration.Photometry(settings.gain() * Math.max(1, v.framesStacked()), settings.saturate()), cal);
+            new Calibration.Photometry(o.gain() * Math.max(1, v.framesStacked()), o.saturate()), cal);
         DifferenceImager.Result r = begun != null && begun.visitId() == v.visitId() && begun.fieldId() == v.fieldId()
             ? imager.finish(input, ref.prepared(), begun.early(), begun.matched(), SEEING_TOLERANCE)
             : imager.run(input, ref.prepared(), initial);
@@ -253,7 +278,7 @@ public final class DiffStage {
         for (Detection d : r.detections()) {
             double[] sky = ref.wcs() != null && toRef != null ? ref.wcs().pixelToSky(toRef.x(d.x(), d.y()), toRef.y(d.x(), d.y()))
                 : wcs.pixelToSky(d.x(), d.y());
-            double electrons = Math.abs(d.flux()) * settings.gain();
+            double electrons = Math.abs(d.flux()) * o.gain();
             double mag = electrons > 0 ? settings.zeroPointMag() - 2.5 * Math.log10(electrons) : Double.NaN;
             double magErr = d.flux() != 0 ? 1.0857 * d.fluxErr() / Math.abs(d.flux()) : Double.NaN;
             out.add(new Candidate(Candidate.idOf(v.sensor().index(), v.visitId(), n++), v.sensor().index(), v.visitId(),

@@ -52,6 +52,30 @@ final class FitsKeys {
         }
     }
 
+    /**
+     * A photometric keyword a file may lack (NaN then: the configuration stands in for it), but may not give
+     * wrong: a value that is not a number, not finite, or not positive ({@code zeroAllowed}: negative) is an
+     * error naming the file and the keyword.
+     */
+    static double optionalPositive(Header h, Path file, String key, boolean zeroAllowed) {
+        if (!h.containsKey(key)) {
+            return Double.NaN;
+        }
+        HeaderCard c = h.findCard(key);
+        String text = c.getValue() == null ? "" : c.getValue().trim();
+        double v;
+        try {
+            v = Double.parseDouble(text.replace('D', 'E'));
+        } catch (NumberFormatException e) {
+            throw new FitsFormatException(file, "keyword " + key + " = '" + text + "' is not a number");
+        }
+        if (!Double.isFinite(v) || v < 0 || v == 0 && !zeroAllowed) {
+            throw new FitsFormatException(file, "keyword " + key + " = " + text + ": must be a " + (zeroAllowed ? "non-negative" : "positive")
+                + " number");
+        }
+        return v;
+    }
+
     static void addWcs(Header h, VisitMetadata.TanWcs w) throws HeaderCardException {
         h.addValue("CTYPE1", "RA---TAN", "gnomonic projection");
         h.addValue("CTYPE2", "DEC--TAN", "gnomonic projection");

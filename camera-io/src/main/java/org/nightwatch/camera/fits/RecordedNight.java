@@ -120,6 +120,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         Map<Integer, TreeMap<Long, Path>> found = new TreeMap<>();
         Map<Long, Accepted> accepted = new java.util.HashMap<>();
         TreeSet<Long> all = new TreeSet<>();
+        int[] missingSaid = {0};
         for (int s : chosen) {
             TreeMap<Long, Path> mine = new TreeMap<>();
             found.put(s, mine);
@@ -156,6 +157,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                     } else {
                         mine.put(visit, f);
                         accepted.put(key(s, visit), new Accepted(f, sh));
+                        noteMissing(f, sh.meta(), missingSaid);
                     }
                 } catch (FitsFormatException e) {
                     problems.add(e.getMessage());
@@ -254,6 +256,39 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     @Override
     public long frames(SimulatedCamera.Plan plan, SensorPlacement p) {
         return (long) good.getOrDefault(p.sensor().index(), List.of()).size() * plan.framesPerVisit();
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordedNight.class);
+    private static final int MISSING_SAID_MAX = 20;
+
+    /** Says once for a file which photometric keywords it lacks (the configuration's values stand in for them). */
+    private static void noteMissing(Path f, VisitMetadata m, int[] said) {
+        List<String> missing = new ArrayList<>();
+        if (Double.isNaN(m.gain())) {
+            missing.add(FitsKeys.GAIN);
+        }
+        if (Double.isNaN(m.readNoise())) {
+            missing.add(FitsKeys.RDNOISE);
+        }
+        if (Double.isNaN(m.saturate())) {
+            missing.add(FitsKeys.SATURATE);
+        }
+        if (!missing.isEmpty()) {
+            int n = ++said[0];
+            if (n <= MISSING_SAID_MAX) {
+                LOG.warn("{}: no {}: the configuration's value{} used for this visit{}", f, String.join(", ", missing),
+                    missing.size() > 1 ? "s are" : " is", n == MISSING_SAID_MAX ? " (further files lacking keywords are not named)" : "");
+            }
+        }
+    }
+
+    /**
+     * What visit {@code visit} of sensor {@code sensor}'s file says of it (GAIN, RDNOISE, SATURATE and the
+     * full TAN WCS; NaN for a photometric keyword the file lacks), or null when the night has no such file.
+     */
+    public VisitMetadata metadata(int sensor, long visit) {
+        Accepted a = accepted.get(key(sensor, visit));
+        return a == null ? null : a.shape().meta();
     }
 
     private static long key(int sensor, long visit) {

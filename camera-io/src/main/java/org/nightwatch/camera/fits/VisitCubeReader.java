@@ -185,9 +185,9 @@ public final class VisitCubeReader {
             parseDate(file, FitsKeys.require(h, file, FitsKeys.DATE_OBS).getValue()),
             FitsKeys.requireDouble(h, file, FitsKeys.EXPTIME),
             FitsKeys.requireDouble(h, file, FitsKeys.FRAMERAT),
-            FitsKeys.requireDouble(h, file, FitsKeys.GAIN),
-            FitsKeys.requireDouble(h, file, FitsKeys.RDNOISE),
-            FitsKeys.requireDouble(h, file, FitsKeys.SATURATE),
+            FitsKeys.optionalPositive(h, file, FitsKeys.GAIN, false),
+            FitsKeys.optionalPositive(h, file, FitsKeys.RDNOISE, true),
+            FitsKeys.optionalPositive(h, file, FitsKeys.SATURATE, false),
             FitsKeys.readWcs(h, file));
         long need = h.getSize() + (long) width * height * frames * 2;
         if (fileSize < need) {

@@ -136,6 +136,39 @@ class VisitCubeRoundTripTest {
         assertTrue(e.getMessage().contains("NFRAMES") && e.getMessage().startsWith(noKey.toString()), e.getMessage());
     }
 
+    /** A copy of {@code file} with the card of {@code key} replaced by {@code card} (blank: removed). */
+    private Path withCard(Path file, String key, String card, String name) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String header = new String(bytes, 0, headerLength(bytes), StandardCharsets.US_ASCII);
+        int at = header.indexOf(String.format("%-8s=", key));
+        byte[] edited = bytes.clone();
+        byte[] text = String.format("%-80s", card).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, edited, at, 80);
+        Path out = dir.resolve(name);
+        Files.write(out, edited);
+        return out;
+    }
+
+    @Test
+    void photometricKeywordsMayBeMissingButNeverWrong() throws IOException {
+        Path file = write(frames(1, 7), 1);
+        Path noGain = withCard(file, "GAIN", "", "nogain.fits");
+        VisitMetadata m = new VisitCubeReader(W, H).readShape(noGain).meta();
+        assertTrue(Double.isNaN(m.gain()), "a file without GAIN says so (the configuration's stands in): " + m.gain());
+        assertEquals(2.0, m.readNoise());
+        assertEquals(60000, m.saturate());
+        Path zeroNoise = withCard(file, "RDNOISE", "RDNOISE =                  0.0", "zeronoise.fits");
+        assertEquals(0.0, new VisitCubeReader(W, H).readShape(zeroNoise).meta().readNoise(), "no read noise is a value");
+
+        String[][] wrong = {{"GAIN", "0"}, {"GAIN", "-2"}, {"GAIN", "'fast'"}, {"SATURATE", "0"}, {"RDNOISE", "-1.5"}};
+        for (int i = 0; i < wrong.length; i++) {
+            Path bad = withCard(file, wrong[i][0], String.format("%-8s= %20s", wrong[i][0], wrong[i][1]), "bad" + i + ".fits");
+            FitsFormatException e = assertThrows(FitsFormatException.class, () -> new VisitCubeReader(W, H).readShape(bad),
+                wrong[i][0] + " = " + wrong[i][1]);
+            assertTrue(e.getMessage().startsWith(bad.toString()) && e.getMessage().contains(wrong[i][0]), e.getMessage());
+        }
+    }
+
     @Test
     void missingFileIsNamed() {
         Path file = dir.resolve("nowhere.fits");
