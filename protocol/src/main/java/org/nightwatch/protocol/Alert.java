@@ -30,9 +30,15 @@ public record Alert(String id, String objectId, State state, String kind, String
 
     /**
      * Version of the alert's field set, written into every serialised alert (JSON, Avro, VOEvent). Version 2
-     * added {@code late_s}; version 1 alerts are still read (as not late).
+     * added {@code late_s}; version 3 writes the candidate's pixel position in the FITS convention (1-based, as
+     * every other output does), where 1 and 2 wrote it 0-based. Alerts of versions 1 and 2 are still read.
      */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
+
+    /** What to subtract from a serialised alert's pixel position of version {@code version} for the 0-based one. */
+    public static double pixelOrigin(int version) {
+        return version >= 3 ? 1.0 : 0.0;
+    }
 
     /** An alert of a visit processed live. */
     public Alert(String id, String objectId, State state, String kind, String reason, int rank, double rankScore,

@@ -51,8 +51,12 @@ import org.nightwatch.protocol.Detection;
  * </ul>
  */
 public final class AlertAvro {
-    /** Classpath location of the schema of {@link Alert#SCHEMA_VERSION} 2. */
-    public static final String SCHEMA_RESOURCE = "/org/nightwatch/protocol/alert-v2.avsc";
+    /**
+     * Classpath location of the schema of {@link Alert#SCHEMA_VERSION} 3. Version 2's differs from it in
+     * documentation only (the meaning of x and y), so its messages carry the same fingerprint and are told apart
+     * by their {@code schema_version}.
+     */
+    public static final String SCHEMA_RESOURCE = "/org/nightwatch/protocol/alert-v3.avsc";
     /** The schema of version 1 (without {@code late_s}): messages written with it are still read. */
     public static final String SCHEMA_V1_RESOURCE = "/org/nightwatch/protocol/alert-v1.avsc";
     public static final String PUBLISHER = "nightwatch 0.1.0";
@@ -74,7 +78,7 @@ public final class AlertAvro {
 
     private static BinaryMessageDecoder<GenericRecord> decoder() {
         BinaryMessageDecoder<GenericRecord> d = new BinaryMessageDecoder<>(GenericData.get(), SCHEMA);
-        d.addSchema(load(SCHEMA_V1_RESOURCE)); // version 1 messages resolve to version 2, late_s 0
+        d.addSchema(load(SCHEMA_V1_RESOURCE)); // version 1 messages resolve to version 3, late_s 0
         return d;
     }
 
@@ -128,8 +132,8 @@ public final class AlertAvro {
         cr.put("visit", c.visit());
         cr.put("field", c.field());
         cr.put("mjd", c.mjd());
-        cr.put("x", c.x());
-        cr.put("y", c.y());
+        cr.put("x", c.x() + 1); // FITS 1-based, as every output (version 3)
+        cr.put("y", c.y() + 1);
         cr.put("ra", c.ra());
         cr.put("dec", c.dec());
         cr.put("flux", c.flux());
@@ -203,8 +207,8 @@ public final class AlertAvro {
             h.addValue("MJD-OBS", c.mjd(), "[d] middle of the visit, UTC");
             h.addValue("CANDRA", c.ra(), "[deg] candidate RA (ICRS) at the stamp centre");
             h.addValue("CANDDEC", c.dec(), "[deg] candidate Dec (ICRS) at the stamp centre");
-            h.addValue("CENTERX", c.x(), "[px] 0-based position on the new stack");
-            h.addValue("CENTERY", c.y(), "[px] 0-based position on the new stack");
+            h.addValue("CENTERX", c.x() + 1, "[px] position on the new stack, FITS 1-based");
+            h.addValue("CENTERY", c.y() + 1, "[px] position on the new stack, FITS 1-based");
             h.addValue("BUNIT", "adu/frame", "background-subtracted");
             fits.addHDU(hdu);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
@@ -260,7 +264,7 @@ public final class AlertAvro {
             }
         }
         Candidate cand = new Candidate(str(c.get("candidate_id")), (Integer) c.get("sensor"), (Long) c.get("visit"), (Integer) c.get("field"),
-            d(c, "mjd"), d(c, "x"), d(c, "y"), d(c, "ra"), d(c, "dec"), d(c, "flux"), d(c, "flux_err"), d(c, "snr"), d(c, "mag"),
+            d(c, "mjd"), d(c, "x") - Alert.pixelOrigin(version), d(c, "y") - Alert.pixelOrigin(version), d(c, "ra"), d(c, "dec"), d(c, "flux"), d(c, "flux_err"), d(c, "snr"), d(c, "mag"),
             d(c, "mag_err"), d(c, "fwhm"), d(c, "elongation"), (Integer) c.get("sign"), (Integer) c.get("flags"), cutout, d(c, "score"),
             str(c.get("model")));
         List<Detection> history = new ArrayList<>();

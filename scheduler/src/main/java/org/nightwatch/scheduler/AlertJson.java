@@ -98,8 +98,8 @@ public final class AlertJson {
         n.put("visit", c.visit());
         n.put("field", c.field());
         num(n, "mjd", c.mjd());
-        num(n, "x", c.x());
-        num(n, "y", c.y());
+        num(n, "x", c.x() + 1); // FITS 1-based, as every output (version 3)
+        num(n, "y", c.y() + 1);
         num(n, "ra", c.ra());
         num(n, "dec", c.dec());
         num(n, "flux", c.flux());
@@ -166,7 +166,7 @@ public final class AlertJson {
         JsonNode c = o.get("candidate");
         float[] cutout = c.hasNonNull("cutout") ? cutoutOf(Base64.getDecoder().decode(c.get("cutout").asText())) : null;
         Candidate cand = new Candidate(c.get("id").asText(), c.get("sensor").asInt(), c.get("visit").asLong(), c.get("field").asInt(),
-            num(c, "mjd"), num(c, "x"), num(c, "y"), num(c, "ra"), num(c, "dec"), num(c, "flux"), num(c, "flux_err"), num(c, "snr"),
+            num(c, "mjd"), num(c, "x") - Alert.pixelOrigin(version), num(c, "y") - Alert.pixelOrigin(version), num(c, "ra"), num(c, "dec"), num(c, "flux"), num(c, "flux_err"), num(c, "snr"),
             num(c, "mag"), num(c, "mag_err"), num(c, "fwhm"), num(c, "elongation"), c.get("sign").asInt(), c.get("flags").asInt(),
             cutout, num(c, "score"), c.hasNonNull("model") ? c.get("model").asText() : null);
         List<Detection> history = new ArrayList<>();

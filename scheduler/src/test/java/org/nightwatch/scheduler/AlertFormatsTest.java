@@ -95,7 +95,11 @@ class AlertFormatsTest {
                     assertEquals(-32, h.getIntValue("BITPIX"));
                     assertEquals("difference", h.getStringValue("CHANNEL"));
                     assertEquals(a.candidate().id(), h.getStringValue("CANDID"));
+                    assertEquals(a.candidate().x() + 1, h.getDoubleValue("CENTERX"), 1e-9, "FITS 1-based, as every output");
                 }
+                GenericRecord c = (GenericRecord) r.get("candidate");
+                assertEquals(a.candidate().x() + 1, (Double) c.get("x"), 1e-9, "x in the FITS convention (version 3)");
+                assertEquals(a.candidate().y() + 1, (Double) c.get("y"), 1e-9);
             }
             // the single-object encoding of the alert stream: the same alert, and nothing else accepted
             Alert a = alerts.get(2);
@@ -104,6 +108,23 @@ class AlertFormatsTest {
                 () -> AlertAvro.decode("{\"id\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             assertTrue(e.getMessage().contains("not a nightwatch alert message"), e.getMessage());
         }
+    }
+
+    @Test
+    void pixelPositionsAreOneBasedInEveryFormatAndOlderAlertsReadBackUnchanged() throws Exception {
+        Alert a = alerts.get(0);
+        com.fasterxml.jackson.databind.node.ObjectNode json = AlertJson.tree(a, false);
+        assertEquals(3, json.get("schema_version").asInt());
+        assertEquals(a.candidate().x() + 1, json.get("candidate").get("x").asDouble(), 1e-9, "as candidates.csv and truth.csv have it");
+        assertEquals(a.candidate().x(), AlertJson.read(json).candidate().x(), 1e-9);
+        // an alert of version 2 (0-based) written before: read back at the same place
+        json.put("schema_version", 2);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("candidate")).put("x", a.candidate().x());
+        assertEquals(a.candidate().x(), AlertJson.read(json).candidate().x(), 1e-9);
+        GenericRecord r = AlertAvro.record(a);
+        r.put("schema_version", 2);
+        ((GenericRecord) r.get("candidate")).put("x", a.candidate().x());
+        assertEquals(a.candidate().x(), AlertAvro.alert(r).candidate().x(), 1e-9);
     }
 
     private static void assertSame(Alert a, Alert back) {
