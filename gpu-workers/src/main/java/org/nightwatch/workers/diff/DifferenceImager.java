@@ -27,6 +27,7 @@ public final class DifferenceImager {
     private final Resampler resampler;
     private final Convolver convolver;
     private final Detector detector;
+    private final StarWings wings = new StarWings();
     private final float[] row;
 
     /**
@@ -134,7 +135,7 @@ public final class DifferenceImager {
      * the caller's, and finished ({@link #finish}) on the whole stack.
      */
     public record Early(Affine map, Registration.Result registration, KernelSolution kernel, EnumSet<DiffFlag> flags,
-                        List<String> notes, double fwhmNew, double fwhmRef, boolean convolveRef, Timings timings) {
+                        List<String> notes, double fwhmNew, double fwhmRef, boolean convolveRef, Timings timings, List<Star> stars) {
     }
 
     /**
@@ -154,7 +155,7 @@ public final class DifferenceImager {
         long t6 = System.nanoTime();
         Timings t = f.timings();
         return new Early(f.map(), f.registration(), f.kernel(), f.flags(), f.notes(), f.fwhmNew(), f.fwhmRef(), f.convolveRef(),
-            new Timings(t.calibrate(), t.stars(), t.register(), t.resample(), t.fit(), t6 - f.t5(), 0, 0));
+            new Timings(t.calibrate(), t.stars(), t.register(), t.resample(), t.fit(), t6 - f.t5(), 0, 0), f.stars());
     }
 
     /**
@@ -188,7 +189,7 @@ public final class DifferenceImager {
         }
         long t6 = System.nanoTime();
         Front f = new Front(nc, e.map(), e.registration(), e.kernel(), EnumSet.copyOf(e.flags()), new ArrayList<>(e.notes()), fwhmNew,
-            e.fwhmRef(), e.convolveRef(), new Timings(t1 - t0, t2 - t1, 0, 0, 0, 0, 0, 0), t2);
+            e.fwhmRef(), e.convolveRef(), new Timings(t1 - t0, t2 - t1, 0, 0, 0, 0, 0, 0), t2, e.stars());
         return tail(f, nc.medianSigma(), t0, t2, t6);
     }
 
@@ -202,7 +203,7 @@ public final class DifferenceImager {
     /** Calibration, stars, registration, resampling and the kernel: what precedes the convolution. */
     private record Front(Calibration.Result nc, Affine map, Registration.Result registration, KernelSolution kernel,
                          EnumSet<DiffFlag> flags, List<String> notes, double fwhmNew, double fwhmRef, boolean convolveRef,
-                         Timings timings, long t5) {
+                         Timings timings, long t5, List<Star> stars) {
     }
 
     private Front front(Input newImage, PreparedReference reference, Affine initialNewToRef) {
@@ -270,12 +271,14 @@ public final class DifferenceImager {
         }
         long t5 = System.nanoTime();
         return new Front(nc, map, reg, kernel, flags, notes, fwhmNew, fwhmRef, convolveRef,
-            new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, 0, 0, 0), t5);
+            new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, 0, 0, 0), t5, found);
     }
 
     /** Subtraction, residual noise and detection, once the convolved image is in {@link #convolved}. */
     private Result tail(Front f, double newSigma, long t0, long t5, long t6) {
         subtract(f.convolveRef(), f.kernel());
+        // what the kernel could not reach of bright stars' wings, taken away before anything is measured or detected
+        wings.run(diff, f.stars(), Math.max(f.fwhmNew(), f.fwhmRef()), newSigma);
         double ratio = residualNoise();
         long t7 = System.nanoTime();
         float[] refMatched = f.convolveRef() ? convolved.image() : refResampled.image();
