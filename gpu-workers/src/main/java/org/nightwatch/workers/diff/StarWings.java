@@ -29,7 +29,8 @@ final class StarWings {
     /** Pixels an annulus needs for its median to be used. */
     private static final int MIN_PIXELS = 12;
 
-    private float[] values = new float[1024];
+    private float[] values = new float[0];
+    private byte[] radius = new byte[0];
 
     /**
      * Subtracts the radial median profile of {@code diff} around each star of {@code stars} (positions in the
@@ -47,6 +48,12 @@ final class StarWings {
             return 0;
         }
         float[] profile = new float[outer + 1];
+        int[] count = new int[outer + 2];
+        int side = 2 * outer + 1;
+        if (values.length < side * side) {
+            values = new float[side * side];
+            radius = new byte[side * side];
+        }
         int done = 0;
         for (Star s : stars) {
             if (!(s.peak() >= BRIGHT_PEAK_SIGMA * sigma)) {
@@ -57,50 +64,60 @@ final class StarWings {
             if (cx < 0 || cy < 0 || cx >= w || cy >= h) {
                 continue;
             }
-            Arrays.fill(profile, 0f);
-            for (int r = inner; r <= outer; r++) {
-                profile[r] = annulusMedian(img, mask, w, h, s.x(), s.y(), r);
-            }
-            for (int y = Math.max(0, cy - outer); y <= Math.min(h - 1, cy + outer); y++) {
-                for (int x = Math.max(0, cx - outer); x <= Math.min(w - 1, cx + outer); x++) {
-                    double rr = Math.hypot(x - s.x(), y - s.y());
-                    int r = (int) Math.round(rr);
+            int x0 = Math.max(0, cx - outer);
+            int x1 = Math.min(w - 1, cx + outer);
+            int y0 = Math.max(0, cy - outer);
+            int y1 = Math.min(h - 1, cy + outer);
+            // one pass over the box: each pixel's annulus (0: not corrected), and the annuli's sizes
+            Arrays.fill(count, 0);
+            int m = 0;
+            for (int y = y0; y <= y1; y++) {
+                double dy = y - s.y();
+                for (int x = x0; x <= x1; x++) {
+                    double dx = x - s.x();
+                    int r = (int) Math.round(Math.sqrt(dx * dx + dy * dy));
                     int k = y * w + x;
-                    if (r < inner || r > outer || mask[k] != 0) {
-                        continue;
+                    byte rb = (byte) (r < inner || r > outer || mask[k] != 0 ? 0 : r);
+                    radius[m++] = rb;
+                    count[rb]++;
+                }
+            }
+            // the values grouped by annulus, then each annulus's median
+            int[] start = new int[outer + 2];
+            for (int r = 1; r <= outer + 1; r++) {
+                start[r] = start[r - 1] + count[r - 1];
+            }
+            int[] fill = start.clone();
+            m = 0;
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
+                    int r = radius[m++];
+                    if (r != 0) {
+                        values[fill[r]++] = img[y * w + x];
                     }
-                    img[k] -= profile[r];
+                }
+            }
+            for (int r = inner; r <= outer; r++) {
+                int n = count[r];
+                if (n < MIN_PIXELS) {
+                    profile[r] = 0f;
+                    continue;
+                }
+                int from = start[r];
+                Arrays.sort(values, from, from + n);
+                profile[r] = (n & 1) == 1 ? values[from + n / 2] : 0.5f * (values[from + n / 2 - 1] + values[from + n / 2]);
+            }
+            m = 0;
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
+                    int r = radius[m++];
+                    if (r != 0) {
+                        img[y * w + x] -= profile[r];
+                    }
                 }
             }
             done++;
         }
         return done;
-    }
-
-    /**
-     * Median of the unmasked pixels whose distance from (x, y) rounds to {@code r} (those on the image: near an
-     * edge, part of the annulus); 0 with too few of them.
-     */
-    private float annulusMedian(float[] img, byte[] mask, int w, int h, double x, double y, int r) {
-        int n = 0;
-        int cx = (int) Math.round(x);
-        int cy = (int) Math.round(y);
-        for (int yy = Math.max(0, cy - r - 1); yy <= Math.min(h - 1, cy + r + 1); yy++) {
-            for (int xx = Math.max(0, cx - r - 1); xx <= Math.min(w - 1, cx + r + 1); xx++) {
-                int k = yy * w + xx;
-                if (Math.round(Math.hypot(xx - x, yy - y)) != r || mask[k] != 0) {
-                    continue;
-                }
-                if (n == values.length) {
-                    values = Arrays.copyOf(values, n * 2);
-                }
-                values[n++] = img[k];
-            }
-        }
-        if (n < MIN_PIXELS) {
-            return 0f;
-        }
-        Arrays.sort(values, 0, n);
-        return (n & 1) == 1 ? values[n / 2] : 0.5f * (values[n / 2 - 1] + values[n / 2]);
     }
 }
