@@ -11,6 +11,16 @@ import org.nightwatch.protocol.Candidate;
  * the new image's PSF, so a star there is as wide as the PSF (the candidate's FWHM): the second moment of
  * the reference light within 5 px tells a star (at most {@code starWidthRatio} times the PSF's) from a
  * galaxy (wider).
+ *
+ * <p>A star is the host only where the candidate is and only for a change a star can make: its light's
+ * centroid (within 3 px) must agree with the candidate's position within {@link #MAX_OFFSET_PX} (the
+ * cutout is centred on the candidate's peak pixel, up to 0.7 px from its centroid, and the registration is good
+ * to a few tenths of a pixel), and the change (the
+ * difference's light within 2 px) may be at most {@link #MAX_AMPLITUDE} times the star's. In a deep, crowded
+ * reference almost every position has a faint star a few pixels away, whose wing is significant at the
+ * centre: proximity alone made real transients "variables". A change far larger than its star (a nova, a
+ * flare of a faint star, a supernova on a faint neighbour) is a transient, not a variable star's swing.
+ * A galaxy needs no such agreement: a supernova is offset from its host's centre.
  */
 public final class HostContext {
     public static final String NONE = "none";
@@ -27,6 +37,11 @@ public final class HostContext {
      */
     public record Reading(String host, double significance, double widthPx, double psfWidthPx) {
     }
+
+    /** Largest offset, px, of a point source's centroid from the candidate for it to be the candidate's star. */
+    public static final double MAX_OFFSET_PX = 1.5;
+    /** Largest change, in units of the star's light, that a star at the candidate's place is taken to make. */
+    public static final double MAX_AMPLITUDE = 10;
 
     private final double minSignificance;
     private final double starWidthRatio;
@@ -85,7 +100,31 @@ public final class HostContext {
             }
         }
         double width = Math.sqrt(m2 / s / 2);
-        return new Reading(width <= starWidthRatio * psf ? STAR : GALAXY, sig, width, psf);
+        if (width > starWidthRatio * psf) {
+            return new Reading(GALAXY, sig, width, psf);
+        }
+        // a point source: the candidate's only if it is where the candidate is, and bright enough for the change
+        double s3 = 0;
+        double sx3 = 0;
+        double sy3 = 0;
+        double change = 0;
+        for (int y = C - 3; y <= C + 3; y++) {
+            for (int x = C - 3; x <= C + 3; x++) {
+                int r2 = (x - C) * (x - C) + (y - C) * (y - C);
+                float v = cutout[y * N + x];
+                if (r2 <= 9 && v > 0) {
+                    s3 += v;
+                    sx3 += v * x;
+                    sy3 += v * y;
+                }
+                if (r2 <= 4) {
+                    change += cutout[2 * N * N + y * N + x];
+                }
+            }
+        }
+        boolean here = s3 > 0 && Math.hypot(sx3 / s3 - C, sy3 / s3 - C) <= MAX_OFFSET_PX;
+        boolean swing = Math.abs(change) <= MAX_AMPLITUDE * in;
+        return new Reading(here && swing ? STAR : NONE, sig, width, psf);
     }
 
     /** Robust standard deviation (1.4826 x median absolute deviation) of a channel's pixels 9 px or more from the centre. */

@@ -27,6 +27,41 @@ class SchedulerTest {
         assertEquals(HostContext.NONE, h.run(Cands.cutout(HostContext.NONE, 200, 3), 3.0).host());
     }
 
+    /** A cutout with a point source of {@code transient} peak in the difference at the centre and a star in the reference. */
+    private static float[] withStar(double transientPeak, double starPeak, double starDx, double starDy, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int n = Cands.N;
+        float[] c = new float[3 * n * n];
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                double psf = Math.exp(-((x - 14) * (x - 14) + (y - 14) * (y - 14)) / (2 * 1.3 * 1.3));
+                double star = starPeak * Math.exp(-((x - 14 - starDx) * (x - 14 - starDx) + (y - 14 - starDy) * (y - 14 - starDy)) / (2 * 1.3 * 1.3));
+                int i = y * n + x;
+                c[i] = (float) (star + r.nextGaussian() * 2);
+                c[n * n + i] = (float) (star + transientPeak * psf + r.nextGaussian() * 6);
+                c[2 * n * n + i] = (float) (transientPeak * psf + r.nextGaussian() * 6);
+            }
+        }
+        return c;
+    }
+
+    @Test
+    void aStarIsTheHostOnlyWhereTheCandidateIsAndOnlyForAChangeAStarCanMake() {
+        HostContext h = new HostContext(5, 1.3);
+        // a variable star: the change (200) on a star of 400 at the same place
+        assertEquals(HostContext.STAR, h.run(withStar(200, 400, 0.3, -0.2, 1), 3.0).host());
+        // a transient with a faint star 3 to 6 px away in a deep reference (10 to 100 times fainter): no host, a transient
+        for (double[] at : new double[][] {{3, 0}, {0, -4}, {4, 3}, {-5, 3}}) {
+            for (double fainter : new double[] {10, 30, 100}) {
+                HostContext.Reading rd = h.run(withStar(2000, 2000 / fainter, at[0], at[1], 7), 3.0);
+                assertEquals(HostContext.NONE, rd.host(), "a star " + Math.hypot(at[0], at[1]) + " px away, " + fainter
+                    + " times fainter than the transient: " + rd);
+            }
+        }
+        // a star at the place but 30 times fainter than the change: a nova or a flare, not a variable star's swing
+        assertEquals(HostContext.NONE, h.run(withStar(3000, 100, 0, 0, 3), 3.0).host());
+    }
+
     @Test
     void aTransientOnAGalaxyIsAlertedOnItsSecondDetectionAndRanksAboveAVariableStar() {
         Scheduler s = new Scheduler(settings(""), KnownVariables.none(2));
