@@ -184,12 +184,14 @@ public final class Scheduler {
         }
         if (o.detections().size() == 1) {
             List<SkyObject> l = singles.computeIfAbsent(fieldKey(o), k -> new ArrayList<>());
-            SkyObject partner = link(o, l);
+            SkyObject[] track = track(o, l);
             l.add(o);
-            if (partner != null) {
+            if (track != null) {
                 o.kind(SkyObject.Kind.MOVING);
-                partner.kind(SkyObject.Kind.MOVING);
-                changed.add(partner);
+                for (SkyObject t : track) {
+                    t.kind(SkyObject.Kind.MOVING);
+                    changed.add(t);
+                }
                 return;
             }
         }
@@ -222,28 +224,68 @@ public final class Scheduler {
     }
 
     /**
-     * A single detection from an earlier visit of the same sensor and field that {@code o} may be the next
-     * position of: further than the association radius, close enough for the largest rate, of a similar
-     * magnitude; the one needing the lowest rate, or null.
+     * Two single detections from earlier visits of the same sensor and field that {@code o} continues in a
+     * straight line at a steady rate: the first two no further apart than the largest rate allows and further
+     * than the association radius, all three of a similar magnitude and positive, and {@code o} where the
+     * first two put it at its time, within their position errors (carried forward by the extrapolation) and
+     * {@code track-tolerance-arcsec}. Null when no such pair exists: a pair of single detections alone is not
+     * linked (at a 10-minute cadence nearly any two of a night's single-visit flashes, cosmic rays and ring
+     * fragments lie within a fast mover's reach of each other), and each stays what it is.
      */
-    private SkyObject link(SkyObject o, List<SkyObject> candidates) {
+    private SkyObject[] track(SkyObject o, List<SkyObject> earlier) {
         Detection d = o.first();
-        SkyObject best = null;
-        double bestRate = settings.maxRateArcsecPerS();
-        for (SkyObject s : candidates) {
+        if (d.sign() <= 0) {
+            return null;
+        }
+        double cosDec = Math.cos(Math.toRadians(d.dec()));
+        List<SkyObject> reach = new ArrayList<>();
+        for (SkyObject s : earlier) {
             Detection e = s.first();
-            if (e.visit() >= d.visit() || s.kind() == SkyObject.Kind.KNOWN_VARIABLE) {
+            if (e.visit() >= d.visit() || e.sign() <= 0 || s.kind() == SkyObject.Kind.KNOWN_VARIABLE
+                || Math.abs(d.mag() - e.mag()) > settings.maxDmag()) {
                 continue;
             }
             double dt = (d.mjd() - e.mjd()) * 86400;
             double sep = Sky.separation(d.ra(), d.dec(), e.ra(), e.dec()) * 3600;
-            if (dt <= 0 || sep <= 2 * settings.associationRadiusArcsec() || d.sign() <= 0 || e.sign() <= 0) {
-                continue;
+            if (dt > 0 && sep > 2 * settings.associationRadiusArcsec() && sep <= settings.maxRateArcsecPerS() * dt
+                + settings.associationRadiusArcsec()) {
+                reach.add(s);
             }
-            double rate = (sep - settings.associationRadiusArcsec()) / dt;
-            if (rate <= bestRate && Math.abs(d.mag() - e.mag()) <= settings.maxDmag()) {
-                bestRate = rate;
-                best = s;
+        }
+        SkyObject[] best = null;
+        double bestMiss = Double.POSITIVE_INFINITY;
+        for (SkyObject s2 : reach) {
+            Detection b = s2.first();
+            for (SkyObject s1 : reach) {
+                Detection a = s1.first();
+                if (a.visit() >= b.visit()) {
+                    continue;
+                }
+                double t12 = (b.mjd() - a.mjd()) * 86400;
+                double t23 = (d.mjd() - b.mjd()) * 86400;
+                if (t12 <= 0 || t23 <= 0 || Math.abs(a.mag() - b.mag()) > settings.maxDmag()) {
+                    continue;
+                }
+                // tangent-plane offsets from the new detection, arcsec
+                double ax = (a.ra() - d.ra()) * cosDec * 3600;
+                double ay = (a.dec() - d.dec()) * 3600;
+                double bx = (b.ra() - d.ra()) * cosDec * 3600;
+                double by = (b.dec() - d.dec()) * 3600;
+                double step = Math.hypot(bx - ax, by - ay);
+                if (step <= 2 * settings.associationRadiusArcsec() || step > settings.maxRateArcsecPerS() * t12
+                    + settings.associationRadiusArcsec()) {
+                    continue;
+                }
+                double k = t23 / t12;
+                double px = bx + (bx - ax) * k;
+                double py = by + (by - ay) * k;
+                double miss = Math.hypot(px, py);
+                double err = Math.sqrt(Math.pow(positionError(d), 2) + Math.pow(positionError(b) * (1 + k), 2)
+                    + Math.pow(positionError(a) * k, 2));
+                if (miss <= settings.trackToleranceArcsec() + 4 * err && miss < bestMiss) {
+                    bestMiss = miss;
+                    best = new SkyObject[] {s1, s2};
+                }
             }
         }
         return best;
