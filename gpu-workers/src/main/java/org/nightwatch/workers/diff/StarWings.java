@@ -28,16 +28,83 @@ final class StarWings {
     static final double BRIGHT_PEAK_SIGMA = 500;
     /** Pixels an annulus needs for its median to be used. */
     private static final int MIN_PIXELS = 12;
+    /**
+     * Annuli a pixel (half-pixel annuli measured no better: 1.23 against 1.38 x the noise around saturated stars in
+     * one seeing, 3.85 against 3.23 in the other). A bin index must fit a byte up to {@link #MAX_RADIUS}.
+     */
+    private static final int BINS_PER_PX = 1;
+
+    /** Saturated stars taken at most (the largest first), bounding the cost on a field full of them. */
+    static final int MAX_SATURATED = 500;
 
     private float[] values = new float[0];
     private byte[] radius = new byte[0];
+    private java.util.BitSet seen = new java.util.BitSet();
+    private int[] queue = new int[0];
 
     /**
      * Subtracts the radial median profile of {@code diff} around each star of {@code stars} (positions in the
-     * difference's pixels) whose peak is at least {@link #BRIGHT_PEAK_SIGMA} x {@code sigma}. Masked pixels are
-     * neither used nor changed. Returns how many stars were corrected.
+     * difference's pixels) whose peak is at least {@link #BRIGHT_PEAK_SIGMA} x {@code sigma}, and around each
+     * saturated star (a blob of the difference's mask marked {@link Mask#SATURATED}: such stars are masked out
+     * of the star list, and their wings are the widest). Masked pixels are neither used nor changed. Returns
+     * how many stars were corrected.
      */
     int run(MaskedImage diff, List<Star> stars, double fwhm, double sigma) {
+        List<Star> all = new java.util.ArrayList<>(stars);
+        all.addAll(saturated(diff.mask(), diff.width(), diff.height()));
+        return correct(diff, all, fwhm, sigma);
+    }
+
+    /** Centres of the saturated blobs of {@code mask}, the largest {@link #MAX_SATURATED}, as stars of infinite peak. */
+    private List<Star> saturated(byte[] mask, int w, int h) {
+        int n = w * h;
+        seen.clear();
+        List<double[]> blobs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if ((mask[i] & Mask.SATURATED) == 0 || seen.get(i)) {
+                continue;
+            }
+            // flood fill, 4-connected
+            if (queue.length < 1024) {
+                queue = new int[1024];
+            }
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = i;
+            seen.set(i);
+            double sx = 0;
+            double sy = 0;
+            int count = 0;
+            while (head < tail) {
+                int k = queue[head++];
+                int x = k % w;
+                int y = k / w;
+                sx += x;
+                sy += y;
+                count++;
+                int[] next = {x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1};
+                for (int m : next) {
+                    if (m >= 0 && (mask[m] & Mask.SATURATED) != 0 && !seen.get(m)) {
+                        seen.set(m);
+                        if (tail == queue.length) {
+                            queue = java.util.Arrays.copyOf(queue, tail * 2);
+                        }
+                        queue[tail++] = m;
+                    }
+                }
+            }
+            blobs.add(new double[] {sx / count, sy / count, count});
+        }
+        blobs.sort((a, b) -> Double.compare(b[2], a[2]));
+        List<Star> out = new java.util.ArrayList<>();
+        for (int k = 0; k < Math.min(MAX_SATURATED, blobs.size()); k++) {
+            double[] b = blobs.get(k);
+            out.add(new Star(b[0], b[1], Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN));
+        }
+        return out;
+    }
+
+    private int correct(MaskedImage diff, List<Star> stars, double fwhm, double sigma) {
         int w = diff.width();
         int h = diff.height();
         float[] img = diff.image();
@@ -47,8 +114,10 @@ final class StarWings {
         if (outer <= inner) {
             return 0;
         }
-        float[] profile = new float[outer + 1];
-        int[] count = new int[outer + 2];
+        int innerB = BINS_PER_PX * inner;
+        int outerB = BINS_PER_PX * outer;
+        float[] profile = new float[outerB + 1];
+        int[] count = new int[outerB + 2];
         int side = 2 * outer + 1;
         if (values.length < side * side) {
             values = new float[side * side];
@@ -75,16 +144,16 @@ final class StarWings {
                 double dy = y - s.y();
                 for (int x = x0; x <= x1; x++) {
                     double dx = x - s.x();
-                    int r = (int) Math.round(Math.sqrt(dx * dx + dy * dy));
+                    int r = (int) Math.round(BINS_PER_PX * Math.sqrt(dx * dx + dy * dy));
                     int k = y * w + x;
-                    byte rb = (byte) (r < inner || r > outer || mask[k] != 0 ? 0 : r);
+                    byte rb = (byte) (r < innerB || r > outerB || mask[k] != 0 ? 0 : r);
                     radius[m++] = rb;
                     count[rb]++;
                 }
             }
             // the values grouped by annulus, then each annulus's median
-            int[] start = new int[outer + 2];
-            for (int r = 1; r <= outer + 1; r++) {
+            int[] start = new int[outerB + 2];
+            for (int r = 1; r <= outerB + 1; r++) {
                 start[r] = start[r - 1] + count[r - 1];
             }
             int[] fill = start.clone();
@@ -97,7 +166,7 @@ final class StarWings {
                     }
                 }
             }
-            for (int r = inner; r <= outer; r++) {
+            for (int r = innerB; r <= outerB; r++) {
                 int n = count[r];
                 if (n < MIN_PIXELS) {
                     profile[r] = 0f;
