@@ -127,6 +127,33 @@ public final class HostContext {
         return new Reading(here && swing ? STAR : NONE, sig, width, psf);
     }
 
+    /**
+     * Whether a negative detection is a star fading: a point source in the reference where the candidate is
+     * (as {@link #run} reads a host star) with at least as much light as the difference lost (within 20% for the
+     * noise: a star cannot lose more light than it has). The classifier learned positive sources only and
+     * scores a fading star near 0; this tells a variable's dimming from a negative artefact on empty sky.
+     */
+    public boolean fadingStar(float[] cutout, double fwhmPx) {
+        if (cutout == null) {
+            return false;
+        }
+        Reading r = run(cutout, fwhmPx);
+        if (!STAR.equals(r.host())) {
+            return false;
+        }
+        double star = 0;
+        double lost = 0;
+        for (int y = C - 2; y <= C + 2; y++) {
+            for (int x = C - 2; x <= C + 2; x++) {
+                if ((x - C) * (x - C) + (y - C) * (y - C) <= 4) {
+                    star += cutout[y * N + x];
+                    lost += cutout[2 * N * N + y * N + x];
+                }
+            }
+        }
+        return lost < 0 && -lost <= 1.2 * star;
+    }
+
     /** Robust standard deviation (1.4826 x median absolute deviation) of a channel's pixels 9 px or more from the centre. */
     private static double noise(float[] c, int channel) {
         double[] v = new double[N * N];

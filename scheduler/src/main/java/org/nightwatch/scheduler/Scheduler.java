@@ -131,7 +131,7 @@ public final class Scheduler {
         Map<String, Candidate> trigger = new LinkedHashMap<>();
         Set<SkyObject> changed = new LinkedHashSet<>();
         for (Candidate c : sorted) {
-            if (Double.isNaN(c.score()) || c.score() < settings.minScore() || !seen.add(c.id())) {
+            if (Double.isNaN(c.score()) || c.score() < settings.minScore() && !fading(c) || !seen.add(c.id())) {
                 continue;
             }
             SkyObject o = associator.nearest(c.ra(), c.dec());
@@ -168,6 +168,22 @@ public final class Scheduler {
             }
         }
         return new Result(sorted, objectOf, List.copyOf(changed), alerts);
+    }
+
+    /** Flags of a detection that cannot be a star's own change: a subtraction lobe, a saturated core, an edge, a trail. */
+    private static final int NOT_A_FADE = org.nightwatch.protocol.DetectionFlag.DIPOLE.bit() | org.nightwatch.protocol.DetectionFlag.SATURATED.bit()
+        | org.nightwatch.protocol.DetectionFlag.EDGE.bit() | org.nightwatch.protocol.DetectionFlag.MASKED.bit()
+        | org.nightwatch.protocol.DetectionFlag.STREAK.bit();
+
+    /**
+     * A negative detection that a star in the reference explains (it faded), significant and clean: taken
+     * whatever its real/bogus score, which means nothing for a negative source (the classifier learned positive
+     * ones and scores a fading star near 0), so that the variable is recorded. Its score stays what it is, so
+     * it is not alerted on its own.
+     */
+    private boolean fading(Candidate c) {
+        return c.sign() < 0 && Math.abs(c.snr()) >= settings.alertSnr() && (c.flags() & NOT_A_FADE) == 0
+            && hostContext.fadingStar(c.cutout(), c.fwhm());
     }
 
     /** What {@code o} is taken for, after a new detection. */

@@ -157,6 +157,21 @@ class SchedulerTest {
     }
 
     @Test
+    void aStarThatFadesIsRecordedAsAVariableWhateverItsScoreAndANegativeArtefactIsNot() {
+        Scheduler s = new Scheduler(settings(""), KnownVariables.none(2));
+        double t = Cands.MJD;
+        // the classifier learned positive sources: a fading star scores near 0
+        Scheduler.Result r = s.run(List.of(
+            Cands.at("S5-V1-0", 5, 1, t, 10, 20, -20, 17.5, 0.02, HostContext.STAR),      // a star lost 160 of its 400
+            Cands.at("S5-V1-1", 5, 1, t, 10.2, 20, -20, 17.5, 0.02, HostContext.NONE),    // a negative blob on empty sky
+            Cands.at("S5-V1-2", 5, 1, t, 10.4, 20, -80, 16.0, 0.02, HostContext.STAR)));  // lost more than the star had
+        assertTrue(r.alerts().isEmpty(), "a fade is recorded, not alerted on its own");
+        assertEquals(SkyObject.Kind.VARIABLE, s.object("NW-S5-V1-0").kind());
+        assertEquals(null, s.object("NW-S5-V1-1"), "a negative artefact on empty sky joins nothing");
+        assertEquals(null, s.object("NW-S5-V1-2"), "a star cannot lose more light than it has");
+    }
+
+    @Test
     void aKnownVariableFromTheCatalogueIsSetAside() {
         KnownVariables cat = KnownVariables.of(List.of(new KnownVariables.Entry("V0042 Tau", 10, 20)), 2);
         Scheduler s = new Scheduler(settings(""), cat);
