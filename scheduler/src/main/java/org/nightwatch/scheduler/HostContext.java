@@ -34,8 +34,10 @@ public final class HostContext {
      * @param significance  the reference's light within 2 px, in sigmas of its noise
      * @param widthPx       second-moment radius (sigma) of the reference light within 5 px
      * @param psfWidthPx    the PSF's sigma taken for comparison
+     * @param light         the reference's light within 2 px (ADU)
+     * @param change        the difference's light within 2 px (ADU; negative for a fade)
      */
-    public record Reading(String host, double significance, double widthPx, double psfWidthPx) {
+    public record Reading(String host, double significance, double widthPx, double psfWidthPx, double light, double change) {
     }
 
     /** Largest offset, px, of a point source's centroid from the candidate for it to be the candidate's star. */
@@ -60,14 +62,20 @@ public final class HostContext {
      */
     public Reading run(float[] cutout, double fwhmPx) {
         if (cutout == null) {
-            return new Reading(NONE, 0, Double.NaN, Double.NaN);
+            return new Reading(NONE, 0, Double.NaN, Double.NaN, 0, 0);
         }
         double sigma = noise(cutout, 0);
         double in = 0;
         int nIn = 0;
+        double change = 0;
         double s = 0;
         double sx = 0;
         double sy = 0;
+        double s3 = 0;
+        double sx3 = 0;
+        double sy3 = 0;
+        // one pass: the light within 2 px (reference and difference), the centroid of the positive reference light
+        // within 3 px (where a star must be) and within 5 px (for the width)
         for (int y = C - 5; y <= C + 5; y++) {
             for (int x = C - 5; x <= C + 5; x++) {
                 int r2 = (x - C) * (x - C) + (y - C) * (y - C);
@@ -75,18 +83,24 @@ public final class HostContext {
                 if (r2 <= 4) {
                     in += v;
                     nIn++;
+                    change += cutout[2 * N * N + y * N + x];
                 }
                 if (r2 <= 25 && v > 0) {
                     s += v;
                     sx += v * x;
                     sy += v * y;
+                    if (r2 <= 9) {
+                        s3 += v;
+                        sx3 += v * x;
+                        sy3 += v * y;
+                    }
                 }
             }
         }
         double sig = in / (sigma * Math.sqrt(nIn) + 1e-12);
         double psf = Double.isFinite(fwhmPx) ? Math.max(0.8, Math.min(1.3, fwhmPx / 2.3548)) : 1.1;
         if (!(sig >= minSignificance) || s <= 0) {
-            return new Reading(NONE, sig, Double.NaN, psf);
+            return new Reading(NONE, sig, Double.NaN, psf, in, change);
         }
         double cx = sx / s;
         double cy = sy / s;
@@ -101,30 +115,12 @@ public final class HostContext {
         }
         double width = Math.sqrt(m2 / s / 2);
         if (width > starWidthRatio * psf) {
-            return new Reading(GALAXY, sig, width, psf);
+            return new Reading(GALAXY, sig, width, psf, in, change);
         }
         // a point source: the candidate's only if it is where the candidate is, and bright enough for the change
-        double s3 = 0;
-        double sx3 = 0;
-        double sy3 = 0;
-        double change = 0;
-        for (int y = C - 3; y <= C + 3; y++) {
-            for (int x = C - 3; x <= C + 3; x++) {
-                int r2 = (x - C) * (x - C) + (y - C) * (y - C);
-                float v = cutout[y * N + x];
-                if (r2 <= 9 && v > 0) {
-                    s3 += v;
-                    sx3 += v * x;
-                    sy3 += v * y;
-                }
-                if (r2 <= 4) {
-                    change += cutout[2 * N * N + y * N + x];
-                }
-            }
-        }
         boolean here = s3 > 0 && Math.hypot(sx3 / s3 - C, sy3 / s3 - C) <= MAX_OFFSET_PX;
         boolean swing = Math.abs(change) <= MAX_AMPLITUDE * in;
-        return new Reading(here && swing ? STAR : NONE, sig, width, psf);
+        return new Reading(here && swing ? STAR : NONE, sig, width, psf, in, change);
     }
 
     /**
@@ -138,20 +134,7 @@ public final class HostContext {
             return false;
         }
         Reading r = run(cutout, fwhmPx);
-        if (!STAR.equals(r.host())) {
-            return false;
-        }
-        double star = 0;
-        double lost = 0;
-        for (int y = C - 2; y <= C + 2; y++) {
-            for (int x = C - 2; x <= C + 2; x++) {
-                if ((x - C) * (x - C) + (y - C) * (y - C) <= 4) {
-                    star += cutout[y * N + x];
-                    lost += cutout[2 * N * N + y * N + x];
-                }
-            }
-        }
-        return lost < 0 && -lost <= 1.2 * star;
+        return STAR.equals(r.host()) && r.change() < 0 && -r.change() <= 1.2 * r.light();
     }
 
     /** Robust standard deviation (1.4826 x median absolute deviation) of a channel's pixels 9 px or more from the centre. */

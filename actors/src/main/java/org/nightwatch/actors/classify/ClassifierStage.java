@@ -188,10 +188,7 @@ public final class ClassifierStage implements AutoCloseable {
             } finally {
                 idleScorers.offer(mine);
             }
-            if (s == null || s.length != candidates.size()) {
-                throw new IllegalStateException("the model answered " + (s == null ? "nothing" : s.length + " scores") + " for "
-                    + candidates.size() + " cutouts");
-            }
+            checkAnswer(s, candidates.size());
             nanos.addAndGet(System.nanoTime() - t0);
             batches.incrementAndGet();
             scored.addAndGet(candidates.size());
@@ -206,6 +203,14 @@ public final class ClassifierStage implements AutoCloseable {
         }
     }
 
+    /** A scorer's answer must be one score a cutout. */
+    private static void checkAnswer(float[] s, int cutouts) {
+        if (s == null || s.length != cutouts) {
+            throw new IllegalStateException("the model answered " + (s == null ? "nothing" : s.length + " scores") + " for " + cutouts
+                + " cutouts");
+        }
+    }
+
     private void scoreBatch(List<Pending> group) {
         try {
             long t0 = System.nanoTime();
@@ -217,10 +222,7 @@ public final class ClassifierStage implements AutoCloseable {
             synchronized (model) {
                 s = model.score(cut);
             }
-            if (s == null || s.length != group.size()) {
-                throw new IllegalStateException("the model answered " + (s == null ? "nothing" : s.length + " scores") + " for "
-                    + group.size() + " cutouts");
-            }
+            checkAnswer(s, group.size());
             nanos.addAndGet(System.nanoTime() - t0);
             batches.incrementAndGet();
             scored.addAndGet(group.size());

@@ -388,17 +388,7 @@ public final class VisitSpool implements AutoCloseable {
         Map<String, String> k = im.keywords();
         System.arraycopy(im.pixels(), 0, into.sums, 0, into.sums.length);
         readCoverage(k, into.rowCoverage, s.file());
-        EnumSet<VisitFlag> flags = EnumSet.of(VisitFlag.CAUGHT_UP);
-        String vf = value(k, "VFLAGS", s.file());
-        for (String f : vf.split(",")) {
-            if (!f.isBlank()) {
-                flags.add(VisitFlag.valueOf(f.trim()));
-            }
-        }
-        long closedNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - s.closedEpochMs());
-        return new ClosedVisit(s.sensor(), s.visitId(), (int) num(k, "FPV", s.file()), frames(value(k, "FRAMES", s.file())), into,
-            lng(k, "T0NS", s.file()), lng(k, "EXPNS", s.file()), num(k, "RA", s.file()), num(k, "DEC", s.file()),
-            (int) num(k, "FIELD", s.file()), flags, closedNanos);
+        return visit(s, k, frames(value(k, "FRAMES", s.file())), into);
     }
 
     /** A visit spooled frame by frame: its frames stacked into {@code into} (sums), every row covered by each. */
@@ -426,6 +416,14 @@ public final class VisitSpool implements AutoCloseable {
             throw new UncheckedIOException("cannot read " + s.file(), e);
         }
         java.util.Arrays.fill(into.rowCoverage, (short) shape.frames());
+        return visit(s, k, frames, into);
+    }
+
+    /**
+     * The visit a spool file's keywords describe, its pixels in {@code into}: flagged {@link VisitFlag#CAUGHT_UP},
+     * closed (for latency) when it really closed.
+     */
+    private static ClosedVisit visit(Spooled s, Map<String, String> k, BitSet frames, StackBuffer into) {
         EnumSet<VisitFlag> flags = EnumSet.of(VisitFlag.CAUGHT_UP);
         for (String f : value(k, "VFLAGS", s.file()).split(",")) {
             if (!f.isBlank()) {
@@ -454,34 +452,36 @@ public final class VisitSpool implements AutoCloseable {
      */
     public int resume(java.util.function.BiPredicate<SensorId, Long> done) {
         List<Spooled> found = new ArrayList<>();
-        try (Stream<Path> parts = Files.walk(root, 2)) {
-            // a visit still being written when the night was killed: never put in place, never queued
-            for (Path p : parts.filter(p -> p.getFileName().toString().endsWith(".part")).toList()) {
-                LOG.warn("spool: {} was being written when the night stopped; removed (its visit is replayed, not caught up)", p);
-                deleteQuietly(p);
-            }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root, 2)) {
+            files = walk.filter(Files::isRegularFile).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the spool " + root, e);
         }
-        try (Stream<Path> files = Files.walk(root, 2)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)
-                || p.getFileName().toString().endsWith(FRAMES_SUFFIX)).toList()) {
-                try {
-                    Map<String, String> k = org.nightwatch.camera.fits.VisitCubeReader.readKeywords(f);
-                    SensorId sensor = SensorId.of((int) num(k, "SENSOR", f));
-                    long visit = lng(k, "VISIT", f);
-                    Spooled s = new Spooled(sensor, visit, f, Files.size(f), lng(k, "CLOSEDMS", f));
-                    if (done.test(sensor, visit)) {
-                        Files.deleteIfExists(f);
-                    } else {
-                        found.add(s);
-                    }
-                } catch (RuntimeException | IOException e) {
-                    LOG.error("spool: {} cannot be read back ({}); left where it is", f, e.getMessage());
-                }
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (name.endsWith(".part")) {
+                // a visit still being written when the night was killed: never put in place, never queued
+                LOG.warn("spool: {} was being written when the night stopped; removed (its visit is replayed, not caught up)", f);
+                deleteQuietly(f);
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the spool " + root, e);
+            if (!name.endsWith(SUFFIX) && !name.endsWith(FRAMES_SUFFIX)) {
+                continue;
+            }
+            try {
+                Map<String, String> k = org.nightwatch.camera.fits.VisitCubeReader.readKeywords(f);
+                SensorId sensor = SensorId.of((int) num(k, "SENSOR", f));
+                long visit = lng(k, "VISIT", f);
+                Spooled s = new Spooled(sensor, visit, f, Files.size(f), lng(k, "CLOSEDMS", f));
+                if (done.test(sensor, visit)) {
+                    Files.deleteIfExists(f);
+                } else {
+                    found.add(s);
+                }
+            } catch (RuntimeException | IOException e) {
+                LOG.error("spool: {} cannot be read back ({}); left where it is", f, e.getMessage());
+            }
         }
         for (Spooled s : found) {
             bytesNow.addAndGet(s.bytes());

@@ -37,18 +37,7 @@ class VisitAssemblerTest {
     long now = 1_000;
     boolean completed;
 
-    final VisitHandoff handoff = new VisitHandoff() {
-        @Override
-        public boolean offer(ClosedVisit visit) {
-            handed.add(visit);
-            return true;
-        }
-
-        @Override
-        public void complete() {
-            completed = true;
-        }
-    };
+    final VisitHandoff handoff = spooling(null);
 
     VisitAssembler assembler(VisitAssembler.WhenFull whenFull) {
         return new VisitAssembler(SENSOR, W, H, pool, StackKernel.best(), ledger, whenFull, handoff, 5_000_000_000L, () -> now);
@@ -261,7 +250,10 @@ class VisitAssemblerTest {
         assertEquals(0, ledger.duplicates().get(), "a refused block asked again is not a duplicate");
     }
 
-    /** The handoff of a sensor's stream with a spool (what VisitPipeline does), visits handed kept in {@link #handed}. */
+    /**
+     * The handoff of a sensor's stream (what VisitPipeline does), visits handed kept in {@link #handed}; with a spool
+     * (not null), a visit that finds no buffer goes to it frame by frame.
+     */
     VisitHandoff spooling(VisitSpool spool) {
         return new VisitHandoff() {
             @Override
@@ -278,7 +270,8 @@ class VisitAssemblerTest {
             @Override
             public VisitSpool.FramesOnDisk spoolFrames(SensorId sensor, long visitId, int framesPerVisit, int fieldId, double raDeg,
                                                        double decDeg, long firstStartNs, long exposureNs) {
-                return spool.framesOnDisk(sensor, visitId, framesPerVisit, fieldId, raDeg, decDeg, firstStartNs, exposureNs);
+                return spool == null ? null
+                    : spool.framesOnDisk(sensor, visitId, framesPerVisit, fieldId, raDeg, decDeg, firstStartNs, exposureNs);
             }
         };
     }
