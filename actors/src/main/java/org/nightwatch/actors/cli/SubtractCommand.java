@@ -125,6 +125,9 @@ public final class SubtractCommand implements Callable<Integer> {
         if (!Double.isFinite(im.readNoise())) {
             said.add(im.file() + " has no RDNOISE: not needed (the background noise is measured on the image)");
         }
+        if (im.gain() > 0 && Double.isFinite(im.readNoise())) {
+            return Calibration.Photometry.ofFrames(gain, im.readNoise(), im.nCombine(), sat);
+        }
         return new Calibration.Photometry(gain * im.nCombine(), sat);
     }
 

@@ -117,8 +117,15 @@ public final class DiffStage {
         this.headers = visitHeaders;
     }
 
-    /** A visit's gain, saturation and WCS: its file's where it has them, the configuration's where not. */
-    private record Optics(double gain, double saturate, VisitMetadata.TanWcs wcs) {
+    /**
+     * A visit's gain, saturation and WCS: its file's where it has them, the configuration's where not; its
+     * read noise (e- a frame) only from its file (NaN otherwise: the background noise is then only measured).
+     */
+    private record Optics(double gain, double readNoise, double saturate, VisitMetadata.TanWcs wcs) {
+        Calibration.Photometry photometry(int frames) {
+            return Double.isFinite(readNoise) ? Calibration.Photometry.ofFrames(gain, readNoise, frames, saturate)
+                : new Calibration.Photometry(gain * Math.max(1, frames), saturate);
+        }
     }
 
     private Optics optics(SensorId sensor, long visit, double raDeg, double decDeg) {
@@ -127,7 +134,8 @@ public final class DiffStage {
         double saturate = m != null && Double.isFinite(m.saturate()) && m.saturate() > 0 ? m.saturate() : settings.saturate();
         VisitMetadata.TanWcs wcs = m != null && m.wcs() != null ? m.wcs()
             : VisitMetadata.TanWcs.centred(raDeg, decDeg, width, height, settings.arcsecPerPixel());
-        return new Optics(gain, saturate, wcs);
+        double readNoise = m != null && Double.isFinite(m.readNoise()) && m.readNoise() >= 0 ? m.readNoise() : Double.NaN;
+        return new Optics(gain, readNoise, saturate, wcs);
     }
 
     /** A stacked visit is on its way to {@link #run} (it waits for a worker until run begins). */
@@ -175,7 +183,7 @@ public final class DiffStage {
             Optics o = optics(p.sensor(), p.visitId(), p.raDeg(), p.decDeg());
             Affine initial = ref.wcs() != null ? WcsMap.between(o.wcs(), ref.wcs(), width, height) : Affine.IDENTITY;
             DifferenceImager.Early e = imager.early(new DifferenceImager.Input(p.mean(), width, height,
-                new Calibration.Photometry(o.gain() * Math.max(1, p.frames()), o.saturate()), calibrationOf(p.sensor())),
+                o.photometry(p.frames()), calibrationOf(p.sensor())),
                 ref.prepared(), initial, plane);
             // the early work is part of the visit's cost (its visit is counted when it is finished)
             long cpu1 = threads.getCurrentThreadCpuTime();
@@ -265,7 +273,7 @@ public final class DiffStage {
             cal = Calibration.Frames.NONE;
         }
         DifferenceImager.Input input = new DifferenceImager.Input(s.image(), width, height,
-            new Calibration.Photometry(o.gain() * Math.max(1, v.framesStacked()), o.saturate()), cal);
+            o.photometry(v.framesStacked()), cal);
         DifferenceImager.Result r = begun != null && begun.visitId() == v.visitId() && begun.fieldId() == v.fieldId()
             ? imager.finish(input, ref.prepared(), begun.early(), begun.matched(), SEEING_TOLERANCE)
             : imager.run(input, ref.prepared(), initial);

@@ -142,10 +142,13 @@ public final class ReferenceLibrary {
         } catch (RuntimeException e) {
             throw new MissingReference("reference " + file + " cannot be read: " + e.getMessage(), e);
         }
-        double gain = im.gain() > 0 ? im.gain() : 1.0;
         double sat = Double.isFinite(im.saturate()) ? im.saturate() : Double.POSITIVE_INFINITY;
+        // a stack of NCOMBINE frames; with its GAIN and RDNOISE its background noise has a model
+        Calibration.Photometry phot = im.gain() > 0 && Double.isFinite(im.readNoise())
+            ? Calibration.Photometry.ofFrames(im.gain(), im.readNoise(), im.nCombine(), sat)
+            : new Calibration.Photometry((im.gain() > 0 ? im.gain() : 1.0) * im.nCombine(), sat);
         DifferenceImager.PreparedReference p = prepare.apply(new DifferenceImager.Input(im.pixels(), im.width(), im.height(),
-            new Calibration.Photometry(gain * im.nCombine(), sat), Calibration.Frames.NONE));
+            phot, Calibration.Frames.NONE));
         return new Reference(file, p, im.wcs(), im.width(), im.height());
     }
 

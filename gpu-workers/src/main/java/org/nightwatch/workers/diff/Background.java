@@ -24,6 +24,22 @@ public final class Background {
             return interpolate(sigma, x, y);
         }
 
+        /**
+         * This model with each cell's noise at most {@code margin} times the photon and read noise of its
+         * level: {@code sqrt(max(level, 0) / gainEff + readNoiseVar)}. A level that holds a bias the model
+         * does not know makes the bound larger, never smaller, than the truth.
+         */
+        public Model withNoiseAtMost(double gainEff, double readNoiseVar, double margin) {
+            float[] s = sigma.clone();
+            for (int c = 0; c < s.length; c++) {
+                double model = margin * Math.sqrt(Math.max(level[c], 0) / gainEff + readNoiseVar);
+                if (model > 0 && s[c] > model) {
+                    s[c] = (float) model;
+                }
+            }
+            return new Model(width, height, mesh, nx, ny, level, s);
+        }
+
         /** Median over the cells of the noise, the image's typical background sigma. */
         public double medianSigma() {
             float[] s = sigma.clone();

@@ -15,6 +15,12 @@ public final class Calibration {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Pixels around a saturated pixel also masked as saturated (bleeding wings). */
     private static final int SATURATION_GROW = 2;
+    /**
+     * How far the measured background noise may exceed the header's noise model before the model is taken
+     * instead: an uncrowded sky matches the model within a few percent (a header's gain is nominal), and
+     * a level that includes a bias (no dark subtracted) makes the model the larger of the two.
+     */
+    static final double NOISE_MODEL_MARGIN = 1.05;
 
     private Calibration() {
     }
@@ -33,10 +39,28 @@ public final class Calibration {
     /**
      * The photometric description of an image.
      *
-     * @param gainEff    electrons per ADU of the image as given (for a mean of N frames, N x the frame gain)
-     * @param saturate   ADU at which a pixel is no longer trusted; NaN when unknown
+     * @param gainEff      electrons per ADU of the image as given (for a mean of N frames, N x the frame gain)
+     * @param saturate     ADU at which a pixel is no longer trusted; NaN when unknown
+     * @param readNoiseVar the read noise's variance in ADU^2 of the image as given (for a mean of N frames of
+     *                     read noise r e-: r^2 / (N x gain^2)); NaN when the image's gain and read noise are not
+     *                     known from its header, and then the background noise is only measured
      */
-    public record Photometry(double gainEff, double saturate) {
+    public record Photometry(double gainEff, double saturate, double readNoiseVar) {
+        /** An image whose noise is only measured (no header says its gain and read noise). */
+        public Photometry(double gainEff, double saturate) {
+            this(gainEff, saturate, Double.NaN);
+        }
+
+        /** A mean of {@code frames} frames whose header gives the gain (e-/ADU) and the read noise (e- a frame). */
+        public static Photometry ofFrames(double gain, double readNoiseE, int frames, double saturate) {
+            int n = Math.max(1, frames);
+            return new Photometry(gain * n, saturate, readNoiseE * readNoiseE / (n * gain * gain));
+        }
+
+        /** Whether the header's gain and read noise give a noise model for the background. */
+        public boolean modelled() {
+            return Double.isFinite(readNoiseVar) && gainEff > 0;
+        }
     }
 
     /** What calibration measured on the image. */
@@ -136,6 +160,12 @@ public final class Calibration {
             growSaturation(mask, width, height, satIdx, saturated);
         }
         Background.Model bkg = Background.estimate(img, mask, width, height, meshPx);
+        if (phot.modelled()) {
+            // in a crowded field the pixels between the stars are starlight too: their spread is mostly
+            // confusion, the same in the reference, not noise. The photon and read noise of the level, as the
+            // header's gain and read noise give it, bound the background noise
+            bkg = bkg.withNoiseAtMost(phot.gainEff(), phot.readNoiseVar(), NOISE_MODEL_MARGIN);
+        }
         float invGain = phot.gainEff() > 0 ? (float) (1.0 / phot.gainEff()) : 0f;
         bkg.subtractWithVariance(img, mask, out.variance(), invGain);
         return new Result(bkg, bkg.medianSigma(), nan, saturated, badCount);

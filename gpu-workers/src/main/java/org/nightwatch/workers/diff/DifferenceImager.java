@@ -301,7 +301,7 @@ public final class DifferenceImager {
     }
 
     private Calibration.Photometry saturationOf(Calibration.Photometry p) {
-        return new Calibration.Photometry(p.gainEff(), p.saturate() * settings.saturationFraction());
+        return new Calibration.Photometry(p.gainEff(), p.saturate() * settings.saturationFraction(), p.readNoiseVar());
     }
 
     private static double orDefault(double v, double d) {

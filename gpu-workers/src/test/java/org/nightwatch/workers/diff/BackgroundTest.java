@@ -43,6 +43,63 @@ class BackgroundTest {
         }
     }
 
+    /** A mean of {@code frames} frames of sky {@code skyE} e- a pixel (plus {@code biasAdu}) and these stars, with photon and read noise. */
+    private static float[] field(int w, int h, double skyE, double biasAdu, int stars, double gain, double rn, int frames, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] e = new double[w * h];
+        java.util.Arrays.fill(e, skyE);
+        for (int s = 0; s < stars; s++) { // log-uniform fluxes, Gaussian PSF of 4 px FWHM
+            double cx = r.nextDouble() * w;
+            double cy = r.nextDouble() * h;
+            double flux = Math.pow(10, 2 + 2.5 * r.nextDouble());
+            double sg = 4 / 2.3548;
+            for (int y = Math.max(0, (int) cy - 8); y < Math.min(h, (int) cy + 9); y++) {
+                for (int x = Math.max(0, (int) cx - 8); x < Math.min(w, (int) cx + 9); x++) {
+                    double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+                    e[y * w + x] += flux * Math.exp(-d2 / (2 * sg * sg)) / (2 * Math.PI * sg * sg);
+                }
+            }
+        }
+        float[] img = new float[w * h];
+        for (int i = 0; i < img.length; i++) { // the mean of the frames: photon and read noise over sqrt(frames)
+            double sd = Math.sqrt(e[i] + rn * rn) / Math.sqrt(frames);
+            img[i] = (float) (biasAdu + (e[i] + sd * r.nextGaussian()) / gain);
+        }
+        return img;
+    }
+
+    @Test
+    void inACrowdedFieldTheHeadersNoiseModelBoundsTheBackgroundNoise() {
+        // a field so crowded that starlight fills the space between the stars (as in the galactic plane, or the
+        // HST field of the foreign night): the spread of the "sky" pixels is confusion, the same in the
+        // reference, and taken as noise it hid every faint transient (5 x too high a noise there)
+        int w = 400;
+        int h = 300;
+        double gain = 2.3;
+        double rn = 3.1;
+        int frames = 12;
+        float[] crowded = field(w, h, 190, 0, 6000, gain, rn, frames, 11);
+        double truth = Math.sqrt((190 + rn * rn) / frames) / gain; // ADU, of the sky alone
+        MaskedImage out = new MaskedImage(w, h);
+        double measured = Calibration.run(crowded, w, h, new Calibration.Photometry(gain * frames, 1e9), Calibration.Frames.NONE, 64, out)
+            .medianSigma();
+        double modelled = Calibration.run(crowded, w, h, Calibration.Photometry.ofFrames(gain, rn, frames, 1e9), Calibration.Frames.NONE,
+            64, out).medianSigma();
+        assertTrue(measured > 1.5 * truth, "measured alone, confusion reads as noise: " + measured + " against " + truth);
+        // the level between the stars is sky plus unresolved starlight, whose photons are noise too: the bound
+        // is a little above the sky's own noise, far below the confusion
+        assertTrue(modelled >= truth && modelled < 1.3 * truth, "bounded by the model: " + modelled + " against " + truth);
+
+        // an uncrowded frame with a bias the model does not know (no dark subtracted): the measured noise stands
+        float[] sparse = field(w, h, 190, 100, 60, gain, rn, frames, 12);
+        double plain = Calibration.run(sparse, w, h, new Calibration.Photometry(gain * frames, 1e9), Calibration.Frames.NONE, 64, out)
+            .medianSigma();
+        double withModel = Calibration.run(sparse, w, h, Calibration.Photometry.ofFrames(gain, rn, frames, 1e9), Calibration.Frames.NONE,
+            64, out).medianSigma();
+        assertEquals(truth, plain, 0.05 * truth, "an uncrowded sky's noise is measured right");
+        assertEquals(plain, withModel, 1e-6, "and the model, higher with the bias in the level, changes nothing");
+    }
+
     @Test
     void badPixelsComeFromTheDark() {
         int w = 200;
