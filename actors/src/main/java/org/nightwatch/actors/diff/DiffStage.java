@@ -19,6 +19,7 @@ import org.nightwatch.workers.diff.Detection;
 import org.nightwatch.workers.diff.DiffFlag;
 import org.nightwatch.workers.diff.DiffSettings;
 import org.nightwatch.workers.diff.DifferenceImager;
+import org.nightwatch.workers.diff.HotPixels;
 import org.nightwatch.workers.diff.MaskedImage;
 
 /**
@@ -56,6 +57,8 @@ public final class DiffStage {
     private final Runnable beforeVisit;
     private volatile java.util.function.BiFunction<SensorId, Long, VisitMetadata> headers;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Per sensor index: hot pixels found from its visits, for sensors without a dark. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, HotPixels> hotPixels = new java.util.concurrent.ConcurrentHashMap<>();
     /** Seeing of the whole stack against the partial one's beyond which early work is redone whole. */
     static final double SEEING_TOLERANCE = 0.1;
     private final int earlyPlanes;
@@ -214,7 +217,13 @@ public final class DiffStage {
     /** The sensor's calibration frames, or none when they are not of the sensor's size. */
     private Calibration.Frames calibrationOf(SensorId sensor) {
         Calibration.Frames cal = references.calibration(sensor);
-        return fits(cal) ? cal : Calibration.Frames.NONE;
+        cal = fits(cal) ? cal : Calibration.Frames.NONE;
+        return cal.badPixels() == null ? cal.withHotPixels(hotPixels(sensor).confirmed()) : cal;
+    }
+
+    /** The hot pixels found from a sensor's own visits (used when no dark says where they are). */
+    private HotPixels hotPixels(SensorId sensor) {
+        return hotPixels.computeIfAbsent(sensor.index(), k -> new HotPixels());
     }
 
     private boolean fits(Calibration.Frames cal) {
@@ -271,6 +280,18 @@ public final class DiffStage {
             notes.add("calibration frames in " + references.layout().root().resolve("calibration").resolve(v.sensor().name())
                 + " are not " + width + "x" + height + ": not applied");
             cal = Calibration.Frames.NONE;
+        }
+        if (cal.badPixels() == null) {
+            // no dark says where the sensor's hot pixels are: they are found from its own visits, a spike at the
+            // same pixel in two visits running, and masked from the second on
+            HotPixels hp = hotPixels(v.sensor());
+            boolean first = hp.confirmed().length == 0;
+            int[] hot = hp.observe(s.image(), width, height);
+            cal = cal.withHotPixels(hot);
+            if (first && hot.length > 0) {
+                notes.add("no dark frame in " + references.layout().root().resolve("calibration").resolve(v.sensor().name())
+                    + ": " + hot.length + " hot pixels found from the visits themselves, masked from now on");
+            }
         }
         DifferenceImager.Input input = new DifferenceImager.Input(s.image(), width, height,
             o.photometry(v.framesStacked()), cal);

@@ -31,9 +31,19 @@ public final class Calibration {
      * @param dark       ADU per frame to subtract
      * @param flat       relative response to divide by (mean about 1)
      * @param badPixels  non-zero where the sensor's pixel is bad
+     * @param hotPixels  indices of pixels found hot from the data ({@link HotPixels}), masked bad as well
      */
-    public record Frames(float[] dark, float[] flat, byte[] badPixels) {
-        public static final Frames NONE = new Frames(null, null, null);
+    public record Frames(float[] dark, float[] flat, byte[] badPixels, int[] hotPixels) {
+        public static final Frames NONE = new Frames(null, null, null, null);
+
+        public Frames(float[] dark, float[] flat, byte[] badPixels) {
+            this(dark, flat, badPixels, null);
+        }
+
+        /** These frames with {@code hot} masked as well (none: these frames). */
+        public Frames withHotPixels(int[] hot) {
+            return hot == null || hot.length == 0 ? this : new Frames(dark, flat, badPixels, hot);
+        }
     }
 
     /**
@@ -151,6 +161,15 @@ public final class Calibration {
         if (bad != null) {
             for (int i = 0; i < n; i++) {
                 if (bad[i] != 0) {
+                    mask[i] |= Mask.BAD;
+                    badCount++;
+                }
+            }
+        }
+        int[] hot = frames.hotPixels();
+        if (hot != null) {
+            for (int i : hot) {
+                if (i >= 0 && i < n && (mask[i] & Mask.BAD) == 0) {
                     mask[i] |= Mask.BAD;
                     badCount++;
                 }
