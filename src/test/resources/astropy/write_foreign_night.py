@@ -20,7 +20,9 @@ nightwatch is configured with.
 
 Used by ForeignNightSystemTest (python3-astropy, iraf and python-drizzle-testdata, installed by
 scripts/install-test-tools):
-    /usr/bin/python3 write_foreign_night.py OUT_DIR [SEED]
+    /usr/bin/python3 write_foreign_night.py OUT_DIR [SEED] [--other-field]
+--other-field lays the same images out otherwise (the star field turned over, M51 turned a quarter and moved),
+for a night to train on that is not the one tested.
 """
 import json
 import os
@@ -47,6 +49,7 @@ BASE_FWHM = 2.0                                    # the HST image's own PSF, px
 PAD = 48
 HOT_PIXELS, COSMICS_PER_FRAME = 240, 6
 N_TRANSIENTS, N_VARIABLES, N_MOVING = 72, 16, 5
+GALAXY_AT, GALAXY_AT_OTHER = (1380, 330), (1180, 560)  # M51's lower left corner, sensor px
 
 
 def wcs():
@@ -79,7 +82,7 @@ def taper(n, edge):
     return t
 
 
-def base_sky(rng):
+def base_sky(rng, other=False):
     """The sky in reference pixels (padded by PAD), e- per frame, at the HST image's own resolution."""
     with fits.open(HST) as f:
         sci = f["SCI"].data.astype(np.float64)
@@ -87,6 +90,8 @@ def base_sky(rng):
     # the detector's own defects (bad, hot and warm pixels, bad columns) are not sky: fill them
     sci = local_median_fill(sci, (dq & (4 | 16 | 64 | 128)) != 0)
     sci -= np.percentile(sci, 5)  # the sky between the stars (the median is starlight in a field this crowded)
+    if other:
+        sci = sci[::-1, ::-1]
     row = np.concatenate([sci, sci[:, ::-1], sci], axis=1)
     full = np.concatenate([row, row[::-1, :]], axis=0)
     # crowded, with saturated stars, on the left; the same stars five times fainter, a sparser field, on the right
@@ -96,7 +101,11 @@ def base_sky(rng):
     m = np.frombuffer(raw[2048:], dtype=">i2").reshape(512, 512).astype(np.float64)
     border = np.concatenate([m[:8].ravel(), m[-8:].ravel(), m[:, :8].ravel(), m[:, -8:].ravel()])
     m = (m - np.median(border)) * np.outer(taper(512, 64), taper(512, 64)) * 0.8
-    gx, gy = 1380 + PAD, 330 + PAD
+    gx, gy = GALAXY_AT
+    if other:
+        m = np.rot90(m)
+        gx, gy = GALAXY_AT_OTHER
+    gx, gy = gx + PAD, gy + PAD
     canvas[gy:gy + 512, gx:gx + 512] += m
     galaxy = np.zeros_like(canvas)
     galaxy[gy:gy + 512, gx:gx + 512] = m
@@ -172,10 +181,10 @@ def mag(e):
     return ZERO_POINT - 2.5 * np.log10(e)
 
 
-def main(out, seed):
+def main(out, seed, other):
     rng = np.random.default_rng(seed)
     w = wcs()
-    base, galaxy = base_sky(rng)
+    base, galaxy = base_sky(rng, other)
     shape = base.shape
     base_ft = np.fft.rfft2(base)
 
@@ -229,7 +238,8 @@ def main(out, seed):
         flux = 10 ** (-0.4 * (m - ZERO_POINT))
         where = t % 3
         if where == 0:
-            x, y = rng.uniform(1380 + 60, 1380 + 450), rng.uniform(330 + 60, 330 + 450)
+            gx, gy = GALAXY_AT_OTHER if other else GALAXY_AT
+            x, y = rng.uniform(gx + 60, gx + 450), rng.uniform(gy + 60, gy + 450)
             if gal_scene[int(y), int(x)] < 40:
                 continue
             sub = "on-galaxy"
@@ -338,4 +348,5 @@ def main(out, seed):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 21)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(args[0], int(args[1]) if len(args) > 1 else 21, "--other-field" in sys.argv)

@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
     description = "Train real/bogus models (simple CNN on three channels, and on two without the difference) over several "
         + "seeds; evaluate on held-out data with clean labels; write the models, a JSON report and PNG plots.")
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "training set (nightwatch train-data)")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+        description = "training set (nightwatch train-data); repeat to train on several together, e.g. a simulated set and one "
+            + "made --from a recorded night")
+    List<Path> data;
 
     @Option(names = "--test", required = true, paramLabel = "DIR", description = "held-out set, evaluated with its true labels")
     Path test;
@@ -77,7 +79,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RealBogusModel.AucLoss auc = auc(); // a wrong name is refused before an hour of training
-        TrainingSetFiles.Loaded all = TrainingSetFiles.read(data);
+        TrainingSetFiles.Loaded all = TrainingSetFiles.Loaded.concat(data.stream().map(TrainingSetFiles::read).toList());
         TrainingSetFiles.Loaded train = all.labelled();
         TrainingSetFiles.Loaded held = TrainingSetFiles.read(test).labelled();
         List<float[]> pool = new ArrayList<>(all.keptApart().cutouts());
@@ -87,7 +89,8 @@ public final class TrainCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "train: %d labelled cutouts (%d real); held out: %d (%d real), scored with true labels%n",
             train.size(), Evaluation.reals(train.labels()), held.size(), Evaluation.reals(held.trueLabels()));
         Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("train", Map.of("dir", data.toString(), "samples", train.size(), "real", Evaluation.reals(train.labels())));
+        rep.put("train", Map.of("dir", data.stream().map(Path::toString).toList(), "samples", train.size(), "real",
+            Evaluation.reals(train.labels())));
         rep.put("unlabelled_for_vat", pool.size());
         rep.put("test", Map.of("dir", test.toString(), "samples", held.size(), "real", Evaluation.reals(held.trueLabels())));
         Map<String, Map<String, Object>> byModel = new LinkedHashMap<>();
@@ -170,7 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
                     firstScores.put(kind, s);
                     Evaluation.scoresPng(out.resolve("scores-" + kind + ".png"), kind + " (seed 1) on held-out data", s, held.trueLabels());
                     m.setVersion(kind + "-" + java.time.LocalDate.now() + "-seed1");
-                    m.info().put("trained_on", data.toString());
+                    m.info().put("trained_on", data.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" + ")));
                     m.info().put("metrics_on", test.toString());
                     m.info().put("metrics", met);
                     m.save(out.resolve(kind + ".nwmodel"), false);

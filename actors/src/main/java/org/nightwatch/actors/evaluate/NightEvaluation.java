@@ -44,8 +44,8 @@ public final class NightEvaluation {
     private NightEvaluation() {
     }
 
-    /** A row of a CSV the pipeline writes (no quoting). */
-    static List<Map<String, String>> csv(Path file) {
+    /** The rows of a CSV the pipeline writes (no quoting), by column name. */
+    public static List<Map<String, String>> csv(Path file) {
         try {
             List<String> lines = Files.readAllLines(file);
             if (lines.isEmpty()) {

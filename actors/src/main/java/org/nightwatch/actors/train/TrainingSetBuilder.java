@@ -143,7 +143,8 @@ public final class TrainingSetBuilder {
         return out;
     }
 
-    private static String bogusType(String kind, Detection d) {
+    /** A bogus detection's type: the truth's kind, or for noise and star residuals what its flags say. */
+    static String bogusType(String kind, Detection d) {
         return switch (kind) {
             case "noise", "star-residual" -> d.has(DetectionFlag.DIPOLE) ? "dipole"
                 : d.has(DetectionFlag.EDGE) ? "edge"

@@ -76,6 +76,34 @@ public final class TrainingSetFiles {
             return cutouts.size();
         }
 
+        /**
+         * Sets one after another (a simulated set and a recorded night's, say), under the first's directory; each
+         * sample keeps its row in its own labels.csv.
+         */
+        public static Loaded concat(List<Loaded> sets) {
+            if (sets.isEmpty()) {
+                throw new IllegalArgumentException("no training set");
+            }
+            int n = sets.stream().mapToInt(Loaded::size).sum();
+            List<float[]> c = new java.util.ArrayList<>(n);
+            int[] l = new int[n];
+            int[] t = new int[n];
+            List<String> ty = new java.util.ArrayList<>(n);
+            double[] s = new double[n];
+            int[] r = new int[n];
+            int k = 0;
+            for (Loaded x : sets) {
+                c.addAll(x.cutouts());
+                ty.addAll(x.types());
+                System.arraycopy(x.labels(), 0, l, k, x.size());
+                System.arraycopy(x.trueLabels(), 0, t, k, x.size());
+                System.arraycopy(x.snr(), 0, s, k, x.size());
+                System.arraycopy(x.rows(), 0, r, k, x.size());
+                k += x.size();
+            }
+            return new Loaded(sets.get(0).dir(), c, l, t, ty, s, r);
+        }
+
         /** The samples with a real/bogus label (kept-apart ones left out). */
         public Loaded labelled() {
             return where(false);

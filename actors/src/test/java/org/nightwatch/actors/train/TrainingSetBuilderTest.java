@@ -56,5 +56,14 @@ class TrainingSetBuilderTest {
         assertEquals(TrainingSetFiles.LABELS_HEADER, labels.get(0));
         assertEquals(samples.size() + 1, labels.size());
         assertTrue(Files.readString(dir.resolve("manifest.json")).contains("\"format_version\" : 1"));
+
+        // train mixes sets (a simulated one and a night's): one after the other, each sample as it was
+        TrainingSetFiles.Loaded one = TrainingSetFiles.read(dir);
+        TrainingSetFiles.Loaded both = TrainingSetFiles.Loaded.concat(List.of(one, one.keptApart()));
+        assertEquals(one.size() + one.keptApart().size(), both.size());
+        int last = both.size() - 1;
+        assertEquals(one.keptApart().types().get(one.keptApart().size() - 1), both.types().get(last));
+        assertEquals(TrainingSetBuilder.APART, both.trueLabels()[last]);
+        assertTrue(java.util.Arrays.equals(one.cutouts().get(0), both.cutouts().get(0)));
     }
 }

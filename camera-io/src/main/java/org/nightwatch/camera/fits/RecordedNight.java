@@ -243,6 +243,17 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         return layout;
     }
 
+    /** A sensor's visits whose files passed the checks, in order. */
+    public List<Long> visitsOf(int sensor) {
+        return List.copyOf(good.getOrDefault(sensor, List.of()));
+    }
+
+    /** The file of a sensor's visit that passed the checks; null when there is none. */
+    public Path file(int sensor, long visit) {
+        Accepted a = accepted.get(key(sensor, visit));
+        return a == null ? null : a.file();
+    }
+
     /** Visit ids present for any sensor, in order. */
     public List<Long> visits() {
         return visits;
