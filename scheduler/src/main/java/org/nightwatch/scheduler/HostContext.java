@@ -44,6 +44,9 @@ public final class HostContext {
     public static final double MAX_OFFSET_PX = 1.5;
     /** Largest change, in units of the star's light, that a star at the candidate's place is taken to make. */
     public static final double MAX_AMPLITUDE = 10;
+    /** Bounds on the PSF sigma (px) taken from a candidate's FWHM, against a wrong measurement. */
+    static final double MIN_PSF_SIGMA_PX = 0.8;
+    static final double MAX_PSF_SIGMA_PX = 4.0;
 
     private final double minSignificance;
     private final double starWidthRatio;
@@ -98,7 +101,9 @@ public final class HostContext {
             }
         }
         double sig = in / (sigma * Math.sqrt(nIn) + 1e-12);
-        double psf = Double.isFinite(fwhmPx) ? Math.max(0.8, Math.min(1.3, fwhmPx / 2.3548)) : 1.1;
+        // the PSF's sigma, within what seeing gives (0.8 to 4 px: FWHM 1.9 to 9.4 px); an upper bound of 1.3 px
+        // once made every star of a night in 4-5 px seeing "extended", and its variables alerted as transients
+        double psf = Double.isFinite(fwhmPx) ? Math.max(MIN_PSF_SIGMA_PX, Math.min(MAX_PSF_SIGMA_PX, fwhmPx / 2.3548)) : 1.1;
         if (!(sig >= minSignificance) || s <= 0) {
             return new Reading(NONE, sig, Double.NaN, psf, in, change);
         }

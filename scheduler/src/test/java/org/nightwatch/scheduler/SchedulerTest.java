@@ -27,15 +27,20 @@ class SchedulerTest {
         assertEquals(HostContext.NONE, h.run(Cands.cutout(HostContext.NONE, 200, 3), 3.0).host());
     }
 
-    /** A cutout with a point source of {@code transient} peak in the difference at the centre and a star in the reference. */
+    /** As {@link #withStar(double, double, double, double, long, double)} in the simulator's seeing (PSF sigma 1.3 px). */
     private static float[] withStar(double transientPeak, double starPeak, double starDx, double starDy, long seed) {
+        return withStar(transientPeak, starPeak, starDx, starDy, seed, 1.3);
+    }
+
+    /** A cutout with a point source of {@code transient} peak in the difference at the centre and a star in the reference. */
+    private static float[] withStar(double transientPeak, double starPeak, double starDx, double starDy, long seed, double sg) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         int n = Cands.N;
         float[] c = new float[3 * n * n];
         for (int y = 0; y < n; y++) {
             for (int x = 0; x < n; x++) {
-                double psf = Math.exp(-((x - 14) * (x - 14) + (y - 14) * (y - 14)) / (2 * 1.3 * 1.3));
-                double star = starPeak * Math.exp(-((x - 14 - starDx) * (x - 14 - starDx) + (y - 14 - starDy) * (y - 14 - starDy)) / (2 * 1.3 * 1.3));
+                double psf = Math.exp(-((x - 14) * (x - 14) + (y - 14) * (y - 14)) / (2 * sg * sg));
+                double star = starPeak * Math.exp(-((x - 14 - starDx) * (x - 14 - starDx) + (y - 14 - starDy) * (y - 14 - starDy)) / (2 * sg * sg));
                 int i = y * n + x;
                 c[i] = (float) (star + r.nextGaussian() * 2);
                 c[n * n + i] = (float) (star + transientPeak * psf + r.nextGaussian() * 6);
@@ -60,6 +65,8 @@ class SchedulerTest {
         }
         // a star at the place but 30 times fainter than the change: a nova or a flare, not a variable star's swing
         assertEquals(HostContext.NONE, h.run(withStar(3000, 100, 0, 0, 3), 3.0).host());
+        // a variable star in poor seeing (FWHM 5 px, as on the foreign night): still a star, not extended light
+        assertEquals(HostContext.STAR, h.run(withStar(300, 600, 0.2, 0.1, 4, 5.0 / 2.3548), 5.0).host());
     }
 
     @Test
