@@ -49,6 +49,11 @@ public final class EvaluateNightCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  top-20 purity %s, top-100 purity %s (of %d live alerts); %d objects alerted, %d alert changes; "
                 + "%d moving objects alerted as transients%n", pct(r.get("top20_purity")), pct(r.get("top100_purity")),
             r.get("live_alerts").asInt(), r.get("alerts").asInt(), r.get("alert_changes").asInt(), r.get("moving_alerted_as_transient").asInt());
+        StringBuilder falses = new StringBuilder();
+        r.get("false_live_alerts").fields().forEachRemaining(e -> falses.append(falses.length() == 0 ? "" : ", ")
+            .append(e.getValue().asInt()).append(' ').append(e.getKey()));
+        System.out.printf(Locale.ROOT, "  live alerts that are what they say: %s; false: %s%n", pct(r.get("live_purity")),
+            falses.length() == 0 ? "none" : falses);
         JsonNode l = r.get("latency_ms");
         System.out.printf(Locale.ROOT, "  a visit's last frame to its alerts: p50 %s ms, p99 %s ms; real-time factor %s%n",
             l.get("p50").isNull() ? "-" : String.format(Locale.ROOT, "%.0f", l.get("p50").asDouble()),

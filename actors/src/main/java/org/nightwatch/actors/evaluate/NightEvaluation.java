@@ -28,7 +28,8 @@ import org.nightwatch.scheduler.Sky;
 /**
  * Scores a night's alert stream against its ground truth ({@code truth.csv} of a simulated night):
  * recall of the injected transients by S/N and by magnitude, what became of the variable stars and
- * moving objects, the purity of the top of the ranked list, alerts per night, the latency from a visit's
+ * moving objects, the purity of the top of the ranked list and of all live alerts (each what it says it is, the
+ * false ones by what they said and what was there), alerts per night, the latency from a visit's
  * last frame to its alerts and the real-time factor.
  *
  * <p>Matching: a truth source is found when a live alert (an object's latest alert, not retracted) has a
@@ -221,6 +222,22 @@ public final class NightEvaluation {
             putRatio(r, "top" + n + "_purity", pure, top);
             r.put("top" + n + "_ranked", top);
         }
+        // every live alert is what it says: a transient at a transient, a variable at a variable star, a moving
+        // object at a mover; the rest are false alerts, by what they said and what was there
+        int pureLive = 0;
+        Map<String, Integer> falseByKind = new java.util.TreeMap<>();
+        for (JsonNode a : live) {
+            String kind = a.get("kind").asText();
+            String there = truthKindNear(a, rows, radiusArcsec, truth);
+            if (kind.equals(there)) {
+                pureLive++;
+            } else {
+                falseByKind.merge(kind + (there == null ? " at nothing in the truth" : " at a " + there), 1, Integer::sum);
+            }
+        }
+        putRatio(r, "live_purity", pureLive, live.size());
+        ObjectNode fk = r.putObject("false_live_alerts");
+        falseByKind.forEach(fk::put);
         r.put("alerts", latest.size());
         r.put("alert_changes", changes);
         r.put("live_alerts", live.size());
@@ -285,6 +302,22 @@ public final class NightEvaluation {
                 if (s <= bestSep) {
                     bestSep = s;
                     best = a;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The kind of the truth source nearest to any of the alert's detections within the radius; null if none. */
+    private static String truthKindNear(JsonNode a, List<Map<String, String>> truth, double radius, Path file) {
+        String best = null;
+        double bestSep = radius;
+        for (JsonNode d : a.get("history")) {
+            for (Map<String, String> t : truth) {
+                double s = sep(d.get("ra").asDouble(), d.get("dec").asDouble(), num(t, "ra", file), num(t, "dec", file));
+                if (s <= bestSep) {
+                    bestSep = s;
+                    best = t.get("kind");
                 }
             }
         }

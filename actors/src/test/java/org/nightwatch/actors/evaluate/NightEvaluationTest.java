@@ -55,6 +55,12 @@ class NightEvaluationTest {
         assertEquals(4, r.get("live_alerts").asInt());
         assertEquals(0.5, r.get("top20_purity").asDouble());
         assertEquals(0.5, r.get("top100_purity").asDouble());
+        // each live alert against what is there: A1 a transient at T1 and AV a variable at V1 are what they say;
+        // A3 said variable at the transient T3, AM transient at the mover M1
+        assertEquals(0.5, r.get("live_purity").asDouble());
+        assertEquals(2, r.get("false_live_alerts").size());
+        assertEquals(1, r.get("false_live_alerts").get("variable at a transient").asInt());
+        assertEquals(1, r.get("false_live_alerts").get("transient at a moving").asInt());
         assertEquals(5, r.get("alerts").asInt(), "objects alerted");
         assertEquals(6, r.get("alert_changes").asInt());
         assertEquals(1, r.get("moving_alerted_as_transient").asInt());
