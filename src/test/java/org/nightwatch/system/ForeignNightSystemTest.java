@@ -28,9 +28,8 @@ import org.nightwatch.system.DifferenceImagingSystemTest.Csv;
  * that records only the commanded pointing, cosmic rays, fixed hot pixels and no dark; transients on the galaxy,
  * beside faint stars and in the field, variables and moving objects (its truth.csv).
  *
- * <p>What holds today is asserted; issue 21's targets on such a night (recall at S/N >= 10 of 95%, purity of the
- * live alerts of 90%) are not met yet, and the test prints where the night stands: recall 79% with the model
- * trained on simulations, which passes many of the crowded field's star residuals as real.
+ * <p>Issue 21's targets on such a night: top-20 purity 100% and live alerts at least 90% what they say hold (97%);
+ * recall at S/N >= 10 is 92%, under its 95%, and the test holds it at no less than 88%.
  */
 class ForeignNightSystemTest {
     @TempDir
@@ -106,9 +105,16 @@ class ForeignNightSystemTest {
 
         ObjectNode e = NightEvaluation.run(out, night.resolve("truth.csv"), 2.0, null);
         System.out.println(e.toPrettyString());
-        // a floor under where the night stands (79%), far from the issue's 95%: before the header's noise model
-        // the crowded field's confusion read as noise and recall was 56%
-        assertTrue(e.get("recall_snr_ge_10").asDouble() >= 0.72, "recall at S/N >= 10: " + e.get("recall_snr_ge_10"));
+        // the committed model learned from two other nights of these images (train-data --from): with the model
+        // trained on simulations alone, recall was 79%, top-20 purity 40% and 22% of the live alerts true
+        assertEquals(1.0, e.get("top20_purity").asDouble(), "the top of the ranked list: " + e.get("top20_purity"));
+        assertTrue(e.get("live_purity").asDouble() >= 0.9, "live alerts that are what they say: " + e.get("live_purity") + " "
+            + e.get("false_live_alerts"));
+        // 92% today, under the issue's 95%: bright transients beside stars scored below the alert threshold, one on a
+        // star a tenth as bright taken for its variability, one on the galaxy whose centroid wandered (a "mover")
+        assertTrue(e.get("recall_snr_ge_10").asDouble() >= 0.88, "recall at S/N >= 10: " + e.get("recall_snr_ge_10"));
+        assertEquals(e.get("by_kind").get("variable").get("alerted").asInt(),
+            e.get("by_kind").get("variable").get("alerted_as_variable").asInt(), "a variable alerted is alerted as a variable");
     }
 
     private static double arcsec(double ra1, double dec1, double ra2, double dec2) {
