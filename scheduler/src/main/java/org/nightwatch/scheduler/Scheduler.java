@@ -135,6 +135,9 @@ public final class Scheduler {
                 continue;
             }
             SkyObject o = associator.nearest(c.ra(), c.dec());
+            if (o != null && !sameSource(o, c)) {
+                o = null;
+            }
             if (o == null) {
                 o = new SkyObject(SkyObject.idOf(c.id()), c.sensor(), c.field(), c.ra(), c.dec());
                 o.add(c);
@@ -218,13 +221,42 @@ public final class Scheduler {
         o.kind(fainter || HostContext.STAR.equals(o.host()) ? SkyObject.Kind.VARIABLE : SkyObject.Kind.TRANSIENT);
     }
 
-    /** Whether the object's detections moved apart significantly: first to last, beyond their position errors. */
+    /**
+     * Whether {@code c} can be a detection of {@code o}: of a sign {@code o} has shown, or at its very place. A
+     * variable star that rises and fades does so where it is, within the centroids' errors; a negative detection
+     * two pixels off a positive one is something else (a subtraction residual on the galaxy of a supernova), and
+     * taking it in made the supernova a variable.
+     */
+    private static boolean sameSource(SkyObject o, Candidate c) {
+        for (Detection d : o.detections()) {
+            if (d.sign() == c.sign()) {
+                return true;
+            }
+        }
+        return Sky.separation(o.ra(), o.dec(), c.ra(), c.dec()) * 3600 <= OPPOSITE_SIGN_RADIUS_ARCSEC;
+    }
+
+    /** How close a detection of the other sign than all of an object's must be to join it, arcsec. */
+    static final double OPPOSITE_SIGN_RADIUS_ARCSEC = 1.0;
+
+    /**
+     * Whether the object's positive detections moved apart significantly: first to last, beyond their position
+     * errors. A mover is light where there was none; a negative detection is the reference's light missing (a
+     * star fading, or a residual of the subtraction beside a transient on its galaxy) and says nothing of where a
+     * mover went: one 2 px off a supernova once made it a "mover", never alerted.
+     */
     private boolean drifts(SkyObject o) {
-        if (o.detections().size() < 2) {
+        Detection a = null;
+        Detection b = null;
+        for (Detection d : o.detections()) {
+            if (d.sign() > 0) {
+                a = a == null ? d : a;
+                b = d;
+            }
+        }
+        if (a == null || a == b) {
             return false;
         }
-        Detection a = o.first();
-        Detection b = o.last();
         double sep = Sky.separation(a.ra(), a.dec(), b.ra(), b.dec()) * 3600;
         double sigma = Math.hypot(positionError(a), positionError(b));
         return sep >= settings.minShiftArcsec() && sep >= settings.driftSigma() * sigma;

@@ -133,6 +133,31 @@ class SchedulerTest {
     }
 
     @Test
+    void aNegativeResidualBesideATransientIsNotPartOfIt() {
+        // on a galaxy: a negative residual of the subtraction 1.8" off in one visit, then the supernova, steady, in
+        // the next three (the foreign night's transient 58 was taken for a mover this way and never alerted, then,
+        // with a mover's track made of positive detections only, for a variable)
+        Scheduler s = new Scheduler(settings(""), KnownVariables.none(2));
+        double t = Cands.MJD;
+        // (admitted as a fading: the galaxy's core reads as a point source in the reference)
+        s.run(List.of(Cands.at("S3-V3-0", 3, 3, t, east(-1.8), 20, -6.7, 19, 0.0, HostContext.STAR)));
+        Scheduler.Result r = null;
+        for (int v = 4; v <= 6; v++) {
+            r = s.run(List.of(Cands.at("S3-V" + v + "-0", 3, v, t + (v - 3) * 600 / 86400.0, east(0.05 * (v - 5)), 20, 25, 17.3, 0.86,
+                HostContext.GALAXY)));
+        }
+        SkyObject sn = s.object("NW-S3-V4-0");
+        assertEquals(3, sn.detections().size(), "the supernova's own object: the residual 1.8\" off is not of it");
+        assertEquals(SkyObject.Kind.TRANSIENT, sn.kind());
+        assertEquals(1, s.liveAlerts().size(), "alerted, as a transient");
+        // a variable star's fade and rise at one place stay one object
+        s.run(List.of(Cands.at("S3-V3-1", 3, 3, t, east(30), 20, -12, 17, 0.0, HostContext.STAR)));
+        s.run(List.of(Cands.at("S3-V4-1", 3, 4, t + 600 / 86400.0, east(30.2), 20, 15, 17, 0.9, HostContext.STAR)));
+        assertEquals(2, s.object("NW-S3-V3-1").detections().size());
+        assertEquals(SkyObject.Kind.VARIABLE, s.object("NW-S3-V3-1").kind());
+    }
+
+    @Test
     void flashesInDifferentVisitsThatDoNotLineUpStayWhatTheyAre() {
         Scheduler s = new Scheduler(settings(""), KnownVariables.none(2));
         double t = Cands.MJD;
