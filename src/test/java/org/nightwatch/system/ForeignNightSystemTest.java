@@ -28,8 +28,8 @@ import org.nightwatch.system.DifferenceImagingSystemTest.Csv;
  * that records only the commanded pointing, cosmic rays, fixed hot pixels and no dark; transients on the galaxy,
  * beside faint stars and in the field, variables and moving objects (its truth.csv).
  *
- * <p>Issue 21's targets on such a night: top-20 purity 100% and live alerts at least 90% what they say hold (99%);
- * recall at S/N >= 10 is 94%, under its 95%, and the test holds it at no less than 90%.
+ * <p>Issue 21's targets on such a night, each asserted: recall at S/N >= 10 at least 95% (96.8%), top-20 purity 100%,
+ * live alerts at least 90% what they say (98.6%), magnitudes within 0.05 mag.
  */
 class ForeignNightSystemTest {
     @TempDir
@@ -110,9 +110,9 @@ class ForeignNightSystemTest {
         assertEquals(1.0, e.get("top20_purity").asDouble(), "the top of the ranked list: " + e.get("top20_purity"));
         assertTrue(e.get("live_purity").asDouble() >= 0.9, "live alerts that are what they say: " + e.get("live_purity") + " "
             + e.get("false_live_alerts"));
-        // 94% today, under the issue's 95%: bright transients beside stars scored below the alert threshold, and one
-        // on a star a tenth as bright taken for its variability
-        assertTrue(e.get("recall_snr_ge_10").asDouble() >= 0.9, "recall at S/N >= 10: " + e.get("recall_snr_ge_10"));
+        // the issue's 95% (96.8% today: missed, a transient on a star a tenth as bright, taken for that star's
+        // variability, and a bright one beside a fainter star that the model scores under the alert score)
+        assertTrue(e.get("recall_snr_ge_10").asDouble() >= 0.95, "recall at S/N >= 10: " + e.get("recall_snr_ge_10"));
         assertEquals(e.get("by_kind").get("variable").get("alerted").asInt(),
             e.get("by_kind").get("variable").get("alerted_as_variable").asInt(), "a variable alerted is alerted as a variable");
     }

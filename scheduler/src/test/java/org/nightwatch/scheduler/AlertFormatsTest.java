@@ -60,8 +60,8 @@ class AlertFormatsTest {
         // the second object's next two detections (scored below the alert score: not alerted themselves) line up
         // with it at a steady rate: a moving object, and its alert is retracted
         alerts.addAll(s.run(List.of(Cands.at("S1-V5-0", 1, 5, t + 0.01, 10, 20, 45, 16.6, 0.98, HostContext.GALAXY),
-            Cands.at("S3-V5-0", 3, 5, t + 0.01, 11, 20 + 10 * arcsec, 20, 17.6, 0.7, HostContext.NONE))).alerts());
-        alerts.addAll(s.run(List.of(Cands.at("S3-V9-0", 3, 9, t + 0.02, 11, 20 + 20 * arcsec, 20, 17.6, 0.7, HostContext.NONE)))
+            Cands.at("S3-V5-0", 3, 5, t + 0.01, 11, 20 + 10 * arcsec, 20, 17.6, 0.6, HostContext.NONE))).alerts());
+        alerts.addAll(s.run(List.of(Cands.at("S3-V9-0", 3, 9, t + 0.02, 11, 20 + 20 * arcsec, 20, 17.6, 0.6, HostContext.NONE)))
             .alerts());
         assertEquals(List.of(Alert.State.NEW, Alert.State.NEW, Alert.State.UPDATED, Alert.State.RETRACTED),
             alerts.stream().map(Alert::state).toList());
