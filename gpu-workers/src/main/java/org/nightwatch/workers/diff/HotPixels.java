@@ -8,10 +8,9 @@ import java.util.Arrays;
  * <p>A hot pixel is a single-pixel spike: far above its neighbours, whatever slope of a star or galaxy
  * it sits on. No source on the sky looks like that once the seeing spreads it over 1.5 pixels or more, but a
  * cosmic ray may, so a spike becomes a hot pixel only when it is found again, at the same pixel, in the
- * sensor's next visit: the sky
- * moves between visits by the telescope's pointing, a cosmic ray does not come back, a hot pixel stays. The
- * first visit of a sensor therefore has its hot pixels detected once (one detection is never alerted); from
- * its second visit on they are masked as bad pixels.
+ * sensor's next visit: the sky moves between visits by the telescope's pointing, a cosmic ray does not come
+ * back, a hot pixel stays. The first visit of a sensor therefore has its hot pixels detected once (one
+ * detection is never alerted); from its second visit on they are masked as bad pixels.
  *
  * <p>Thread-safe: one instance per sensor, its visits may be differenced on different threads.
  */
