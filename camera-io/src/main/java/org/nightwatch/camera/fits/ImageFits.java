@@ -44,12 +44,17 @@ public final class ImageFits {
                         int nCombine, double seeing, VisitMetadata.TanWcs wcs, Map<String, String> keywords) {
     }
 
+    /** Bytes of heap a pixel of an image costs through difference imaging (its planes: images, variances, masks, work). */
+    static final long BYTES_PER_PIXEL = 160;
+
+    /** The largest image, in pixels, that this JVM's heap holds through difference imaging (and a Java array can hold). */
+    public static long maxPixels() {
+        return Math.min(Integer.MAX_VALUE - 8L, Runtime.getRuntime().maxMemory() / BYTES_PER_PIXEL);
+    }
+
     public static Image read(Path file) {
         try {
-            if (!Files.exists(file)) {
-                throw new FitsFormatException(file, "no such file");
-            }
-            long size = Files.size(file);
+            long size = InputFiles.regularSize(file);
             try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 20);
                  FitsInputStream in = new FitsInputStream(raw)) {
                 Header h = header(file, in);
@@ -96,8 +101,21 @@ public final class ImageFits {
         if (naxis < 2) {
             throw new FitsFormatException(file, "NAXIS = " + naxis + ", an image has 2 axes");
         }
-        int width = (int) FitsKeys.requireLong(h, file, "NAXIS1");
-        int height = (int) FitsKeys.requireLong(h, file, "NAXIS2");
+        long w = FitsKeys.requireLong(h, file, "NAXIS1");
+        long hh = FitsKeys.requireLong(h, file, "NAXIS2");
+        if (w <= 0 || hh <= 0) {
+            throw new FitsFormatException(file, "empty image (" + w + "x" + hh + ")");
+        }
+        // in long, before anything is allocated: 46341 x 46341 overflows an int, and a sparse file of 100000 x
+        // 100000 once ran for half a minute into 5.6 GB before failing with an index out of bounds
+        long most = maxPixels();
+        if (w * hh > most) {
+            throw new FitsFormatException(file, "NAXIS1 x NAXIS2 = " + w + " x " + hh + " = " + w * hh + " pixels, more than this job can hold ("
+                + most + " with a heap of " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, at about " + BYTES_PER_PIXEL
+                + " bytes a pixel through difference imaging; NIGHTWATCH_HEAP sets the heap)");
+        }
+        int width = (int) w;
+        int height = (int) hh;
         for (int a = 3; a <= naxis; a++) {
             long n = FitsKeys.requireLong(h, file, "NAXIS" + a);
             if (n != 1) {

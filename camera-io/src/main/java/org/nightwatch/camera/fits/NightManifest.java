@@ -47,6 +47,7 @@ public record NightManifest(@JsonProperty("format_version") int formatVersion, S
     }
 
     public static NightManifest read(Path file) {
+        InputFiles.regularSize(file);
         try {
             return JSON.readValue(file.toFile(), NightManifest.class);
         } catch (IOException e) {

@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -44,6 +43,7 @@ public final class VisitCubeReader {
 
     /** Every keyword of a visit file's header, values as written (strings unquoted), without reading the pixels. */
     public static java.util.Map<String, String> readKeywords(Path file) {
+        InputFiles.regularSize(file);
         try (InputStream raw = Files.newInputStream(file); FitsInputStream in = new FitsInputStream(raw)) {
             Header h = new Header(in);
             java.util.Map<String, String> k = new java.util.LinkedHashMap<>();
@@ -129,13 +129,7 @@ public final class VisitCubeReader {
     }
 
     private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new FitsFormatException(file, "no such file");
-        } catch (IOException e) {
-            throw new FitsFormatException(file, "cannot read", e);
-        }
+        return InputFiles.regularSize(file);
     }
 
     private Shape shape(Path file, FitsInputStream in, long fileSize) throws IOException {
