@@ -40,7 +40,7 @@ import org.nightwatch.scheduler.AlertStore;
  * The control room of a simulated night over real HTTP and WebSocket on 127.0.0.1: the page and its
  * files, alerts arriving live, commands refused without the operator's token, files outside the page's
  * own refused whatever the path says, WebSockets from other origins refused, a label stored in the
- * night's database, and the night's metrics.
+ * night's database, the night's metrics, and the headers and Host check a page on localhost needs.
  */
 class ControlRoomSystemTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,10 +56,15 @@ class ControlRoomSystemTest {
 
     /** A request exactly as written, so that no client tidies its path. */
     private static String raw(int port, String path) throws Exception {
+        return raw(port, path, "127.0.0.1:" + port);
+    }
+
+    /** A request exactly as written, with this Host header. */
+    private static String raw(int port, String path, String host) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
@@ -103,6 +108,24 @@ class ControlRoomSystemTest {
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("nightwatch control room"), page.body());
             assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "static/app.js"))).statusCode());
+
+            // what a modern page's server says: its own scripts only, never framed, types not sniffed, the API not cached
+            String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), csp);
+            assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+            assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
+            assertEquals("no-store", send(HttpRequest.newBuilder(URI.create(base + "api/alerts"))).headers().firstValue("Cache-Control")
+                .orElse(""));
+            // HEAD answers as GET, without the body
+            HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(base + "api/night")).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()));
+            assertEquals(200, head.statusCode());
+            assertEquals("", head.body());
+            // a page that rebinds its own name to 127.0.0.1 sends that name as Host: refused; the server's own names are not
+            String rebound = raw(port, "/api/alerts", "attacker.example:" + port);
+            assertTrue(rebound.startsWith("HTTP/1.1 421"), rebound.lines().findFirst().orElse(""));
+            assertTrue(raw(port, "/api/alerts", "localhost:" + port).startsWith("HTTP/1.1 200"));
+            assertTrue(raw(port, "/api/alerts", "127.0.0.1:" + (port + 1)).startsWith("HTTP/1.1 421"), "another port");
 
             // nothing outside the page's files, however the path is written
             for (String path : List.of("/static/../../../../etc/passwd", "/static/..%2F..%2F..%2Fetc%2Fpasswd",

@@ -87,7 +87,9 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         // acknowledgement (Nagle's algorithm, which the operating system otherwise applies)
         this.system = ActorSystem.create(Behaviors.empty(), "control-room", ConfigFactory.parseString(
             "pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 2 }\n"
-                + "pekko.http.server.socket-options.tcp-no-delay = true").withFallback(config));
+                + "pekko.http.server.socket-options.tcp-no-delay = true\n"
+                // HEAD answers as GET does, without the body (it was 405)
+                + "pekko.http.server.transparent-head-requests = on").withFallback(config));
         this.backend = backend;
         this.settings = settings;
         this.metrics = metrics;
@@ -126,7 +128,49 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         return settings.token();
     }
 
+    /**
+     * What every response says to the browser: scripts, styles and images from this server only and no inline
+     * script (the page has none), never framed, its types not sniffed, no referrer sent on.
+     */
+    private static final List<org.apache.pekko.http.javadsl.model.HttpHeader> SECURITY = List.of(
+        org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Content-Security-Policy", "default-src 'self'; script-src 'self'; "
+            + "style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+        org.apache.pekko.http.javadsl.model.headers.RawHeader.create("X-Content-Type-Options", "nosniff"),
+        org.apache.pekko.http.javadsl.model.headers.RawHeader.create("X-Frame-Options", "DENY"),
+        org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Referrer-Policy", "no-referrer"));
+
     private Route routes() {
+        return thisHost(() -> respondWithHeaders(SECURITY, this::served));
+    }
+
+    /**
+     * Requests whose Host names this server: the configured address, or localhost and 127.0.0.1 when it listens
+     * on the loopback. A DNS-rebinding page reaches 127.0.0.1 under a name of its own, and its Host says so: it
+     * is refused (421) before any route sees it. Listening on every address (0.0.0.0 or ::), any name is taken.
+     */
+    private Route thisHost(Supplier<Route> inner) {
+        return optionalHeaderValueByName("Host", h -> {
+            String bind = settings.host();
+            if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+                return inner.get();
+            }
+            String host = h.orElse("").trim().toLowerCase(java.util.Locale.ROOT);
+            String port = String.valueOf(address().getPort());
+            int colon = host.lastIndexOf(':');
+            String name = colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
+            String givenPort = colon > host.lastIndexOf(']') ? host.substring(colon + 1) : "80";
+            Set<String> names = new java.util.HashSet<>(List.of(bind.toLowerCase(java.util.Locale.ROOT)));
+            if (bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1") || bind.equals("[::1]")) {
+                names.addAll(List.of("localhost", "127.0.0.1", "[::1]"));
+            }
+            if (!names.contains(name) || !givenPort.equals(port)) {
+                return error(StatusCodes.MISDIRECTED_REQUEST, "Host " + (h.isEmpty() ? "(none)" : h.get()) + " is not this server");
+            }
+            return inner.get();
+        });
+    }
+
+    private Route served() {
         return concat(
             pathSingleSlash(() -> get(() -> getFromResource(WEB + "index.html", ContentTypes.TEXT_HTML_UTF8))),
             pathPrefix("static", () -> path(PathMatchers.segment(), name -> get(() -> staticFile(name)))),
@@ -155,14 +199,17 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         return getFromResource(WEB + name);
     }
 
+    /** The night's state as JSON: never cached (it changes with every alert; a cut-out stamp, which never does, is). */
     private Route json(String body) {
-        return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, body));
+        return complete(HttpResponse.create().addHeader(NO_STORE).withEntity(ContentTypes.APPLICATION_JSON, body));
     }
 
     private Route error(org.apache.pekko.http.javadsl.model.StatusCode code, String message) {
-        return complete(HttpResponse.create().withStatus(code)
+        return complete(HttpResponse.create().withStatus(code).addHeader(NO_STORE)
             .withEntity(ContentTypes.APPLICATION_JSON, JSON.createObjectNode().put("error", message).toString()));
     }
+
+    private static final CacheControl NO_STORE = CacheControl.create(CacheDirectives.NO_STORE);
 
     private Route object(String id) {
         if (!ID.matcher(id).matches()) {
