@@ -63,8 +63,21 @@ public final class VisitSpool implements AutoCloseable {
     private final int height;
     private final CameraKeywords camera;
     private final ExecutorService writer;
+    /**
+     * Wall-clock time of a moment of the monotonic clock, through one pairing of the two clocks taken once: read
+     * afresh each time, the pair's jitter could put a visit closed later a millisecond before one closed earlier.
+     */
+    static long epochMs(long nanos) {
+        return BASE_EPOCH_MS + Math.floorDiv(nanos - BASE_NANOS, 1_000_000L);
+    }
+
+    private static final long BASE_NANOS = System.nanoTime();
+    private static final long BASE_EPOCH_MS = System.currentTimeMillis();
+
+    // oldest first; visits closed in the same millisecond (a sensor's last two at the end of its stream) by visit, so
+    // that the catch-up order does not depend on the heap's (it once took visit 2 before visit 1)
     private final PriorityBlockingQueue<Spooled> pending = new PriorityBlockingQueue<>(64,
-        Comparator.comparingLong(Spooled::closedEpochMs).thenComparing(s -> s.sensor().index()));
+        Comparator.comparingLong(Spooled::closedEpochMs).thenComparing(s -> s.sensor().index()).thenComparingLong(Spooled::visitId));
     private final AtomicLong bytesNow = new AtomicLong();
     private final AtomicLong bytesPeak = new AtomicLong();
     private final AtomicLong visitsSpooled = new AtomicLong();
@@ -133,7 +146,7 @@ public final class VisitSpool implements AutoCloseable {
         }
         reserved.addAndGet(need);
         pool.promise();
-        long closedEpochMs = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - v.closedNanos());
+        long closedEpochMs = epochMs(v.closedNanos());
         try {
             writer.execute(() -> {
                 Spooled s = null;
@@ -282,7 +295,7 @@ public final class VisitSpool implements AutoCloseable {
          */
         public void close(EnumSet<VisitFlag> flags, long closedNanos, SensorLedger ledger) {
             int n = frames.cardinality();
-            long closedEpochMs = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedNanos);
+            long closedEpochMs = epochMs(closedNanos);
             Spooled s = null;
             if (failure == null) {
                 try {
@@ -430,7 +443,7 @@ public final class VisitSpool implements AutoCloseable {
                 flags.add(VisitFlag.valueOf(f.trim()));
             }
         }
-        long closedNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - s.closedEpochMs());
+        long closedNanos = BASE_NANOS + TimeUnit.MILLISECONDS.toNanos(s.closedEpochMs() - BASE_EPOCH_MS);
         return new ClosedVisit(s.sensor(), s.visitId(), (int) num(k, "FPV", s.file()), frames, into, lng(k, "T0NS", s.file()),
             lng(k, "EXPNS", s.file()), num(k, "RA", s.file()), num(k, "DEC", s.file()), (int) num(k, "FIELD", s.file()), flags,
             closedNanos);
