@@ -82,7 +82,7 @@ def taper(n, edge):
     return t
 
 
-def base_sky(rng, other=False):
+def base_sky(other=False):
     """The sky in reference pixels (padded by PAD), e- per frame, at the HST image's own resolution."""
     with fits.open(HST) as f:
         sci = f["SCI"].data.astype(np.float64)
@@ -147,8 +147,6 @@ def point(canvas, x, y, flux):
 
 def psf_neff(fwhm):
     shape = (64, 64)
-    c = np.zeros(shape)
-    c[32, 32] = 1
     s = BASE_FWHM / 2.3548
     yy, xx = np.mgrid[0:64, 0:64]
     c = np.exp(-((yy - 32) ** 2 + (xx - 32) ** 2) / (2 * s * s))
@@ -184,7 +182,7 @@ def mag(e):
 def main(out, seed, other):
     rng = np.random.default_rng(seed)
     w = wcs()
-    base, galaxy = base_sky(rng, other)
+    base, galaxy = base_sky(other)
     shape = base.shape
     base_ft = np.fft.rfft2(base)
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,11 +38,7 @@ class ForeignNightSystemTest {
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void aNightBuiltFromRealImagesByAnotherToolIsReplayedWithItsOwnCameraAndItsTransientsFound() throws Exception {
         Path night = dir.resolve("foreign");
-        Path script = Path.of(getClass().getResource("/astropy/write_foreign_night.py").toURI());
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), night.toString()).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the script finished");
-        assertEquals(0, p.exitValue(), said);
+        Nights.astropy("write_foreign_night.py", 300, night.toString());
 
         Path out = dir.resolve("out");
         NightSummary s;

@@ -69,6 +69,22 @@ final class Nights {
     }
 
     /**
+     * Runs {@code src/test/resources/astropy/SCRIPT} with Debian's python3 (astropy and numpy, installed by
+     * scripts/install-test-tools) and {@code args}, and fails the test with its output unless it ends well
+     * within {@code seconds}: the nights and pairs another tool writes.
+     */
+    static void astropy(String script, int seconds, String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add("/usr/bin/python3");
+        cmd.add(Path.of(Nights.class.getResource("/astropy/" + script).toURI()).toString());
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), script + " finished");
+        org.junit.jupiter.api.Assertions.assertEquals(0, p.exitValue(), script + ": " + said);
+    }
+
+    /**
      * A small simulated night (3 sensors x 10 high-cadence visits at full speed unless the operator picks
      * another mode, the committed model, an October evening) that waits in its control room (a free port,
      * operator token {@code token}) for the operator's start, writing into {@code out}: what the control

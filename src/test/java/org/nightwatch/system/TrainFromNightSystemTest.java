@@ -3,7 +3,6 @@ package org.nightwatch.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,11 +28,7 @@ class TrainFromNightSystemTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aRecordedNightsOwnVisitsGiveRealAndBogusAndItsKnownTransientIsKeptApart() throws Exception {
         Path night = dir.resolve("night");
-        Path script = Path.of(getClass().getResource("/astropy/write_night.py").toURI());
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), night.toString()).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the script finished");
-        assertEquals(0, p.exitValue(), said);
+        Nights.astropy("write_night.py", 120, night.toString());
         // the night's one transient (visit 1, FITS pixel 1201.3, 501.7 of write_night.py's WCS: RA 10, Dec 20
         // at the centre, 1.19"/px, east left) is in its truth.csv: a night that knows its sources keeps them apart
         double ra = 10.0 - (1201.3 - 1000.5) * 1.19 / 3600 / Math.cos(Math.toRadians(20.0));

@@ -77,6 +77,7 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
     private final byte[] token;
     private final ServerBinding binding;
     private final AtomicInteger pages = new AtomicInteger();
+    private final Set<String> hostNames;
     private final ConcurrentHistogram shown = new ConcurrentHistogram(TimeUnit.HOURS.toMillis(1), 3);
     private final ConcurrentHistogram delivered = new ConcurrentHistogram(TimeUnit.HOURS.toMillis(1), 3);
 
@@ -94,6 +95,7 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         this.settings = settings;
         this.metrics = metrics;
         this.token = settings.token().getBytes(StandardCharsets.UTF_8);
+        this.hostNames = hostNames(settings.host());
         Gauge.builder("nightwatch_control_room_pages", pages, AtomicInteger::get)
             .description("control room pages with the live alert WebSocket open").register(metrics);
         try {
@@ -139,6 +141,18 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         org.apache.pekko.http.javadsl.model.headers.RawHeader.create("X-Frame-Options", "DENY"),
         org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Referrer-Policy", "no-referrer"));
 
+    /** The names a request's Host may give: none to check when listening on every address. */
+    private static Set<String> hostNames(String bind) {
+        String b = bind.toLowerCase(java.util.Locale.ROOT);
+        if (b.equals("0.0.0.0") || b.equals("::") || b.equals("[::]")) {
+            return Set.of();
+        }
+        if (b.equals("127.0.0.1") || b.equals("localhost") || b.equals("::1") || b.equals("[::1]")) {
+            return Set.of("localhost", "127.0.0.1", "[::1]");
+        }
+        return Set.of(b);
+    }
+
     private Route routes() {
         return thisHost(() -> respondWithHeaders(SECURITY, this::served));
     }
@@ -150,20 +164,15 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
      */
     private Route thisHost(Supplier<Route> inner) {
         return optionalHeaderValueByName("Host", h -> {
-            String bind = settings.host();
-            if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+            if (hostNames.isEmpty()) {
                 return inner.get();
             }
             String host = h.orElse("").trim().toLowerCase(java.util.Locale.ROOT);
-            String port = String.valueOf(address().getPort());
             int colon = host.lastIndexOf(':');
-            String name = colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
-            String givenPort = colon > host.lastIndexOf(']') ? host.substring(colon + 1) : "80";
-            Set<String> names = new java.util.HashSet<>(List.of(bind.toLowerCase(java.util.Locale.ROOT)));
-            if (bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1") || bind.equals("[::1]")) {
-                names.addAll(List.of("localhost", "127.0.0.1", "[::1]"));
-            }
-            if (!names.contains(name) || !givenPort.equals(port)) {
+            boolean hasPort = colon > host.lastIndexOf(']');
+            String name = hasPort ? host.substring(0, colon) : host;
+            String givenPort = hasPort ? host.substring(colon + 1) : "80";
+            if (!hostNames.contains(name) || !givenPort.equals(String.valueOf(address().getPort()))) {
                 return error(StatusCodes.MISDIRECTED_REQUEST, "Host " + (h.isEmpty() ? "(none)" : h.get()) + " is not this server");
             }
             return inner.get();

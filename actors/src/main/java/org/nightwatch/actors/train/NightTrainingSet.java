@@ -22,6 +22,7 @@ import org.nightwatch.workers.diff.Detection;
 import org.nightwatch.workers.diff.DiffSettings;
 import org.nightwatch.workers.diff.DifferenceImager;
 import org.nightwatch.workers.diff.HotPixels;
+import org.nightwatch.workers.stack.StackKernel;
 
 /**
  * A real/bogus training set from a recorded night's own images, any tool's, the way Tomo-e Gozen built theirs
@@ -38,6 +39,7 @@ public final class NightTrainingSet {
     static final int PSF_HALF = 10;
     /** Stars the PSF is the median of, at most. */
     static final int PSF_STARS = 60;
+    private static final StackKernel STACK = StackKernel.best();
 
     /**
      * @param injections          point sources injected into each visit
@@ -71,7 +73,8 @@ public final class NightTrainingSet {
                 Path file = night.file(sensor, visit);
                 VisitCube cube = reader.read(file);
                 VisitMetadata m = cube.meta();
-                float[] mean = mean(cube);
+                float[] mean = new float[w * h];
+                STACK.stackMean(cube.frames(), cube.frames().length, mean);
                 ReferenceLibrary.Reference ref;
                 try {
                     ref = refs.get(id, (int) m.field(), imager::prepare);
@@ -135,23 +138,6 @@ public final class NightTrainingSet {
             }
         }
         return out;
-    }
-
-    /** The mean of a visit's frames (uint16 bit patterns), ADU a frame. */
-    static float[] mean(VisitCube cube) {
-        short[][] f = cube.frames();
-        int n = cube.width() * cube.height();
-        float[] sum = new float[n];
-        for (short[] frame : f) {
-            for (int i = 0; i < n; i++) {
-                sum[i] += frame[i] & 0xFFFF;
-            }
-        }
-        float inv = 1f / Math.max(1, f.length);
-        for (int i = 0; i < n; i++) {
-            sum[i] *= inv;
-        }
-        return sum;
     }
 
     /** truth.csv rows as {sensor, ra, dec, kind index}; empty when the night has none. */
