@@ -100,12 +100,14 @@ class ReplaySystemTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aDamagedNightSkipsTheBadFilesNamingEachAndReplaysTheRest() throws Exception {
         // a copy of the night (hard links) with: a truncated file, one of the wrong size, one without EXPTIME,
-        // one that is not FITS at all, a second file of one visit, and a sensor whose directory ends part-way
+        // one that is not FITS at all, a second file of one visit, a sensor whose directory ends part-way, a
+        // visit whose pixels were damaged after recording (its DATASUM no longer holds), and a link that leads
+        // out of the night
         Path bad = dir.resolve("damaged");
         Files.createDirectories(bad);
         Files.copy(night.resolve("night.json"), bad.resolve("night.json"));
-        Files.createSymbolicLink(bad.resolve("references"), night.resolve("references"));
-        Files.createSymbolicLink(bad.resolve("calibration"), night.resolve("calibration"));
+        linkTree(night.resolve("references"), bad.resolve("references"));
+        linkTree(night.resolve("calibration"), bad.resolve("calibration"));
         for (int s = 0; s < SENSORS; s++) {
             String sensor = String.format("sensor-%02d", s);
             Files.createDirectories(bad.resolve(sensor));
@@ -122,6 +124,8 @@ class ReplaySystemTest {
                     case 2 -> Files.write(to, patch(Files.readAllBytes(from), "NAXIS1  =                 2000", "NAXIS1  =                 1000"));
                     case 3 -> Files.write(to, patch(Files.readAllBytes(from), "EXPTIME =", "EXPTIMX ="));
                     case 5 -> Files.writeString(to, "not a FITS file: a transfer that wrote an error page instead\n");
+                    case 101 -> Files.write(to, flipBytes(Files.readAllBytes(from), 20_000));
+                    case 102 -> Files.createSymbolicLink(to, from);
                     default -> Files.createLink(to, from);
                 }
             }
@@ -130,22 +134,26 @@ class ReplaySystemTest {
 
         NightSummary s = replay(bad, dir.resolve("out"));
         NightSummary.Replay r = s.replay();
-        assertEquals(7, r.visitsSkipped(), r.problems().toString());
-        assertEquals(8, r.problems().size(), r.problems().toString());
+        assertEquals(9, r.visitsSkipped(), r.problems().toString());
+        assertEquals(10, r.problems().size(), r.problems().toString());
         String all = String.join("\n", r.problems());
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000001.fits") + ": truncated"), all);
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000002.fits") + ": frames are 1000x1128"), all);
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000003.fits").toString()) && all.contains("EXPTIME"), all);
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-4.fits") + ": a second file of visit 4"), all);
         assertTrue(all.contains(bad.resolve("sensor-00").resolve("visit-000005.fits") + ": ") && all.contains("not a FITS file"), all);
+        assertTrue(all.contains(bad.resolve("sensor-01").resolve("visit-000001.fits") + ": DATASUM = ")
+            && all.contains("the pixels were changed or damaged"), all);
+        assertTrue(all.contains(bad.resolve("sensor-01").resolve("visit-000002.fits") + ": leads to "
+            + night.resolve("sensor-01").resolve("visit-000002.fits").toRealPath() + ", outside the night"), all);
         for (int v = 3; v < VISITS; v++) {
             assertTrue(all.contains(bad.resolve("sensor-01").resolve(String.format("visit-%06d.fits", v)) + ": missing"), all);
         }
-        // the rest of the night went through: visits 0 and 4 of sensor 0, 0-2 of sensor 1, stacked and differenced
-        assertEquals(5L * FPV, s.framesPublished());
-        assertEquals(5L * FPV, s.framesStacked());
+        // the rest of the night went through: visits 0 and 4 of sensor 0, 0 of sensor 1, stacked and differenced
+        assertEquals(3L * FPV, s.framesPublished());
+        assertEquals(3L * FPV, s.framesStacked());
         assertTrue(s.accounted());
-        assertEquals(5, s.differenceImaging().visitsDifferenced(), s.toText());
+        assertEquals(3, s.differenceImaging().visitsDifferenced(), s.toText());
     }
 
     @Test
@@ -201,6 +209,31 @@ class ReplaySystemTest {
         assertEquals("1", at.get(0).get("visit"));
         assertTrue(Double.parseDouble(at.get(0).get("snr")) > 30, at.toString());
         assertTrue(Double.parseDouble(at.get(0).get("score")) > 0.5, "scored real: " + at);
+    }
+
+    /** A copy of a directory tree made of hard links: the files stay inside the copy, as a night's must. */
+    static void linkTree(Path from, Path to) throws java.io.IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.createLink(t, p);
+                }
+            }
+        }
+    }
+
+    /** {@code n} bytes of a visit file's pixels flipped at a fixed stride (from the third block: its header takes one). */
+    static byte[] flipBytes(byte[] bytes, int n) {
+        byte[] b = bytes.clone();
+        int start = 5760;
+        int stride = (b.length - start) / n;
+        for (int i = 0; i < n; i++) {
+            b[start + i * stride] ^= (byte) 0x5A;
+        }
+        return b;
     }
 
     private static byte[] patch(byte[] file, String from, String to) {

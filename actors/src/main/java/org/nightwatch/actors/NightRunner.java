@@ -583,7 +583,7 @@ public final class NightRunner implements AutoCloseable {
         Instant first = options.nightStart() != null ? options.nightStart() : Instant.now();
         long start = first.toEpochMilli() * 1_000_000L;
         if (options.recordDir() != null && recorded == null) {
-            NightManifest manifest = new NightManifest(1, NightManifest.Site.KISO,
+            NightManifest manifest = new NightManifest(NightManifest.FORMAT_VERSION, NightManifest.Site.KISO,
                 LocalDate.ofInstant(first, ZoneOffset.ofHours(9)).toString(), options.mode().cliName(), fpv, camera.frameRateHz(),
                 camera.width(), camera.height(), placements.stream().map(p -> p.sensor().index()).toList(), true);
             this.recorder = new NightRecorder(new NightLayout(options.recordDir()), manifest, camera.gain(),

@@ -74,8 +74,29 @@ public final class NightwatchCli {
         }
     }
 
+    /**
+     * nom-tam-fits reports a damaged header through java.util.logging with a stack trace, before the reader's
+     * own one-line error says the same: silenced unless {@code --debug}. Held here, since java.util.logging
+     * keeps its loggers only weakly.
+     */
+    private static final java.util.logging.Logger FITS_LOG = java.util.logging.Logger.getLogger("nom.tam");
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+        description = "print stack traces and library warnings with errors (same as -Dnightwatch.debug=true)")
+    void debug(boolean on) {
+        if (on) {
+            System.setProperty("nightwatch.debug", "true");
+        }
+        quietLibraries();
+    }
+
+    static void quietLibraries() {
+        FITS_LOG.setLevel(Boolean.getBoolean("nightwatch.debug") ? java.util.logging.Level.ALL : java.util.logging.Level.OFF);
+    }
+
     public static void main(String[] args) {
         System.setOut(new QuietStdout(System.out));
+        quietLibraries();
         int code = new CommandLine(new NightwatchCli())
             .setCaseInsensitiveEnumValuesAllowed(true)
             .setExecutionExceptionHandler((ex, cmd, parsed) -> {

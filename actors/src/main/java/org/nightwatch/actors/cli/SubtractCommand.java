@@ -47,6 +47,14 @@ public final class SubtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        for (Path output : new Path[] {out, candidates}) {
+            for (Path input : new Path[] {ref, newImage}) {
+                if (output != null && sameFile(output, input)) {
+                    System.err.printf(Locale.ROOT, "nightwatch: %s is also an input (%s): refusing to overwrite it%n", output, input);
+                    return 2;
+                }
+            }
+        }
         long t0 = System.nanoTime();
         ImageFits.Image r = ImageFits.read(ref);
         ImageFits.Image n = ImageFits.read(newImage);
@@ -55,6 +63,8 @@ public final class SubtractCommand implements Callable<Integer> {
                 ref, r.width(), r.height(), newImage, n.width(), n.height());
             return 2;
         }
+        ImageFits.requireMeasurable(n);
+        ImageFits.requireMeasurable(r);
         List<String> said = new ArrayList<>();
         Calibration.Photometry np = photometry(n, said);
         Calibration.Photometry rp = photometry(r, said);
@@ -93,7 +103,8 @@ public final class SubtractCommand implements Callable<Integer> {
         if (out != null) {
             ImageFits.write(out, n.width(), n.height(), imager.difference().image(), ImageFits.keywords(
                 "BUNIT", "adu", "NWREF", ref.getFileName().toString(), "NWNEW", newImage.getFileName().toString(),
-                "NWSCALE", res.kernel().scale(), "NWNOISE", res.residualNoiseRatio(), "NWNDET", res.detections().size()), n.wcs());
+                "NWSCALE", res.kernel().scale(), "NWNOISE", res.residualNoiseRatio(), "NWNDET", res.detections().size(),
+                "NWFLAGS", res.flags().isEmpty() ? "NONE" : res.flags().toString().replaceAll("[\\[\\] ]", "")), n.wcs());
             System.out.println("wrote " + out);
         }
         if (candidates != null) {
@@ -102,6 +113,14 @@ public final class SubtractCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "time: read %.0f ms, difference imaging %.0f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
         return 0;
+    }
+
+    /** Whether two paths name one file: the same path, or (when both exist) one file by two names or links. */
+    static boolean sameFile(Path a, Path b) throws IOException {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
     }
 
     /** Effective gain, saturation; defaults for absent keywords, said in the output. */

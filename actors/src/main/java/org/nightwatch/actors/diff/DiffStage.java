@@ -289,7 +289,9 @@ public final class DiffStage {
             int[] hot = hp.observe(s.image(), width, height);
             cal = cal.withHotPixels(hot);
             if (first && hot.length > 0) {
-                notes.add("no dark frame in " + references.layout().root().resolve("calibration").resolve(v.sensor().name())
+                String refused = references.refusedCalibration(v.sensor());
+                notes.add((refused != null ? "calibration refused (" + refused + ")"
+                    : "no dark frame in " + references.layout().root().resolve("calibration").resolve(v.sensor().name()))
                     + ": " + hot.length + " hot pixels found from the visits themselves, masked from now on");
             }
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.nightwatch.camera.fits.FitsFormatException;
 import org.nightwatch.camera.fits.ImageFits;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.fits.VisitMetadata;
@@ -59,6 +60,7 @@ public final class ReferenceLibrary {
     private final int capacity;
     private final Map<Long, CompletableFuture<Reference>> cache;
     private final ConcurrentHashMap<Integer, CompletableFuture<Calibration.Frames>> calibration = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, String> refused = new ConcurrentHashMap<>();
     private final AtomicLong loads = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
     private final double darkThresholdSigma;
@@ -138,6 +140,7 @@ public final class ReferenceLibrary {
         }
         ImageFits.Image im;
         try {
+            org.nightwatch.camera.fits.InputFiles.regularSizeInside(layout.root(), file);
             im = ImageFits.read(file);
         } catch (RuntimeException e) {
             throw new MissingReference("reference " + file + " cannot be read: " + e.getMessage(), e);
@@ -155,37 +158,92 @@ public final class ReferenceLibrary {
     /**
      * The sensor's calibration from {@code NIGHT/calibration/sensor-NN/}: the bad-pixel mask from
      * {@code dark.fits} (and the dark itself when configured to subtract it), the flat field from
-     * {@code flat.fits}; {@link Calibration.Frames#NONE} when there are none. A file that cannot be used is
-     * named in a warning and left out; the night goes on.
+     * {@code flat.fits}; {@link Calibration.Frames#NONE} when there are none. Calibration is applied whole or
+     * not at all: when a file cannot be read or fails its sanity checks, none of the sensor's calibration is
+     * applied (a good flat with a truncated dark would be half a calibration), the reason is logged as an
+     * error naming the file and kept in {@link #refusedCalibration}, and the sensor's hot pixels are then
+     * found from its own visits, as for a sensor without a dark. The night goes on.
      */
     public Calibration.Frames calibration(SensorId sensor) {
         return calibration.computeIfAbsent(sensor.index(), k -> CompletableFuture.completedFuture(loadCalibration(sensor))).join();
     }
 
+    /** Why the sensor's calibration was refused, naming the file; null when it was applied or there is none. */
+    public String refusedCalibration(SensorId sensor) {
+        calibration(sensor);
+        return refused.get(sensor.index());
+    }
+
+    /** Most of a dark's pixels a dark may flag as hot: a real one flags well under 1%; more is a light frame or another camera's. */
+    static final double MAX_HOT_FRACTION = 0.02;
+
     private Calibration.Frames loadCalibration(SensorId sensor) {
         Path dir = layout.root().resolve("calibration").resolve(sensor.name());
-        float[] dark = null;
-        byte[] bad = null;
-        float[] flat = null;
         Path darkFile = dir.resolve("dark.fits");
-        if (Files.exists(darkFile)) {
-            try {
-                ImageFits.Image d = ImageFits.read(darkFile);
-                bad = Calibration.badPixelsFromDark(d.pixels(), d.width(), d.height(), darkThresholdSigma);
-                dark = subtractDark ? d.pixels() : null;
-            } catch (RuntimeException e) {
-                LOG.warn("{}: dark frame {} unusable, no bad-pixel mask for this sensor: {}", sensor.name(), darkFile, e.getMessage());
-            }
-        }
         Path flatFile = dir.resolve("flat.fits");
-        if (Files.exists(flatFile)) {
-            try {
-                flat = ImageFits.read(flatFile).pixels();
-            } catch (RuntimeException e) {
-                LOG.warn("{}: flat field {} unusable, not flat-fielding this sensor: {}", sensor.name(), flatFile, e.getMessage());
+        ImageFits.Image dark = null;
+        ImageFits.Image flat = null;
+        byte[] bad = null;
+        try {
+            if (Files.exists(darkFile)) {
+                org.nightwatch.camera.fits.InputFiles.regularSizeInside(layout.root(), darkFile);
+                dark = ImageFits.read(darkFile);
+                bad = Calibration.badPixelsFromDark(dark.pixels(), dark.width(), dark.height(), darkThresholdSigma);
+                long flagged = 0;
+                for (byte b : bad) {
+                    flagged += b;
+                }
+                if (flagged > MAX_HOT_FRACTION * bad.length) {
+                    throw new FitsFormatException(darkFile, String.format(java.util.Locale.ROOT,
+                        "flags %.1f%% of the pixels as hot or not finite (a dark of this camera flags under %.0f%%)",
+                        100.0 * flagged / bad.length, 100 * MAX_HOT_FRACTION));
+                }
+            }
+            if (Files.exists(flatFile)) {
+                org.nightwatch.camera.fits.InputFiles.regularSizeInside(layout.root(), flatFile);
+                flat = ImageFits.read(flatFile);
+                checkFlat(flat);
+            }
+            if (dark != null && flat != null && (dark.width() != flat.width() || dark.height() != flat.height())) {
+                throw new FitsFormatException(flatFile, "is " + flat.width() + "x" + flat.height() + " but the dark is "
+                    + dark.width() + "x" + dark.height());
+            }
+        } catch (RuntimeException e) {
+            String why = e.getMessage();
+            refused.put(sensor.index(), why);
+            LOG.error("{}: calibration refused, none of it applied; hot pixels will be found from the visits: {}", sensor.name(), why);
+            return Calibration.Frames.NONE;
+        }
+        if (dark == null && flat == null) {
+            return Calibration.Frames.NONE;
+        }
+        return new Calibration.Frames(subtractDark && dark != null ? dark.pixels() : null, flat == null ? null : flat.pixels(), bad);
+    }
+
+    /** A flat field divides the image: finite and positive nearly everywhere, normalised to a median near 1. */
+    private static void checkFlat(ImageFits.Image flat) {
+        float[] px = flat.pixels();
+        int step = Math.max(1, px.length / 200_000);
+        float[] sample = new float[(px.length + step - 1) / step];
+        int k = 0;
+        long usable = 0;
+        for (int i = 0; i < px.length; i++) {
+            if (Float.isFinite(px[i]) && px[i] > 0) {
+                usable++;
+            }
+            if (i % step == 0) {
+                sample[k++] = px[i];
             }
         }
-        return dark == null && bad == null && flat == null ? Calibration.Frames.NONE : new Calibration.Frames(dark, flat, bad);
+        if (usable < 0.99 * px.length) {
+            throw new FitsFormatException(flat.file(), String.format(java.util.Locale.ROOT,
+                "%.1f%% of its pixels are zero, negative or not finite; a flat field divides every pixel", 100.0 * (px.length - usable) / px.length));
+        }
+        java.util.Arrays.sort(sample, 0, k);
+        float median = sample[k / 2];
+        if (!(median >= 0.5f && median <= 2f)) {
+            throw new FitsFormatException(flat.file(), "its median is " + median + "; a flat field is normalised to about 1");
+        }
     }
 
     /** Prepared references kept at most. */

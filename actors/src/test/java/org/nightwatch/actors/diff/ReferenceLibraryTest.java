@@ -80,18 +80,55 @@ class ReferenceLibraryTest {
     }
 
     @Test
-    void flatFieldsAreAppliedAndUnusableCalibrationIsLeftOutWithoutStoppingTheNight() throws Exception {
-        Path cal = dir.resolve("calibration/sensor-01");
-        Files.createDirectories(cal);
+    void calibrationIsAppliedWholeOrRefusedWholeNamingTheFile() throws Exception {
         float[] flat = new float[W * H];
         java.util.Arrays.fill(flat, 1.02f);
-        org.nightwatch.camera.fits.ImageFits.write(cal.resolve("flat.fits"), W, H, flat, java.util.Map.of(), null);
-        Files.write(cal.resolve("dark.fits"), new byte[100]); // corrupt
+        float[] dark = new float[W * H];
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < dark.length; i++) {
+            dark[i] = (float) (100 + 3 * r.nextGaussian());
+        }
+        dark[W * 7 + 9] = 5000; // one hot pixel
+        Path good = writeCalibration(1, dark, flat);
         ReferenceLibrary lib = new ReferenceLibrary(dir, null, 4, 8, true);
         Calibration.Frames f = lib.calibration(SensorId.of(1));
-        assertEquals(1.02f, f.flat()[123], 0f);
-        assertNull(f.badPixels(), "the corrupt dark is left out");
-        assertNull(f.dark());
+        assertEquals(1.02f, f.flat()[123], 0f, "a flat passing its checks is applied");
+        assertEquals(1, f.badPixels()[W * 7 + 9], "the dark's hot pixel is masked");
+        assertNull(lib.refusedCalibration(SensorId.of(1)));
+
+        // a truncated dark next to a good flat: neither is applied (it once ran with the flat and no mask:
+        // 52 candidates a visit became 1,140), and the reason names the file
+        byte[] whole = Files.readAllBytes(good.resolve("dark.fits"));
+        for (int s = 2; s <= 5; s++) {
+            writeCalibration(s, dark, flat);
+        }
+        Path d2 = dir.resolve("calibration/sensor-02/dark.fits");
+        Files.write(d2, java.util.Arrays.copyOf(whole, whole.length / 2));
+        float[] light = dark.clone(); // a light frame, or another camera's dark: a tenth of it 'hot'
+        for (int i = 0; i < light.length; i += 10) {
+            light[i] = 3000;
+        }
+        Path d3 = writeCalibration(3, light, flat).resolve("dark.fits");
+        float[] raw = flat.clone(); // a flat not normalised
+        java.util.Arrays.fill(raw, 21000f);
+        Path f4 = writeCalibration(4, dark, raw).resolve("flat.fits");
+        float[] holes = flat.clone();
+        java.util.Arrays.fill(holes, 0, W * H / 10, 0f);
+        Path f5 = writeCalibration(5, dark, holes).resolve("flat.fits");
+        String[][] cases = {{"2", d2 + ": truncated"}, {"3", d3 + ": flags 10.0% of the pixels as hot"},
+            {"4", f4 + ": its median is 21000.0; a flat field is normalised to about 1"}, {"5", f5 + ": 10.0% of its pixels are zero"}};
+        for (String[] c : cases) {
+            SensorId s = SensorId.of(Integer.parseInt(c[0]));
+            assertSame(Calibration.Frames.NONE, lib.calibration(s), "nothing of sensor " + c[0] + "'s calibration is applied");
+            assertTrue(lib.refusedCalibration(s).startsWith(c[1]), lib.refusedCalibration(s));
+        }
+    }
+
+    private Path writeCalibration(int sensor, float[] dark, float[] flat) {
+        Path cal = dir.resolve("calibration/sensor-0" + sensor);
+        org.nightwatch.camera.fits.ImageFits.write(cal.resolve("dark.fits"), W, H, dark, java.util.Map.of(), null);
+        org.nightwatch.camera.fits.ImageFits.write(cal.resolve("flat.fits"), W, H, flat, java.util.Map.of(), null);
+        return cal;
     }
 
     @Test

@@ -22,6 +22,15 @@ final class FitsKeys {
     private FitsKeys() {
     }
 
+    /**
+     * A keyword's value as written (a string unquoted, a number as its text), or null when it is absent or
+     * has none: unlike {@code Header.getStringValue}, which is null for a number where a string was expected.
+     */
+    static String rawValue(Header h, String key) {
+        HeaderCard c = h.findCard(key);
+        return c == null ? null : c.getValue();
+    }
+
     static HeaderCard require(Header h, Path file, String key) {
         HeaderCard c = h.findCard(key);
         if (c == null || c.getValue() == null) {
@@ -39,17 +48,41 @@ final class FitsKeys {
         }
     }
 
-    static double requireDouble(Header h, Path file, String key) {
-        HeaderCard c = require(h, file, key);
-        try {
-            double v = Double.parseDouble(c.getValue().trim().replace('D', 'E'));
-            if (!Double.isFinite(v)) {
-                throw new FitsFormatException(file, "keyword " + key + " is not finite");
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new FitsFormatException(file, "keyword " + key + " = '" + c.getValue() + "' is not a number");
+    /** An integer keyword that must lie in {@code min..max}, checked before anything narrows it. */
+    static long requireLong(Header h, Path file, String key, long min, long max) {
+        long v = requireLong(h, file, key);
+        if (v < min || v > max) {
+            throw new FitsFormatException(file, "keyword " + key + " = " + v + ": outside " + min + ".." + max);
         }
+        return v;
+    }
+
+    static double requireDouble(Header h, Path file, String key) {
+        return parse(file, key, require(h, file, key).getValue());
+    }
+
+    /**
+     * A number a file may leave out ({@code absent} then), but may not give wrong: nom-tam-fits's
+     * {@code getDoubleValue} returns its default for {@code BSCALE = 'oops'}, and such a value was once
+     * ignored without a word.
+     */
+    static double optionalDouble(Header h, Path file, String key, double absent) {
+        HeaderCard c = h.findCard(key);
+        return c == null || c.getValue() == null ? absent : parse(file, key, c.getValue());
+    }
+
+    private static double parse(Path file, String key, String value) {
+        String text = value.trim();
+        double v;
+        try {
+            v = Double.parseDouble(text.replace('D', 'E').replace('d', 'e'));
+        } catch (NumberFormatException e) {
+            throw new FitsFormatException(file, "keyword " + key + " = '" + text + "' is not a number");
+        }
+        if (!Double.isFinite(v)) {
+            throw new FitsFormatException(file, "keyword " + key + " = " + text + " is not finite");
+        }
+        return v;
     }
 
     /**
@@ -106,17 +139,29 @@ final class FitsKeys {
             // PCi_j x CDELTi, as astropy and many others write it
             double c1 = requireDouble(h, file, "CDELT1");
             double c2 = requireDouble(h, file, "CDELT2");
-            cd11 = c1 * h.getDoubleValue("PC1_1", 1);
-            cd12 = c1 * h.getDoubleValue("PC1_2", 0);
-            cd21 = c2 * h.getDoubleValue("PC2_1", 0);
-            cd22 = c2 * h.getDoubleValue("PC2_2", 1);
+            cd11 = c1 * optionalDouble(h, file, "PC1_1", 1);
+            cd12 = c1 * optionalDouble(h, file, "PC1_2", 0);
+            cd21 = c2 * optionalDouble(h, file, "PC2_1", 0);
+            cd22 = c2 * optionalDouble(h, file, "PC2_2", 1);
         } else {
             cd11 = requireDouble(h, file, "CD1_1");
-            cd12 = h.getDoubleValue("CD1_2", 0);
-            cd21 = h.getDoubleValue("CD2_1", 0);
+            cd12 = optionalDouble(h, file, "CD1_2", 0);
+            cd21 = optionalDouble(h, file, "CD2_1", 0);
             cd22 = requireDouble(h, file, "CD2_2");
         }
-        return new VisitMetadata.TanWcs(requireDouble(h, file, "CRVAL1"), requireDouble(h, file, "CRVAL2"),
+        // a CD matrix of zeros once put every candidate at the reference pixel's sky position, with exit 0
+        double det = cd11 * cd22 - cd12 * cd21;
+        double scaleArcsec = Math.sqrt(Math.abs(det)) * 3600;
+        if (!(scaleArcsec >= 1e-4 && scaleArcsec <= 3600)) {
+            throw new FitsFormatException(file, String.format(java.util.Locale.ROOT,
+                "the WCS matrix (CD1_1 %s, CD1_2 %s, CD2_1 %s, CD2_2 %s) gives a pixel of %.3g arcsec: %s", cd11, cd12, cd21, cd22,
+                scaleArcsec, det == 0 ? "it is singular, every pixel would map to one point of the sky" : "not a sky image's scale"));
+        }
+        double crval2 = requireDouble(h, file, "CRVAL2");
+        if (Math.abs(crval2) > 90) {
+            throw new FitsFormatException(file, "keyword CRVAL2 = " + crval2 + ": a declination lies between -90 and +90 degrees");
+        }
+        return new VisitMetadata.TanWcs(requireDouble(h, file, "CRVAL1"), crval2,
             requireDouble(h, file, "CRPIX1"), requireDouble(h, file, "CRPIX2"), cd11, cd12, cd21, cd22);
     }
 }

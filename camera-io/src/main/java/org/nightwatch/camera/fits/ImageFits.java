@@ -39,9 +39,10 @@ public final class ImageFits {
      * @param gain      GAIN (e-/ADU) or NaN when absent; likewise readNoise (RDNOISE), saturate (SATURATE),
      *                  seeing (SEEING, FWHM px); nCombine (NCOMBINE) is 1 when absent
      * @param wcs       the TAN WCS, or null when the header has none
+     * @param dataSum   the FITS checksum of the data as read (without padding), for DATASUM
      */
     public record Image(Path file, int width, int height, float[] pixels, double gain, double readNoise, double saturate,
-                        int nCombine, double seeing, VisitMetadata.TanWcs wcs, Map<String, String> keywords) {
+                        int nCombine, double seeing, VisitMetadata.TanWcs wcs, Map<String, String> keywords, long dataSum) {
     }
 
     /** Bytes of heap a pixel of an image costs through difference imaging (its planes: images, variances, masks, work). */
@@ -57,12 +58,22 @@ public final class ImageFits {
             long size = InputFiles.regularSize(file);
             try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 20);
                  FitsInputStream in = new FitsInputStream(raw)) {
+                byte[] first = new byte[9];
+                raw.mark(first.length);
+                int got = raw.readNBytes(first, 0, first.length);
+                raw.reset();
+                if (got < first.length || !new String(first, java.nio.charset.StandardCharsets.US_ASCII).equals("SIMPLE  =")) {
+                    throw new FitsFormatException(file, got == 0 ? "an empty file, not a FITS image"
+                        : "not a FITS file: it does not begin with the card SIMPLE = T");
+                }
                 Header h = header(file, in);
                 if (!h.containsKey("SIMPLE")) {
                     throw new FitsFormatException(file, "not a FITS file: no SIMPLE keyword");
                 }
                 long offset = h.getSize();
+                long hduStart = 0;
                 if ((int) FitsKeys.requireLong(h, file, "NAXIS") == 0) {
+                    hduStart = offset;
                     // empty primary: the image is in the first extension
                     h = header(file, in);
                     String x = h.getStringValue("XTENSION");
@@ -72,7 +83,9 @@ public final class ImageFits {
                     }
                     offset += h.getSize();
                 }
-                return image(file, h, in, size - offset);
+                Image im = image(file, h, in, size - offset);
+                verify(file, h, hduStart, offset - hduStart, im);
+                return im;
             }
         } catch (NoSuchFileException e) {
             throw new FitsFormatException(file, "no such file");
@@ -136,20 +149,25 @@ public final class ImageFits {
         if (available < need) {
             throw new FitsFormatException(file, "truncated: the image needs " + need + " bytes of data, the file has " + Math.max(0, available));
         }
-        double bzero = h.getDoubleValue("BZERO", 0);
-        double bscale = h.getDoubleValue("BSCALE", 1);
+        double bzero = FitsKeys.optionalDouble(h, file, "BZERO", 0);
+        double bscale = FitsKeys.optionalDouble(h, file, "BSCALE", 1);
+        if (bscale == 0) {
+            throw new FitsFormatException(file, "keyword BSCALE = 0: every pixel would read as BZERO");
+        }
         boolean hasBlank = h.containsKey("BLANK") && bitpix > 0;
-        long blank = h.getLongValue("BLANK", 0);
+        long blank = hasBlank ? FitsKeys.requireLong(h, file, "BLANK") : 0;
         float[] px = new float[width * height];
         DataInputStream din = new DataInputStream(in);
         byte[] row = new byte[width * bytes];
         ByteBuffer bb = ByteBuffer.wrap(row).order(ByteOrder.BIG_ENDIAN);
+        long dataSum = 0;
         for (int y = 0; y < height; y++) {
             try {
                 din.readFully(row);
             } catch (EOFException e) {
                 throw new FitsFormatException(file, "truncated: data ends in row " + (y + 1) + " of " + height);
             }
+            dataSum = DataSum.plus(dataSum, DataSum.of(row, 0, row.length, (long) y * row.length));
             bb.clear();
             int base = y * width;
             for (int x = 0; x < width; x++) {
@@ -179,21 +197,119 @@ public final class ImageFits {
             }
         }
         VisitMetadata.TanWcs wcs = null;
-        if (h.containsKey("CTYPE1") && h.getStringValue("CTYPE1").trim().startsWith("RA---TAN")) {
+        String ctype1 = FitsKeys.rawValue(h, "CTYPE1");
+        if (ctype1 != null && ctype1.trim().startsWith("RA---TAN")) {
             wcs = FitsKeys.readWcs(h, file);
         }
-        return new Image(file, width, height, px, number(h, file, "GAIN"), number(h, file, "RDNOISE"), number(h, file, "SATURATE"),
-            (int) Math.max(1, h.getLongValue("NCOMBINE", 1)), number(h, file, "SEEING"), wcs, keys);
+        long nCombine = h.containsKey(FitsKeys.NCOMBINE) ? FitsKeys.requireLong(h, file, FitsKeys.NCOMBINE) : 1;
+        if (nCombine < 1 || nCombine > 1_000_000) {
+            throw new FitsFormatException(file, "keyword NCOMBINE = " + nCombine + ": the number of frames combined is at least 1");
+        }
+        // GAIN = 0, -2 or 'fast' were once all reported as "has no GAIN": a wrong value is an error, only an absent one a default
+        return new Image(file, width, height, px, FitsKeys.optionalPositive(h, file, FitsKeys.GAIN, false),
+            FitsKeys.optionalPositive(h, file, FitsKeys.RDNOISE, true), FitsKeys.optionalPositive(h, file, FitsKeys.SATURATE, false),
+            (int) nCombine, FitsKeys.optionalPositive(h, file, "SEEING", false), wcs, keys, dataSum);
     }
 
-    private static double number(Header h, Path file, String key) {
-        if (!h.containsKey(key)) {
-            return Double.NaN;
+    /**
+     * Checks the image against its DATASUM and CHECKSUM when its header has them (the padding after the
+     * data is zeros, as the standard has it, or its bytes are read too): a damaged reference or calibration
+     * frame is refused, naming the file.
+     */
+    private static void verify(Path file, Header h, long hduStart, long headerLength, Image im) throws IOException {
+        String datasum = FitsKeys.rawValue(h, "DATASUM");
+        String checksum = FitsKeys.rawValue(h, "CHECKSUM");
+        if (datasum == null && checksum == null) {
+            return;
         }
-        try {
-            return h.getDoubleValue(key);
-        } catch (RuntimeException e) {
-            throw new FitsFormatException(file, key + " = '" + h.getStringValue(key) + "' is not a number");
+        long dataLength = (long) im.width() * im.height() * Math.abs((int) FitsKeys.requireLong(h, file, "BITPIX")) / 8;
+        long sum = im.dataSum();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            int pad = FitsUtil.padding(dataLength);
+            long padAt = hduStart + headerLength + dataLength;
+            if (pad > 0 && ch.size() > padAt) {
+                ByteBuffer p = ByteBuffer.allocate((int) Math.min(pad, ch.size() - padAt));
+                while (p.hasRemaining() && ch.read(p, padAt + p.position()) >= 0) {
+                    // read the padding
+                }
+                sum = DataSum.plus(sum, DataSum.of(p.flip(), dataLength));
+            }
+            if (datasum != null) {
+                long stored;
+                try {
+                    stored = Long.parseLong(datasum.trim());
+                } catch (NumberFormatException e) {
+                    throw new FitsFormatException(file, "keyword DATASUM = '" + datasum.trim() + "' is not a number");
+                }
+                if (stored != sum) {
+                    throw new FitsFormatException(file, "DATASUM = " + stored + " but the data sum to " + sum
+                        + ": the pixels were changed or damaged since the file was written");
+                }
+            }
+            if (checksum != null) {
+                ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+                while (header.hasRemaining() && ch.read(header, hduStart + header.position()) >= 0) {
+                    // read the header as written
+                }
+                long all = DataSum.plus(nom.tam.fits.utilities.FitsCheckSum.checksum(header.flip()), sum);
+                if (all != nom.tam.fits.utilities.FitsCheckSum.HDU_CHECKSUM) {
+                    throw new FitsFormatException(file, "CHECKSUM = '" + checksum.trim()
+                        + "' does not match: the header or the data were changed or damaged since the file was written");
+                }
+            }
+        }
+    }
+
+    /** The smallest side, px, of an image difference imaging can work on: a star stamp, a kernel and a background cell fit in it. */
+    public static final int MIN_SIDE = 64;
+
+    /**
+     * Refuses an image that difference imaging cannot measure, naming the file and what is wrong with it: too
+     * small, no or few finite pixels, constant, or clipped (a quarter of its pixels at its minimum or maximum,
+     * as an 8-bit conversion or a zeroed frame leaves it). Each of these once ran the whole pipeline to 40
+     * negative "detections" or an error about the output file instead of the input.
+     */
+    public static void requireMeasurable(Image im) {
+        Path file = im.file();
+        if (im.width() < MIN_SIDE || im.height() < MIN_SIDE) {
+            throw new FitsFormatException(file, "the image is " + im.width() + "x" + im.height() + " px; difference imaging needs at least "
+                + MIN_SIDE + "x" + MIN_SIDE);
+        }
+        float[] px = im.pixels();
+        long finite = 0;
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : px) {
+            if (Float.isFinite(v)) {
+                finite++;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        if (finite == 0) {
+            throw new FitsFormatException(file, "no pixel has a finite value (all NaN, infinite or BLANK)");
+        }
+        if (finite * 2 < px.length) {
+            throw new FitsFormatException(file, String.format(java.util.Locale.ROOT,
+                "only %.1f%% of the pixels have a finite value (the rest NaN, infinite or BLANK)", 100.0 * finite / px.length));
+        }
+        if (min == max) {
+            throw new FitsFormatException(file, "every pixel is " + min + ": a constant image has no sky to measure");
+        }
+        long atMin = 0;
+        long atMax = 0;
+        for (float v : px) {
+            if (v == min) {
+                atMin++;
+            } else if (v == max) {
+                atMax++;
+            }
+        }
+        long most = Math.max(atMin, atMax);
+        if (most * 4 > finite) {
+            throw new FitsFormatException(file, String.format(java.util.Locale.ROOT,
+                "%.1f%% of the pixels sit at the image's %s, %s: the image is clipped, and its sky's noise cannot be measured",
+                100.0 * most / finite, atMax >= atMin ? "maximum" : "minimum", atMax >= atMin ? max : min));
         }
     }
 
@@ -225,34 +341,40 @@ public final class ImageFits {
         return h;
     }
 
-    /** Adds keywords in order: numbers, booleans, and anything else as a string. */
+    /** Adds keywords in order: numbers (not finite ones: FITS cannot say NaN), booleans, and anything else but null as a string. */
     static void addAll(Header h, Map<String, Object> keywords) throws FitsException {
         for (Map.Entry<String, Object> e : keywords.entrySet()) {
             Object v = e.getValue();
             if (v instanceof Number n) {
-                h.addValue(e.getKey(), n, "");
+                if (Double.isFinite(n.doubleValue())) { // FITS has no NaN: a value not measured is left out
+                    h.addValue(e.getKey(), n, "");
+                }
             } else if (v instanceof Boolean b) {
                 h.addValue(e.getKey(), b, "");
-            } else {
+            } else if (v != null) {
                 h.addValue(e.getKey(), String.valueOf(v), "");
             }
         }
     }
 
-    /** Writes {@code h} (from {@link #floatHeader}) and the pixels, big-endian floats padded to a FITS block. */
+    /**
+     * Writes {@code h} (from {@link #floatHeader}) with the data's DATASUM and the HDU's CHECKSUM, and the
+     * pixels, big-endian floats padded to a FITS block.
+     */
     static void writeFloat(Path file, Header h, int width, int height, float[] pixels) throws FitsException {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            long dataLength = (long) width * height * 4;
+            ByteBuffer data = ByteBuffer.allocate((int) dataLength + FitsUtil.padding(dataLength)).order(ByteOrder.BIG_ENDIAN);
+            data.asFloatBuffer().put(pixels, 0, width * height);
+            nom.tam.fits.utilities.FitsCheckSum.setDatasum(h, DataSum.of(data, 0));
             ByteArrayOutputStream headerBytes = new ByteArrayOutputStream(5760);
             try (FitsOutputStream out = new FitsOutputStream(headerBytes)) {
                 h.write(out);
             }
-            long dataLength = (long) width * height * 4;
-            ByteBuffer data = ByteBuffer.allocate((int) dataLength + FitsUtil.padding(dataLength)).order(ByteOrder.BIG_ENDIAN);
-            data.asFloatBuffer().put(pixels, 0, width * height);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(headerBytes.toByteArray()));

@@ -33,4 +33,23 @@ public final class InputFiles {
         }
         return a.size();
     }
+
+    /**
+     * {@code file}'s size, as {@link #regularSize}, when it lies inside the night directory {@code night} once
+     * links are followed: a recorded night is read as one unit, and a link in it that leads elsewhere on the
+     * machine (another night, a system file) is refused, naming both.
+     */
+    public static long regularSizeInside(Path night, Path file) {
+        long size = regularSize(file);
+        try {
+            Path real = file.toRealPath();
+            Path root = night.toRealPath();
+            if (!real.startsWith(root)) {
+                throw new FitsFormatException(file, "leads to " + real + ", outside the night " + root + ": refused");
+            }
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "cannot resolve", e);
+        }
+        return size;
+    }
 }

@@ -41,6 +41,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     private final Map<Integer, java.nio.ByteBuffer> scratchOf = new ConcurrentHashMap<>();
     /** (sensor, visit) -> the file replayed for it and its checked shape, from {@link #open}. */
     private final Map<Long, Accepted> accepted;
+    private final java.util.concurrent.atomic.AtomicLong unverified = new java.util.concurrent.atomic.AtomicLong();
 
     private record Accepted(Path file, VisitCubeReader.Shape shape) {
     }
@@ -82,7 +83,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         this.manifest = manifest;
         this.visits = visits;
         this.good = good;
-        this.problems = problems;
+        this.problems = java.util.Collections.synchronizedList(problems);
     }
 
     /**
@@ -105,10 +106,8 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
         if (!Files.isRegularFile(layout.manifest())) {
             throw new FitsFormatException(layout.manifest(), "no night.json: not a recorded night");
         }
+        InputFiles.regularSizeInside(dir, layout.manifest());
         NightManifest m = NightManifest.read(layout.manifest());
-        if (m.sensors() == null || m.sensors().isEmpty()) {
-            throw new FitsFormatException(layout.manifest(), "no sensors listed");
-        }
         List<Integer> chosen = sensors == null ? m.sensors() : sensors;
         for (int s : chosen) {
             if (!m.sensors().contains(s)) {
@@ -147,6 +146,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                     continue;
                 }
                 try {
+                    InputFiles.regularSizeInside(dir, f);
                     VisitCubeReader.Shape sh = check.readShape(f);
                     if (sh.meta().sensor() != s) {
                         problems.add(f + ": SENSOR = " + sh.meta().sensor() + " in the directory of sensor " + s);
@@ -223,7 +223,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
 
     /** What was wrong with the night's files, one line each naming the file; those visits are skipped. */
     public List<String> problems() {
-        return problems;
+        return List.copyOf(problems);
     }
 
     /** Visits skipped: a sensor's files that failed the checks or are missing. */
@@ -304,6 +304,48 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
 
     private static long key(int sensor, long visit) {
         return ((long) sensor << 40) | visit;
+    }
+
+    /**
+     * At a visit's first frame, verifies its file against its FITS DATASUM and CHECKSUM (reading it whole,
+     * which leaves it in the page cache for the frames' reads): a damaged visit is left out of the replay,
+     * named in {@link #problems()} and counted as skipped, and the sensor goes on with its next visit. A
+     * file without checksums (one another tool wrote without them) replays unverified, counted in
+     * {@link #unverified()}.
+     */
+    @Override
+    public void beforeFrame(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
+        int fpv = plan.framesPerVisit();
+        if (seq % fpv != 0) {
+            return;
+        }
+        int sensor = p.sensor().index();
+        List<Long> mine = good.get(sensor);
+        int n = (int) (seq / fpv);
+        while (n < mine.size()) {
+            Accepted a = accepted.get(key(sensor, mine.get(n)));
+            java.nio.ByteBuffer scratch = scratchOf.computeIfAbsent(sensor, k -> java.nio.ByteBuffer.allocate((int) a.shape().frameBytes()));
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(a.file(), java.nio.file.StandardOpenOption.READ)) {
+                if (!VisitCubeReader.verify(ch, a.file(), a.shape(), scratch)) {
+                    unverified.incrementAndGet();
+                }
+                return;
+            } catch (FitsFormatException e) {
+                problems.add(e.getMessage());
+                LOG.error("replay: {}: skipped", e.getMessage());
+            } catch (IOException e) {
+                problems.add(a.file() + ": cannot open (" + e.getMessage() + ")");
+                LOG.error("replay: {}: cannot open, skipped", a.file(), e);
+            }
+            synchronized (mine) {
+                mine.remove(n);
+            }
+        }
+    }
+
+    /** Visit files replayed without verification: they carry no DATASUM or CHECKSUM. */
+    public long unverified() {
+        return unverified.get();
     }
 
     @Override

@@ -64,9 +64,76 @@ public final class VisitCubeReader {
      *
      * @param dataOffset bytes from the start of the file to the first pixel (the header's length)
      */
-    public record Shape(VisitMetadata meta, int width, int height, int frames, long dataOffset) {
+    public record Shape(VisitMetadata meta, int width, int height, int frames, long dataOffset, Checksums checksums) {
         public long frameBytes() {
             return (long) width * height * 2;
+        }
+    }
+
+    /**
+     * The FITS checksum keywords of a file, as written (null when absent).
+     *
+     * @param datasum  DATASUM, the data's sum as an unsigned decimal
+     * @param checksum CHECKSUM, the 16-character encoding that makes the whole HDU sum to -0
+     */
+    public record Checksums(String datasum, String checksum) {
+        public boolean present() {
+            return datasum != null || checksum != null;
+        }
+    }
+
+    /**
+     * Verifies a visit file against its DATASUM and CHECKSUM by reading it through {@code ch} (the data
+     * then sits in the page cache for the frames' reads); a file without them passes unverified. Returns
+     * false when it has none; a mismatch is a {@link FitsFormatException} naming the file and the keyword.
+     */
+    public static boolean verify(java.nio.channels.FileChannel ch, Path file, Shape shape, java.nio.ByteBuffer scratch) {
+        Checksums c = shape.checksums();
+        if (!c.present()) {
+            return false;
+        }
+        try {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate((int) shape.dataOffset());
+            readFully(ch, file, header, 0);
+            long headerSum = nom.tam.fits.utilities.FitsCheckSum.checksum(header.flip());
+            long dataLength = shape.frameBytes() * shape.frames();
+            long padded = dataLength + nom.tam.fits.FitsUtil.padding(dataLength);
+            long end = Math.min(padded, ch.size() - shape.dataOffset());
+            long sum = 0;
+            for (long at = 0; at < end; ) {
+                int n = (int) Math.min(scratch.capacity() & ~3, end - at);
+                scratch.clear().limit(n);
+                readFully(ch, file, scratch, shape.dataOffset() + at);
+                sum = DataSum.plus(sum, DataSum.of(scratch.flip(), at));
+                at += n;
+            }
+            if (c.datasum() != null) {
+                long stored;
+                try {
+                    stored = Long.parseLong(c.datasum().trim());
+                } catch (NumberFormatException e) {
+                    throw new FitsFormatException(file, "keyword DATASUM = '" + c.datasum().trim() + "' is not a number");
+                }
+                if (stored != sum) {
+                    throw new FitsFormatException(file, "DATASUM = " + stored + " but the data sum to " + sum
+                        + ": the pixels were changed or damaged since the file was written");
+                }
+            }
+            if (c.checksum() != null && DataSum.plus(headerSum, sum) != nom.tam.fits.utilities.FitsCheckSum.HDU_CHECKSUM) {
+                throw new FitsFormatException(file, "CHECKSUM = '" + c.checksum().trim()
+                    + "' does not match: the header or the data were changed or damaged since the file was written");
+            }
+            return true;
+        } catch (IOException e) {
+            throw new FitsFormatException(file, "cannot read", e);
+        }
+    }
+
+    private static void readFully(java.nio.channels.FileChannel ch, Path file, java.nio.ByteBuffer into, long pos) throws IOException {
+        while (into.hasRemaining()) {
+            if (ch.read(into, pos + into.position()) < 0) {
+                throw new FitsFormatException(file, "truncated");
+            }
         }
     }
 
@@ -152,9 +219,13 @@ public final class VisitCubeReader {
         if (naxis != 3 && naxis != 2) {
             throw new FitsFormatException(file, "NAXIS = " + naxis + ", a visit file is a cube (NAXIS = 3)");
         }
-        int width = (int) FitsKeys.requireLong(h, file, "NAXIS1");
-        int height = (int) FitsKeys.requireLong(h, file, "NAXIS2");
-        int frames = naxis == 3 ? (int) FitsKeys.requireLong(h, file, "NAXIS3") : 1;
+        // in range before any int: NAXIS3 = 2^32 + 12 once read as 12
+        int width = (int) FitsKeys.requireLong(h, file, "NAXIS1", 1, Integer.MAX_VALUE);
+        int height = (int) FitsKeys.requireLong(h, file, "NAXIS2", 1, Integer.MAX_VALUE);
+        int frames = naxis == 3 ? (int) FitsKeys.requireLong(h, file, "NAXIS3", 1, NightManifest.MAX_FRAMES_PER_VISIT) : 1;
+        if ((long) width * height > ImageFits.maxPixels()) {
+            throw new FitsFormatException(file, "frames of " + width + "x" + height + " pixels, more than this job can hold");
+        }
         if ((expectedWidth > 0 && width != expectedWidth) || (expectedHeight > 0 && height != expectedHeight)) {
             throw new FitsFormatException(file, "frames are " + width + "x" + height + ", the sensor has "
                 + expectedWidth + "x" + expectedHeight);
@@ -162,8 +233,8 @@ public final class VisitCubeReader {
         if (width <= 0 || height <= 0 || frames <= 0) {
             throw new FitsFormatException(file, "empty image (" + width + "x" + height + "x" + frames + ")");
         }
-        double bzero = h.getDoubleValue("BZERO", 0);
-        double bscale = h.getDoubleValue("BSCALE", 1);
+        double bzero = FitsKeys.optionalDouble(h, file, "BZERO", 0);
+        double bscale = FitsKeys.optionalDouble(h, file, "BSCALE", 1);
         if (bzero != 32768 || bscale != 1) {
             throw new FitsFormatException(file, "BZERO = " + bzero + ", BSCALE = " + bscale
                 + ": unsigned 16-bit needs BZERO = 32768, BSCALE = 1");
@@ -175,7 +246,7 @@ public final class VisitCubeReader {
         VisitMetadata meta = new VisitMetadata(
             (int) FitsKeys.requireLong(h, file, FitsKeys.SENSOR),
             FitsKeys.requireLong(h, file, FitsKeys.VISIT),
-            h.getLongValue(FitsKeys.FIELD, -1),
+            h.containsKey(FitsKeys.FIELD) ? FitsKeys.requireLong(h, file, FitsKeys.FIELD) : -1,
             parseDate(file, FitsKeys.require(h, file, FitsKeys.DATE_OBS).getValue()),
             FitsKeys.requireDouble(h, file, FitsKeys.EXPTIME),
             FitsKeys.requireDouble(h, file, FitsKeys.FRAMERAT),
@@ -187,7 +258,8 @@ public final class VisitCubeReader {
         if (fileSize < need) {
             throw new FitsFormatException(file, "truncated: " + fileSize + " bytes, header and data need " + need);
         }
-        return new Shape(meta, width, height, frames, h.getSize());
+        return new Shape(meta, width, height, frames, h.getSize(), new Checksums(FitsKeys.rawValue(h, "DATASUM"),
+            FitsKeys.rawValue(h, "CHECKSUM")));
     }
 
     private static Instant parseDate(Path file, String text) {

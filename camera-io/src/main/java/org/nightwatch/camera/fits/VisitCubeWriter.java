@@ -21,7 +21,9 @@ import nom.tam.util.FitsOutputStream;
  * Writes one sensor-visit as a FITS cube (ARCHITECTURE section 4.2) frame by frame as the frames are
  * read out, so a visit is never held in memory whole: primary HDU, BITPIX=16 with BZERO=32768
  * (unsigned 16-bit), NAXIS3 = frames. If fewer frames arrive than declared, {@link #close()} rewrites
- * NAXIS3 and NFRAMES in place (the header keeps its size) and truncates the data.
+ * NAXIS3 and NFRAMES in place (the header keeps its size) and truncates the data. The header carries the
+ * FITS DATASUM and CHECKSUM of what was written, summed as the rows go out, so that a replay can tell a
+ * damaged file from a night's sky.
  *
  * <p>The header is formatted by nom-tam-fits; pixel data is streamed big-endian as FITS requires.
  */
@@ -41,6 +43,9 @@ public final class VisitCubeWriter implements AutoCloseable {
     private byte[] rowBytes;
     private int written;
     private boolean closed;
+    /** DATASUM of the frames ended so far, and of each row of the plane being assembled (rows come in any order). */
+    private long dataSum;
+    private long[] rowSums;
 
     private VisitCubeWriter(Path file, VisitMetadata meta, int width, int height, int frames, java.util.Map<String, Object> extra)
         throws IOException {
@@ -122,6 +127,14 @@ public final class VisitCubeWriter implements AutoCloseable {
         frameBytes.asShortBuffer().put(rowShorts, 0, n);
         frameBytes.limit(2 * n);
         long pos = headerLength + ((long) written * height + firstRow) * width * 2;
+        if (rowSums == null) {
+            rowSums = new long[height];
+        }
+        for (int r = 0; r < rows; r++) {
+            frameBytes.limit((r + 1) * width * 2).position(r * width * 2);
+            rowSums[firstRow + r] = DataSum.of(frameBytes, pos - headerLength + (long) r * width * 2);
+        }
+        frameBytes.limit(2 * n).position(0);
         try {
             while (frameBytes.hasRemaining()) {
                 pos += channel.write(frameBytes, pos);
@@ -135,6 +148,12 @@ public final class VisitCubeWriter implements AutoCloseable {
     public void endFrame() {
         if (written >= declaredFrames) {
             throw new IllegalStateException(file + ": all " + declaredFrames + " frames already written");
+        }
+        if (rowSums != null) {
+            for (int r = 0; r < height; r++) {
+                dataSum = DataSum.plus(dataSum, rowSums[r]);
+            }
+            java.util.Arrays.fill(rowSums, 0); // the next plane starts as zeros on disk
         }
         written++;
     }
@@ -153,6 +172,7 @@ public final class VisitCubeWriter implements AutoCloseable {
             frameBytes.putShort((short) (pixels[i] ^ 0x8000)); // uint16 -> signed with BZERO = 32768
         }
         frameBytes.flip();
+        dataSum = DataSum.plus(dataSum, DataSum.of(frameBytes, (long) written * width * height * 2));
         try {
             while (frameBytes.hasRemaining()) {
                 channel.write(frameBytes);
@@ -184,7 +204,8 @@ public final class VisitCubeWriter implements AutoCloseable {
                 return;
             }
             long dataLength = (long) written * width * height * 2;
-            if (written < declaredFrames || !extra.isEmpty()) {
+            {
+                // always rewritten: DATASUM and CHECKSUM are known only now
                 byte[] header = headerBytes(written);
                 if (header.length != headerLength) {
                     throw new IllegalStateException("rewritten header changed size");
@@ -200,6 +221,7 @@ public final class VisitCubeWriter implements AutoCloseable {
         }
     }
 
+    /** The header for {@code frames} frames, with DATASUM and CHECKSUM of the frames written so far (reserved at creation). */
     private byte[] headerBytes(int frames) {
         try {
             Header h = new Header();
@@ -231,6 +253,7 @@ public final class VisitCubeWriter implements AutoCloseable {
                 }
             }
             ImageFits.addAll(h, extra);
+            nom.tam.fits.utilities.FitsCheckSum.setDatasum(h, dataSum);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(2880 * 2);
             try (FitsOutputStream out = new FitsOutputStream(bytes)) {
                 h.write(out);

@@ -15,6 +15,14 @@ public interface FrameSource {
     }
 
     /**
+     * Called before a sensor's frame {@code seq} is rendered, on the thread that renders it. A recorded night
+     * verifies a visit's file here, at its first frame, and leaves a damaged one out; {@link #frames} is
+     * asked again afterwards, so a source may shrink it here (never below {@code seq}).
+     */
+    default void beforeFrame(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
+    }
+
+    /**
      * The header of frame {@code seq} of a sensor: by default the plan's clock (the first frame's time plus
      * the frame interval) and the simulated survey's pointing; a recorded night's come from its files.
      */

@@ -203,6 +203,10 @@ public final class SimulatedCamera implements AutoCloseable {
             for (long seq = 0; seq < frames && !stopping; seq++) {
                 for (int c = index; c < channels.length && !stopping; c += stride) {
                     SensorChannel ch = channels[c];
+                    if (seq < limit[c]) {
+                        source.beforeFrame(plan, ch.placement, seq); // a recorded night may leave a damaged visit out here
+                        limit[c] = source.frames(plan, ch.placement);
+                    }
                     if (seq >= limit[c]) {
                         ch.renderDone = true; // this sensor's frames are all rendered: it ends its stream
                         continue;

@@ -1,0 +1,38 @@
+package org.nightwatch.camera.fits;
+
+import java.nio.ByteBuffer;
+import nom.tam.fits.utilities.FitsCheckSum;
+
+/**
+ * The FITS checksum (the 32-bit ones'-complement sum of the FITS checksum convention, as DATASUM and
+ * CHECKSUM carry it) of a data unit written or read in pieces, at any byte offset and in any order: the sum
+ * is one of big-endian 32-bit words, so a piece is summed in place among zero bytes where it does not fill
+ * its first or last word. nom-tam-fits does the summing; this only places the pieces.
+ */
+final class DataSum {
+    private DataSum() {
+    }
+
+    /** The sum of {@code bytes} (position to limit, left unchanged) lying at {@code offset} of the data unit. */
+    static long of(ByteBuffer bytes, long offset) {
+        int lead = (int) (offset & 3);
+        int n = bytes.remaining();
+        if (lead == 0 && (n & 3) == 0) {
+            return FitsCheckSum.checksum(bytes.duplicate());
+        }
+        ByteBuffer padded = ByteBuffer.allocate((lead + n + 3) & ~3);
+        padded.position(lead);
+        padded.put(bytes.duplicate());
+        padded.clear();
+        return FitsCheckSum.checksum(padded);
+    }
+
+    /** The sum of {@code len} bytes of {@code bytes} from {@code off}, lying at {@code offset} of the data unit. */
+    static long of(byte[] bytes, int off, int len, long offset) {
+        return of(ByteBuffer.wrap(bytes, off, len), offset);
+    }
+
+    static long plus(long a, long b) {
+        return FitsCheckSum.sumOf(a, b);
+    }
+}
