@@ -55,6 +55,12 @@ public final class NightLobby implements AutoCloseable {
         this.modes = options.replayDir() != null ? List.of()
             : java.util.Arrays.stream(SurveyMode.values()).map(SurveyMode::cliName).toList();
         com.typesafe.config.Config c = config.config().getConfig("nightwatch.control-room");
+        // the night's ports before the operator waits on it: a clash is said now, not when the night is prepared
+        NightClaims.checkHttp(c.getString("host"), options.httpPort());
+        org.nightwatch.scheduler.SchedulerSettings.Outputs outs = org.nightwatch.scheduler.SchedulerSettings.from(config.config()).outputs();
+        if (options.diff() && outs.aeron()) {
+            NightClaims.alertChannel(outs.aeronChannel());
+        }
         this.room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), options.httpPort(), c.getString("token")),
             registry, config.config());
         LOG.info("control room at {}; the night waits for the operator's start", room.url());

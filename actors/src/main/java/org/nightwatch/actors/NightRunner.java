@@ -344,6 +344,10 @@ public final class NightRunner implements AutoCloseable {
     private final AlertStore alertStore;
     private final AlertOutputs alertOutputs;
     private final AlertStreamPublisher alertStream;
+    private final NightClaims.DirectoryLock outLock;
+    private final NightClaims.DirectoryLock recordLock;
+    /** The alert stream's channel, its control port checked free (or chosen) before preparation; null without one. */
+    private final String alertChannel;
     private final AlertLatencyLog alertLatency;
     private final Scheduler scheduler;
     private final SchedulerSink schedulerSink;
@@ -404,6 +408,27 @@ public final class NightRunner implements AutoCloseable {
                 + recorded.manifest().height() + ", this deployment's sensors are " + camera.width() + "x" + camera.height());
         }
 
+        // the ports and directories this night holds, before anything is prepared: a second night on the machine
+        // that wants one of them fails here, at once (the ports first: checking them holds nothing)
+        if (room == null && options.httpPort() != null) {
+            NightClaims.checkHttp(config.config().getString("nightwatch.control-room.host"), options.httpPort());
+        }
+        SchedulerSettings.Outputs outs = SchedulerSettings.from(config.config()).outputs();
+        this.alertChannel = options.diff() && outs.aeron() ? NightClaims.alertChannel(outs.aeronChannel()) : null;
+        Path writes = options.outDir() != null ? options.outDir() : options.recordDir() == null ? options.skyDir() : null;
+        if (writes != null && options.recordDir() != null
+            && writes.toAbsolutePath().normalize().equals(options.recordDir().toAbsolutePath().normalize())) {
+            writes = null; // one directory, one lock
+        }
+        this.recordLock = options.recordDir() != null ? NightClaims.lockDirectory(options.recordDir(), "--record DIR") : null;
+        try {
+            this.outLock = writes != null ? NightClaims.lockDirectory(writes, "--out DIR") : null;
+        } catch (RuntimeException e) {
+            if (recordLock != null) {
+                recordLock.close();
+            }
+            throw e;
+        }
         // compile the hot kernels before frames are due, not while the first visits wait
         KernelWarmUp.run(StackKernel.best());
         this.transport = AeronTransport.start(camera.aeron());
@@ -506,8 +531,8 @@ public final class NightRunner implements AutoCloseable {
                         alertOutputs.size(), caught > 0 ? ", " + caught + " alerts the files lacked written again" : "");
                 }
                 this.alertLatency = new AlertLatencyLog(out);
-                this.alertStream = ss.outputs().aeron()
-                    ? new AlertStreamPublisher(transport.aeron(), ss.outputs().aeronChannel(), ss.outputs().aeronStreamId(),
+                this.alertStream = alertChannel != null
+                    ? new AlertStreamPublisher(transport.aeron(), alertChannel, ss.outputs().aeronStreamId(),
                         config.config().getDuration("nightwatch.actors.alerts.stream-patience").toMillis())
                     : null;
                 if (alertStream != null) {
@@ -1134,5 +1159,11 @@ public final class NightRunner implements AutoCloseable {
             recorded.close();
         }
         transport.close();
+        if (recordLock != null) {
+            recordLock.close();
+        }
+        if (outLock != null) {
+            outLock.close();
+        }
     }
 }

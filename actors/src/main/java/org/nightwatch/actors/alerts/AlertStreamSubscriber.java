@@ -39,7 +39,9 @@ public final class AlertStreamSubscriber implements AutoCloseable {
         }
         String host = endpoint != null ? endpoint : control.substring(0, colon);
         this.channel = "aeron:udp?endpoint=" + host + ":0|control=" + control + "|control-mode=dynamic";
+        org.nightwatch.camera.aeron.AeronDirectories.reclaimDead();
         this.driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+            .aeronDirectoryName(org.nightwatch.camera.aeron.AeronDirectories.fresh("alerts")) // never another consumer's or a night's
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
             .dirDeleteOnStart(true)

@@ -22,6 +22,23 @@ final class NightRun {
         description = "serve the control room on 127.0.0.1:PORT (0: any free port; -1: none) (default ${DEFAULT-VALUE})")
     int httpPort;
 
+    @Option(names = "--alert-port", paramLabel = "PORT",
+        description = "the UDP port of the Aeron alert stream's control address (0: any free port, said at start; -1: no alert "
+            + "stream) (default: nightwatch.scheduler.outputs.aeron.channel, 40124)")
+    Integer alertPort;
+
+    /** The deployment with {@code --alert-port} applied. */
+    DeploymentConfig withAlertPort(DeploymentConfig cfg) {
+        if (alertPort == null) {
+            return cfg;
+        }
+        if (alertPort < 0) {
+            return cfg.with("nightwatch.scheduler.outputs.aeron.enabled", false);
+        }
+        String channel = cfg.config().getString("nightwatch.scheduler.outputs.aeron.channel");
+        return cfg.with("nightwatch.scheduler.outputs.aeron.channel", channel.replaceFirst("(control=[^|:]+:)\\d+", "$1" + alertPort));
+    }
+
     @Option(names = "--await-start", description = "open the control room first; the operator starts the night there, choosing "
         + "its survey mode (--mode is offered first), and the night is prepared then")
     boolean awaitStart;
@@ -39,7 +56,9 @@ final class NightRun {
     }
 
     /** Runs the night, printing {@code progressLine} of each progress sample; returns the exit code. */
-    int run(DeploymentConfig cfg, NightRunner.Options o, Function<NightRunner.Progress, String> progressLine) throws InterruptedException {
+    int run(DeploymentConfig deployment, NightRunner.Options o, Function<NightRunner.Progress, String> progressLine)
+        throws InterruptedException {
+        DeploymentConfig cfg = withAlertPort(deployment);
         if (awaitStart) {
             if (o.httpPort() == null) {
                 throw new IllegalArgumentException("--await-start needs the control room: difference imaging on (no --no-diff) and an "

@@ -142,6 +142,7 @@ public final class ReferenceLibrary {
         try {
             org.nightwatch.camera.fits.InputFiles.regularSizeInside(layout.root(), file);
             im = ImageFits.read(file);
+            ImageFits.requireMeasurable(im); // a constant, clipped or NaN reference would difference to noise or nothing
         } catch (RuntimeException e) {
             throw new MissingReference("reference " + file + " cannot be read: " + e.getMessage(), e);
         }

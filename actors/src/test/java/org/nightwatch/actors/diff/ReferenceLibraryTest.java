@@ -74,6 +74,10 @@ class ReferenceLibraryTest {
         var corrupt = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), 7, imager::prepare));
         assertTrue(corrupt.getMessage().startsWith("reference " + expected + " cannot be read"), corrupt.getMessage());
 
+        org.nightwatch.camera.fits.ImageFits.write(expected, W, H, new float[W * H], java.util.Map.of(), null); // all zeros
+        var constant = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), 7, imager::prepare));
+        assertTrue(constant.getMessage().contains(expected + ": every pixel is 0.0"), constant.getMessage());
+
         var noField = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), -1, imager::prepare));
         assertTrue(noField.getMessage().contains("no field id"));
         assertSame(Calibration.Frames.NONE, lib.calibration(SensorId.of(3)), "no calibration frames: none applied, no error");

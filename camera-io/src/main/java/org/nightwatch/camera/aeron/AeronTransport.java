@@ -2,13 +2,11 @@ package org.nightwatch.camera.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.ChannelUriStringBuilder;
-import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import java.io.File;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -42,11 +40,10 @@ public final class AeronTransport implements AutoCloseable {
     }
 
     public static AeronTransport start(CameraSettings.Aeron settings) {
-        String dir = settings.directory().isBlank()
-            ? CommonContext.getAeronDirectoryName() + "-nightwatch-" + UUID.randomUUID()
-            : settings.directory();
+        String dir = settings.directory().isBlank() ? AeronDirectories.fresh("night") : settings.directory();
         MediaDriver driver = null;
         if (settings.embeddedDriver()) {
+            AeronDirectories.reclaimDead();
             MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir)
                 .dirDeleteOnStart(true)

@@ -335,7 +335,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                 LOG.error("replay: {}: skipped", e.getMessage());
             } catch (IOException e) {
                 problems.add(a.file() + ": cannot open (" + e.getMessage() + ")");
-                LOG.error("replay: {}: cannot open, skipped", a.file(), e);
+                LOG.error("replay: {}: cannot open, skipped: {}", a.file(), e.getMessage());
             }
             synchronized (mine) {
                 mine.remove(n);
