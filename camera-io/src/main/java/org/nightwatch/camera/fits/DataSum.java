@@ -18,7 +18,7 @@ final class DataSum {
         int lead = (int) (offset & 3);
         int n = bytes.remaining();
         if (lead == 0 && (n & 3) == 0) {
-            return FitsCheckSum.checksum(bytes.duplicate());
+            return FitsCheckSum.checksum(bytes.slice()); // nom-tam-fits sums from index 0 of what it is given, not from the position
         }
         ByteBuffer padded = ByteBuffer.allocate((lead + n + 3) & ~3);
         padded.position(lead);

@@ -67,10 +67,50 @@ class AstropyInteropTest {
         int w = 63;
         int h = 17;
         java.util.Random r = new java.util.Random(5);
-        Path rows = dir.resolve("rows.fits");
-        try (VisitCubeWriter out = VisitCubeWriter.create(rows, VisitCubeRoundTripTest.meta(), w, h, 4)) {
+        Path rows = inRowBlocks(dir.resolve("rows.fits"), w, h, r);
+        Path even = inRowBlocks(dir.resolve("rows-even.fits"), 2000, 33, r); // rows that fill whole 32-bit words, as a sensor's do
+        Path image = dir.resolve("image.fits");
+        float[] px = new float[w * h];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (float) r.nextGaussian() * 100;
+        }
+        ImageFits.write(image, w, h, px, ImageFits.keywords("GAIN", 1.5), null);
+        String verify = String.join("\n", "import sys, warnings", "from astropy.io import fits",
+            "warnings.simplefilter('error')",
+            "for f in sys.argv[1:]:",
+            "    with fits.open(f, checksum=True) as hl:",
+            "        print(hl[0].header['NAXIS'], hl[0].verify_datasum(), hl[0].verify_checksum())");
+        assertEquals("3 1 1\n3 1 1\n2 1 1", python(verify, rows.toString(), even.toString(), image.toString()));
+
+        for (Path f : new Path[] {rows, even}) {
+            VisitCubeReader.Shape shape = new VisitCubeReader(0, 0).readShape(f);
+            assertEquals(3, shape.frames());
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+                assertTrue(VisitCubeReader.verify(ch, f, shape, java.nio.ByteBuffer.allocate(1000)), "our own sums verify: " + f);
+            }
+        }
+
+        Path theirs = dir.resolve("theirs-image.fits");
+        python(String.join("\n", "import sys, numpy as np", "from astropy.io import fits",
+            "d = (np.arange(7 * 9) * 37 % 65536).astype(np.float32).reshape(7, 9)",
+            "fits.PrimaryHDU(d).writeto(sys.argv[1], checksum=True)"), theirs.toString());
+        assertEquals(7, ImageFits.read(theirs).height(), "astropy's sums verify here");
+        byte[] img = java.nio.file.Files.readAllBytes(dir.resolve("theirs-image.fits"));
+        img[img.length - 2880 + 8] ^= 0x01;
+        java.nio.file.Files.write(dir.resolve("theirs-image.fits"), img);
+        FitsFormatException e = org.junit.jupiter.api.Assertions.assertThrows(FitsFormatException.class,
+            () -> ImageFits.read(dir.resolve("theirs-image.fits")));
+        assertTrue(e.getMessage().startsWith(dir.resolve("theirs-image.fits") + ": DATASUM = "), e.getMessage());
+    }
+
+    /**
+     * A visit of 4 declared frames written as the spool writes one: blocks of 4 rows in shuffled order, frame 1's
+     * first attempt abandoned half way, and only 3 frames ended (the header is rewritten and the data cut).
+     */
+    private static Path inRowBlocks(Path file, int w, int h, java.util.Random r) {
+        try (VisitCubeWriter out = VisitCubeWriter.create(file, VisitCubeRoundTripTest.meta(), w, h, 4)) {
             for (int f = 0; f < 3; f++) {
-                for (int attempt = 0; attempt < (f == 1 ? 2 : 1); attempt++) { // frame 1's first attempt is abandoned half way
+                for (int attempt = 0; attempt < (f == 1 ? 2 : 1); attempt++) {
                     java.util.List<Integer> order = new java.util.ArrayList<>();
                     for (int b = 0; b < h; b += 4) {
                         order.add(b);
@@ -89,37 +129,7 @@ class AstropyInteropTest {
                     }
                 }
             }
-        } // 3 of 4 declared frames: the header is rewritten and the data cut
-        Path image = dir.resolve("image.fits");
-        float[] px = new float[w * h];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (float) r.nextGaussian() * 100;
         }
-        ImageFits.write(image, w, h, px, ImageFits.keywords("GAIN", 1.5), null);
-        String verify = String.join("\n", "import sys, warnings", "from astropy.io import fits",
-            "warnings.simplefilter('error')",
-            "for f in sys.argv[1:]:",
-            "    with fits.open(f, checksum=True) as hl:",
-            "        print(hl[0].header['NAXIS'], hl[0].verify_datasum(), hl[0].verify_checksum())");
-        assertEquals("3 1 1\n2 1 1", python(verify, rows.toString(), image.toString()));
-
-        VisitCubeReader reader = new VisitCubeReader(w, h);
-        VisitCubeReader.Shape shape = reader.readShape(rows);
-        assertEquals(3, shape.frames());
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rows)) {
-            assertTrue(VisitCubeReader.verify(ch, rows, shape, java.nio.ByteBuffer.allocate(1000)), "our own sums verify");
-        }
-
-        Path theirs = dir.resolve("theirs-image.fits");
-        python(String.join("\n", "import sys, numpy as np", "from astropy.io import fits",
-            "d = (np.arange(7 * 9) * 37 % 65536).astype(np.float32).reshape(7, 9)",
-            "fits.PrimaryHDU(d).writeto(sys.argv[1], checksum=True)"), theirs.toString());
-        assertEquals(7, ImageFits.read(theirs).height(), "astropy's sums verify here");
-        byte[] img = java.nio.file.Files.readAllBytes(dir.resolve("theirs-image.fits"));
-        img[img.length - 2880 + 8] ^= 0x01;
-        java.nio.file.Files.write(dir.resolve("theirs-image.fits"), img);
-        FitsFormatException e = org.junit.jupiter.api.Assertions.assertThrows(FitsFormatException.class,
-            () -> ImageFits.read(dir.resolve("theirs-image.fits")));
-        assertTrue(e.getMessage().startsWith(dir.resolve("theirs-image.fits") + ": DATASUM = "), e.getMessage());
+        return file;
     }
 }
