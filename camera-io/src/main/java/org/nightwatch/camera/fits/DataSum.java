@@ -35,4 +35,27 @@ final class DataSum {
     static long plus(long a, long b) {
         return FitsCheckSum.sumOf(a, b);
     }
+
+    /**
+     * Checks an HDU's stored DATASUM and CHECKSUM (either may be null: not checked) against the sums of its
+     * header block and data unit as read. A mismatch is a {@link FitsFormatException} naming the file.
+     */
+    static void check(java.nio.file.Path file, String datasum, String checksum, long headerSum, long dataSum) {
+        if (datasum != null) {
+            long stored;
+            try {
+                stored = Long.parseLong(datasum.trim());
+            } catch (NumberFormatException e) {
+                throw new FitsFormatException(file, "keyword DATASUM = '" + datasum.trim() + "' is not a number");
+            }
+            if (stored != dataSum) {
+                throw new FitsFormatException(file, "DATASUM = " + stored + " but the data sum to " + dataSum
+                    + ": the pixels were changed or damaged since the file was written");
+            }
+        }
+        if (checksum != null && plus(headerSum, dataSum) != FitsCheckSum.HDU_CHECKSUM) {
+            throw new FitsFormatException(file, "CHECKSUM = '" + checksum.trim()
+                + "' does not match: the header or the data were changed or damaged since the file was written");
+        }
+    }
 }

@@ -234,29 +234,15 @@ public final class ImageFits {
                 }
                 sum = DataSum.plus(sum, DataSum.of(p.flip(), dataLength));
             }
-            if (datasum != null) {
-                long stored;
-                try {
-                    stored = Long.parseLong(datasum.trim());
-                } catch (NumberFormatException e) {
-                    throw new FitsFormatException(file, "keyword DATASUM = '" + datasum.trim() + "' is not a number");
-                }
-                if (stored != sum) {
-                    throw new FitsFormatException(file, "DATASUM = " + stored + " but the data sum to " + sum
-                        + ": the pixels were changed or damaged since the file was written");
-                }
-            }
+            long headerSum = 0;
             if (checksum != null) {
                 ByteBuffer header = ByteBuffer.allocate((int) headerLength);
                 while (header.hasRemaining() && ch.read(header, hduStart + header.position()) >= 0) {
                     // read the header as written
                 }
-                long all = DataSum.plus(nom.tam.fits.utilities.FitsCheckSum.checksum(header.flip()), sum);
-                if (all != nom.tam.fits.utilities.FitsCheckSum.HDU_CHECKSUM) {
-                    throw new FitsFormatException(file, "CHECKSUM = '" + checksum.trim()
-                        + "' does not match: the header or the data were changed or damaged since the file was written");
-                }
+                headerSum = DataSum.of(header.flip(), 0);
             }
+            DataSum.check(file, datasum, checksum, headerSum, sum);
         }
     }
 

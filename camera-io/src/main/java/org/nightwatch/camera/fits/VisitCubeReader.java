@@ -107,22 +107,7 @@ public final class VisitCubeReader {
                 sum = DataSum.plus(sum, DataSum.of(scratch.flip(), at));
                 at += n;
             }
-            if (c.datasum() != null) {
-                long stored;
-                try {
-                    stored = Long.parseLong(c.datasum().trim());
-                } catch (NumberFormatException e) {
-                    throw new FitsFormatException(file, "keyword DATASUM = '" + c.datasum().trim() + "' is not a number");
-                }
-                if (stored != sum) {
-                    throw new FitsFormatException(file, "DATASUM = " + stored + " but the data sum to " + sum
-                        + ": the pixels were changed or damaged since the file was written");
-                }
-            }
-            if (c.checksum() != null && DataSum.plus(headerSum, sum) != nom.tam.fits.utilities.FitsCheckSum.HDU_CHECKSUM) {
-                throw new FitsFormatException(file, "CHECKSUM = '" + c.checksum().trim()
-                    + "' does not match: the header or the data were changed or damaged since the file was written");
-            }
+            DataSum.check(file, c.datasum(), c.checksum(), headerSum, sum);
             return true;
         } catch (IOException e) {
             throw new FitsFormatException(file, "cannot read", e);
