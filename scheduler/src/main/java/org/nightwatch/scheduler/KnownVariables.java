@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import nom.tam.fits.BasicHDU;
 import nom.tam.fits.BinaryTableHDU;
 import nom.tam.fits.Fits;
@@ -64,42 +67,49 @@ public final class KnownVariables {
         return new KnownVariables(e, radiusArcsec);
     }
 
+    /**
+     * CSV as spreadsheets and TOPCAT write it, read by Jackson's CSV parser: quoted fields (a name such as
+     * "Mira, o Ceti" once broke a split on commas), spaces around fields, blank lines and '#' comment lines.
+     */
     private static List<Entry> readCsv(Path file) {
         List<Entry> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            while (header != null && (header.isBlank() || header.startsWith("#"))) {
-                header = r.readLine();
-            }
-            if (header == null) {
-                throw new CatalogueException(file + ": empty; expected a header row with columns ra,dec[,name]");
-            }
-            List<String> cols = new ArrayList<>();
-            for (String c : header.split(",", -1)) {
-                cols.add(c.trim().toLowerCase(Locale.ROOT));
-            }
-            int ra = cols.indexOf("ra");
-            int dec = cols.indexOf("dec");
-            int nm = cols.indexOf("name");
-            if (ra < 0 || dec < 0) {
-                throw new CatalogueException(file + ": line 1: the header needs columns 'ra' and 'dec' (degrees), found " + cols);
-            }
-            String line;
-            int no = 1;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank() || line.startsWith("#")) {
+        CsvMapper csv = CsvMapper.builder().enable(CsvParser.Feature.TRIM_SPACES,
+            CsvParser.Feature.SKIP_EMPTY_LINES, CsvParser.Feature.ALLOW_COMMENTS).build();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CsvParser p = (CsvParser) csv.createParser(r)) {
+            List<String> cols = null;
+            int ra = -1;
+            int dec = -1;
+            int nm = -1;
+            while (p.nextToken() == JsonToken.START_ARRAY) {
+                int no = p.currentLocation().getLineNr();
+                List<String> f = new ArrayList<>();
+                while (p.nextToken() == JsonToken.VALUE_STRING) {
+                    f.add(p.getText());
+                }
+                if (cols == null) {
+                    cols = f.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+                    ra = cols.indexOf("ra");
+                    dec = cols.indexOf("dec");
+                    nm = cols.indexOf("name");
+                    if (ra < 0 || dec < 0) {
+                        throw new CatalogueException(file + ": line " + no + ": the header needs columns 'ra' and 'dec' (degrees), found " + cols);
+                    }
                     continue;
                 }
-                String[] f = line.split(",", -1);
-                if (f.length != cols.size()) {
-                    throw new CatalogueException(file + ": line " + no + ": " + f.length + " fields, the header has " + cols.size());
+                if (f.size() != cols.size()) {
+                    throw new CatalogueException(file + ": line " + no + ": " + f.size() + " fields, the header has " + cols.size());
                 }
-                double a = number(file, no, "ra", f[ra]);
-                double d = number(file, no, "dec", f[dec]);
+                double a = number(file, no, "ra", f.get(ra));
+                double d = number(file, no, "dec", f.get(dec));
                 check(file, "line " + no, a, d);
-                out.add(new Entry(nm >= 0 && !f[nm].isBlank() ? f[nm].trim() : String.format(Locale.ROOT, "J%.5f%+.5f", a, d), a, d));
+                out.add(new Entry(nm >= 0 && !f.get(nm).isBlank() ? f.get(nm) : String.format(Locale.ROOT, "J%.5f%+.5f", a, d), a, d));
             }
+            if (cols == null) {
+                throw new CatalogueException(file + ": empty; expected a header row with columns ra,dec[,name]");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CatalogueException(file + ": line " + e.getLocation().getLineNr() + ": not CSV: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new CatalogueException(file + ": cannot read: " + e.getMessage());
         }

@@ -20,9 +20,12 @@ class KnownVariablesTest {
     @Test
     void aCsvCatalogueMatchesWithinTheRadius() throws Exception {
         Path f = dir.resolve("vars.csv");
-        Files.writeString(f, "# known variables\nname,ra,dec\nRR Lyr,291.36588,42.78436\nV1,10.0,20.0\n");
+        // as a spreadsheet writes it: a quoted name with a comma (a split on commas once broke on it), spaces, a blank line
+        Files.writeString(f, "# known variables\nname,ra,dec\nRR Lyr,291.36588,42.78436\n\n\"Mira, o Ceti\", 34.83663 , -2.97764\n"
+            + "V1,10.0,20.0\n");
         KnownVariables k = KnownVariables.read(f, 2);
-        assertEquals(2, k.size());
+        assertEquals(3, k.size());
+        assertEquals("Mira, o Ceti", k.match(34.83663, -2.97764));
         assertEquals("V1", k.match(10 + 1.5 / 3600 / Math.cos(Math.toRadians(20)), 20));
         assertNull(k.match(10 + 3.0 / 3600 / Math.cos(Math.toRadians(20)), 20));
         assertEquals("RR Lyr", k.match(291.36588, 42.78436));

@@ -45,27 +45,31 @@ public final class NightEvaluation {
     private NightEvaluation() {
     }
 
-    /** The rows of a CSV the pipeline writes (no quoting), by column name. */
+    /**
+     * The rows of a CSV by column name: the pipeline's candidates.csv, or a truth.csv another tool wrote
+     * (quoted fields allowed), read by Jackson's CSV parser. A missing trailing field reads as empty.
+     */
     public static List<Map<String, String>> csv(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            if (lines.isEmpty()) {
+        com.fasterxml.jackson.dataformat.csv.CsvMapper csv = com.fasterxml.jackson.dataformat.csv.CsvMapper.builder()
+            .enable(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.SKIP_EMPTY_LINES).build();
+        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = csv.readerFor(Map.class)
+            .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+            List<Map<String, String>> rows = new ArrayList<>();
+            while (it.hasNextValue()) {
+                rows.add(it.nextValue());
+            }
+            if (rows.isEmpty() && Files.size(file) == 0) {
                 throw new IllegalArgumentException(file + ": empty, expected a header line");
             }
-            String[] head = lines.get(0).split(",", -1);
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                if (line.isBlank()) {
-                    continue;
+            List<String> head = ((com.fasterxml.jackson.dataformat.csv.CsvSchema) it.getParserSchema()).getColumnNames();
+            for (Map<String, String> row : rows) {
+                for (String c : head) {
+                    row.putIfAbsent(c, "");
                 }
-                String[] f = line.split(",", -1);
-                Map<String, String> m = new HashMap<>();
-                for (int i = 0; i < head.length; i++) {
-                    m.put(head[i], i < f.length ? f[i] : "");
-                }
-                rows.add(m);
             }
             return rows;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

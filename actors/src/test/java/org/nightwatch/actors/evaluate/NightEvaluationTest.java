@@ -73,6 +73,21 @@ class NightEvaluationTest {
     }
 
     @Test
+    void aTruthFileAnotherToolWroteIsReadAsCsvWithQuotedFields() throws Exception {
+        // a subtype with a comma, quoted as the csv modules of Python and spreadsheets write it; a short last row
+        Path truth = Files.writeString(dir.resolve("theirs.csv"),
+            "id,kind,subtype,ra,dec\r\nT1,transient,\"SN Ia, host 2\"\" away\",10.5,20\r\n\r\nT2,transient,,11.5\r\n");
+        List<java.util.Map<String, String>> rows = NightEvaluation.csv(truth);
+        assertEquals(2, rows.size());
+        assertEquals("SN Ia, host 2\" away", rows.get(0).get("subtype"));
+        assertEquals("10.5", rows.get(0).get("ra"));
+        assertEquals("", rows.get(1).get("dec"), "a missing trailing field reads as empty");
+        Path wide = Files.writeString(dir.resolve("wide.csv"), "id,ra\nT1,10,20\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NightEvaluation.csv(wide));
+        assertTrue(e.getMessage().startsWith(wide + ": line 2"), e.getMessage());
+    }
+
+    @Test
     void aMissingFileIsNamed() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> NightEvaluation.run(dir, dir.resolve("truth.csv"), 2.0, null));
