@@ -94,6 +94,33 @@ class ControlRoomSystemTest {
         }
     }
 
+    /**
+     * The control room is the operator's view of any night: one that stacks only (no difference imaging, so no
+     * alerts) still serves its focal plane and gauges. It once started only with the scheduler, so
+     * {@code simulate --no-diff} served no page at all, without a word.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aNightWithoutDifferenceImagingStillServesItsFocalPlane() throws Exception {
+        org.nightwatch.actors.DeploymentConfig cfg = Nights.config(dir, "");
+        try (org.nightwatch.actors.NightRunner runner = new org.nightwatch.actors.NightRunner(cfg,
+            org.nightwatch.actors.NightRunner.Options.simulate(2, 3, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
+                org.nightwatch.camera.sim.Pacing.MAX).withControlRoom(0).build())) {
+            NightSummary s = Nights.runInBackground(runner).get(90, TimeUnit.SECONDS);
+            assertTrue(s.accounted(), s.toText());
+            String base = runner.controlRoom().url();
+            JsonNode sensors = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/sensors"))).body());
+            assertEquals(2, sensors.size(), sensors.toString());
+            for (JsonNode sensor : sensors) {
+                assertEquals(3 * 12, sensor.get("frames_stacked").asLong(), sensor.toString());
+                assertEquals(3, sensor.get("visits_stacked").asLong(), sensor.toString());
+            }
+            assertEquals("ended", JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/night"))).body()).get("phase").asText());
+            assertEquals(0, JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/alerts"))).body()).size(), "no alerts");
+            assertEquals(200, send(HttpRequest.newBuilder(URI.create(base))).statusCode(), "the page itself");
+        }
+    }
+
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void operatorsSeeAlertsArriveLiveAndOnlyTheTokenCommands() throws Exception {

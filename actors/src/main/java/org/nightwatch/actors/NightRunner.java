@@ -360,7 +360,7 @@ public final class NightRunner implements AutoCloseable {
     /** Writes the alert files (JSON lines, Avro, VOEvent) in commit order, off the scheduler's thread. */
     private java.util.concurrent.ExecutorService alertFiles;
     private AlertHub alertHub;
-    private ControlRoom controlRoom;
+    private volatile ControlRoom controlRoom;
     private volatile ActorRef<ObservatoryActor.Command> observatory;
     private ActorRef<SchedulerActor.Command> schedulerActor;
     private SchedulerTotals schedulerTotals;
@@ -651,8 +651,12 @@ public final class NightRunner implements AutoCloseable {
             this.catchUp = new CatchUp(spool, pool, diff, placements.size(),
                 ledger -> VisitPipeline.start(mat, 2, actors.visitDeadline(), stages, ledger, pool, stats)).start();
         }
-        if (scheduler != null) {
+        boolean withRoom = room != null || options.httpPort() != null;
+        if (scheduler != null || withRoom) {
+            // without a scheduler the hub stays empty: the control room then shows the focal plane and gauges, no alerts
             alertHub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
+        }
+        if (scheduler != null) {
             StageFaults.Fault sf = options.faults().scheduler();
             alertFiles = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "alert-files");
@@ -663,13 +667,19 @@ public final class NightRunner implements AutoCloseable {
                 alertLatency, sf != null ? sf::strike : null, schedulerVisitsHandled, alertFiles),
                 "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
             schedulerSink.connect(schedulerActor);
-            if (room != null || options.httpPort() != null) {
-                controlRoom = startControlRoom(options.httpPort());
-            }
             if (alertStream != null) {
                 // the Aeron alert stream is one of the hub's consumers, on a thread of its own
                 alertHub.source().runWith(Sink.<Alert>foreach(alertStream::publish)
                     .withAttributes(ActorAttributes.dispatcher("nightwatch.alert-stream-dispatcher")), Materializer.matFromSystem(system));
+            }
+        }
+        // the control room is the operator's view of every night, not a feature of the scheduler's: a night without
+        // difference imaging or a model (no alerts) still shows its focal plane, gauges and controls
+        if (withRoom) {
+            controlRoom = startControlRoom(options.httpPort());
+            if (scheduler == null) {
+                LOG.warn("control room: this night raises no alerts ({}): the page shows the focal plane and gauges only",
+                    !options.diff() ? "no difference imaging" : "no real/bogus model");
             }
         }
     }
@@ -751,7 +761,7 @@ public final class NightRunner implements AutoCloseable {
                 return "the night is already running: it started with its command (give it --await-start to start it from here)";
             }
         };
-        NightRoomBackend backend = new NightRoomBackend(system, alertHub, schedulerActor, scheduler.liveAlerts(), night,
+        NightRoomBackend backend = new NightRoomBackend(system, alertHub, schedulerActor, scheduler != null ? scheduler.liveAlerts() : List.of(), night,
             new FollowUpPlanner(SchedulerSettings.from(config.config()).followUp()));
         if (room != null) {
             room.attach().accept(backend);

@@ -61,7 +61,7 @@ final class NightRun {
         DeploymentConfig cfg = withAlertPort(deployment);
         if (awaitStart) {
             if (o.httpPort() == null) {
-                throw new IllegalArgumentException("--await-start needs the control room: difference imaging on (no --no-diff) and an "
+                throw new IllegalArgumentException("--await-start needs the control room: an "
                     + "--http-port other than -1");
             }
             try (NightLobby lobby = new NightLobby(cfg, o)) {

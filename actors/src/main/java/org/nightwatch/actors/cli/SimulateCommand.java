@@ -89,7 +89,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
             .withRenderThreads(renderThreads).withSeed(seed).withTimeout(run.timeout).withOut(out)
-            .withNightStart(nightStart).withControlRoom(noDiff ? null : run.controlRoomPort());
+            .withNightStart(nightStart).withControlRoom(run.controlRoomPort());
         NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
         if (run.awaitStart) {
             System.err.printf(Locale.ROOT, "nightwatch: a simulated night of %d sensors x %d visits at %s speed; its survey mode is the "

@@ -309,6 +309,9 @@ public final class NightRoomBackend implements NightBackend {
 
     @Override
     public CompletionStage<Boolean> label(String objectId, String label, String operator) {
+        if (scheduler == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(false); // a night without alerts has no objects to label
+        }
         return AskPattern.ask(scheduler, (ActorRef<Boolean> r) -> new SchedulerActor.Label(objectId, label, operator, r),
             Duration.ofSeconds(10), system.scheduler());
     }
