@@ -25,7 +25,7 @@ import java.util.Map;
  *                  up (spooled while the night was over capacity, processed later); 0 for a visit processed live
  */
 public record Alert(String id, String objectId, State state, String kind, String reason, int rank, double rankScore,
-                    Map<String, Double> parts, Map<String, Double> weights, Candidate candidate, List<Detection> history,
+                    Map<String, Double> parts, Map<String, Double> weights, Candidate candidate, List<PastDetection> history,
                     Window window, String host, double lateS) {
 
     /**
@@ -42,7 +42,7 @@ public record Alert(String id, String objectId, State state, String kind, String
 
     /** An alert of a visit processed live. */
     public Alert(String id, String objectId, State state, String kind, String reason, int rank, double rankScore,
-                 Map<String, Double> parts, Map<String, Double> weights, Candidate candidate, List<Detection> history,
+                 Map<String, Double> parts, Map<String, Double> weights, Candidate candidate, List<PastDetection> history,
                  Window window, String host) {
         this(id, objectId, state, kind, reason, rank, rankScore, parts, weights, candidate, history, window, host, 0);
     }

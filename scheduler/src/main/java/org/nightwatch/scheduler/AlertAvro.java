@@ -36,7 +36,7 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
-import org.nightwatch.protocol.Detection;
+import org.nightwatch.protocol.PastDetection;
 
 /**
  * Alerts as Avro packets, the form ZTF's and Rubin's brokers consume: the schema is
@@ -151,7 +151,7 @@ public final class AlertAvro {
         cr.put("model", c.modelVersion());
         r.put("candidate", cr);
         List<GenericRecord> history = new ArrayList<>(a.history().size());
-        for (Detection d : a.history()) {
+        for (PastDetection d : a.history()) {
             GenericRecord dr = new GenericData.Record(DETECTION);
             dr.put("candidate_id", d.candidateId());
             dr.put("sensor", d.sensor());
@@ -267,10 +267,10 @@ public final class AlertAvro {
             d(c, "mjd"), d(c, "x") - Alert.pixelOrigin(version), d(c, "y") - Alert.pixelOrigin(version), d(c, "ra"), d(c, "dec"), d(c, "flux"), d(c, "flux_err"), d(c, "snr"), d(c, "mag"),
             d(c, "mag_err"), d(c, "fwhm"), d(c, "elongation"), (Integer) c.get("sign"), (Integer) c.get("flags"), cutout, d(c, "score"),
             str(c.get("model")));
-        List<Detection> history = new ArrayList<>();
+        List<PastDetection> history = new ArrayList<>();
         for (Object o : (List<?>) r.get("history")) {
             GenericRecord h = (GenericRecord) o;
-            history.add(new Detection(str(h.get("candidate_id")), (Integer) h.get("sensor"), (Long) h.get("visit"), d(h, "mjd"), d(h, "ra"),
+            history.add(new PastDetection(str(h.get("candidate_id")), (Integer) h.get("sensor"), (Long) h.get("visit"), d(h, "mjd"), d(h, "ra"),
                 d(h, "dec"), d(h, "flux"), d(h, "flux_err"), d(h, "snr"), d(h, "mag"), d(h, "mag_err"), (Integer) h.get("sign"),
                 (Integer) h.get("flags"), d(h, "score")));
         }

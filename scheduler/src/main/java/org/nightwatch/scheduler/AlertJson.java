@@ -16,7 +16,7 @@ import java.util.Map;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.protocol.DetectionFlag;
-import org.nightwatch.protocol.Detection;
+import org.nightwatch.protocol.PastDetection;
 
 /**
  * The JSON form of an alert: what the alert file (one alert per line), the database and the control room
@@ -61,7 +61,7 @@ public final class AlertJson {
         num(o, "late_s", a.lateS());
         o.set("candidate", candidate(a.candidate(), withCutout));
         ArrayNode h = o.putArray("history");
-        for (Detection d : a.history()) {
+        for (PastDetection d : a.history()) {
             ObjectNode n = h.addObject();
             n.put("candidate_id", d.candidateId());
             n.put("sensor", d.sensor());
@@ -169,9 +169,9 @@ public final class AlertJson {
             num(c, "mjd"), num(c, "x") - Alert.pixelOrigin(version), num(c, "y") - Alert.pixelOrigin(version), num(c, "ra"), num(c, "dec"), num(c, "flux"), num(c, "flux_err"), num(c, "snr"),
             num(c, "mag"), num(c, "mag_err"), num(c, "fwhm"), num(c, "elongation"), c.get("sign").asInt(), c.get("flags").asInt(),
             cutout, num(c, "score"), c.hasNonNull("model") ? c.get("model").asText() : null);
-        List<Detection> history = new ArrayList<>();
+        List<PastDetection> history = new ArrayList<>();
         for (JsonNode n : o.get("history")) {
-            history.add(new Detection(n.get("candidate_id").asText(), n.get("sensor").asInt(), n.get("visit").asLong(), num(n, "mjd"),
+            history.add(new PastDetection(n.get("candidate_id").asText(), n.get("sensor").asInt(), n.get("visit").asLong(), num(n, "mjd"),
                 num(n, "ra"), num(n, "dec"), num(n, "flux"), num(n, "flux_err"), num(n, "snr"), num(n, "mag"), num(n, "mag_err"),
                 n.get("sign").asInt(), n.get("flags").asInt(), num(n, "score")));
         }

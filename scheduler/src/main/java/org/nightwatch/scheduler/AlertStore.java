@@ -19,7 +19,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
-import org.nightwatch.protocol.Detection;
+import org.nightwatch.protocol.PastDetection;
 
 /**
  * The night's database: candidates, objects, alerts and operator labels. An embedded H2 file in the
@@ -257,11 +257,11 @@ public final class AlertStore implements AutoCloseable {
     /** Puts the night's objects, their detections and their alerts back into {@code s}; returns the objects restored. */
     public int restoreInto(Scheduler s) {
         try (Statement st = db.createStatement()) {
-            Map<String, List<Detection>> det = new HashMap<>();
+            Map<String, List<PastDetection>> det = new HashMap<>();
             try (ResultSet rs = st.executeQuery("SELECT id, object_id, sensor, visit, mjd, ra, dec, flux, flux_err, snr, mag, mag_err, "
                 + "sign, flags, score FROM candidates WHERE object_id IS NOT NULL ORDER BY mjd, id")) {
                 while (rs.next()) {
-                    det.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(new Detection(rs.getString(1), rs.getInt(3),
+                    det.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(new PastDetection(rs.getString(1), rs.getInt(3),
                         rs.getLong(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9),
                         rs.getDouble(10), orNaN(rs, 11), orNaN(rs, 12), rs.getInt(13), rs.getInt(14), orNaN(rs, 15)));
                 }
@@ -278,7 +278,7 @@ public final class AlertStore implements AutoCloseable {
             try (ResultSet rs = st.executeQuery("SELECT id, sensor, field, kind, host FROM objects ORDER BY first_mjd, id")) {
                 while (rs.next()) {
                     String id = rs.getString(1);
-                    List<Detection> d = det.get(id);
+                    List<PastDetection> d = det.get(id);
                     if (d == null || d.isEmpty()) {
                         continue;
                     }

@@ -3,7 +3,7 @@ package org.nightwatch.scheduler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nightwatch.protocol.Alert;
-import org.nightwatch.protocol.Detection;
+import org.nightwatch.protocol.PastDetection;
 
 /**
  * The rank score of an object: a weighted sum of parts, each in [0, 1], so an operator can see why an
@@ -55,7 +55,7 @@ public final class Ranker {
         Map<String, Double> p = new LinkedHashMap<>();
         double rb = 0;
         int n = 0;
-        for (Detection d : o.detections()) {
+        for (PastDetection d : o.detections()) {
             if (!Double.isNaN(d.score())) {
                 rb += d.score();
                 n++;
@@ -87,14 +87,14 @@ public final class Ranker {
     }
 
     private static double rise(SkyObject o) {
-        Detection last = o.last();
+        PastDetection last = o.last();
         if (last.sign() < 0 || last.flux() < 0) {
             return 0;
         }
         if (o.detections().size() < 2) {
             return 0.5;
         }
-        Detection first = o.first();
+        PastDetection first = o.first();
         double change = last.flux() - first.flux();
         double err = Math.hypot(last.fluxErr(), first.fluxErr());
         if (!(err > 0)) {

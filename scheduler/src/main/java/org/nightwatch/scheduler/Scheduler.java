@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
-import org.nightwatch.protocol.Detection;
+import org.nightwatch.protocol.PastDetection;
 
 /**
  * Turns scored candidates into objects and alert changes: association within the radius, known
@@ -100,10 +100,10 @@ public final class Scheduler {
      * Restores an object read back from the database (detections without cutouts), with its kind, host
      * and last alert, so a restarted process goes on with the night's objects and publishes no alert twice.
      */
-    public void restore(String id, int sensor, int field, List<Detection> detections, SkyObject.Kind kind, String host,
+    public void restore(String id, int sensor, int field, List<PastDetection> detections, SkyObject.Kind kind, String host,
                         Alert lastAlert, Collection<String> alertIds) {
         SkyObject o = new SkyObject(id, sensor, field, detections.get(0).ra(), detections.get(0).dec());
-        for (Detection d : detections) {
+        for (PastDetection d : detections) {
             o.restore(d);
             seen.add(d.candidateId());
         }
@@ -215,7 +215,7 @@ public final class Scheduler {
             }
         }
         boolean fainter = false;
-        for (Detection d : o.detections()) {
+        for (PastDetection d : o.detections()) {
             fainter |= d.sign() < 0;
         }
         o.kind(fainter || HostContext.STAR.equals(o.host()) ? SkyObject.Kind.VARIABLE : SkyObject.Kind.TRANSIENT);
@@ -228,7 +228,7 @@ public final class Scheduler {
      * taking it in made the supernova a variable.
      */
     private static boolean sameSource(SkyObject o, Candidate c) {
-        for (Detection d : o.detections()) {
+        for (PastDetection d : o.detections()) {
             if (d.sign() == c.sign()) {
                 return true;
             }
@@ -246,9 +246,9 @@ public final class Scheduler {
      * mover went: one 2 px off a supernova once made it a "mover", never alerted.
      */
     private boolean drifts(SkyObject o) {
-        Detection a = null;
-        Detection b = null;
-        for (Detection d : o.detections()) {
+        PastDetection a = null;
+        PastDetection b = null;
+        for (PastDetection d : o.detections()) {
             if (d.sign() > 0) {
                 a = a == null ? d : a;
                 b = d;
@@ -266,7 +266,7 @@ public final class Scheduler {
      * A detection's 1-sigma position error, arcsec: the centroid error (about 0.6 FWHM over the S/N; the
      * FWHM is not kept per detection, 2.6 px assumed) and the astrometric floor of a visit, in quadrature.
      */
-    private double positionError(Detection d) {
+    private double positionError(PastDetection d) {
         double centroid = 0.6 * 2.6 * settings.pixelScaleArcsec() / Math.max(1, Math.abs(d.snr()));
         return Math.hypot(centroid, settings.astrometricFloorArcsec());
     }
@@ -281,14 +281,14 @@ public final class Scheduler {
      * fragments lie within a fast mover's reach of each other), and each stays what it is.
      */
     private SkyObject[] track(SkyObject o, List<SkyObject> earlier) {
-        Detection d = o.first();
+        PastDetection d = o.first();
         if (d.sign() <= 0) {
             return null;
         }
         double cosDec = Math.cos(Math.toRadians(d.dec()));
         List<SkyObject> reach = new ArrayList<>();
         for (SkyObject s : earlier) {
-            Detection e = s.first();
+            PastDetection e = s.first();
             if (e.visit() >= d.visit() || e.sign() <= 0 || s.kind() == SkyObject.Kind.KNOWN_VARIABLE
                 || Math.abs(d.mag() - e.mag()) > settings.maxDmag()) {
                 continue;
@@ -303,9 +303,9 @@ public final class Scheduler {
         SkyObject[] best = null;
         double bestMiss = Double.POSITIVE_INFINITY;
         for (SkyObject s2 : reach) {
-            Detection b = s2.first();
+            PastDetection b = s2.first();
             for (SkyObject s1 : reach) {
-                Detection a = s1.first();
+                PastDetection a = s1.first();
                 if (a.visit() >= b.visit()) {
                     continue;
                 }

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
-import org.nightwatch.protocol.Detection;
+import org.nightwatch.protocol.PastDetection;
 
 /**
  * An astrophysical object as the scheduler knows it: the detections associated with it across visits,
@@ -36,7 +36,7 @@ public final class SkyObject {
     private final String id;
     private final int sensor;
     private final int field;
-    private final List<Detection> detections = new ArrayList<>();
+    private final List<PastDetection> detections = new ArrayList<>();
     private double ra;
     private double dec;
     private double weight;
@@ -64,11 +64,11 @@ public final class SkyObject {
 
     void add(Candidate c) {
         latest = c;
-        restore(Detection.of(c));
+        restore(PastDetection.of(c));
     }
 
     /** Adds a detection without its cutout (as read back from the database). */
-    void restore(Detection d) {
+    void restore(PastDetection d) {
         detections.add(d);
         double w = Math.max(1, d.snr() * d.snr());
         if (weight == 0) {
@@ -104,15 +104,15 @@ public final class SkyObject {
         return dec;
     }
 
-    public List<Detection> detections() {
+    public List<PastDetection> detections() {
         return Collections.unmodifiableList(detections);
     }
 
-    public Detection first() {
+    public PastDetection first() {
         return detections.get(0);
     }
 
-    public Detection last() {
+    public PastDetection last() {
         return detections.get(detections.size() - 1);
     }
 
@@ -178,7 +178,7 @@ public final class SkyObject {
     /** The highest real/bogus score among its detections. */
     public double bestScore() {
         double b = 0;
-        for (Detection d : detections) {
+        for (PastDetection d : detections) {
             b = Math.max(b, Double.isNaN(d.score()) ? 0 : d.score());
         }
         return b;
@@ -187,7 +187,7 @@ public final class SkyObject {
     /** The highest |S/N| among its detections. */
     public double bestSnr() {
         double b = 0;
-        for (Detection d : detections) {
+        for (PastDetection d : detections) {
             b = Math.max(b, Math.abs(d.snr()));
         }
         return b;

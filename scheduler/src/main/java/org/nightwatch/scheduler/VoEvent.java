@@ -10,7 +10,7 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
-import org.nightwatch.protocol.Detection;
+import org.nightwatch.protocol.PastDetection;
 
 /**
  * An alert as a VOEvent 2.0 document (IVOA Recommendation, 2011), the form GCN and the VOEvent brokers
@@ -150,7 +150,7 @@ public final class VoEvent {
             field(x, "real_bogus", null, "stat.probability");
             field(x, "candidate_id", null, "meta.id");
             x.writeStartElement("Data");
-            for (Detection d : a.history()) {
+            for (PastDetection d : a.history()) {
                 x.writeStartElement("TR");
                 text(x, "TD", num(d.mjd()));
                 text(x, "TD", num(d.mag()));

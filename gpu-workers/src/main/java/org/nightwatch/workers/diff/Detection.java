@@ -14,11 +14,12 @@ import org.nightwatch.protocol.DetectionFlag;
  * @param elongation major over minor axis (NaN likewise)
  * @param sign       +1 brighter in the new image, -1 fainter
  * @param flags      {@link DetectionFlag} bits
- * @param cutout     29 x 29 x 3 floats: reference (PSF-matched), new, difference, each row-major
+ * @param cutout     {@link #CUTOUT} x {@link #CUTOUT} x 3 floats: reference (PSF-matched), new, difference, each row-major
  */
 public record Detection(double x, double y, double flux, double fluxErr, double snr, double fwhm, double elongation,
                         int sign, int flags, float[] cutout) {
-    public static final int CUTOUT = 29;
+    /** Side of a cutout stamp, px: the protocol's, one definition for the stage that cuts and everyone who reads. */
+    public static final int CUTOUT = org.nightwatch.protocol.Candidate.CUTOUT;
 
     public boolean has(DetectionFlag f) {
         return f.in(flags);
