@@ -33,7 +33,7 @@ public final class LabelExport {
         for (AlertStore.LabelledCandidate c : labelled) {
             if (c.cutout().length != per) {
                 throw new IllegalArgumentException("candidate " + c.candidateId() + " of " + c.objectId() + ": cutout of " + c.cutout().length
-                    + " values, expected " + per + " (3 x 29 x 29)");
+                    + " values, expected " + per + " (3 x " + Candidate.CUTOUT + " x " + Candidate.CUTOUT + ")");
             }
             int cls = classOf(c.label());
             out.add(new TrainingSetBuilder.Sample(c.cutout(), cls, cls, c.label(), c.snr(), (int) c.visit(), c.x(), c.y(), c.flags()));

@@ -158,9 +158,11 @@ public final class TrainingSetFiles {
             if (!header.contains("'<f4'") || header.contains("'fortran_order': True")) {
                 throw new IllegalArgumentException(npy + ": expected little-endian float32 in C order, header " + header.trim());
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+), 3, 29, 29\\)").matcher(header);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+), 3, " + Candidate.CUTOUT + ", " + Candidate.CUTOUT + "\\)")
+                .matcher(header);
             if (!m.find()) {
-                throw new IllegalArgumentException(npy + ": expected shape (N, 3, 29, 29), header " + header.trim());
+                throw new IllegalArgumentException(npy + ": expected shape (N, 3, " + Candidate.CUTOUT + ", " + Candidate.CUTOUT + "), header "
+                    + header.trim());
             }
             int n = Integer.parseInt(m.group(1));
             int per = 3 * Candidate.CUTOUT * Candidate.CUTOUT;

@@ -46,6 +46,8 @@ public final class RealBogusModel {
     public static final int FORMAT_VERSION = 1;
     public static final String SIMPLE_CNN = "simple-cnn";
     public static final String VAT_CNN = "vat-cnn";
+    /** The side of the stamps the network takes: the protocol's cutout, a 29 px square (the architecture in the class comment). */
+    static final int STAMP = org.nightwatch.protocol.Candidate.CUTOUT;
     private static final String INPUT = "input";
     private static final String LABEL = "label";
     private static final String LABELLED = "labelled";
@@ -161,7 +163,7 @@ public final class RealBogusModel {
         };
         SDVariable auc = pair.mul(w).sum().div(w.sum().add(1e-6)).rename(AUC);
         // VAT: the network again on the perturbed input (shared weights, no dropout)
-        SDVariable r = sd.placeHolder(PERTURBATION, DataType.FLOAT, -1, c, 29, 29);
+        SDVariable r = sd.placeHolder(PERTURBATION, DataType.FLOAT, -1, c, STAMP, STAMP);
         SDVariable p = sd.placeHolder(TARGET, DataType.FLOAT, -1, 1);
         SDVariable xr = sd.getVariable(INPUT).add(PERTURBED, r);
         SDVariable zr = body(sd, xr, sd.getVariable(KEEP_R));
@@ -179,13 +181,13 @@ public final class RealBogusModel {
 
     /** The shared part of every graph: placeholders, the network on the input, logit and probability. */
     private static SameDiff graph(InputSpec spec, long seed) {
-        if (spec.size() != 29) {
-            throw new IllegalArgumentException("the simple CNN takes 29 x 29 stamps, the spec says " + spec.size());
+        if (spec.size() != STAMP) {
+            throw new IllegalArgumentException("the simple CNN takes " + STAMP + " x " + STAMP + " stamps, the spec says " + spec.size());
         }
         Nd4j.getRandom().setSeed(seed);
         int c = spec.channels().size();
         SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, c, 29, 29);
+        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, c, STAMP, STAMP);
         SDVariable keep = sd.placeHolder(KEEP, DataType.FLOAT, -1, FLAT);
         sd.placeHolder(KEEP_R, DataType.FLOAT, -1, FLAT);
         sd.var("conv1_w", new XavierInitScheme('c', 25 * c, 25 * 32), DataType.FLOAT, 5, 5, c, 32);
