@@ -43,9 +43,7 @@ class SensorActorTest {
     }
 
     private SensorActor.Status status(ActorRef<SensorActor.Command> sensor) {
-        TestProbe<SensorActor.Status> p = kit.createTestProbe();
-        sensor.tell(new SensorActor.GetStatus(p.getRef()));
-        return p.receiveMessage(Duration.ofSeconds(5));
+        return TestNight.status(kit, sensor);
     }
 
     @Test

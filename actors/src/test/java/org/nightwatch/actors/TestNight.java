@@ -76,6 +76,14 @@ final class TestNight implements AutoCloseable {
         }
     }
 
+    /** What {@code sensor} says of itself, as the control room asks it. */
+    static SensorActor.Status status(org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit kit,
+                                     org.apache.pekko.actor.typed.ActorRef<SensorActor.Command> sensor) {
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<SensorActor.Status> p = kit.createTestProbe();
+        sensor.tell(new SensorActor.GetStatus(p.getRef()));
+        return p.receiveMessage(Duration.ofSeconds(5));
+    }
+
     @Override
     public void close() {
         runner.close();
