@@ -1,11 +1,21 @@
 package org.nightwatch.actors;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.nightwatch.scheduler.SchedulerSettings;
 
 /**
  * What a night holds on this machine, claimed before anything is prepared: the control room's HTTP port, the
@@ -30,6 +40,25 @@ public final class NightClaims {
     }
 
     /**
+     * Checks the ports of a night of {@code options} under {@code config}: the control room's (when
+     * {@code withHttp}: a night whose room is already open has it) and the alert stream's. Returns the alert
+     * stream's channel with its control port resolved, or null when the night has no alert stream.
+     */
+    public static String checkPorts(DeploymentConfig config, NightRunner.Options options, boolean withHttp) {
+        if (withHttp && options.httpPort() != null) {
+            checkHttp(config.config().getString("nightwatch.control-room.host"), options.httpPort());
+        }
+        SchedulerSettings.Outputs outs = SchedulerSettings.from(config.config()).outputs();
+        return options.diff() && outs.aeron() ? alertChannel(outs.aeronChannel()) : null;
+    }
+
+    /** {@code channel} with the port of its control address set to {@code port}. */
+    public static String withControlPort(String channel, int port) {
+        Matcher m = CONTROL.matcher(channel);
+        return m.find() ? channel.substring(0, m.start(2)) + port + channel.substring(m.end(2)) : channel;
+    }
+
+    /**
      * The alert stream's channel with its control port resolved: a port of 0 becomes a free one, and a port
      * some other process holds is an {@link InUse} naming it.
      */
@@ -41,8 +70,7 @@ public final class NightClaims {
         String host = m.group(1);
         int port = Integer.parseInt(m.group(2));
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(host, port))) {
-            int chosen = s.getLocalPort();
-            return port == chosen ? channel : channel.substring(0, m.start(2)) + chosen + channel.substring(m.end(2));
+            return withControlPort(channel, s.getLocalPort());
         } catch (IOException e) {
             throw new InUse("the alert stream's control address " + host + ":" + port + " (UDP) is in use, perhaps by another night on "
                 + "this machine: give this night another with --alert-port PORT (0 chooses a free one, -1 turns the stream off) or "
@@ -69,39 +97,38 @@ public final class NightClaims {
      * lock on {@code dir/.nightwatch.lock}, which also says which process holds it. Another night that wants
      * the directory gets an {@link InUse} naming it, the holder's PID and {@code option}.
      */
-    public static DirectoryLock lockDirectory(java.nio.file.Path dir, String option) {
+    public static DirectoryLock lockDirectory(Path dir, String option) {
         try {
-            java.nio.file.Files.createDirectories(dir);
-            java.nio.file.Path f = dir.resolve(DirectoryLock.FILE);
-            java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
-            java.nio.channels.FileLock lock;
+            Files.createDirectories(dir);
+            Path f = dir.resolve(DirectoryLock.FILE);
+            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
             try {
                 lock = ch.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException e) {
+            } catch (OverlappingFileLockException e) {
                 lock = null; // a night of this same process holds it
             }
             if (lock == null) {
-                String holder = new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.US_ASCII).trim();
+                String holder = new String(Files.readAllBytes(f), StandardCharsets.US_ASCII).trim();
                 ch.close();
                 throw new InUse(dir + " is in use by another night" + (holder.isEmpty() ? "" : " (process " + holder + ")")
                     + " on this machine: give this night another with " + option, null);
             }
             ch.truncate(0);
-            ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             return new DirectoryLock(ch, lock);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot lock " + dir + " for this night", e);
+            throw new UncheckedIOException("cannot lock " + dir + " for this night", e);
         }
     }
 
     /** A night's hold on a directory; the lock file stays (deleting it would let a third night lock a file no longer there). */
     public static final class DirectoryLock implements AutoCloseable {
         static final String FILE = ".nightwatch.lock";
-        private final java.nio.channels.FileChannel channel;
-        private final java.nio.channels.FileLock lock;
+        private final FileChannel channel;
+        private final FileLock lock;
 
-        DirectoryLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+        DirectoryLock(FileChannel channel, FileLock lock) {
             this.channel = channel;
             this.lock = lock;
         }

@@ -56,11 +56,7 @@ public final class NightLobby implements AutoCloseable {
             : java.util.Arrays.stream(SurveyMode.values()).map(SurveyMode::cliName).toList();
         com.typesafe.config.Config c = config.config().getConfig("nightwatch.control-room");
         // the night's ports before the operator waits on it: a clash is said now, not when the night is prepared
-        NightClaims.checkHttp(c.getString("host"), options.httpPort());
-        org.nightwatch.scheduler.SchedulerSettings.Outputs outs = org.nightwatch.scheduler.SchedulerSettings.from(config.config()).outputs();
-        if (options.diff() && outs.aeron()) {
-            NightClaims.alertChannel(outs.aeronChannel());
-        }
+        NightClaims.checkPorts(config, options, true);
         this.room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), options.httpPort(), c.getString("token")),
             registry, config.config());
         LOG.info("control room at {}; the night waits for the operator's start", room.url());

@@ -410,11 +410,7 @@ public final class NightRunner implements AutoCloseable {
 
         // the ports and directories this night holds, before anything is prepared: a second night on the machine
         // that wants one of them fails here, at once (the ports first: checking them holds nothing)
-        if (room == null && options.httpPort() != null) {
-            NightClaims.checkHttp(config.config().getString("nightwatch.control-room.host"), options.httpPort());
-        }
-        SchedulerSettings.Outputs outs = SchedulerSettings.from(config.config()).outputs();
-        this.alertChannel = options.diff() && outs.aeron() ? NightClaims.alertChannel(outs.aeronChannel()) : null;
+        this.alertChannel = NightClaims.checkPorts(config, options, room == null);
         Path writes = options.outDir() != null ? options.outDir() : options.recordDir() == null ? options.skyDir() : null;
         if (writes != null && options.recordDir() != null
             && writes.toAbsolutePath().normalize().equals(options.recordDir().toAbsolutePath().normalize())) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.actors.NightClaims;
 import org.nightwatch.actors.NightLobby;
 import org.nightwatch.actors.NightRunner;
 import org.nightwatch.actors.NightSummary;
@@ -36,7 +37,7 @@ final class NightRun {
             return cfg.with("nightwatch.scheduler.outputs.aeron.enabled", false);
         }
         String channel = cfg.config().getString("nightwatch.scheduler.outputs.aeron.channel");
-        return cfg.with("nightwatch.scheduler.outputs.aeron.channel", channel.replaceFirst("(control=[^|:]+:)\\d+", "$1" + alertPort));
+        return cfg.with("nightwatch.scheduler.outputs.aeron.channel", NightClaims.withControlPort(channel, alertPort));
     }
 
     @Option(names = "--await-start", description = "open the control room first; the operator starts the night there, choosing "

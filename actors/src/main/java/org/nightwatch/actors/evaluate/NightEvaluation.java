@@ -1,10 +1,15 @@
 package org.nightwatch.actors.evaluate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,10 +55,10 @@ public final class NightEvaluation {
      * (quoted fields allowed), read by Jackson's CSV parser. A missing trailing field reads as empty.
      */
     public static List<Map<String, String>> csv(Path file) {
-        com.fasterxml.jackson.dataformat.csv.CsvMapper csv = com.fasterxml.jackson.dataformat.csv.CsvMapper.builder()
-            .enable(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.SKIP_EMPTY_LINES).build();
-        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = csv.readerFor(Map.class)
-            .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+        CsvMapper csv = CsvMapper.builder()
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+        try (MappingIterator<Map<String, String>> it = csv.readerFor(Map.class)
+            .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
             List<Map<String, String>> rows = new ArrayList<>();
             while (it.hasNextValue()) {
                 rows.add(it.nextValue());
@@ -61,14 +66,14 @@ public final class NightEvaluation {
             if (rows.isEmpty() && Files.size(file) == 0) {
                 throw new IllegalArgumentException(file + ": empty, expected a header line");
             }
-            List<String> head = ((com.fasterxml.jackson.dataformat.csv.CsvSchema) it.getParserSchema()).getColumnNames();
+            List<String> head = ((CsvSchema) it.getParserSchema()).getColumnNames();
             for (Map<String, String> row : rows) {
                 for (String c : head) {
                     row.putIfAbsent(c, "");
                 }
             }
             return rows;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

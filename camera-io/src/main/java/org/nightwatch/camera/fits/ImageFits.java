@@ -67,9 +67,6 @@ public final class ImageFits {
                         : "not a FITS file: it does not begin with the card SIMPLE = T");
                 }
                 Header h = header(file, in);
-                if (!h.containsKey("SIMPLE")) {
-                    throw new FitsFormatException(file, "not a FITS file: no SIMPLE keyword");
-                }
                 long offset = h.getSize();
                 long hduStart = 0;
                 if ((int) FitsKeys.requireLong(h, file, "NAXIS") == 0) {
@@ -114,13 +111,11 @@ public final class ImageFits {
         if (naxis < 2) {
             throw new FitsFormatException(file, "NAXIS = " + naxis + ", an image has 2 axes");
         }
-        long w = FitsKeys.requireLong(h, file, "NAXIS1");
-        long hh = FitsKeys.requireLong(h, file, "NAXIS2");
-        if (w <= 0 || hh <= 0) {
-            throw new FitsFormatException(file, "empty image (" + w + "x" + hh + ")");
-        }
-        // in long, before anything is allocated: 46341 x 46341 overflows an int, and a sparse file of 100000 x
-        // 100000 once ran for half a minute into 5.6 GB before failing with an index out of bounds
+        // each side in range first, so that their product cannot overflow a long (NAXIS1 = 2^63 - 1 once did, and
+        // passed the size check negative); then the product in long, before anything is allocated: 46341 x 46341
+        // overflows an int, and a sparse file of 100000 x 100000 once ran for half a minute into 5.6 GB
+        long w = FitsKeys.requireLong(h, file, "NAXIS1", 1, Integer.MAX_VALUE);
+        long hh = FitsKeys.requireLong(h, file, "NAXIS2", 1, Integer.MAX_VALUE);
         long most = maxPixels();
         if (w * hh > most) {
             throw new FitsFormatException(file, "NAXIS1 x NAXIS2 = " + w + " x " + hh + " = " + w * hh + " pixels, more than this job can hold ("
@@ -134,9 +129,6 @@ public final class ImageFits {
             if (n != 1) {
                 throw new FitsFormatException(file, "NAXIS" + a + " = " + n + ": a cube, not a 2-D image (stack it first)");
             }
-        }
-        if (width <= 0 || height <= 0) {
-            throw new FitsFormatException(file, "empty image (" + width + "x" + height + ")");
         }
         int bytes = switch (bitpix) {
             case 8 -> 1;

@@ -41,7 +41,6 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     private final Map<Integer, java.nio.ByteBuffer> scratchOf = new ConcurrentHashMap<>();
     /** (sensor, visit) -> the file replayed for it and its checked shape, from {@link #open}. */
     private final Map<Long, Accepted> accepted;
-    private final java.util.concurrent.atomic.AtomicLong unverified = new java.util.concurrent.atomic.AtomicLong();
 
     private record Accepted(Path file, VisitCubeReader.Shape shape) {
     }
@@ -310,8 +309,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
      * At a visit's first frame, verifies its file against its FITS DATASUM and CHECKSUM (reading it whole,
      * which leaves it in the page cache for the frames' reads): a damaged visit is left out of the replay,
      * named in {@link #problems()} and counted as skipped, and the sensor goes on with its next visit. A
-     * file without checksums (one another tool wrote without them) replays unverified, counted in
-     * {@link #unverified()}.
+     * file without checksums (one another tool wrote without them) replays unverified.
      */
     @Override
     public void beforeFrame(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
@@ -326,9 +324,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
             Accepted a = accepted.get(key(sensor, mine.get(n)));
             java.nio.ByteBuffer scratch = scratchOf.computeIfAbsent(sensor, k -> java.nio.ByteBuffer.allocate((int) a.shape().frameBytes()));
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(a.file(), java.nio.file.StandardOpenOption.READ)) {
-                if (!VisitCubeReader.verify(ch, a.file(), a.shape(), scratch)) {
-                    unverified.incrementAndGet();
-                }
+                VisitCubeReader.verify(ch, a.file(), a.shape(), scratch);
                 return;
             } catch (FitsFormatException e) {
                 problems.add(e.getMessage());
@@ -341,11 +337,6 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
                 mine.remove(n);
             }
         }
-    }
-
-    /** Visit files replayed without verification: they carry no DATASUM or CHECKSUM. */
-    public long unverified() {
-        return unverified.get();
     }
 
     @Override

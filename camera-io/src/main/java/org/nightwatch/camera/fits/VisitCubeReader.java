@@ -215,9 +215,6 @@ public final class VisitCubeReader {
             throw new FitsFormatException(file, "frames are " + width + "x" + height + ", the sensor has "
                 + expectedWidth + "x" + expectedHeight);
         }
-        if (width <= 0 || height <= 0 || frames <= 0) {
-            throw new FitsFormatException(file, "empty image (" + width + "x" + height + "x" + frames + ")");
-        }
         double bzero = FitsKeys.optionalDouble(h, file, "BZERO", 0);
         double bscale = FitsKeys.optionalDouble(h, file, "BSCALE", 1);
         if (bzero != 32768 || bscale != 1) {

@@ -125,7 +125,6 @@ public final class VisitCubeWriter implements AutoCloseable {
         }
         frameBytes.clear();
         frameBytes.asShortBuffer().put(rowShorts, 0, n);
-        frameBytes.limit(2 * n);
         long pos = headerLength + ((long) written * height + firstRow) * width * 2;
         if (rowSums == null) {
             rowSums = new long[height];
@@ -204,15 +203,13 @@ public final class VisitCubeWriter implements AutoCloseable {
                 return;
             }
             long dataLength = (long) written * width * height * 2;
-            {
-                // always rewritten: DATASUM and CHECKSUM are known only now
-                byte[] header = headerBytes(written);
-                if (header.length != headerLength) {
-                    throw new IllegalStateException("rewritten header changed size");
-                }
-                channel.write(ByteBuffer.wrap(header), 0);
-                channel.truncate(headerLength + dataLength);
+            // always rewritten: DATASUM and CHECKSUM are known only now
+            byte[] header = headerBytes(written);
+            if (header.length != headerLength) {
+                throw new IllegalStateException("rewritten header changed size");
             }
+            channel.write(ByteBuffer.wrap(header), 0);
+            channel.truncate(headerLength + dataLength);
             int pad = FitsUtil.padding(dataLength);
             channel.write(ByteBuffer.allocate(pad), headerLength + dataLength);
             channel.close();
