@@ -141,13 +141,16 @@ public final class VisitPipeline implements VisitHandoff {
         } catch (RuntimeException | Error e) {
             work = CompletableFuture.failedFuture(e); // an executor that refused the work: the visit fails, the stream goes on
         }
-        // the buffer returns once the work has let go of it and the visit is settled, whichever comes second
-        work.whenComplete((s, e) -> {
+        // the buffer returns once the work has let go of it and the visit is settled, whichever comes second. The
+        // visit is settled after the work lets go (not beside it, as two callbacks of one future): the stream's element,
+        // and so the stream's completion, then never runs ahead of a buffer's return. A visit past its deadline is
+        // settled by the timeout while its work still runs, and the work's end returns the buffer later.
+        CompletableFuture<StackedVisit> letGo = work.whenComplete((s, e) -> {
             if (v.letGo()) {
                 pool.release(v.buffer());
             }
         });
-        return work.copy().orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS)
+        return letGo.copy().orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS)
             .handle((s, error) -> {
                 settle(v, s, error);
                 return Done.getInstance();
