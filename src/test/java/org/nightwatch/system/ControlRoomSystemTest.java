@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.NightLobby;
-import org.nightwatch.actors.NightSummary;
+import org.nightwatch.night.NightLobby;
+import org.nightwatch.night.NightSummary;
 import org.nightwatch.scheduler.AlertJsonLines;
 import org.nightwatch.scheduler.AlertStore;
 
@@ -102,9 +102,9 @@ class ControlRoomSystemTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aNightWithoutDifferenceImagingStillServesItsFocalPlane() throws Exception {
-        org.nightwatch.actors.DeploymentConfig cfg = Nights.config(dir, "");
-        try (org.nightwatch.actors.NightRunner runner = new org.nightwatch.actors.NightRunner(cfg,
-            org.nightwatch.actors.NightRunner.Options.simulate(2, 3, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
+        org.nightwatch.night.DeploymentConfig cfg = Nights.config(dir, "");
+        try (org.nightwatch.night.NightRunner runner = new org.nightwatch.night.NightRunner(cfg,
+            org.nightwatch.night.NightRunner.Options.simulate(2, 3, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
                 org.nightwatch.camera.sim.Pacing.MAX).withControlRoom(0).build())) {
             NightSummary s = Nights.runInBackground(runner).get(90, TimeUnit.SECONDS);
             assertTrue(s.accounted(), s.toText());

@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.DeploymentConfig;
-import org.nightwatch.actors.NightRunner;
-import org.nightwatch.actors.NightSummary;
-import org.nightwatch.actors.StageFaults;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
+import org.nightwatch.night.StageFaults;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 

@@ -11,13 +11,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.nightwatch.actors.DeploymentConfig;
+import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.actors.Guardian;
 import org.nightwatch.actors.SensorActor;
 import org.nightwatch.protocol.SensorId;
-import org.nightwatch.actors.NightLobby;
-import org.nightwatch.actors.NightRunner;
-import org.nightwatch.actors.NightSummary;
+import org.nightwatch.night.NightLobby;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
 import org.nightwatch.actors.pipeline.StackedVisit;
 import org.nightwatch.actors.pipeline.VisitSink;
 
@@ -63,7 +63,7 @@ final class Nights {
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.nightwatch.actors.cli.NightwatchCli");
+        cmd.add("org.nightwatch.night.cli.NightwatchCli");
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).directory(workDir.toFile());
     }

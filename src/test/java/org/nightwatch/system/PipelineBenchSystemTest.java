@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.cli.NightwatchCli;
+import org.nightwatch.night.cli.NightwatchCli;
 import picocli.CommandLine;
 
 /**
@@ -30,7 +30,7 @@ class PipelineBenchSystemTest {
         Nights.config(dir, "nightwatch.actors.classifier.model = \"" + Nights.DEFAULT_MODEL + "\"");
         Path config = dir.resolve("test-site.conf");
         // two sensors sharing one prepared sky at two positions; three high-cadence visits of 12 frames
-        int code = new CommandLine(new NightwatchCli()).execute("bench", "pipeline", "--config", config.toString(),
+        int code = NightwatchCli.commandLine().execute("bench", "pipeline", "--config", config.toString(),
             "--sensors", "2", "--visits", "3", "--mode", "high-cadence", "--skies", "1", "--warmup-visits", "0",
             "--out", out.toString(), "--report", report.toString());
         assertEquals(0, code, "the night's books balance");

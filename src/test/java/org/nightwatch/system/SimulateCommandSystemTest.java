@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.cli.NightwatchCli;
+import org.nightwatch.night.cli.NightwatchCli;
 import picocli.CommandLine;
 
 /** {@code nightwatch simulate ... --report FILE} as a user runs it, through the real command line. */
@@ -26,7 +26,7 @@ class SimulateCommandSystemTest {
     void simulateWritesTheSummaryReport() throws Exception {
         Path report = dir.resolve("report.json");
         Path record = dir.resolve("night");
-        int code = new CommandLine(new NightwatchCli()).execute("simulate", "--config", Nights.DEPLOYMENT.toString(),
+        int code = NightwatchCli.commandLine().execute("simulate", "--config", Nights.DEPLOYMENT.toString(),
             "--http-port", "0", "--sensors", "2", "--visits", "1", "--mode", "high-cadence", "--speed", "max", "--record", record.toString(),
             "--out", dir.resolve("out").toString(), "--report", report.toString());
         assertEquals(0, code);
@@ -54,7 +54,7 @@ class SimulateCommandSystemTest {
     @Test
     void badArgumentsGetAClearErrorAndANonZeroExit() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new NightwatchCli());
+        CommandLine cli = NightwatchCli.commandLine();
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("nightwatch: " + ex.getMessage());

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.NightRunner;
+import org.nightwatch.night.NightRunner;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.scheduler.AlertStore;

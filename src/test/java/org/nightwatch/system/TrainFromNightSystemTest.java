@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.actors.train.NightTrainingSet;
-import org.nightwatch.actors.train.TrainingSetBuilder;
-import org.nightwatch.actors.train.TrainingSetFiles;
+import org.nightwatch.tools.train.NightTrainingSet;
+import org.nightwatch.tools.train.TrainingSetBuilder;
+import org.nightwatch.tools.train.TrainingSetFiles;
 
 /**
  * {@code train-data --from NIGHT}: a training set from a recorded night that another tool wrote (astropy's

@@ -1,18 +1,27 @@
 package org.nightwatch.scheduler;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.SplittableRandom;
 import org.nightwatch.protocol.Candidate;
 
-/** Candidates as difference imaging makes them: a PSF in the difference, and in the reference a star, a galaxy or nothing. */
-final class Cands {
+/**
+ * Candidates as difference imaging makes them: a PSF in the difference, and in the reference a star, a galaxy or nothing.
+ * Shared with other modules' tests through this module's test jar.
+ */
+public final class Cands {
     /** 2026-10-15 22:00 JST at Kiso: autumn fields near RA 10 are high. */
-    static final double MJD = 61328.5;
-    static final int N = Candidate.CUTOUT;
+    public static final double MJD = 61328.5;
+    public static final int N = Candidate.CUTOUT;
 
     private Cands() {
     }
 
-    static float[] cutout(String host, double diffPeak, long seed) {
+    /** The scheduler's settings: the defaults with {@code overrides} (HOCON) on top. */
+    public static SchedulerSettings settings(String overrides) {
+        return SchedulerSettings.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()));
+    }
+
+    public static float[] cutout(String host, double diffPeak, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] c = new float[3 * N * N];
         for (int y = 0; y < N; y++) {
@@ -33,7 +42,7 @@ final class Cands {
         return c;
     }
 
-    static Candidate at(String id, int sensor, long visit, double mjd, double ra, double dec, double snr, double mag, double score,
+    public static Candidate at(String id, int sensor, long visit, double mjd, double ra, double dec, double snr, double mag, double score,
                         String host) {
         int sign = snr >= 0 ? 1 : -1;
         double flux = 10 * snr;

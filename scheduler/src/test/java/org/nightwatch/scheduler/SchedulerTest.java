@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ class SchedulerTest {
     static final double ARCSEC = 1 / 3600.0;
 
     static SchedulerSettings settings(String overrides) {
-        return SchedulerSettings.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()));
+        return Cands.settings(overrides);
     }
 
     @Test

@@ -1,2 +1,0 @@
-/** The {@code nightwatch} command line (picocli): {@code simulate} and {@code bench ingest}. */
-package org.nightwatch.actors.cli;

@@ -1,5 +1,0 @@
-/**
- * Scoring a whole night against its ground truth ({@link org.nightwatch.actors.evaluate.NightEvaluation},
- * {@code nightwatch evaluate-night}): recall, purity of the ranked list, latency, real-time factor.
- */
-package org.nightwatch.actors.evaluate;

@@ -1,0 +1,262 @@
+package org.nightwatch.night;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.controlroom.ControlRoom;
+import org.nightwatch.controlroom.ControlRoomSettings;
+import org.nightwatch.controlroom.NightBackend;
+import org.nightwatch.protocol.SensorPlacement;
+import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.scheduler.AlertJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A night that waits for the operator: the control room opens first, showing the focal plane idle, and
+ * the operator starts the night from it, choosing its survey mode (all-sky or high-cadence; a replay keeps
+ * the mode it was recorded in). The night is then prepared in that mode (references, classifier,
+ * database) and runs with the same control room, so pages opened before the start stay open and receive
+ * its alerts. Stopping before the start calls the night off.
+ */
+public final class NightLobby implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NightLobby.class);
+
+    private final DeploymentConfig config;
+    private final NightRunner.Options options;
+    private final List<String> modes;
+    private final Backend backend = new Backend();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ControlRoom room;
+    private final CompletableFuture<SurveyMode> start = new CompletableFuture<>();
+    private volatile String phase = "waiting";
+    private volatile SurveyMode mode;
+    private final CompletableFuture<NightRunner> prepared = new CompletableFuture<>();
+    private volatile boolean stopWhenPrepared;
+
+    /** Opens the control room of the night {@code options} describes (which must have one); the night waits. */
+    public NightLobby(DeploymentConfig config, NightRunner.Options options) {
+        if (options.httpPort() == null) {
+            throw new IllegalArgumentException("a night that waits for the operator's start needs the control room");
+        }
+        this.config = config;
+        this.options = options;
+        this.mode = options.mode();
+        this.modes = options.replayDir() != null ? List.of()
+            : java.util.Arrays.stream(SurveyMode.values()).map(SurveyMode::cliName).toList();
+        com.typesafe.config.Config c = config.config().getConfig("nightwatch.control-room");
+        // the night's ports before the operator waits on it: a clash is said now, not when the night is prepared
+        NightClaims.checkPorts(config, options, true);
+        this.room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), options.httpPort(), c.getString("token")),
+            registry, config.config());
+        LOG.info("control room at {}; the night waits for the operator's start", room.url());
+    }
+
+    public ControlRoom controlRoom() {
+        return room;
+    }
+
+    /** The night once it has been started and prepared (null before). */
+    public NightRunner runner() {
+        return prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null;
+    }
+
+    /** Completes with the night once it is prepared, or with why it never was (called off, failed to prepare). */
+    public CompletionStage<NightRunner> prepared() {
+        return prepared;
+    }
+
+    /**
+     * Waits for the operator's start (at most the night's timeout) and prepares the night in the chosen
+     * mode; the caller runs it. Fails when the night was called off or nobody started it.
+     */
+    public NightRunner awaitStart() throws InterruptedException {
+        NightRunner r;
+        try {
+            SurveyMode chosen;
+            try {
+                chosen = start.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no operator started the night within " + options.timeout());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the night was " + e.getCause().getMessage());
+            }
+            LOG.info("the operator started the night: {}; preparing it", chosen.cliName());
+            r = new NightRunner(config, options.withMode(chosen), new NightRunner.Room(room, registry, backend::attach));
+        } catch (RuntimeException e) {
+            prepared.completeExceptionally(e);
+            throw e;
+        }
+        prepared.complete(r);
+        if (stopWhenPrepared) {
+            backend.stopNight();
+        }
+        return r;
+    }
+
+    @Override
+    public void close() {
+        NightRunner r = runner();
+        if (r != null) {
+            r.close();
+        }
+        room.close();
+    }
+
+    /** The control room's view: the lobby's until the night is prepared, the night's after. */
+    private final class Backend implements NightBackend {
+        private final CompletableFuture<NightBackend> night = new CompletableFuture<>();
+
+        void attach(NightBackend b) {
+            night.complete(b);
+        }
+
+        private NightBackend now() {
+            return night.getNow(null);
+        }
+
+        @Override
+        public List<String> liveAlerts() {
+            NightBackend b = now();
+            return b != null ? b.liveAlerts() : List.of();
+        }
+
+        @Override
+        public Source<String, NotUsed> alertChanges() {
+            NightBackend b = now();
+            // a page that opened in the lobby gets the night's alerts once it runs
+            return b != null ? b.alertChanges()
+                : Source.completionStageSource(night.thenApply(NightBackend::alertChanges)).mapMaterializedValue(f -> NotUsed.getInstance());
+        }
+
+        @Override
+        public Optional<String> object(String objectId) {
+            NightBackend b = now();
+            return b != null ? b.object(objectId) : Optional.empty();
+        }
+
+        @Override
+        public Optional<float[]> cutout(String objectId, String candidateId) {
+            NightBackend b = now();
+            return b != null ? b.cutout(objectId, candidateId) : Optional.empty();
+        }
+
+        @Override
+        public String plan() {
+            NightBackend b = now();
+            return b != null ? b.plan() : "[]";
+        }
+
+        @Override
+        public String sensors() {
+            NightBackend b = now();
+            if (b != null) {
+                return b.sensors();
+            }
+            ArrayNode a = AlertJson.mapper().createArrayNode();
+            List<SensorPlacement> placements = options.replayDir() != null ? List.of() : config.sensors(options.sensors());
+            for (SensorPlacement p : placements) {
+                a.addObject().put("sensor", p.sensor().name()).put("row", p.row()).put("column", p.column()).put("state", "idle")
+                    .put("frame_rate_hz", 0.0).put("frames_received", 0).put("frames_stacked", 0).put("frames_lost", 0)
+                    .put("frames_deferred", 0).put("gaps", 0).put("visits_stacked", 0).putNull("sky_level").putNull("problem");
+            }
+            return a.toString();
+        }
+
+        @Override
+        public String night() {
+            NightBackend b = now();
+            ObjectNode n;
+            if (b != null) {
+                try {
+                    n = (ObjectNode) AlertJson.mapper().readTree(b.night());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            } else {
+                n = AlertJson.mapper().createObjectNode();
+                n.put("summary", "preparing".equals(phase) ? "preparing the night: " + mode.cliName() + " (references, classifier, database)"
+                    : "waiting for the operator's start" + (modes.isEmpty() ? "" : ": choose the survey mode")).put("mode", mode.cliName())
+                    .put("phase", phase).put("elapsed_s", 0.0).put("realtime_factor", 0.0);
+                n.putObject("frames").put("published", 0).put("stacked", 0).put("lost", 0).put("deferred", 0);
+                n.put("visits_stacked", 0).put("candidates", 0);
+                n.putObject("alerts").put("published", 0).put("live", 0).put("changes_seen", 0).put("dropped_for_live_consumers", 0);
+                n.putObject("throughput").put("frames_per_s", 0.0).put("candidates_per_s", 0.0).put("alerts_per_s", 0.0);
+                n.putObject("latency").putNull("visit_stacked_p50_ms").putNull("visit_stacked_p99_ms").putNull("visit_to_alert_p50_ms")
+                    .putNull("visit_to_alert_p99_ms");
+                n.putObject("backpressure").put("buffers_in_use", 0).put("buffers_capacity", 0).put("camera_offers_back_pressured", 0)
+                    .put("ingest_polls_back_pressured", 0).put("frames_deferred", 0);
+            }
+            ArrayNode m = n.putArray("modes");
+            modes.forEach(m::add);
+            return n.toString();
+        }
+
+        @Override
+        public CompletionStage<Boolean> label(String objectId, String label, String operator) {
+            NightBackend b = now();
+            return b != null ? b.label(objectId, label, operator) : CompletableFuture.completedFuture(false);
+        }
+
+        @Override
+        public CompletionStage<String> stopNight() {
+            NightBackend b = now();
+            if (b != null) {
+                return b.stopNight();
+            }
+            if (start.completeExceptionally(new IllegalStateException("called off before it started"))) {
+                phase = "ended";
+                return CompletableFuture.completedFuture("the night is called off before its first frame");
+            }
+            // started and being prepared: it stops as soon as it is (stopping twice is harmless)
+            stopWhenPrepared = true;
+            NightBackend ready = now();
+            return ready != null ? ready.stopNight()
+                : CompletableFuture.completedFuture("stopping: the night stops as soon as it is prepared");
+        }
+
+        @Override
+        public CompletionStage<String> startNight(String requested) {
+            NightBackend b = now();
+            if (b != null || start.isDone()) {
+                return CompletableFuture.completedFuture(start.isCompletedExceptionally() ? "the night was called off"
+                    : "the night was already started: " + mode.cliName());
+            }
+            SurveyMode chosen = options.mode();
+            if (requested != null) {
+                if (modes.isEmpty()) {
+                    if (!requested.equals(options.mode().cliName())) {
+                        throw new IllegalArgumentException("a replayed night keeps the mode it was recorded in");
+                    }
+                } else if (!modes.contains(requested)) {
+                    throw new IllegalArgumentException("survey mode '" + requested + "': one of " + String.join(", ", modes));
+                } else {
+                    chosen = SurveyMode.parse(requested);
+                }
+            }
+            mode = chosen;
+            phase = "preparing";
+            return CompletableFuture.completedFuture(start.complete(chosen)
+                ? "starting: " + chosen.cliName() + (options.replayDir() != null ? "" : " on " + options.sensors() + " sensors")
+                : "the night was already started");
+        }
+
+        @Override
+        public void close() {
+            NightBackend b = now();
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.nightwatch.night;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.protocol.SurveyMode;
+
+/** The deployment files of config/ load, and broken ones are refused naming the file and the setting. */
+class DeploymentConfigTest {
+    static final Path DEPLOYMENT = Path.of("..", "config", "nightwatch.conf").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedDeploymentHasTheFullFocalPlaneAndBothModes() {
+        DeploymentConfig c = DeploymentConfig.load(DEPLOYMENT);
+        assertEquals(84, c.layout().size());
+        assertEquals(83, c.layout().get(83).sensor().index());
+        assertEquals(18, c.framesPerVisit(SurveyMode.ALL_SKY));
+        assertEquals(12, c.framesPerVisit(SurveyMode.HIGH_CADENCE));
+        assertEquals(2000, c.camera().width());
+        assertEquals(1128, c.camera().height());
+        assertEquals(8, c.sensors(8).size());
+    }
+
+    private Path override(String text) throws IOException {
+        Path f = dir.resolve("site.conf");
+        Files.writeString(f, "include file(\"" + DEPLOYMENT + "\")\n" + text);
+        return f;
+    }
+
+    @Test
+    void aDuplicatedSensorIsNamed() throws IOException {
+        Path f = override("nightwatch.layout.sensors = ${nightwatch.layout.sensors} [{ index = 5, x = 0, y = 0, row = 9, column = 9 }]");
+        var e = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(f));
+        assertTrue(e.getMessage().contains("site.conf") && e.getMessage().contains("sensor index 5 appears twice"), e.getMessage());
+    }
+
+    @Test
+    void aSensorWithoutItsPositionIsNamed() throws IOException {
+        Path f = override("nightwatch.layout.sensors = [{ index = 0, x = 0, row = 0, column = 0 }]");
+        var e = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(f));
+        assertTrue(e.getMessage().contains("nightwatch.layout.sensors[0]") && e.getMessage().contains("y"), e.getMessage());
+    }
+
+    @Test
+    void impossibleValuesAreRefused() throws IOException {
+        Path f = override("nightwatch.survey.modes.all-sky.frames-per-visit = 0");
+        var e = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(f));
+        assertTrue(e.getMessage().contains("all-sky.frames-per-visit"), e.getMessage());
+
+        Path g = override("nightwatch.actors.ingest-threads = 0");
+        e = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(g));
+        assertTrue(e.getMessage().contains("ingest-threads"), e.getMessage());
+
+        Path h = override("nightwatch.layout.sensors = [{ index = 140, x = 0, y = 0, row = 0, column = 0 }]");
+        e = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(h));
+        assertTrue(e.getMessage().contains("sensor index 140"), e.getMessage());
+    }
+
+    @Test
+    void unparsableAndMissingFilesAreNamed() throws IOException {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "nightwatch { layout = [ unclosed");
+        var e = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(bad));
+        assertTrue(e.getMessage().contains("bad.conf"), e.getMessage());
+        var m = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(dir.resolve("none.conf")));
+        assertTrue(m.getMessage().contains("none.conf"), m.getMessage());
+    }
+}
