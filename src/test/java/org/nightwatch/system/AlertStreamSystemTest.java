@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,7 +79,7 @@ class AlertStreamSystemTest {
         NightSummary s;
         // a machine consumer of the Aeron alert stream, joined before the night starts
         List<Alert> streamed = new ArrayList<>();
-        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE,
+        try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE,
             Pacing.MAX).withDiff(out).withNightStart(NIGHT).build());
              AlertStreamSubscriber consumer = new AlertStreamSubscriber("127.0.0.1:" + port, null, 4001)) {
             await().atMost(Duration.ofSeconds(30)).until(consumer::isConnected);

@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -56,7 +57,7 @@ class DifferenceImagingSystemTest {
         Path out = dir.resolve("night-out");
         Map<String, VisitDiff> diffs = new ConcurrentHashMap<>();
         NightSummary s;
-        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE,
+        try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE,
                 Pacing.MAX).withDiff(out).withSink(v -> diffs.put(v.visit().sensor().index() + "/" + v.visit().visitId(), v.diff()))
             .build())) {
             s = runner.run(null);

@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class ForeignNightSystemTest {
         Path out = dir.resolve("out");
         NightSummary s;
         try (NightRunner r = new NightRunner(Nights.config(dir, "nightwatch.actors.classifier.model = \"%s\"".formatted(Nights.DEFAULT_MODEL)),
-            NightRunner.Options.simulate(1, 8, SurveyMode.HIGH_CADENCE, Pacing.MAX).withReplay(night).withDiff(out).build())) {
+            NightOptions.simulate(1, 8, SurveyMode.HIGH_CADENCE, Pacing.MAX).withReplay(night).withDiff(out).build())) {
             s = r.run(null);
         }
         System.out.println(s.toText());

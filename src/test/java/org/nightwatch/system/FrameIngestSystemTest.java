@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +44,7 @@ class FrameIngestSystemTest {
         DeploymentConfig cfg = Nights.config(dir, "");
         NightSummary s;
         try (NightRunner runner = new NightRunner(cfg,
-            NightRunner.Options.simulate(84, 1, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4).build())) {
+            NightOptions.simulate(84, 1, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4).build())) {
             s = runner.run(null);
         }
         assertEquals(84 * 12, s.framesPublished());
@@ -63,7 +64,7 @@ class FrameIngestSystemTest {
         Path night = dir.resolve("night");
         Path out = dir.resolve("out");
         NightSummary s;
-        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(2, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+        try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(2, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX)
             .withRecord(night).withStacks(out).build())) {
             s = runner.run(null);
         }
@@ -98,7 +99,7 @@ class FrameIngestSystemTest {
     void aStoppedConsumerAtMaxSpeedBackPressuresTheCameraAndLosesNothing() throws Exception {
         DeploymentConfig cfg = Nights.config(dir, "nightwatch.actors.spare-stack-buffers = 2");
         Nights.GatedSink gate = new Nights.GatedSink();
-        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(8, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+        try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(8, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX)
             .withPrepared(4).withSink(gate).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
             await().atMost(Duration.ofSeconds(60)).until(() -> runner.pool().inUse() == runner.pool().capacity()
@@ -126,7 +127,7 @@ class FrameIngestSystemTest {
         // real-time pacing at 20 frames/s keeps the test short; the rules are the same as at 2 frames/s
         DeploymentConfig cfg = Nights.config(dir, "nightwatch.camera.frame-rate-hz = 20\nnightwatch.actors.spare-stack-buffers = 0");
         Nights.GatedSink gate = new Nights.GatedSink();
-        try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(4, 4, SurveyMode.HIGH_CADENCE, Pacing.REALTIME)
+        try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(4, 4, SurveyMode.HIGH_CADENCE, Pacing.REALTIME)
             .withPrepared(4).withSink(gate).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
             await().atMost(Duration.ofSeconds(60)).until(() ->

@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,7 +52,7 @@ class NightEndsSystemTest {
     /** 3 sensors x 4 high-cadence visits at max speed with difference imaging and scoring, and {@code faults}. */
     private NightSummary smallNight(String overrides, StageFaults faults, List<NightRunner.Progress> seen) throws InterruptedException {
         try (NightRunner runner = new NightRunner(config(overrides),
-            NightRunner.Options.simulate(3, 4, SurveyMode.HIGH_CADENCE, Pacing.MAX).withDiff(dir.resolve("out"))
+            NightOptions.simulate(3, 4, SurveyMode.HIGH_CADENCE, Pacing.MAX).withDiff(dir.resolve("out"))
                 .withNightStart(AlertStreamSystemTest.NIGHT).withFaults(faults).build())) {
             return run(runner, seen);
         }
@@ -71,7 +72,7 @@ class NightEndsSystemTest {
         List<NightRunner.Progress> seen = new CopyOnWriteArrayList<>();
         NightSummary s;
         try (NightRunner runner = new NightRunner(config("nightwatch.actors.spare-stack-buffers = 0"),
-            NightRunner.Options.simulate(16, 4, SurveyMode.ALL_SKY, Pacing.REALTIME).withSpeedFactor(8)
+            NightOptions.simulate(16, 4, SurveyMode.ALL_SKY, Pacing.REALTIME).withSpeedFactor(8)
                 .withDiff(dir.resolve("out")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
             s = run(runner, seen);
         }
@@ -162,7 +163,7 @@ class NightEndsSystemTest {
                 nightwatch.actors.visit-deadline = 2 s
                 nightwatch.actors.spare-stack-buffers = 0
                 """),
-            NightRunner.Options.simulate(2, 10, SurveyMode.HIGH_CADENCE, Pacing.MAX).withDiff(dir.resolve("out"))
+            NightOptions.simulate(2, 10, SurveyMode.HIGH_CADENCE, Pacing.MAX).withDiff(dir.resolve("out"))
                 .withNightStart(AlertStreamSystemTest.NIGHT).withFaults(new StageFaults(hang, null, null)).build())) {
             s = run(runner, new CopyOnWriteArrayList<>());
         }

@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ final class Nights {
             nightwatch.actors.classifier.model = "%s"
             nightwatch.control-room.token = "%s"
             """.formatted(DEFAULT_MODEL, token));
-        return new NightLobby(cfg, NightRunner.Options.simulate(3, 10, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
+        return new NightLobby(cfg, NightOptions.simulate(3, 10, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
             org.nightwatch.camera.sim.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build());
     }
 

@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,14 +55,14 @@ class ReplaySystemTest {
             nightwatch.actors.classifier.model = "%s"
             """.formatted(Nights.DEFAULT_MODEL));
         night = shared.resolve("night");
-        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+        try (NightRunner r = new NightRunner(cfg, NightOptions.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
             .withRecord(night).withDiff(shared.resolve("live")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
             live = r.run(null);
         }
     }
 
     private NightSummary replay(Path recorded, Path out) throws Exception {
-        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+        try (NightRunner r = new NightRunner(cfg, NightOptions.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
             .withReplay(recorded).withDiff(out).build())) {
             return r.run(null);
         }
@@ -86,7 +87,7 @@ class ReplaySystemTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void atSpeedOneASelectionOfTheNightKeepsTheRecordedFrameRate() throws Exception {
         NightSummary s;
-        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(1, 2, SurveyMode.HIGH_CADENCE, Pacing.REALTIME)
+        try (NightRunner r = new NightRunner(cfg, NightOptions.simulate(1, 2, SurveyMode.HIGH_CADENCE, Pacing.REALTIME)
             .withReplay(night).withReplaySelection(List.of(1), VISITS - 2).withDiff(dir.resolve("paced")).build())) {
             s = r.run(null);
         }
@@ -194,7 +195,7 @@ class ReplaySystemTest {
         Nights.astropy("write_night.py", 120, apy.toString());
 
         NightSummary s;
-        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(1, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+        try (NightRunner r = new NightRunner(cfg, NightOptions.simulate(1, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX)
             .withReplay(apy).withDiff(dir.resolve("astropy-out")).build())) {
             s = r.run(null);
         }
@@ -263,12 +264,12 @@ class ReplaySystemTest {
             nightwatch.layout.pixel-scale-arcsec = 1.5
             """.formatted(Nights.DEFAULT_MODEL);
         Path other = dir.resolve("other-night");
-        try (NightRunner r = new NightRunner(Nights.config(dir, overrides), NightRunner.Options.simulate(1, 4, SurveyMode.HIGH_CADENCE,
+        try (NightRunner r = new NightRunner(Nights.config(dir, overrides), NightOptions.simulate(1, 4, SurveyMode.HIGH_CADENCE,
             Pacing.MAX).withRecord(other).withDiff(dir.resolve("other-live")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
             r.run(null);
         }
         NightSummary s;
-        try (NightRunner r = new NightRunner(cfg, NightRunner.Options.simulate(1, 4, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+        try (NightRunner r = new NightRunner(cfg, NightOptions.simulate(1, 4, SurveyMode.HIGH_CADENCE, Pacing.MAX)
             .withReplay(other).withDiff(dir.resolve("other-replay")).build())) {
             s = r.run(null);
         }

@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class SensorFailureSystemTest {
     void aSensorThatStopsSendingIsShownStalledAndTheNightEnds() throws Exception {
         SensorId broken = SensorId.of(2);
         try (NightRunner runner = new NightRunner(Nights.config(dir, "nightwatch.actors.visit-timeout = 2 s\nnightwatch.actors.stall-after = 300 ms"),
-            NightRunner.Options.simulate(4, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4)
+            NightOptions.simulate(4, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4)
                 .withSensorDyingAfter(broken.index(), 17).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
             ActorRef<SensorActor.Command> sensor = Nights.sensorActor(runner, broken);

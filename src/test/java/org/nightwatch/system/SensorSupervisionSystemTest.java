@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class SensorSupervisionSystemTest {
     void aSensorKilledMidVisitIsRestartedAndTheOthersCarryOn() throws Exception {
         SensorId victim = SensorId.of(5);
         try (NightRunner runner = new NightRunner(Nights.config(dir, ""),
-            NightRunner.Options.simulate(84, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4).build())) {
+            NightOptions.simulate(84, 2, SurveyMode.HIGH_CADENCE, Pacing.MAX).withPrepared(4).build())) {
             CompletableFuture<NightSummary> night = Nights.runInBackground(runner);
             ActorRef<SensorActor.Command> sensor = Nights.sensorActor(runner, victim);
             assertEquals("sensor-05", sensor.path().name());

@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,7 +49,7 @@ class SpoolResumeSystemTest {
         Nights.config(dir, overrides);
         Path site = dir.resolve("test-site.conf");
         Path night = dir.resolve("night");
-        try (NightRunner r = new NightRunner(Nights.config(dir, overrides), NightRunner.Options.simulate(3, 5, SurveyMode.HIGH_CADENCE,
+        try (NightRunner r = new NightRunner(Nights.config(dir, overrides), NightOptions.simulate(3, 5, SurveyMode.HIGH_CADENCE,
             Pacing.MAX).withRecord(night).withDiff(dir.resolve("live")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
             r.run(null);
         }

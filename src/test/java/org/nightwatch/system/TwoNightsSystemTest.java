@@ -1,5 +1,6 @@
 package org.nightwatch.system;
 
+import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,8 +36,8 @@ class TwoNightsSystemTest {
     Path dir;
 
     /** 2 sensors, 4 visits of 12 frames: at the camera's pace (the first night) 24 s long, so that the second meets it running. */
-    private static NightRunner.Options night(Path out, Pacing pacing) {
-        return NightRunner.Options.simulate(2, 4, SurveyMode.HIGH_CADENCE, pacing).withDiff(out)
+    private static NightOptions night(Path out, Pacing pacing) {
+        return NightOptions.simulate(2, 4, SurveyMode.HIGH_CADENCE, pacing).withDiff(out)
             .withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build();
     }
 

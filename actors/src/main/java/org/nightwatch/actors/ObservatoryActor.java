@@ -1,24 +1,29 @@
 package org.nightwatch.actors;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SurveyMode;
 
 /**
- * The night's state machine, one behaviour per state: {@code idle} -> {@code observing} (sources
- * started) -> {@code stopping} (sources told to stop, sensors draining) -> {@code idle}. The night ends
- * when every sensor has drained (its stream ended and all it sent is stacked or accounted); whoever
- * started it is told.
+ * The night's phase ({@link NightPhase}) and its sensors' states, in one place: {@code preparing} -> {@code observing}
+ * (sources started) -> {@code stopping} (sources told to stop, or every sensor drained: the night finishes what
+ * arrived) -> {@code ended} (its books closed, {@link EndNight}). When every sensor has drained (its stream ended and
+ * all it sent is stacked or accounted), whoever started the night is told. Sensors report their state as it changes;
+ * the control room and the summary read phase and states from here.
  */
-public final class ObservatoryActor {
+public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Command> {
 
-    public sealed interface Command permits StartNight, StopNight, SensorDrained, GetNight {
+    public sealed interface Command permits StartNight, StopNight, EndNight, SensorDrained, SensorStateChanged, GetNight {
     }
 
     /** Start observing in {@code mode}; {@code onEnd} is told when every sensor has drained. */
@@ -28,91 +33,108 @@ public final class ObservatoryActor {
     /** Stop observing: the sources stop, the sensors drain. */
     public enum StopNight implements Command { INSTANCE }
 
+    /** The night's books are closed (the scheduler drained, the summary made): the night has ended. */
+    public enum EndNight implements Command { INSTANCE }
+
     /** A sensor's stream ended and everything it sent is accounted. */
     public record SensorDrained(SensorId sensor) implements Command {
+    }
+
+    /** A sensor's state changed. */
+    public record SensorStateChanged(SensorId sensor, SensorState state) implements Command {
     }
 
     public record GetNight(ActorRef<NightStatus> replyTo) implements Command {
     }
 
-    public enum NightState { IDLE, OBSERVING, STOPPING }
-
-    public record NightStatus(NightState state, SurveyMode mode, int sensors, int drained) {
+    /** The night now: its phase, mode (null before the start), sensors, how many drained, and each sensor's state. */
+    public record NightStatus(NightPhase phase, SurveyMode mode, int sensors, int drained, Map<SensorId, SensorState> states) {
+        /** A sensor's state ({@link SensorState#IDLE} before it said otherwise). */
+        public SensorState state(SensorId sensor) {
+            return states.getOrDefault(sensor, SensorState.IDLE);
+        }
     }
 
     public record NightEnded(SurveyMode mode, int sensors) {
     }
 
     public static Behavior<Command> create(List<SensorId> sensors, NightControl control) {
-        return Behaviors.setup(ctx -> new ObservatoryActor(ctx, sensors, control).idle());
+        return Behaviors.setup(ctx -> new ObservatoryActor(ctx, sensors, control));
     }
 
-    private final ActorContext<Command> ctx;
     private final Set<SensorId> sensors;
     private final NightControl control;
+    private final Set<SensorId> drained = new HashSet<>();
+    private final Map<SensorId, SensorState> states = new LinkedHashMap<>();
+    private NightPhase phase = NightPhase.PREPARING;
+    private SurveyMode mode;
+    private ActorRef<NightEnded> onEnd;
 
     private ObservatoryActor(ActorContext<Command> ctx, List<SensorId> sensors, NightControl control) {
-        this.ctx = ctx;
+        super(ctx);
         this.sensors = Set.copyOf(sensors);
         this.control = control;
+        sensors.forEach(s -> states.put(s, SensorState.IDLE));
     }
 
-    private Behavior<Command> idle() {
-        return Behaviors.receive(Command.class)
-            .onMessage(StartNight.class, s -> {
-                ctx.getLog().info("night starts: {} on {} sensors", s.mode(), sensors.size());
-                control.startSources(s.mode());
-                return observing(s.mode(), s.onEnd(), new HashSet<>());
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(StartNight.class, this::onStart)
+            .onMessageEquals(StopNight.INSTANCE, this::onStop)
+            .onMessageEquals(EndNight.INSTANCE, () -> {
+                phase = NightPhase.ENDED;
+                return this;
+            })
+            .onMessage(SensorDrained.class, this::onDrained)
+            .onMessage(SensorStateChanged.class, c -> {
+                if (sensors.contains(c.sensor())) {
+                    states.put(c.sensor(), c.state());
+                }
+                return this;
             })
             .onMessage(GetNight.class, g -> {
-                g.replyTo().tell(new NightStatus(NightState.IDLE, null, sensors.size(), 0));
-                return Behaviors.same();
+                g.replyTo().tell(new NightStatus(phase, mode, sensors.size(), drained.size(), Map.copyOf(states)));
+                return this;
             })
-            .onMessage(SensorDrained.class, d -> Behaviors.same())
-            .onMessageEquals(StopNight.INSTANCE, Behaviors::same)
             .build();
     }
 
-    private Behavior<Command> observing(SurveyMode mode, ActorRef<NightEnded> onEnd, Set<SensorId> drained) {
-        return Behaviors.receive(Command.class)
-            .onMessage(SensorDrained.class, d -> drainedOne(mode, onEnd, drained, d.sensor(), NightState.OBSERVING))
-            .onMessageEquals(StopNight.INSTANCE, () -> {
-                ctx.getLog().info("night stopping: sources told to stop, {} of {} sensors drained", drained.size(), sensors.size());
-                control.stopSources();
-                return stopping(mode, onEnd, drained);
-            })
-            .onMessage(GetNight.class, g -> {
-                g.replyTo().tell(new NightStatus(NightState.OBSERVING, mode, sensors.size(), drained.size()));
-                return Behaviors.same();
-            })
-            .onMessage(StartNight.class, s -> Behaviors.same())
-            .build();
-    }
-
-    private Behavior<Command> stopping(SurveyMode mode, ActorRef<NightEnded> onEnd, Set<SensorId> drained) {
-        return Behaviors.receive(Command.class)
-            .onMessage(SensorDrained.class, d -> drainedOne(mode, onEnd, drained, d.sensor(), NightState.STOPPING))
-            .onMessage(GetNight.class, g -> {
-                g.replyTo().tell(new NightStatus(NightState.STOPPING, mode, sensors.size(), drained.size()));
-                return Behaviors.same();
-            })
-            .onMessageEquals(StopNight.INSTANCE, Behaviors::same)
-            .onMessage(StartNight.class, s -> Behaviors.same())
-            .build();
-    }
-
-    private Behavior<Command> drainedOne(SurveyMode mode, ActorRef<NightEnded> onEnd, Set<SensorId> drained,
-                                         SensorId sensor, NightState state) {
-        if (sensors.contains(sensor)) {
-            drained.add(sensor);
+    private Behavior<Command> onStart(StartNight s) {
+        if (phase != NightPhase.PREPARING) {
+            return this; // a night starts once
         }
+        getContext().getLog().info("night starts: {} on {} sensors", s.mode(), sensors.size());
+        mode = s.mode();
+        onEnd = s.onEnd();
+        phase = NightPhase.OBSERVING;
+        control.startSources(s.mode());
+        return this;
+    }
+
+    private Behavior<Command> onStop() {
+        if (phase != NightPhase.OBSERVING) {
+            return this;
+        }
+        getContext().getLog().info("night stopping: sources told to stop, {} of {} sensors drained", drained.size(), sensors.size());
+        control.stopSources();
+        phase = NightPhase.STOPPING;
+        return this;
+    }
+
+    private Behavior<Command> onDrained(SensorDrained d) {
+        if (phase != NightPhase.OBSERVING && phase != NightPhase.STOPPING || !sensors.contains(d.sensor()) || !drained.add(d.sensor())) {
+            return this;
+        }
+        states.put(d.sensor(), SensorState.DONE);
         if (drained.size() < sensors.size()) {
-            return state == NightState.OBSERVING ? observing(mode, onEnd, drained) : stopping(mode, onEnd, drained);
+            return this;
         }
-        ctx.getLog().info("night ended: all {} sensors drained", sensors.size());
+        getContext().getLog().info("night ended: all {} sensors drained", sensors.size());
+        phase = NightPhase.STOPPING; // the night now finishes what arrived, then says it has ended
         if (onEnd != null) {
             onEnd.tell(new NightEnded(mode, sensors.size()));
         }
-        return idle();
+        return this;
     }
 }

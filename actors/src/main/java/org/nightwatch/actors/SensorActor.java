@@ -154,18 +154,25 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         return this;
     }
 
+    /**
+     * Every half second: the sensor's state from its stream and its books (stalled before fault before deferred), told to
+     * the observatory when it changes.
+     */
     private Behavior<Command> onTick() {
         if (state == SensorState.DONE) {
             return this;
         }
         long last = ledger.lastBlockNanos();
         SensorState next = last == 0 ? SensorState.IDLE
-            : System.nanoTime() - last > night.settings().stallAfter().toNanos() ? SensorState.STALLED : SensorState.OBSERVING;
+            : System.nanoTime() - last > night.settings().stallAfter().toNanos() ? SensorState.STALLED
+            : ledger.restarts().get() > 0 ? SensorState.FAULT
+            : ledger.count(FrameFate.Kind.DEFERRED) > 0 ? SensorState.DEFERRED : SensorState.OBSERVING;
         if (next != state) {
             if (next == SensorState.STALLED) {
                 getContext().getLog().warn("{} stalled: no frame for {}", sensor, night.settings().stallAfter());
             }
             state = next;
+            observatory.tell(new ObservatoryActor.SensorStateChanged(sensor, next));
         }
         return this;
     }

@@ -3,6 +3,7 @@ package org.nightwatch.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -48,22 +49,28 @@ class ObservatoryActorTest {
         ActorRef<ObservatoryActor.Command> obs = KIT.spawn(ObservatoryActor.create(sensors, control));
         TestProbe<ObservatoryActor.NightEnded> ended = KIT.createTestProbe();
 
-        assertEquals(ObservatoryActor.NightState.IDLE, status(obs).state());
+        assertEquals(NightPhase.PREPARING, status(obs).phase());
         obs.tell(new ObservatoryActor.StartNight(SurveyMode.HIGH_CADENCE, ended.getRef()));
-        assertEquals(ObservatoryActor.NightState.OBSERVING, status(obs).state());
+        assertEquals(NightPhase.OBSERVING, status(obs).phase());
         assertEquals(List.of("start high-cadence"), control.calls);
 
         obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(0)));
         assertEquals(1, status(obs).drained());
+        obs.tell(new ObservatoryActor.SensorStateChanged(SensorId.of(1), SensorState.STALLED));
+        assertEquals(Map.of(SensorId.of(0), SensorState.DONE, SensorId.of(1), SensorState.STALLED), status(obs).states(),
+            "each sensor's state as it last said, done once drained");
         obs.tell(ObservatoryActor.StopNight.INSTANCE);
-        assertEquals(ObservatoryActor.NightState.STOPPING, status(obs).state());
+        assertEquals(NightPhase.STOPPING, status(obs).phase());
         assertEquals(List.of("start high-cadence", "stop"), control.calls);
         ended.expectNoMessage();
 
         obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(7))); // not one of this night's sensors
         obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(1)));
         assertEquals(new ObservatoryActor.NightEnded(SurveyMode.HIGH_CADENCE, 2), ended.receiveMessage());
-        assertEquals(ObservatoryActor.NightState.IDLE, status(obs).state());
+        assertEquals(NightPhase.STOPPING, status(obs).phase(), "drained, its books not yet closed");
+        obs.tell(ObservatoryActor.EndNight.INSTANCE);
+        assertEquals(NightPhase.ENDED, status(obs).phase());
+        assertEquals(SensorState.DONE, status(obs).state(SensorId.of(1)));
     }
 
     @Test

@@ -60,6 +60,8 @@ class SensorActorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> status(sensor).framesStacked() == 2 * FPV);
         // the state is the sensor's own reading, taken every 500 ms: observing within a tick
         await().atMost(Duration.ofSeconds(2)).until(() -> status(sensor).state() == SensorState.OBSERVING);
+        assertEquals(new ObservatoryActor.SensorStateChanged(SENSOR, SensorState.OBSERVING), observatory.receiveMessage(),
+            "the observatory is told as the state changes");
         assertEquals(2, night.stacked.size(), "two visits stacked and handed on");
 
         // the camera stops without ending its stream: the sensor says it stalled, in its state and its log
@@ -67,7 +69,8 @@ class SensorActorTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> status(sensor).state() == SensorState.STALLED);
             return null;
         });
-        observatory.expectNoMessage(Duration.ofMillis(200));
+        assertEquals(new ObservatoryActor.SensorStateChanged(SENSOR, SensorState.STALLED), observatory.receiveMessage());
+        observatory.expectNoMessage(Duration.ofMillis(700)); // once, though ticks go on
 
         await().atMost(Duration.ofSeconds(10)).until(() -> sender.sendEndOfStream(SENSOR.index(), 2 * FPV, 2 * FPV - 1));
         ObservatoryActor.Command drained = observatory.receiveMessage(Duration.ofSeconds(10));

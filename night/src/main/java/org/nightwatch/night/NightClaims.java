@@ -44,7 +44,7 @@ public final class NightClaims {
      * {@code withHttp}: a night whose room is already open has it) and the alert stream's. Returns the alert
      * stream's channel with its control port resolved, or null when the night has no alert stream.
      */
-    public static String checkPorts(DeploymentConfig config, NightRunner.Options options, boolean withHttp) {
+    public static String checkPorts(DeploymentConfig config, NightOptions options, boolean withHttp) {
         if (withHttp && options.httpPort() != null) {
             checkHttp(config.config().getString("nightwatch.control-room.host"), options.httpPort());
         }

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.actors.NightPhase;
+import org.nightwatch.actors.SensorState;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
 import org.nightwatch.controlroom.NightBackend;
@@ -33,19 +35,19 @@ public final class NightLobby implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NightLobby.class);
 
     private final DeploymentConfig config;
-    private final NightRunner.Options options;
+    private final NightOptions options;
     private final List<String> modes;
     private final Backend backend = new Backend();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ControlRoom room;
     private final CompletableFuture<SurveyMode> start = new CompletableFuture<>();
-    private volatile String phase = "waiting";
+    private volatile NightPhase phase = NightPhase.WAITING;
     private volatile SurveyMode mode;
     private final CompletableFuture<NightRunner> prepared = new CompletableFuture<>();
     private volatile boolean stopWhenPrepared;
 
     /** Opens the control room of the night {@code options} describes (which must have one); the night waits. */
-    public NightLobby(DeploymentConfig config, NightRunner.Options options) {
+    public NightLobby(DeploymentConfig config, NightOptions options) {
         if (options.httpPort() == null) {
             throw new IllegalArgumentException("a night that waits for the operator's start needs the control room");
         }
@@ -166,7 +168,7 @@ public final class NightLobby implements AutoCloseable {
             ArrayNode a = AlertJson.mapper().createArrayNode();
             List<SensorPlacement> placements = options.replayDir() != null ? List.of() : config.sensors(options.sensors());
             for (SensorPlacement p : placements) {
-                a.addObject().put("sensor", p.sensor().name()).put("row", p.row()).put("column", p.column()).put("state", "idle")
+                a.addObject().put("sensor", p.sensor().name()).put("row", p.row()).put("column", p.column()).put("state", SensorState.IDLE.label())
                     .put("frame_rate_hz", 0.0).put("frames_received", 0).put("frames_stacked", 0).put("frames_lost", 0)
                     .put("frames_deferred", 0).put("gaps", 0).put("visits_stacked", 0).putNull("sky_level").putNull("problem");
             }
@@ -185,9 +187,9 @@ public final class NightLobby implements AutoCloseable {
                 }
             } else {
                 n = AlertJson.mapper().createObjectNode();
-                n.put("summary", "preparing".equals(phase) ? "preparing the night: " + mode.cliName() + " (references, classifier, database)"
+                n.put("summary", phase == NightPhase.PREPARING ? "preparing the night: " + mode.cliName() + " (references, classifier, database)"
                     : "waiting for the operator's start" + (modes.isEmpty() ? "" : ": choose the survey mode")).put("mode", mode.cliName())
-                    .put("phase", phase).put("elapsed_s", 0.0).put("realtime_factor", 0.0);
+                    .put("phase", phase.label()).put("elapsed_s", 0.0).put("realtime_factor", 0.0);
                 n.putObject("frames").put("published", 0).put("stacked", 0).put("lost", 0).put("deferred", 0);
                 n.put("visits_stacked", 0).put("candidates", 0);
                 n.putObject("alerts").put("published", 0).put("live", 0).put("changes_seen", 0).put("dropped_for_live_consumers", 0);
@@ -215,7 +217,7 @@ public final class NightLobby implements AutoCloseable {
                 return b.stopNight();
             }
             if (start.completeExceptionally(new IllegalStateException("called off before it started"))) {
-                phase = "ended";
+                phase = NightPhase.ENDED;
                 return CompletableFuture.completedFuture("the night is called off before its first frame");
             }
             // started and being prepared: it stops as soon as it is (stopping twice is harmless)
@@ -245,7 +247,7 @@ public final class NightLobby implements AutoCloseable {
                 }
             }
             mode = chosen;
-            phase = "preparing";
+            phase = NightPhase.PREPARING;
             return CompletableFuture.completedFuture(start.complete(chosen)
                 ? "starting: " + chosen.cliName() + (options.replayDir() != null ? "" : " on " + options.sensors() + " sensors")
                 : "the night was already started");

@@ -1,5 +1,6 @@
 package org.nightwatch.night.cli;
 
+import org.nightwatch.night.NightOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -57,7 +58,7 @@ final class NightRun {
     }
 
     /** Runs the night, printing {@code progressLine} of each progress sample; returns the exit code. */
-    int run(DeploymentConfig deployment, NightRunner.Options o, Function<NightRunner.Progress, String> progressLine)
+    int run(DeploymentConfig deployment, NightOptions o, Function<NightRunner.Progress, String> progressLine)
         throws InterruptedException {
         DeploymentConfig cfg = withAlertPort(deployment);
         if (awaitStart) {

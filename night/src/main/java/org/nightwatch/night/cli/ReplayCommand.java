@@ -1,5 +1,6 @@
 package org.nightwatch.night.cli;
 
+import org.nightwatch.night.NightOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +72,7 @@ public final class ReplayCommand implements Callable<Integer> {
             visits = rec.visits().size();
             mode = SurveyMode.parse(rec.manifest().surveyMode());
         }
-        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, mode, p).withReplay(night)
+        NightOptions o = NightOptions.simulate(sensors, visits, mode, p).withReplay(night)
             .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(run.timeout).withDiff(out).withControlRoom(run.controlRoomPort()).build();
         System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s%n", night, sensors, visits, mode,
             p == Pacing.MAX ? "full speed" : factor == 1 ? "real time" : factor + " x real time");

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.camera.sim.Pacing;
 import org.nightwatch.protocol.SurveyMode;
@@ -87,10 +88,10 @@ public final class SimulateCommand implements Callable<Integer> {
         if (visits < 1) {
             throw new IllegalArgumentException("--visits must be at least 1");
         }
-        NightRunner.Options.Builder b = NightRunner.Options.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
+        NightOptions.Builder b = NightOptions.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
             .withRenderThreads(renderThreads).withSeed(seed).withTimeout(run.timeout).withOut(out)
             .withNightStart(nightStart).withControlRoom(run.controlRoomPort());
-        NightRunner.Options o = (noDiff ? b : b.withDiff(out)).build();
+        NightOptions o = (noDiff ? b : b.withDiff(out)).build();
         if (run.awaitStart) {
             System.err.printf(Locale.ROOT, "nightwatch: a simulated night of %d sensors x %d visits at %s speed; its survey mode is the "
                 + "operator's choice at the start (%s offered first)%n", sensors, visits, p.name().toLowerCase(Locale.ROOT), m);

@@ -1,5 +1,6 @@
 package org.nightwatch.tools.bench;
 
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.cli.NightwatchCli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -67,7 +68,7 @@ public final class BenchCommand {
             List<Double> p99 = new ArrayList<>();
             boolean accounted = true;
             for (int w = 0; w < warmupRuns; w++) {
-                try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(sensors, 1, m, Pacing.MAX)
+                try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(sensors, 1, m, Pacing.MAX)
                     .withPrepared(6).withTimeout(Duration.ofMinutes(30)).build())) {
                     NightSummary s = runner.run(null);
                     System.out.printf(Locale.ROOT, "warm-up %d (not counted): real-time factor %.2f%n", w + 1, s.realtimeFactor());
@@ -76,7 +77,7 @@ public final class BenchCommand {
             for (int r = 0; r < runs; r++) {
                 System.gc(); // the previous run's buffers are garbage: do not let them weigh on this one
                 double copyGbps = MemoryBandwidth.copyGbPerSecond();
-                NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, Pacing.MAX)
+                NightOptions o = NightOptions.simulate(sensors, visits, m, Pacing.MAX)
                     .withPrepared(6).withTimeout(Duration.ofMinutes(30)).build();
                 NightSummary s;
                 Map<String, Double> cpu;

@@ -1,5 +1,6 @@
 package org.nightwatch.tools.bench;
 
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.cli.NightwatchCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -125,7 +126,7 @@ public final class ControlRoomBench implements Callable<Integer> {
 
     private Map<String, Object> run(DeploymentConfig cfg, Path binary, SurveyMode m, Pacing p, int n) throws Exception {
         Path out = Files.createTempDirectory("nightwatch-bench-room");
-        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, p).withDiff(out)
+        NightOptions o = NightOptions.simulate(sensors, visits, m, p).withDiff(out)
             .withNightStart(Instant.parse("2026-10-15T12:00:00Z")).withControlRoom(0)
             .withTimeout(Duration.ofMinutes(30)).build();
         try (NightLobby lobby = new NightLobby(cfg, o); HeadlessBrowser b = HeadlessBrowser.start(binary)) {

@@ -1,5 +1,6 @@
 package org.nightwatch.tools.bench;
 
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.cli.NightwatchCli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -68,7 +69,7 @@ public final class PipelineBench implements Callable<Integer> {
         Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("nightwatch-bench-pipeline");
         if (warmupVisits > 0) {
             Path w = Files.createTempDirectory("nightwatch-bench-pipeline-warmup");
-            try (NightRunner runner = new NightRunner(cfg, NightRunner.Options.simulate(sensors, warmupVisits, m, Pacing.REALTIME)
+            try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(sensors, warmupVisits, m, Pacing.REALTIME)
                 .withPreparedSky(skies).withDiff(w).withTimeout(Duration.ofMinutes(30)).build())) {
                 NightSummary ws = runner.run(null);
                 System.out.printf(Locale.ROOT, "warm-up night (not counted): %d sensor-visits, %d deferred%n", ws.visitsStacked(),
@@ -78,7 +79,7 @@ public final class PipelineBench implements Callable<Integer> {
             }
             System.gc();
         }
-        NightRunner.Options o = NightRunner.Options.simulate(sensors, visits, m, Pacing.REALTIME)
+        NightOptions o = NightOptions.simulate(sensors, visits, m, Pacing.REALTIME)
             .withPreparedSky(skies).withDiff(dir).withTimeout(Duration.ofMinutes(60)).build();
         long framesDue = (long) sensors * visits * m.framesPerVisit();
         NightSummary s;

@@ -1,0 +1,146 @@
+package org.nightwatch.night;
+
+import com.typesafe.config.Config;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.nightwatch.actors.ObservatoryActor;
+import org.nightwatch.actors.alerts.AlertHub;
+import org.nightwatch.actors.ingest.SensorLedger;
+import org.nightwatch.camera.sim.SimulatedCamera;
+import org.nightwatch.controlroom.ControlRoom;
+import org.nightwatch.controlroom.ControlRoomSettings;
+import org.nightwatch.night.room.NightRoomBackend;
+import org.nightwatch.protocol.FrameFate;
+import org.nightwatch.protocol.SensorPlacement;
+import org.nightwatch.scheduler.FollowUpPlanner;
+import org.nightwatch.scheduler.SchedulerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The night's control room: the operators' page and API, its Prometheus gauges, and the night as the page shows it
+ * (phase, books, each sensor's state, the stop command). It is every night's, not the scheduler's: a night without
+ * difference imaging or a model shows its focal plane, gauges and controls, and no alerts. A night that waits for the
+ * operator has its room opened first by its lobby ({@link NightRunner.Room}); the night then attaches to it.
+ */
+final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlRoomRole.class);
+
+    /** The night as the room reads it: its phase and sensors' states (the observatory's), and the stop command (its answer). */
+    interface Night {
+        ObservatoryActor.NightStatus status();
+
+        String stop();
+    }
+
+    private final NightOptions options;
+    private final NightBooks books;
+    private final SensorWorkers workers;
+    private final List<SensorPlacement> placements;
+    private final Night night;
+    private final ControlRoom room;
+    private final boolean own;
+
+    /**
+     * Opens the room on {@code options}' port, or attaches to the lobby's {@code lobby} (null: none); the gauges read the
+     * publisher, the books and the hub.
+     */
+    ControlRoomRole(DeploymentConfig config, NightOptions options, ActorSystem<?> system, FrameSourceRole source, SensorWorkers workers,
+                    NightBooks books, AlertHub hub, SchedulerRole scheduler, Night night, NightRunner.Room lobby) {
+        this.options = options;
+        this.books = books;
+        this.workers = workers;
+        this.placements = source.placements();
+        this.night = night;
+        PrometheusMeterRegistry registry = lobby != null ? lobby.registry() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SimulatedCamera publisher = source.publisher();
+        Gauge.builder("nightwatch_frames_published", publisher, SimulatedCamera::framesProduced).register(registry);
+        for (FrameFate.Kind k : FrameFate.Kind.values()) {
+            Gauge.builder("nightwatch_frames", books, b -> b.total(l -> l.count(k))).tag("fate", k.name().toLowerCase(Locale.ROOT))
+                .register(registry);
+        }
+        Gauge.builder("nightwatch_visits_stacked", books, b -> b.total(l -> l.visitsStacked().get())).register(registry);
+        Gauge.builder("nightwatch_visits_deferred", books, b -> b.total(l -> l.visitsDeferred().get())).register(registry);
+        Gauge.builder("nightwatch_back_pressured_offers", publisher, SimulatedCamera::backPressuredOffers).register(registry);
+        Gauge.builder("nightwatch_stack_buffers_in_use", workers.pool(), p -> p.inUse()).register(registry);
+        Gauge.builder("nightwatch_alerts_published", hub, AlertHub::offered).register(registry);
+        Gauge.builder("nightwatch_alerts_dropped_for_live_consumers", hub, AlertHub::dropped).register(registry);
+        NightRoomBackend backend = new NightRoomBackend(system, hub, scheduler != null ? scheduler.actor() : null,
+            scheduler != null ? scheduler.liveAlerts() : List.of(), this, new FollowUpPlanner(SchedulerSettings.from(config.config()).followUp()));
+        if (lobby != null) {
+            lobby.attach().accept(backend);
+            this.room = lobby.room();
+            this.own = false;
+        } else {
+            Config c = config.config().getConfig("nightwatch.control-room");
+            this.room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), options.httpPort(), c.getString("token")),
+                registry, config.config());
+            this.own = true;
+            LOG.info("control room at {}", room.url());
+        }
+        if (scheduler == null) {
+            LOG.warn("control room: this night raises no alerts ({}): the page shows the focal plane and gauges only",
+                !options.diff() ? "no difference imaging" : "no real/bogus model");
+        }
+    }
+
+    ControlRoom room() {
+        return room;
+    }
+
+    @Override
+    public String summary() {
+        NightRunner.Progress p = books.progress();
+        return String.format(Locale.ROOT, "%s on %d sensors, %.0f s: %d frames stacked, %d lost, %d deferred, %.2fx real time",
+            options.mode().cliName(), placements.size(), p.seconds(), p.stacked(), p.lost(), p.deferred(), p.realtimeFactor());
+    }
+
+    @Override
+    public NightRoomBackend.NightState state() {
+        NightRunner.Progress p = books.progress();
+        Histogram h = workers.stats().latency();
+        boolean any = h.getTotalCount() > 0;
+        return new NightRoomBackend.NightState(options.mode().cliName(), night.status().phase().label(), p.seconds(), p.realtimeFactor(),
+            p.published(), p.stacked(), p.lost(), p.deferred(), books.total(l -> l.visitsStacked().get()), workers.stats().candidates(),
+            any ? h.getValueAtPercentile(50) / 1e6 : Double.NaN, any ? h.getValueAtPercentile(99) / 1e6 : Double.NaN, p.buffersInUse(),
+            p.buffersCapacity(), p.backPressured(), books.total(l -> l.backPressuredPolls().get()));
+    }
+
+    @Override
+    public List<NightRoomBackend.SensorRow> sensors() {
+        ObservatoryActor.NightStatus status = night.status();
+        List<NightRoomBackend.SensorRow> rows = new ArrayList<>();
+        for (SensorPlacement pl : placements) {
+            SensorLedger l = workers.ledger(pl.sensor());
+            rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), pl.row(), pl.column(), status.state(pl.sensor()).label(),
+                l.framesReceived().get(), l.count(FrameFate.STACKED), l.count(FrameFate.Kind.LOST), l.count(FrameFate.Kind.DEFERRED),
+                l.visitsStacked().get(), l.gaps().size(), l.skyLevel(), l.lastProblem()));
+        }
+        return rows;
+    }
+
+    @Override
+    public String stop() {
+        return night.stop();
+    }
+
+    @Override
+    public String start() {
+        // a night that waits for the operator is started by its lobby, which answers later starts itself
+        return "the night is already running: it started with its command (give it --await-start to start it from here)";
+    }
+
+    @Override
+    public void close() {
+        if (own) {
+            room.close();
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package org.nightwatch.night;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.nightwatch.actors.alerts.AlertHub;
+import org.nightwatch.actors.alerts.AlertLatencyLog;
+import org.nightwatch.actors.alerts.AlertStreamPublisher;
+import org.nightwatch.actors.alerts.SchedulerActor;
+import org.nightwatch.actors.alerts.SchedulerSink;
+import org.nightwatch.actors.alerts.SchedulerTotals;
+import org.nightwatch.camera.aeron.AeronTransport;
+import org.nightwatch.protocol.Alert;
+import org.nightwatch.scheduler.AlertOutputs;
+import org.nightwatch.scheduler.AlertStore;
+import org.nightwatch.scheduler.KnownVariables;
+import org.nightwatch.scheduler.Scheduler;
+import org.nightwatch.scheduler.SchedulerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The night's scheduler: association and ranking ({@link Scheduler}), the night database ({@link AlertStore}, resumed
+ * when the night runs again), the alert files, the latency log and the Aeron alert stream, behind one actor
+ * ({@link SchedulerActor}). Sensor workers reach it only by messages (through {@link #sink()}), and consumers of alerts
+ * through the {@link AlertHub} and the Aeron stream.
+ */
+public final class SchedulerRole implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerRole.class);
+
+    /**
+     * @param out         the night's output directory (database, alert files)
+     * @param nightKey    what identifies the night in its database
+     * @param simulated   whether the night's VOEvents are tests
+     * @param drain       how long the night waits, after its last visit, for the scheduler to handle what it was sent
+     * @param streamPatience how long the alert stream waits for a consumer that is behind
+     */
+    public record Settings(SchedulerSettings scheduler, Path out, String nightKey, boolean simulated, Duration drain,
+                           Duration streamPatience) {
+    }
+
+    /** What the scheduler did by the end of the night: its totals (null: it did not answer in time) and the visits it left. */
+    public record Drained(SchedulerTotals totals, long unhandled) {
+    }
+
+    private final Settings settings;
+    private final AlertStore store;
+    private final boolean resumed;
+    private final Scheduler scheduler;
+    private final int resumedObjects;
+    private final AlertOutputs outputs;
+    private final AlertLatencyLog latency;
+    private final AlertStreamPublisher stream;
+    private final SchedulerSink sink = new SchedulerSink();
+    private final AtomicLong visitsHandled = new AtomicLong();
+    /** Writes the alert files (JSON lines, Avro, VOEvent) in commit order, off the scheduler's thread. */
+    private ExecutorService alertFiles;
+    private ActorRef<SchedulerActor.Command> actor;
+    private AlertHub hub;
+
+    /**
+     * Checks the catalogue and opens the database before the night begins (resuming what an interrupted run of the
+     * same night committed), and the alert files and stream ({@code alertChannel} null: no stream).
+     */
+    SchedulerRole(Settings settings, AeronTransport transport, String alertChannel) {
+        this.settings = settings;
+        SchedulerSettings ss = settings.scheduler();
+        KnownVariables known = ss.knownVariables().isBlank() ? KnownVariables.none(ss.associationRadiusArcsec())
+            : KnownVariables.read(Path.of(ss.knownVariables()), ss.associationRadiusArcsec());
+        AlertStore.Opened opened = AlertStore.openNight(ss.storeUrl(), ss.storeUser(), ss.storePassword(), settings.out(),
+            settings.nightKey(), Stream.concat(AlertOutputs.NIGHT_FILES.stream(), Stream.of(AlertLatencyLog.FILE)).toList());
+        this.store = opened.store();
+        this.resumed = opened.resumed();
+        if (opened.archivedTo() != null) {
+            LOG.info("an earlier night's database and alerts in {} were moved to {}", settings.out(), opened.archivedTo());
+        }
+        this.scheduler = new Scheduler(ss, known);
+        this.resumedObjects = resumed ? store.restoreInto(scheduler) : 0;
+        this.outputs = new AlertOutputs(settings.out(), new AlertOutputs.Formats(ss.outputs().avro(), ss.voEvent(settings.simulated())));
+        int caught = outputs.catchUp(store);
+        if (resumed) {
+            LOG.info("resuming the night in {}: {} objects and {} alerts read back{}", store.url(), resumedObjects, outputs.size(),
+                caught > 0 ? ", " + caught + " alerts the files lacked written again" : "");
+        }
+        this.latency = new AlertLatencyLog(settings.out());
+        this.stream = alertChannel != null
+            ? new AlertStreamPublisher(transport.aeron(), alertChannel, ss.outputs().aeronStreamId(), settings.streamPatience().toMillis())
+            : null;
+        if (stream != null) {
+            LOG.info("alert stream: Avro messages on {} stream {}", stream.channel(), stream.streamId());
+        }
+    }
+
+    /** Whether this run resumes a night its database already holds. */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    /** The night database (what was done before, for a resumed night). */
+    public AlertStore store() {
+        return store;
+    }
+
+    /** Where the sensor workers hand each scored visit: a message to the scheduler actor. */
+    public SchedulerSink sink() {
+        return sink;
+    }
+
+    /** The live alerts, best rank first, as the control room starts from them. */
+    public List<Alert> liveAlerts() {
+        return scheduler.liveAlerts();
+    }
+
+    /**
+     * Starts the scheduler actor on its own dispatcher; its alert changes go to {@code hub}, and from the hub to the
+     * Aeron stream. {@code fault}: a drill run before each visit (null: none).
+     */
+    void start(ActorSystem<?> system, AlertHub hub, Runnable fault) {
+        this.hub = hub;
+        alertFiles = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "alert-files");
+            t.setDaemon(true);
+            return t;
+        });
+        actor = system.systemActorOf(SchedulerActor.create(scheduler, store, outputs, hub, resumedObjects, latency, fault, visitsHandled,
+            alertFiles), "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
+        sink.connect(actor);
+        if (stream != null) {
+            // the Aeron alert stream is one of the hub's consumers, on a thread of its own
+            hub.source().runWith(Sink.<Alert>foreach(stream::publish)
+                .withAttributes(ActorAttributes.dispatcher("nightwatch.alert-stream-dispatcher")), Materializer.matFromSystem(system));
+        }
+    }
+
+    /** The scheduler actor (labels from the control room go to it). */
+    public ActorRef<SchedulerActor.Command> actor() {
+        return actor;
+    }
+
+    /**
+     * Waits, after the night's last visit was handed over, for the scheduler to handle every visit, then for the stream
+     * to send the last alerts. A scheduler stuck past the drain time (a database that hangs) is left: the night ends
+     * without those alerts, says so, and stays incomplete in its database.
+     */
+    Drained drain(ActorSystem<?> system) {
+        SchedulerTotals totals;
+        try {
+            totals = AskPattern.<SchedulerActor.Command, SchedulerTotals>ask(actor, SchedulerActor.GetTotals::new, settings.drain(),
+                system.scheduler()).toCompletableFuture().join();
+            store.complete();
+        } catch (CompletionException e) {
+            long unhandled = Math.max(1, sink.sent() - visitsHandled.get());
+            LOG.error("the scheduler is still busy {} s after the night's last visit, {} visits not handled: the night ends "
+                + "without their alerts and stays incomplete in its database (run it again to resume)", settings.drain().toSeconds(),
+                unhandled);
+            return new Drained(null, unhandled);
+        }
+        if (stream != null) {
+            // the stream's consumer may still be offering the night's last alerts
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (stream.handled() + hub.dropped() < hub.offered() && System.nanoTime() < until) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            totals = totals.withStream(new SchedulerTotals.Stream(stream.channel(), stream.streamId(), stream.sent(), stream.unheard(),
+                stream.dropped()));
+        }
+        return new Drained(totals, 0);
+    }
+
+    /** Closes the files, the stream and the database, after the actor system (the actor's last writes) has ended. */
+    @Override
+    public void close() {
+        if (alertFiles != null) {
+            alertFiles.shutdown();
+            try {
+                if (!alertFiles.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.error("the alert files were still being written 60 s after the night ended");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        outputs.close();
+        if (stream != null) {
+            stream.close();
+        }
+        latency.close();
+        store.close();
+    }
+}
