@@ -39,7 +39,7 @@ import org.nightwatch.protocol.Alert;
 import org.nightwatch.scheduler.AlertAvro;
 import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.camera.fits.NightLayout;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.scheduler.AlertJson;
 import org.nightwatch.scheduler.AlertJsonLines;

@@ -105,7 +105,7 @@ class ControlRoomSystemTest {
         org.nightwatch.night.DeploymentConfig cfg = Nights.config(dir, "");
         try (org.nightwatch.night.NightRunner runner = new org.nightwatch.night.NightRunner(cfg,
             org.nightwatch.night.NightOptions.simulate(2, 3, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
-                org.nightwatch.camera.sim.Pacing.MAX).withControlRoom(0).build())) {
+                org.nightwatch.camera.source.Pacing.MAX).withControlRoom(0).build())) {
             NightSummary s = Nights.runInBackground(runner).get(90, TimeUnit.SECONDS);
             assertTrue(s.accounted(), s.toText());
             String base = runner.controlRoom().url();

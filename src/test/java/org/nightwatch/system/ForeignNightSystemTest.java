@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
 import org.nightwatch.tools.evaluate.NightEvaluation;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.system.DifferenceImagingSystemTest.Csv;
 

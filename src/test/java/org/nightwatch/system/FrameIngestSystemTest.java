@@ -23,7 +23,7 @@ import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.fits.NightManifest;
 import org.nightwatch.camera.fits.VisitCube;
 import org.nightwatch.camera.fits.VisitCubeReader;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SurveyMode;

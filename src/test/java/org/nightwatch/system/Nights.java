@@ -98,7 +98,7 @@ final class Nights {
             nightwatch.control-room.token = "%s"
             """.formatted(DEFAULT_MODEL, token));
         return new NightLobby(cfg, NightOptions.simulate(3, 10, org.nightwatch.protocol.SurveyMode.HIGH_CADENCE,
-            org.nightwatch.camera.sim.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build());
+            org.nightwatch.camera.source.Pacing.MAX).withDiff(out).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0).build());
     }
 
     /** Waits for the operator's start in the background, then runs the night prepared in the chosen mode. */

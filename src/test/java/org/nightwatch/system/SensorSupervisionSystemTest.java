@@ -17,7 +17,7 @@ import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
 import org.nightwatch.actors.SensorActor;
 import org.nightwatch.actors.ingest.SensorLedger;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SurveyMode;

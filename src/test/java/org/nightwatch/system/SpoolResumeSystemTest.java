@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.night.NightRunner;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.scheduler.AlertStore;
 

@@ -21,7 +21,7 @@ import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.night.NightClaims;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 
 /**

@@ -16,12 +16,12 @@ import org.nightwatch.camera.fits.NightManifest;
 import org.nightwatch.camera.fits.NightRecorder;
 import org.nightwatch.camera.fits.RecordedNight;
 import org.nightwatch.camera.fits.VisitMetadata;
-import org.nightwatch.camera.sim.FrameRecorder;
-import org.nightwatch.camera.sim.FrameSource;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.FrameRecorder;
+import org.nightwatch.camera.source.FrameSource;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.camera.sim.PreparedFrames;
 import org.nightwatch.camera.sim.PreparedSky;
-import org.nightwatch.camera.sim.SimulatedCamera;
+import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.camera.sim.SimulatedSky;
 import org.nightwatch.camera.sim.SimulatedSurvey;
 import org.nightwatch.camera.sim.SkySimulator;
@@ -49,7 +49,7 @@ public final class FrameSourceRole implements AutoCloseable {
     private final SimulatedSurvey survey;
     private final PreparedSky preparedSky;
     private NightRecorder recorder;
-    private SimulatedCamera publisher;
+    private FramePublisher publisher;
 
     /** Opens a replay's files, or sets up a simulated survey; a simulated night's truth is written now. */
     FrameSourceRole(DeploymentConfig config, NightOptions options) {
@@ -156,7 +156,7 @@ public final class FrameSourceRole implements AutoCloseable {
             this.recorder = new NightRecorder(new NightLayout(options.recordDir()), manifest, camera.gain(), camera.readNoise(),
                 camera.saturate(), config.pixelScaleArcsec());
         }
-        this.publisher = new SimulatedCamera(new SimulatedCamera.Plan(placements, options.visits(), options.mode(), framesPerVisit,
+        this.publisher = new FramePublisher(new FramePublisher.Plan(placements, options.visits(), options.mode(), framesPerVisit,
             options.pacing(), camera.width(), camera.height(), Math.round(camera.frameIntervalNs() / options.speedFactor()),
             first.toEpochMilli() * 1_000_000L, camera.sourceQueueFrames(), options.renderThreads(), camera.sendBatchBlocks(),
             notConnectedTimeoutNs, options.sensorDiesAfter(), survey.settings().fields()), transport, source,
@@ -179,7 +179,7 @@ public final class FrameSourceRole implements AutoCloseable {
     }
 
     /** What the publisher has done so far: frames, back-pressure, its threads' CPU time. */
-    public SimulatedCamera publisher() {
+    public FramePublisher publisher() {
         return publisher;
     }
 

@@ -32,7 +32,7 @@ import org.nightwatch.actors.pipeline.CatchUp;
 import org.nightwatch.actors.pipeline.EarlyStarts;
 import org.nightwatch.actors.pipeline.NightStats;
 import org.nightwatch.camera.aeron.AeronTransport;
-import org.nightwatch.camera.sim.SimulatedCamera;
+import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.NightBackend;
 import org.nightwatch.protocol.SensorId;
@@ -234,7 +234,7 @@ public final class NightRunner implements AutoCloseable {
     }
 
     /** The frame publisher: frames sent, back-pressure, its threads' CPU time. */
-    public SimulatedCamera camera() {
+    public FramePublisher camera() {
         return source.publisher();
     }
 

@@ -9,7 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nightwatch.actors.ingest.ClosedVisit;
 import org.nightwatch.actors.ingest.PartialVisit;
-import org.nightwatch.actors.pipeline.StackedVisit;
 import org.nightwatch.camera.fits.VisitMetadata;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.protocol.SensorId;
@@ -151,12 +150,12 @@ public final class DiffStage {
         return Math.max(0, waiting.get());
     }
 
-    /** Differences one stacked visit (its image must stay valid for the call). */
-    public VisitDiff run(StackedVisit s) {
-        return run(s, null);
+    /** Differences one stacked visit, {@code image} its mean stack (height * width, valid for the call). */
+    public VisitDiff run(ClosedVisit v, float[] image) {
+        return run(v, image, null);
     }
 
-    /** What {@link #early} made of a partial stack: finished by {@link #run(StackedVisit, Begun)} on the whole stack. */
+    /** What {@link #early} made of a partial stack: finished by {@link #run(ClosedVisit, float[], Begun)} on the whole stack. */
     public record Begun(long visitId, int fieldId, DifferenceImager.Early early, MaskedImage matched) {
     }
 
@@ -233,15 +232,15 @@ public final class DiffStage {
     }
 
     /** Differences one stacked visit, finishing what {@link #early} began when {@code begun} is not null. */
-    public VisitDiff run(StackedVisit s, Begun begun) {
+    public VisitDiff run(ClosedVisit v, float[] image, Begun begun) {
         try {
-            return runCounted(s, begun);
+            return runCounted(v, image, begun);
         } finally {
             release(begun);
         }
     }
 
-    private VisitDiff runCounted(StackedVisit s, Begun begun) {
+    private VisitDiff runCounted(ClosedVisit v, float[] image, Begun begun) {
         waiting.updateAndGet(n -> n > 0 ? n - 1 : 0);
         if (beforeVisit != null) {
             beforeVisit.run();
@@ -250,7 +249,7 @@ public final class DiffStage {
         long cpu0 = threads.getCurrentThreadCpuTime();
         DifferenceImager imager = borrow();
         try {
-            VisitDiff d = run(s, imager, t0, begun);
+            VisitDiff d = run(v, image, imager, t0, begun);
             count(d, cpu0);
             return d;
         } finally {
@@ -258,8 +257,7 @@ public final class DiffStage {
         }
     }
 
-    private VisitDiff run(StackedVisit s, DifferenceImager imager, long t0, Begun begun) {
-        ClosedVisit v = s.visit();
+    private VisitDiff run(ClosedVisit v, float[] image, DifferenceImager imager, long t0, Begun begun) {
         ReferenceLibrary.Reference ref;
         try {
             ref = references.get(v.sensor(), v.fieldId(), imager::prepare);
@@ -286,7 +284,7 @@ public final class DiffStage {
             // same pixel in two visits running, and masked from the second on
             HotPixels hp = hotPixels(v.sensor());
             boolean first = hp.confirmed().length == 0;
-            int[] hot = hp.observe(s.image(), width, height);
+            int[] hot = hp.observe(image, width, height);
             cal = cal.withHotPixels(hot);
             if (first && hot.length > 0) {
                 String refused = references.refusedCalibration(v.sensor());
@@ -295,7 +293,7 @@ public final class DiffStage {
                     + ": " + hot.length + " hot pixels found from the visits themselves, masked from now on");
             }
         }
-        DifferenceImager.Input input = new DifferenceImager.Input(s.image(), width, height,
+        DifferenceImager.Input input = new DifferenceImager.Input(image, width, height,
             o.photometry(v.framesStacked()), cal);
         DifferenceImager.Result r = begun != null && begun.visitId() == v.visitId() && begun.fieldId() == v.fieldId()
             ? imager.finish(input, ref.prepared(), begun.early(), begun.matched(), SEEING_TOLERANCE)

@@ -16,7 +16,7 @@ import org.nightwatch.protocol.SensorId;
  * Difference imaging begun before a visit closes: when a sensor's visit has {@code fraction} of its
  * frames, its partial stack goes to the diff executor, where registration, the PSF-matching kernel and
  * the reference's convolution are done while the last frames still arrive; at the close only the
- * subtraction and detection are left ({@link DiffStage#run(StackedVisit, DiffStage.Begun)}). Sensors read
+ * subtraction and detection are left ({@link DiffStage#run(org.nightwatch.actors.ingest.ClosedVisit, float[], DiffStage.Begun)}). Sensors read
  * out in step, so without this every visit's whole difference waits for the close and the visits queue
  * for the imagers; with it the work is spread over the visit.
  *

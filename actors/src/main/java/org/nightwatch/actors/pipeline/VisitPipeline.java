@@ -175,7 +175,7 @@ public final class VisitPipeline implements VisitHandoff {
         if (st.diff() != null) {
             stacked = stacked.thenApplyAsync(s -> {
                 v.stage("difference imaging");
-                VisitDiff d = st.diff().run(s, early != null ? early.take(v.sensor(), v.visitId()) : null);
+                VisitDiff d = st.diff().run(s.visit(), s.image(), early != null ? early.take(v.sensor(), v.visitId()) : null);
                 stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
                 v.stage("classification");
                 return s.withDiff(d);

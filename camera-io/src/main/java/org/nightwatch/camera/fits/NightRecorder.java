@@ -3,7 +3,7 @@ package org.nightwatch.camera.fits;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.nightwatch.camera.sim.FrameRecorder;
+import org.nightwatch.camera.source.FrameRecorder;
 import org.nightwatch.protocol.FrameHeader;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.VisitKey;

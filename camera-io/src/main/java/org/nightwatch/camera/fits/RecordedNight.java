@@ -12,9 +12,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.nightwatch.camera.sim.FrameSlot;
-import org.nightwatch.camera.sim.FrameSource;
-import org.nightwatch.camera.sim.SimulatedCamera;
+import org.nightwatch.camera.source.FrameSlot;
+import org.nightwatch.camera.source.FrameSource;
+import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.protocol.FrameHeader;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
@@ -264,7 +264,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     }
 
     @Override
-    public long frames(SimulatedCamera.Plan plan, SensorPlacement p) {
+    public long frames(FramePublisher.Plan plan, SensorPlacement p) {
         return (long) good.getOrDefault(p.sensor().index(), List.of()).size() * plan.framesPerVisit();
     }
 
@@ -312,7 +312,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
      * file without checksums (one another tool wrote without them) replays unverified.
      */
     @Override
-    public void beforeFrame(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
+    public void beforeFrame(FramePublisher.Plan plan, SensorPlacement p, long seq) {
         int fpv = plan.framesPerVisit();
         if (seq % fpv != 0) {
             return;
@@ -340,7 +340,7 @@ public final class RecordedNight implements FrameSource, AutoCloseable {
     }
 
     @Override
-    public FrameHeader header(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
+    public FrameHeader header(FramePublisher.Plan plan, SensorPlacement p, long seq) {
         int fpv = plan.framesPerVisit();
         long n = seq / fpv;
         int k = (int) (seq % fpv);

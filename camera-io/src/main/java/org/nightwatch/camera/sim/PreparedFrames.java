@@ -1,5 +1,9 @@
 package org.nightwatch.camera.sim;
 
+import org.nightwatch.camera.source.FramePublisher;
+import org.nightwatch.protocol.SensorPlacement;
+import org.nightwatch.camera.source.FrameSlot;
+import org.nightwatch.camera.source.FrameSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
@@ -30,6 +34,11 @@ public final class PreparedFrames implements FrameSource {
             frames[i] = new UnsafeBuffer(bb);
         }
         return new PreparedFrames(frames);
+    }
+
+    @Override
+    public FrameHeader header(FramePublisher.Plan plan, SensorPlacement p, long seq) {
+        return SimulatedSurvey.header(plan, p, seq);
     }
 
     @Override

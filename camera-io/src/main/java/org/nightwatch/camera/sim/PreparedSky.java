@@ -1,5 +1,8 @@
 package org.nightwatch.camera.sim;
 
+import org.nightwatch.camera.source.FramePublisher;
+import org.nightwatch.camera.source.FrameSlot;
+import org.nightwatch.camera.source.FrameSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -107,7 +110,7 @@ public final class PreparedSky implements FrameSource {
 
     /** Frame {@code seq} of the sensor: the plan's clock, and the sensor's own pointing of field 0 on every visit. */
     @Override
-    public FrameHeader header(SimulatedCamera.Plan plan, SensorPlacement p, long seq) {
+    public FrameHeader header(FramePublisher.Plan plan, SensorPlacement p, long seq) {
         int fpv = plan.framesPerVisit();
         double[] radec = SimulatedSurvey.pointing(p, 0);
         return new FrameHeader(p.sensor().index(), seq, seq / fpv, (int) (seq % fpv), fpv, plan.startEpochNs() + seq * plan.frameIntervalNs(),

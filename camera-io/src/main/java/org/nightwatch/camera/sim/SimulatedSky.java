@@ -1,5 +1,9 @@
 package org.nightwatch.camera.sim;
 
+import org.nightwatch.camera.source.FramePublisher;
+import org.nightwatch.protocol.SensorPlacement;
+import org.nightwatch.camera.source.FrameSlot;
+import org.nightwatch.camera.source.FrameSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +62,11 @@ public final class SimulatedSky implements FrameSource, AutoCloseable {
 
     private SkySimulator.Scene render(int sensor, long visit) {
         return survey.renderVisit(sensor, visit);
+    }
+
+    @Override
+    public FrameHeader header(FramePublisher.Plan plan, SensorPlacement p, long seq) {
+        return SimulatedSurvey.header(plan, p, seq);
     }
 
     @Override

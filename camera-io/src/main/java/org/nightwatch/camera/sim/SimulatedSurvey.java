@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.camera.fits.ImageFits;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.fits.VisitMetadata;
+import org.nightwatch.protocol.FrameHeader;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
 
@@ -195,6 +197,16 @@ public final class SimulatedSurvey {
     }
 
     /** The sky position {RA, Dec} of a sensor's centre when the telescope points at {@code field}. */
+    /** A simulated frame's header: the plan's clock (the first frame's time plus the frame interval) and the survey's pointing. */
+    public static FrameHeader header(FramePublisher.Plan plan, SensorPlacement p, long seq) {
+        int fpv = plan.framesPerVisit();
+        long visit = seq / fpv;
+        int field = (int) (visit % plan.fields());
+        double[] radec = pointing(p, field);
+        return new FrameHeader(p.sensor().index(), seq, visit, (int) (seq % fpv), fpv, plan.startEpochNs() + seq * plan.frameIntervalNs(),
+            plan.frameIntervalNs(), plan.width(), plan.height(), radec[0], radec[1], field);
+    }
+
     public static double[] pointing(SensorPlacement p, int field) {
         double ra = ((field * 7.5 + p.xDeg()) % 360 + 360) % 360;
         double dec = Math.max(-89.9, Math.min(89.9, 20 + p.yDeg()));

@@ -24,7 +24,7 @@ import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.night.NightLobby;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;

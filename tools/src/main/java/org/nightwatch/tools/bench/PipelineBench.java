@@ -19,7 +19,7 @@ import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
 import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.DiffStage;
-import org.nightwatch.camera.sim.Pacing;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

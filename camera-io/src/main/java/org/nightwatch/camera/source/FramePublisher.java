@@ -1,4 +1,4 @@
-package org.nightwatch.camera.sim;
+package org.nightwatch.camera.source;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import org.nightwatch.protocol.SurveyMode;
  * sensors, and hand them to the recorder first; one sending agent offers row blocks to every sensor's
  * publication in turn and never blocks on one sensor.
  */
-public final class SimulatedCamera implements AutoCloseable {
+public final class FramePublisher implements AutoCloseable {
     /**
      * @param placements        the sensors to run
      * @param visits            visits to observe
@@ -82,7 +82,7 @@ public final class SimulatedCamera implements AutoCloseable {
     private volatile long startNanoTime;
     private volatile long senderCpuNanos = -1;
 
-    public SimulatedCamera(Plan plan, AeronTransport transport, FrameSource source, FrameRecorder recorder) {
+    public FramePublisher(Plan plan, AeronTransport transport, FrameSource source, FrameRecorder recorder) {
         this.plan = plan;
         this.source = source;
         this.recorder = recorder;

@@ -1,4 +1,4 @@
-package org.nightwatch.camera.sim;
+package org.nightwatch.camera.source;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,7 +35,7 @@ public final class FrameSlot {
     }
 
     /** Points the slot at prepared pixels shared with other slots (read-only use, no copy). */
-    void share(DirectBuffer prepared) {
+    public void share(DirectBuffer prepared) {
         pixels = prepared;
     }
 

@@ -1,5 +1,6 @@
-package org.nightwatch.actors.diff;
+package org.nightwatch.actors.pipeline;
 
+import org.nightwatch.actors.diff.VisitDiff;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.nightwatch.actors.pipeline.StackedVisit;
-import org.nightwatch.actors.pipeline.VisitSink;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.protocol.DetectionFlag;
 

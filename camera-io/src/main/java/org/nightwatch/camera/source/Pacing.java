@@ -1,4 +1,4 @@
-package org.nightwatch.camera.sim;
+package org.nightwatch.camera.source;
 
 import java.util.Locale;
 

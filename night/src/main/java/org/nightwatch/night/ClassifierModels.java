@@ -1,5 +1,6 @@
-package org.nightwatch.actors.classify;
+package org.nightwatch.night;
 
+import org.nightwatch.actors.classify.ClassifierStage;
 import java.nio.file.Path;
 import org.nightwatch.actors.ActorsSettings;
 import org.nightwatch.workers.classify.RealBogusModel;
