@@ -191,10 +191,10 @@ public final class VisitSpool implements AutoCloseable {
         Path file = dir.resolve(String.format("visit-%06d%s", v.visitId(), SUFFIX));
         Path tmp = dir.resolve(file.getFileName() + ".part");
         Map<String, Object> k = ImageFits.keywords("SENSOR", v.sensor().index(), "VISIT", v.visitId(), "FIELD", v.fieldId(),
-            "FPV", v.framesPerVisit(), "FRAMES", frameList(v.frames()), "T0NS", v.firstFrameStartNs(), "EXPNS", v.exposureNs(),
-            "RA", v.raDeg(), "DEC", v.decDeg(), "VFLAGS", flagList(v.flags()), "CLOSEDMS", closedEpochMs,
+            "FPV", v.framesPerVisit(), "FRAMES", SpoolHeaders.frameList(v.frames()), "T0NS", v.firstFrameStartNs(), "EXPNS", v.exposureNs(),
+            "RA", v.raDeg(), "DEC", v.decDeg(), "VFLAGS", SpoolHeaders.flagList(v.flags()), "CLOSEDMS", closedEpochMs,
             "ORIGIN", "nightwatch spool: sums of a visit deferred for catch-up");
-        List<String> cover = coverage(v.buffer());
+        List<String> cover = SpoolHeaders.coverage(v.buffer());
         for (int i = 0; i < cover.size(); i++) {
             k.put("COVER" + (i + 1), cover.get(i));
         }
@@ -227,7 +227,7 @@ public final class VisitSpool implements AutoCloseable {
             fieldId, java.time.Instant.ofEpochSecond(0, firstStartNs), exposureNs / 1e9, 1e9 / exposureNs, camera.gain(),
             camera.readNoise(), camera.saturate(),
             org.nightwatch.camera.fits.VisitMetadata.TanWcs.centred(raDeg, decDeg, width, height, camera.arcsecPerPixel()));
-        Map<String, Object> k = ImageFits.keywords("FPV", framesPerVisit, "FRAMEMSK", frameMask(new BitSet(), framesPerVisit),
+        Map<String, Object> k = ImageFits.keywords("FPV", framesPerVisit, "FRAMEMSK", SpoolHeaders.frameMask(new BitSet(), framesPerVisit),
             "T0NS", firstStartNs, "EXPNS", exposureNs, "RA", raDeg, "DEC", decDeg, "VFLAGS", "",
             "CLOSEDMS", 0L);
         try {
@@ -299,8 +299,8 @@ public final class VisitSpool implements AutoCloseable {
             Spooled s = null;
             if (failure == null) {
                 try {
-                    writer.keyword("FRAMEMSK", frameMask(frames, framesPerVisit));
-                    writer.keyword("VFLAGS", flagList(flags));
+                    writer.keyword("FRAMEMSK", SpoolHeaders.frameMask(frames, framesPerVisit));
+                    writer.keyword("VFLAGS", SpoolHeaders.flagList(flags));
                     writer.keyword("CLOSEDMS", closedEpochMs);
                     writer.close();
                     if (n > 0) {
@@ -354,37 +354,6 @@ public final class VisitSpool implements AutoCloseable {
         }
     }
 
-    /** Frames as a hexadecimal mask, frame 0 the lowest bit, {@code ceil(fpv / 4)} digits (at most 64: one card). */
-    static String frameMask(BitSet frames, int framesPerVisit) {
-        int digits = Math.max(1, (framesPerVisit + 3) / 4);
-        StringBuilder b = new StringBuilder(digits);
-        for (int d = digits - 1; d >= 0; d--) {
-            int v = 0;
-            for (int bit = 3; bit >= 0; bit--) {
-                v = (v << 1) | (frames.get(d * 4 + bit) ? 1 : 0);
-            }
-            b.append(Character.forDigit(v, 16));
-        }
-        return b.toString();
-    }
-
-    static BitSet frameMask(String hex, Path file) {
-        BitSet b = new BitSet();
-        String h = hex.trim();
-        for (int i = 0; i < h.length(); i++) {
-            int v = Character.digit(h.charAt(h.length() - 1 - i), 16);
-            if (v < 0) {
-                throw new IllegalArgumentException(file + ": FRAMEMSK = " + hex + " is not a hexadecimal frame mask (FRAMEMSK)");
-            }
-            for (int bit = 0; bit < 4; bit++) {
-                if ((v & (1 << bit)) != 0) {
-                    b.set(i * 4 + bit);
-                }
-            }
-        }
-        return b;
-    }
-
     /**
      * Reads a spooled visit back into {@code into}: the visit as it was when it was spooled, flagged
      * {@link VisitFlag#CAUGHT_UP}, closed (for latency) when it really closed.
@@ -400,8 +369,8 @@ public final class VisitSpool implements AutoCloseable {
         }
         Map<String, String> k = im.keywords();
         System.arraycopy(im.pixels(), 0, into.sums, 0, into.sums.length);
-        readCoverage(k, into.rowCoverage, s.file());
-        return visit(s, k, frames(value(k, "FRAMES", s.file())), into);
+        SpoolHeaders.readCoverage(k, into.rowCoverage, s.file());
+        return visit(s, k, SpoolHeaders.frames(SpoolHeaders.value(k, "FRAMES", s.file())), into);
     }
 
     /** A visit spooled frame by frame: its frames stacked into {@code into} (sums), every row covered by each. */
@@ -409,7 +378,7 @@ public final class VisitSpool implements AutoCloseable {
         org.nightwatch.camera.fits.VisitCubeReader.Shape shape = new org.nightwatch.camera.fits.VisitCubeReader(into.width, into.height)
             .readShape(s.file());
         Map<String, String> k = org.nightwatch.camera.fits.VisitCubeReader.readKeywords(s.file());
-        BitSet frames = frameMask(value(k, "FRAMEMSK", s.file()), s.file());
+        BitSet frames = SpoolHeaders.frameMask(SpoolHeaders.value(k, "FRAMEMSK", s.file()), s.file());
         if (frames.cardinality() != shape.frames()) {
             throw new IllegalArgumentException(s.file() + ": FRAMEMSK names " + frames.cardinality() + " frames, the file holds "
                 + shape.frames());
@@ -438,14 +407,15 @@ public final class VisitSpool implements AutoCloseable {
      */
     private static ClosedVisit visit(Spooled s, Map<String, String> k, BitSet frames, StackBuffer into) {
         EnumSet<VisitFlag> flags = EnumSet.of(VisitFlag.CAUGHT_UP);
-        for (String f : value(k, "VFLAGS", s.file()).split(",")) {
+        for (String f : SpoolHeaders.value(k, "VFLAGS", s.file()).split(",")) {
             if (!f.isBlank()) {
                 flags.add(VisitFlag.valueOf(f.trim()));
             }
         }
         long closedNanos = BASE_NANOS + TimeUnit.MILLISECONDS.toNanos(s.closedEpochMs() - BASE_EPOCH_MS);
-        return new ClosedVisit(s.sensor(), s.visitId(), (int) num(k, "FPV", s.file()), frames, into, lng(k, "T0NS", s.file()),
-            lng(k, "EXPNS", s.file()), num(k, "RA", s.file()), num(k, "DEC", s.file()), (int) num(k, "FIELD", s.file()), flags,
+        Path f = s.file();
+        return new ClosedVisit(s.sensor(), s.visitId(), (int) SpoolHeaders.num(k, "FPV", f), frames, into, SpoolHeaders.lng(k, "T0NS", f),
+            SpoolHeaders.lng(k, "EXPNS", f), SpoolHeaders.num(k, "RA", f), SpoolHeaders.num(k, "DEC", f), (int) SpoolHeaders.num(k, "FIELD", f), flags,
             closedNanos);
     }
 
@@ -484,9 +454,9 @@ public final class VisitSpool implements AutoCloseable {
             }
             try {
                 Map<String, String> k = org.nightwatch.camera.fits.VisitCubeReader.readKeywords(f);
-                SensorId sensor = SensorId.of((int) num(k, "SENSOR", f));
-                long visit = lng(k, "VISIT", f);
-                Spooled s = new Spooled(sensor, visit, f, Files.size(f), lng(k, "CLOSEDMS", f));
+                SensorId sensor = SensorId.of((int) SpoolHeaders.num(k, "SENSOR", f));
+                long visit = SpoolHeaders.lng(k, "VISIT", f);
+                Spooled s = new Spooled(sensor, visit, f, Files.size(f), SpoolHeaders.lng(k, "CLOSEDMS", f));
                 if (done.test(sensor, visit)) {
                     Files.deleteIfExists(f);
                 } else {
@@ -578,91 +548,4 @@ public final class VisitSpool implements AutoCloseable {
         }
     }
 
-    private static String frameList(BitSet frames) {
-        StringBuilder b = new StringBuilder();
-        frames.stream().forEach(i -> b.append(b.length() > 0 ? "," : "").append(i));
-        return b.toString();
-    }
-
-    private static BitSet frames(String list) {
-        BitSet b = new BitSet();
-        for (String s : list.split(",")) {
-            if (!s.isBlank()) {
-                b.set(Integer.parseInt(s.trim()));
-            }
-        }
-        return b;
-    }
-
-    private static String flagList(EnumSet<VisitFlag> flags) {
-        StringBuilder b = new StringBuilder();
-        for (VisitFlag f : flags) {
-            b.append(b.length() > 0 ? "," : "").append(f.name());
-        }
-        return b.toString();
-    }
-
-    /** Row coverage as runs "COUNTxROWS", split over keywords of at most 60 characters. */
-    private static List<String> coverage(StackBuffer b) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        int y = 0;
-        while (y < b.height) {
-            int c = b.rowCoverage[y];
-            int n = 1;
-            while (y + n < b.height && b.rowCoverage[y + n] == c) {
-                n++;
-            }
-            String run = c + "x" + n;
-            if (cur.length() + run.length() + 1 > 60) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            }
-            cur.append(cur.length() > 0 ? "," : "").append(run);
-            y += n;
-        }
-        out.add(cur.toString());
-        return out;
-    }
-
-    private static void readCoverage(Map<String, String> k, short[] into, Path file) {
-        int y = 0;
-        for (int i = 1; k.containsKey("COVER" + i); i++) {
-            for (String run : k.get("COVER" + i).split(",")) {
-                String[] p = run.trim().split("x");
-                int c = Integer.parseInt(p[0]);
-                int n = Integer.parseInt(p[1]);
-                for (int j = 0; j < n && y < into.length; j++) {
-                    into[y++] = (short) c;
-                }
-            }
-        }
-        if (y != into.length) {
-            throw new IllegalArgumentException(file + ": row coverage for " + y + " rows, the sensor has " + into.length);
-        }
-    }
-
-    private static String value(Map<String, String> k, String key, Path file) {
-        String v = k.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException(file + ": no " + key + " keyword");
-        }
-        return v.trim();
-    }
-
-    private static long lng(Map<String, String> k, String key, Path file) {
-        try {
-            return Long.parseLong(value(k, key, file));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": " + key + " = " + k.get(key) + " is not an integer");
-        }
-    }
-
-    private static double num(Map<String, String> k, String key, Path file) {
-        try {
-            return Double.parseDouble(value(k, key, file));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": " + key + " = " + k.get(key) + " is not a number");
-        }
-    }
 }
