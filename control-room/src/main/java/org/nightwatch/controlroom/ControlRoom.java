@@ -1,5 +1,6 @@
 package org.nightwatch.controlroom;
 
+import org.nightwatch.protocol.VettingLabel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -67,7 +68,6 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9@!._-]{1,120}");
     private static final Pattern STAMP = Pattern.compile("(reference|new|difference)\\.png");
     private static final Pattern MODE = Pattern.compile("[a-z][a-z-]{0,39}");
-    private static final Set<String> LABELS = Set.of("real", "bogus", "moving", "variable");
     private static final String WEB = "org/nightwatch/controlroom/web/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -187,10 +187,10 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
             path(PathMatchers.segment("ws").slash("alerts"), () -> get(() -> sameOrigin(() -> handleWebSocketMessages(alertFlow())))),
             pathPrefix("api", () -> concat(
                 path("alerts", () -> get(() -> json("[" + String.join(",", backend.liveAlerts()) + "]"))),
-                path("sensors", () -> get(() -> json(backend.sensors()))),
-                path("plan", () -> get(() -> json(backend.plan()))),
+                path("sensors", () -> get(() -> json(write(backend.sensors())))),
+                path("plan", () -> get(() -> json(write(backend.plan())))),
                 path("pages", () -> get(() -> json(pages()))),
-                path("night", () -> get(() -> json(backend.night()))),
+                path("night", () -> get(() -> json(write(backend.night())))),
                 path(PathMatchers.segment("night").slash(PathMatchers.segment()), cmd -> post(() -> authorized(() -> entity(
                     org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), body -> command(cmd, body))))),
                 pathPrefix(PathMatchers.segment("objects").slash(PathMatchers.segment()), id -> concat(
@@ -206,6 +206,15 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
             return complete(StatusCodes.NOT_FOUND, "no such file");
         }
         return getFromResource(WEB + name);
+    }
+
+    /** A view record as JSON text (the API's one serialisation of it). */
+    private static String write(Object view) {
+        try {
+            return JSON.writeValueAsString(view);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a view the control room cannot write: " + e.getMessage(), e);
+        }
     }
 
     /** The night's state as JSON: never cached (it changes with every alert; a cut-out stamp, which never does, is). */
@@ -357,23 +366,26 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
         if (!ID.matcher(id).matches()) {
             return error(StatusCodes.BAD_REQUEST, "not an object id");
         }
-        String label;
+        String text;
         String operator;
         try {
             JsonNode n = JSON.readTree(body);
-            label = n.path("label").asText("");
+            text = n.path("label").asText("");
             operator = n.path("operator").asText("operator");
         } catch (Exception e) {
             return error(StatusCodes.BAD_REQUEST, "the body must be JSON: {\"label\": \"real|bogus|moving|variable\"}");
         }
-        if (!LABELS.contains(label)) {
-            return error(StatusCodes.BAD_REQUEST, "label '" + label + "': one of real, bogus, moving, variable");
+        VettingLabel label;
+        try {
+            label = VettingLabel.parse(text);
+        } catch (IllegalArgumentException e) {
+            return error(StatusCodes.BAD_REQUEST, e.getMessage());
         }
         if (!operator.matches("[A-Za-z0-9 ._-]{1,40}")) {
             return error(StatusCodes.BAD_REQUEST, "operator name: up to 40 letters, digits, spaces, '.', '_' or '-'");
         }
         return onSuccess(backend.label(id, label, operator), stored -> stored
-            ? json(JSON.createObjectNode().put("object", id).put("label", label).toString())
+            ? json(JSON.createObjectNode().put("object", id).put("label", label.wire()).toString())
             : error(StatusCodes.NOT_FOUND, "no object " + id + " tonight"));
     }
 

@@ -21,4 +21,10 @@ public record ControlRoomSettings(String host, int port, String token) {
             token = HexFormat.of().formatHex(b);
         }
     }
+
+    /** The deployment's {@code nightwatch.control-room} settings (this module's reference.conf), on {@code port}. */
+    public static ControlRoomSettings from(com.typesafe.config.Config config, int port) {
+        com.typesafe.config.Config c = config.getConfig("nightwatch.control-room");
+        return new ControlRoomSettings(c.getString("host"), port, c.getString("token"));
+    }
 }

@@ -1,5 +1,6 @@
 package org.nightwatch.controlroom;
 
+import org.nightwatch.protocol.VettingLabel;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -7,8 +8,10 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * What the control room shows and does, supplied by the running night (the actors module implements
- * it): documents are JSON text, so that the control room needs no knowledge of the pipeline's types.
+ * What the control room shows and does, supplied by the running night (the night module implements it). The night,
+ * its sensors and the plan are records the control room serialises ({@link NightView}, {@link SensorView},
+ * {@link PlanEntry}); alerts come as their versioned JSON documents (the alert format's, written by the scheduler), which
+ * the control room relays without needing the pipeline's types.
  */
 public interface NightBackend {
     /** The live alerts, best rank first, each a JSON object (no cutouts). */
@@ -32,20 +35,20 @@ public interface NightBackend {
      */
     Optional<float[]> cutout(String objectId, String candidateId);
 
-    /** Tonight's follow-up plan from now, in time order, as a JSON array. */
-    String plan();
+    /** Tonight's follow-up plan from now, in time order. */
+    List<PlanEntry> plan();
 
-    /** The sensors' state, frame rate, gaps and sky level, as a JSON array. */
-    String sensors();
+    /** The sensors' state, frame rate, gaps and sky level, in the focal plane's layout. */
+    List<SensorView> sensors();
 
-    /** The night's state, totals and gauges (throughput, latency, back-pressure), as a JSON object. */
-    String night();
+    /** The night's phase, totals and gauges (throughput, latency, back-pressure). */
+    NightView night();
 
     /**
      * Stores an operator's label of an object's latest detection; completes with false when the object
      * is not known.
      */
-    CompletionStage<Boolean> label(String objectId, String label, String operator);
+    CompletionStage<Boolean> label(String objectId, VettingLabel label, String operator);
 
     /** Stops the night (frames stop; what arrived is processed). */
     CompletionStage<String> stopNight();

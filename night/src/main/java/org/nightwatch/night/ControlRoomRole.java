@@ -1,6 +1,5 @@
 package org.nightwatch.night;
 
-import com.typesafe.config.Config;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -79,9 +78,7 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
             this.room = lobby.room();
             this.own = false;
         } else {
-            Config c = config.config().getConfig("nightwatch.control-room");
-            this.room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), options.httpPort(), c.getString("token")),
-                registry, config.config());
+            this.room = ControlRoom.start(backend, ControlRoomSettings.from(config.config(), options.httpPort()), registry, config.config());
             this.own = true;
             LOG.info("control room at {}", room.url());
         }

@@ -1,7 +1,5 @@
 package org.nightwatch.night;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -13,14 +11,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.actors.NightPhase;
-import org.nightwatch.actors.SensorState;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
 import org.nightwatch.controlroom.NightBackend;
+import org.nightwatch.controlroom.NightView;
+import org.nightwatch.controlroom.PlanEntry;
+import org.nightwatch.controlroom.SensorView;
 import org.nightwatch.protocol.SensorPlacement;
 import org.nightwatch.protocol.SurveyMode;
-import org.nightwatch.scheduler.AlertJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +56,9 @@ public final class NightLobby implements AutoCloseable {
         this.mode = options.mode();
         this.modes = options.replayDir() != null ? List.of()
             : java.util.Arrays.stream(SurveyMode.values()).map(SurveyMode::cliName).toList();
-        com.typesafe.config.Config c = config.config().getConfig("nightwatch.control-room");
         // the night's ports before the operator waits on it: a clash is said now, not when the night is prepared
         NightClaims.checkPorts(config, options, true);
-        this.room = ControlRoom.start(backend, new ControlRoomSettings(c.getString("host"), options.httpPort(), c.getString("token")),
+        this.room = ControlRoom.start(backend, ControlRoomSettings.from(config.config(), options.httpPort()),
             registry, config.config());
         LOG.info("control room at {}; the night waits for the operator's start", room.url());
     }
@@ -154,58 +153,34 @@ public final class NightLobby implements AutoCloseable {
         }
 
         @Override
-        public String plan() {
+        public List<PlanEntry> plan() {
             NightBackend b = now();
-            return b != null ? b.plan() : "[]";
+            return b != null ? b.plan() : List.of();
         }
 
         @Override
-        public String sensors() {
+        public List<SensorView> sensors() {
             NightBackend b = now();
             if (b != null) {
                 return b.sensors();
             }
-            ArrayNode a = AlertJson.mapper().createArrayNode();
             List<SensorPlacement> placements = options.replayDir() != null ? List.of() : config.sensors(options.sensors());
-            for (SensorPlacement p : placements) {
-                a.addObject().put("sensor", p.sensor().name()).put("row", p.row()).put("column", p.column()).put("state", SensorState.IDLE.label())
-                    .put("frame_rate_hz", 0.0).put("frames_received", 0).put("frames_stacked", 0).put("frames_lost", 0)
-                    .put("frames_deferred", 0).put("gaps", 0).put("visits_stacked", 0).putNull("sky_level").putNull("problem");
-            }
-            return a.toString();
+            return placements.stream().map(p -> SensorView.idle(p.sensor().name(), p.row(), p.column())).toList();
         }
 
         @Override
-        public String night() {
+        public NightView night() {
             NightBackend b = now();
-            ObjectNode n;
             if (b != null) {
-                try {
-                    n = (ObjectNode) AlertJson.mapper().readTree(b.night());
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            } else {
-                n = AlertJson.mapper().createObjectNode();
-                n.put("summary", phase == NightPhase.PREPARING ? "preparing the night: " + mode.cliName() + " (references, classifier, database)"
-                    : "waiting for the operator's start" + (modes.isEmpty() ? "" : ": choose the survey mode")).put("mode", mode.cliName())
-                    .put("phase", phase.label()).put("elapsed_s", 0.0).put("realtime_factor", 0.0);
-                n.putObject("frames").put("published", 0).put("stacked", 0).put("lost", 0).put("deferred", 0);
-                n.put("visits_stacked", 0).put("candidates", 0);
-                n.putObject("alerts").put("published", 0).put("live", 0).put("changes_seen", 0).put("dropped_for_live_consumers", 0);
-                n.putObject("throughput").put("frames_per_s", 0.0).put("candidates_per_s", 0.0).put("alerts_per_s", 0.0);
-                n.putObject("latency").putNull("visit_stacked_p50_ms").putNull("visit_stacked_p99_ms").putNull("visit_to_alert_p50_ms")
-                    .putNull("visit_to_alert_p99_ms");
-                n.putObject("backpressure").put("buffers_in_use", 0).put("buffers_capacity", 0).put("camera_offers_back_pressured", 0)
-                    .put("ingest_polls_back_pressured", 0).put("frames_deferred", 0);
+                return b.night().withModes(modes);
             }
-            ArrayNode m = n.putArray("modes");
-            modes.forEach(m::add);
-            return n.toString();
+            return NightView.before(phase == NightPhase.PREPARING
+                ? "preparing the night: " + mode.cliName() + " (references, classifier, database)"
+                : "waiting for the operator's start" + (modes.isEmpty() ? "" : ": choose the survey mode"), mode.cliName(), phase.label(), modes);
         }
 
         @Override
-        public CompletionStage<Boolean> label(String objectId, String label, String operator) {
+        public CompletionStage<Boolean> label(String objectId, VettingLabel label, String operator) {
             NightBackend b = now();
             return b != null ? b.label(objectId, label, operator) : CompletableFuture.completedFuture(false);
         }

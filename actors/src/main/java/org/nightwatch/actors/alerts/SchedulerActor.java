@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.scheduler.AlertOutputs;
@@ -47,7 +48,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
      * An operator's label of an object's latest detection, stored in the night database; answers false
      * when the object is not known (or the database refused it).
      */
-    public record Label(String objectId, String label, String operator, ActorRef<Boolean> replyTo) implements Command {
+    public record Label(String objectId, VettingLabel label, String operator, ActorRef<Boolean> replyTo) implements Command {
     }
 
     /** The live alerts, best rank first. */
@@ -128,7 +129,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                 boolean ok = false;
                 if (o != null) {
                     try {
-                        store.label(m.objectId(), o.last().candidateId(), m.label(), m.operator());
+                        store.label(m.objectId(), o.last().candidateId(), m.label().wire(), m.operator());
                         ok = true;
                     } catch (RuntimeException e) {
                         getContext().getLog().error("scheduler: label of {} not stored: {}", m.objectId(), e.getMessage());

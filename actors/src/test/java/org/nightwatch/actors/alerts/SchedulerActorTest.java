@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.scheduler.AlertOutputs;
@@ -99,9 +100,9 @@ class SchedulerActorTest {
         List<Alert> alerts = live.receiveMessage();
         assertEquals(2, alerts.size());
         TestProbe<Boolean> answer = kit.createTestProbe();
-        actor.tell(new SchedulerActor.Label(alerts.get(0).objectId(), "real", "operator", answer.getRef()));
+        actor.tell(new SchedulerActor.Label(alerts.get(0).objectId(), VettingLabel.REAL, "operator", answer.getRef()));
         assertTrue(answer.receiveMessage(), "a known object's label is stored");
-        actor.tell(new SchedulerActor.Label("no-such-object", "bogus", "operator", answer.getRef()));
+        actor.tell(new SchedulerActor.Label("no-such-object", VettingLabel.BOGUS, "operator", answer.getRef()));
         assertFalse(answer.receiveMessage(), "an unknown object is answered false");
     }
 

@@ -1,6 +1,5 @@
 package org.nightwatch.night.room;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +17,13 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.actors.alerts.AlertHub;
 import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.controlroom.NightBackend;
+import org.nightwatch.controlroom.NightView;
+import org.nightwatch.controlroom.PlanEntry;
+import org.nightwatch.controlroom.SensorView;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.scheduler.AlertJson;
 import org.nightwatch.scheduler.FollowUpPlanner;
@@ -235,71 +238,47 @@ public final class NightRoomBackend implements NightBackend {
     }
 
     @Override
-    public String plan() {
+    public List<PlanEntry> plan() {
         List<FollowUpPlanner.Entry> plan;
         synchronized (live) {
             plan = planNow();
         }
-        ArrayNode a = AlertJson.mapper().createArrayNode();
-        for (FollowUpPlanner.Entry e : plan) {
-            a.addObject().put("telescope", e.telescope()).put("object_id", e.objectId()).put("start_mjd", e.startMjd())
-                .put("end_mjd", e.endMjd()).put("rank_score", e.rankScore()).put("ra", e.ra()).put("dec", e.dec());
-        }
-        return a.toString();
+        return plan.stream().map(e -> new PlanEntry(e.telescope(), e.objectId(), e.startMjd(), e.endMjd(), e.rankScore(), e.ra(), e.dec()))
+            .toList();
     }
 
     @Override
-    public String sensors() {
+    public List<SensorView> sensors() {
         Map<String, Double> hz = rates.sensorHz();
-        ArrayNode a = AlertJson.mapper().createArrayNode();
+        List<SensorView> out = new ArrayList<>();
         for (SensorRow r : night.sensors()) {
-            ObjectNode o = a.addObject().put("sensor", r.name()).put("row", r.row()).put("column", r.column()).put("state", r.state())
-                .put("frame_rate_hz", round(hz.getOrDefault(r.name(), 0.0), 2)).put("frames_received", r.received())
-                .put("frames_stacked", r.stacked()).put("frames_lost", r.lost()).put("frames_deferred", r.deferred())
-                .put("gaps", r.gaps()).put("visits_stacked", r.visitsStacked());
-            if (Double.isFinite(r.skyLevel())) {
-                o.put("sky_level", round(r.skyLevel(), 1));
-            } else {
-                o.putNull("sky_level");
-            }
-            o.put("problem", r.problem());
+            out.add(new SensorView(r.name(), r.row(), r.column(), r.state(), round(hz.getOrDefault(r.name(), 0.0), 2), r.received(),
+                r.stacked(), r.lost(), r.deferred(), r.gaps(), r.visitsStacked(), orNull(r.skyLevel(), 1), r.problem()));
         }
-        return a.toString();
+        return out;
     }
 
     @Override
-    public String night() {
+    public NightView night() {
         NightState s = night.state();
         Rates r = rates;
-        ObjectNode n = AlertJson.mapper().createObjectNode();
-        n.put("summary", night.summary()).put("mode", s.mode()).put("phase", s.phase()).put("elapsed_s", round(s.elapsedSeconds(), 1))
-            .put("realtime_factor", round(s.realtimeFactor(), 3));
-        n.putObject("frames").put("published", s.framesPublished()).put("stacked", s.framesStacked()).put("lost", s.framesLost())
-            .put("deferred", s.framesDeferred());
-        n.put("visits_stacked", s.visitsStacked()).put("candidates", s.candidates());
+        NightView.Alerts alerts;
         synchronized (live) {
-            n.putObject("alerts").put("published", hub.offered()).put("live", live.size()).put("changes_seen", live.applied())
-                .put("dropped_for_live_consumers", hub.dropped());
+            alerts = new NightView.Alerts(hub.offered(), live.size(), live.applied(), hub.dropped());
         }
-        n.putObject("throughput").put("frames_per_s", round(r.framesPerSecond(), 1)).put("candidates_per_s", round(r.candidatesPerSecond(), 1))
-            .put("alerts_per_s", round(r.alertsPerSecond(), 2));
-        ObjectNode lat = n.putObject("latency");
-        number(lat, "visit_stacked_p50_ms", s.visitStackedP50Ms());
-        number(lat, "visit_stacked_p99_ms", s.visitStackedP99Ms());
-        number(lat, "visit_to_alert_p50_ms", hub.visitToAlertMs(50));
-        number(lat, "visit_to_alert_p99_ms", hub.visitToAlertMs(99));
-        n.putObject("backpressure").put("buffers_in_use", s.buffersInUse()).put("buffers_capacity", s.buffersCapacity())
-            .put("camera_offers_back_pressured", s.backPressuredOffers()).put("ingest_polls_back_pressured", s.backPressuredPolls())
-            .put("frames_deferred", s.framesDeferred());
-        return n.toString();
+        return new NightView(night.summary(), s.mode(), s.phase(), round(s.elapsedSeconds(), 1), round(s.realtimeFactor(), 3),
+            new NightView.Frames(s.framesPublished(), s.framesStacked(), s.framesLost(), s.framesDeferred()), s.visitsStacked(),
+            s.candidates(), alerts,
+            new NightView.Throughput(round(r.framesPerSecond(), 1), round(r.candidatesPerSecond(), 1), round(r.alertsPerSecond(), 2)),
+            new NightView.Latency(orNull(s.visitStackedP50Ms(), 1), orNull(s.visitStackedP99Ms(), 1), orNull(hub.visitToAlertMs(50), 1),
+                orNull(hub.visitToAlertMs(99), 1)),
+            new NightView.Backpressure(s.buffersInUse(), s.buffersCapacity(), s.backPressuredOffers(), s.backPressuredPolls(),
+                s.framesDeferred()), List.of());
     }
 
-    private static void number(ObjectNode n, String field, double v) {
-        if (Double.isFinite(v)) {
-            n.put(field, round(v, 1));
-        } else {
-            n.putNull(field);
-        }
+    /** {@code v} rounded to {@code digits}, or null when it is not a number (nothing measured yet). */
+    private static Double orNull(double v, int digits) {
+        return Double.isFinite(v) ? round(v, digits) : null;
     }
 
     private static double round(double v, int digits) {
@@ -308,7 +287,7 @@ public final class NightRoomBackend implements NightBackend {
     }
 
     @Override
-    public CompletionStage<Boolean> label(String objectId, String label, String operator) {
+    public CompletionStage<Boolean> label(String objectId, VettingLabel label, String operator) {
         if (scheduler == null) {
             return java.util.concurrent.CompletableFuture.completedFuture(false); // a night without alerts has no objects to label
         }

@@ -72,26 +72,29 @@ public final class EvaluateCommand implements Callable<Integer> {
             parts.add(new Part(d, set.trueLabels(), set.rows(), set.types(), set.snr(), s)); // the cutouts are let go here
         }
         int[] truth = parts.stream().flatMapToInt(p -> Arrays.stream(p.labels())).toArray();
-        Map<String, List<Map<String, Object>>> perKind = new LinkedHashMap<>();
+        Map<String, List<Evaluation.Scores>> perKind = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> rowsOf = new LinkedHashMap<>();
         Map<String, float[]> byName = new LinkedHashMap<>();
         for (int k = 0; k < loaded.size(); k++) {
             RealBogusModel m = loaded.get(k);
             float[] s = scoresOf(parts, k);
             byName.put(names.get(k), s);
-            Map<String, Object> met = new LinkedHashMap<>();
-            met.put("model", models.get(k).toString());
-            met.put("model_version", m.version());
-            met.putAll(Evaluation.metrics(s, truth));
-            met.put("score_cutouts_per_s", s.length / scoringSeconds[k]);
+            Evaluation.Scores met = Evaluation.metrics(s, truth);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model", models.get(k).toString());
+            row.put("model_version", m.version());
+            row.putAll(met.row());
+            row.put("score_cutouts_per_s", s.length / scoringSeconds[k]);
             perKind.computeIfAbsent(kind(m), x -> new ArrayList<>()).add(met);
+            rowsOf.computeIfAbsent(kind(m), x -> new ArrayList<>()).add(row);
             System.out.printf(Locale.ROOT, "%s (%s) on %d cutouts: AUC %.5f, FPR at TPR 0.9 %.6f (%s false positives), TSS %.4f, "
-                + "accuracy %.4f%n", models.get(k), m.version(), s.length, met.get("auc"), met.get("fpr_at_tpr90"),
-                met.get("fp_at_tpr90"), met.get("tss"), met.get("accuracy"));
-            System.out.println("  at 0.5: " + met.get("at_0.5"));
-            System.out.println("  at 0.8: " + met.get("at_0.8"));
+                + "accuracy %.4f%n", models.get(k), m.version(), s.length, met.auc(), met.fprAtTpr90(), met.fpAtTpr90(), met.tss(),
+                met.accuracy());
+            System.out.println("  at 0.5: " + met.at05());
+            System.out.println("  at 0.8: " + met.at08());
         }
-        Map<String, Map<String, Object>> byKind = new LinkedHashMap<>();
-        perKind.forEach((kind, list) -> byKind.put(kind, Evaluation.summary(list)));
+        Map<String, Evaluation.KindSummary> byKind = new LinkedHashMap<>();
+        perKind.forEach((kind, list) -> byKind.put(kind, Evaluation.summary(list, rowsOf.get(kind))));
         System.out.print(Evaluation.describe(byKind));
         if (plots != null) {
             Evaluation.rocPng(plots.resolve("roc.png"), byName, truth);
@@ -111,7 +114,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             rep.put("samples", truth.length);
             rep.put("real", Evaluation.reals(truth));
             rep.put("models", byKind);
-            rep.putAll(Evaluation.comparisons(byKind));
+            rep.putAll(Evaluation.comparisons(byKind).fields());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), rep);
             System.out.println("wrote " + report);
         }

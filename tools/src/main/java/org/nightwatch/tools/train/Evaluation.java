@@ -9,6 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.math3.distribution.BetaDistribution;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -26,37 +30,90 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Every metric of one scored set, in report order. */
-    public static Map<String, Object> metrics(float[] scores, int[] labels) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("auc", Metrics.auc(scores, labels));
-        Metrics.Confusion at90 = Metrics.confusion(scores, labels, Metrics.thresholdAtTpr(scores, labels, 0.9));
-        m.put("fpr_at_tpr90", at90.fpr());
-        m.put("fp_at_tpr90", at90.fp());
-        m.put("bogus", at90.fp() + at90.tn());
-        Metrics.Confusion c5 = Metrics.confusion(scores, labels, 0.5);
-        m.put("tss", c5.tss());
-        m.put("accuracy", c5.accuracy());
-        for (double t : new double[] {0.5, 0.8}) {
-            Metrics.Confusion c = Metrics.confusion(scores, labels, t);
-            Map<String, Object> at = new LinkedHashMap<>();
-            at.put("precision", c.precision());
-            at.put("recall", c.recall());
-            at.put("f1", c.f1());
-            at.put("confusion", Map.of("tp", c.tp(), "fp", c.fp(), "tn", c.tn(), "fn", c.fn()));
-            m.put("at_" + t, at);
-        }
-        return m;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Counts at a threshold. */
+    public record Confusion(long tp, long fp, long tn, long fn) {
     }
 
-    /** {@code mean} and {@code std} (sample standard deviation) of a metric over seeds. */
-    public static Map<String, Double> spread(List<Double> values) {
+    /** Precision, recall and F1 at a threshold, with the counts. */
+    public record AtThreshold(double precision, double recall, double f1, Confusion confusion) {
+        static AtThreshold of(Metrics.Confusion c) {
+            return new AtThreshold(c.precision(), c.recall(), c.f1(), new Confusion(c.tp(), c.fp(), c.tn(), c.fn()));
+        }
+    }
+
+    /**
+     * Every metric of one scored set, in report order.
+     *
+     * @param fpAtTpr90 false positives at the threshold where TPR is 0.9, of {@code bogus}
+     * @param tss       true skill statistic at 0.5; {@code accuracy} likewise
+     */
+    @JsonPropertyOrder({"auc", "fpr_at_tpr90", "fp_at_tpr90", "bogus", "tss", "accuracy", "at_0.5", "at_0.8"})
+    public record Scores(double auc, @JsonProperty("fpr_at_tpr90") double fprAtTpr90, @JsonProperty("fp_at_tpr90") long fpAtTpr90,
+                         long bogus, double tss, double accuracy, @JsonProperty("at_0.5") AtThreshold at05,
+                         @JsonProperty("at_0.8") AtThreshold at08) {
+        /** These metrics as a report row, to which a command adds what it knows of the run (seed, model, rates). */
+        public Map<String, Object> row() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            JSON.convertValue(this, Map.class).forEach((k, v) -> m.put(String.valueOf(k), v));
+            return m;
+        }
+    }
+
+    /** Mean and sample standard deviation of a metric over seeds. */
+    public record Spread(double mean, double std) {
+    }
+
+    /**
+     * One model kind's metrics over its seeds: each headline metric's mean and spread, the false positives at TPR 0.9
+     * pooled over the seeds, the seeds' own rows, and the model's size (null when not known).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KindSummary(Spread auc, @JsonProperty("fpr_at_tpr90") Spread fprAtTpr90, Spread tss, Spread accuracy,
+                              @JsonProperty("fp_at_tpr90_pooled") long fpAtTpr90Pooled, @JsonProperty("bogus_pooled") long bogusPooled,
+                              List<Map<String, Object>> seeds, Long parameters) {
+        public KindSummary withParameters(long n) {
+            return new KindSummary(auc, fprAtTpr90, tss, accuracy, fpAtTpr90Pooled, bogusPooled, seeds, n);
+        }
+    }
+
+    /**
+     * The ratio of two false-positive rates with its exact 95% interval; a bound the counts cannot set is null, as is
+     * the ratio over no false positives.
+     */
+    public record RateRatio(Double ratio, @JsonProperty("ci95_low") Double ci95Low, @JsonProperty("ci95_high") Double ci95High,
+                            @JsonProperty("false_positives") List<Long> falsePositives, List<Long> bogus) {
+    }
+
+    public record ThreeVsTwo(double three, double two) {
+    }
+
+    /** The comparisons between kinds, each null when a kind it needs was not trained. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Comparisons(@JsonProperty("fpr_at_tpr90_simple_over_vat") RateRatio simpleOverVat,
+                              @JsonProperty("three_vs_two_channel_accuracy") ThreeVsTwo threeVsTwoAccuracy) {
+        /** The comparisons made, as the report's top-level fields. */
+        public Map<String, Object> fields() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            JSON.convertValue(this, Map.class).forEach((k, v) -> m.put(String.valueOf(k), v));
+            return m;
+        }
+    }
+
+    /** Every metric of one scored set. */
+    public static Scores metrics(float[] scores, int[] labels) {
+        Metrics.Confusion at90 = Metrics.confusion(scores, labels, Metrics.thresholdAtTpr(scores, labels, 0.9));
+        Metrics.Confusion c5 = Metrics.confusion(scores, labels, 0.5);
+        return new Scores(Metrics.auc(scores, labels), at90.fpr(), at90.fp(), at90.fp() + at90.tn(), c5.tss(), c5.accuracy(),
+            AtThreshold.of(c5), AtThreshold.of(Metrics.confusion(scores, labels, 0.8)));
+    }
+
+    /** Mean and spread (sample standard deviation) of a metric over seeds. */
+    public static Spread spread(List<Double> values) {
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("mean", mean);
-        m.put("std", values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : 0.0);
-        return m;
+        return new Spread(mean, values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : 0.0);
     }
 
     /** How many of these labels say real. */
@@ -64,19 +121,11 @@ public final class Evaluation {
         return (int) java.util.Arrays.stream(labels).filter(l -> l == 1).count();
     }
 
-    /**
-     * One model kind's metrics over its seeds: each headline metric's mean and spread, the false positives at
-     * TPR 0.9 pooled over the seeds, and the seeds' own metrics.
-     */
-    public static Map<String, Object> summary(List<Map<String, Object>> perSeed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (String key : new String[] {"auc", "fpr_at_tpr90", "tss", "accuracy"}) {
-            m.put(key, spread(perSeed.stream().map(x -> ((Number) x.get(key)).doubleValue()).toList()));
-        }
-        m.put("fp_at_tpr90_pooled", perSeed.stream().mapToLong(x -> ((Number) x.get("fp_at_tpr90")).longValue()).sum());
-        m.put("bogus_pooled", perSeed.stream().mapToLong(x -> ((Number) x.get("bogus")).longValue()).sum());
-        m.put("seeds", perSeed);
-        return m;
+    /** One model kind's metrics over its seeds ({@code rows}: each seed's report row, the metrics among what it says). */
+    public static KindSummary summary(List<Scores> perSeed, List<Map<String, Object>> rows) {
+        return new KindSummary(spread(perSeed.stream().map(Scores::auc).toList()), spread(perSeed.stream().map(Scores::fprAtTpr90).toList()),
+            spread(perSeed.stream().map(Scores::tss).toList()), spread(perSeed.stream().map(Scores::accuracy).toList()),
+            perSeed.stream().mapToLong(Scores::fpAtTpr90).sum(), perSeed.stream().mapToLong(Scores::bogus).sum(), rows, null);
     }
 
     /**
@@ -84,22 +133,13 @@ public final class Evaluation {
      * FPR at TPR 0.9 over the VAT model's ({@link #rateRatio}, on the false positives pooled over seeds), and the
      * accuracy of three channels against two.
      */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> comparisons(Map<String, Map<String, Object>> byKind) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        Map<String, Object> simple = byKind.get("simple");
-        Map<String, Object> vat = byKind.get("vat");
-        Map<String, Object> two = byKind.get("two-channel");
-        if (simple != null && vat != null) {
-            c.put("fpr_at_tpr90_simple_over_vat", rateRatio(((Number) simple.get("fp_at_tpr90_pooled")).longValue(),
-                ((Number) simple.get("bogus_pooled")).longValue(), ((Number) vat.get("fp_at_tpr90_pooled")).longValue(),
-                ((Number) vat.get("bogus_pooled")).longValue()));
-        }
-        if (simple != null && two != null) {
-            c.put("three_vs_two_channel_accuracy", Map.of("three", ((Map<String, Double>) simple.get("accuracy")).get("mean"),
-                "two", ((Map<String, Double>) two.get("accuracy")).get("mean")));
-        }
-        return c;
+    public static Comparisons comparisons(Map<String, KindSummary> byKind) {
+        KindSummary simple = byKind.get("simple");
+        KindSummary vat = byKind.get("vat");
+        KindSummary two = byKind.get("two-channel");
+        return new Comparisons(simple != null && vat != null
+                ? rateRatio(simple.fpAtTpr90Pooled(), simple.bogusPooled(), vat.fpAtTpr90Pooled(), vat.bogusPooled()) : null,
+            simple != null && two != null ? new ThreeVsTwo(simple.accuracy().mean(), two.accuracy().mean()) : null);
     }
 
     /**
@@ -108,52 +148,46 @@ public final class Evaluation {
      * handful of false positives the interval is wide, and the point estimate alone says little. A bound that
      * the counts cannot set (no false positives on one side) is null, as is the ratio when k2 is 0.
      */
-    public static Map<String, Object> rateRatio(long k1, long n1, long k2, long n2) {
+    public static RateRatio rateRatio(long k1, long n1, long k2, long n2) {
         long k = k1 + k2;
         double pLow = k1 == 0 ? 0 : new BetaDistribution(k1, k - k1 + 1).inverseCumulativeProbability(0.025);
         double pHigh = k2 == 0 ? 1 : new BetaDistribution(k1 + 1, k - k1).inverseCumulativeProbability(0.975);
         double scale = n2 / (double) n1;
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("ratio", k2 == 0 ? null : (k1 / (double) n1) / (k2 / (double) n2));
-        r.put("ci95_low", k == 0 ? null : pLow / (1 - pLow) * scale);
-        r.put("ci95_high", pHigh >= 1 ? null : pHigh / (1 - pHigh) * scale);
-        r.put("false_positives", List.of(k1, k2));
-        r.put("bogus", List.of(n1, n2));
-        return r;
+        return new RateRatio(k2 == 0 ? null : (k1 / (double) n1) / (k2 / (double) n2), k == 0 ? null : pLow / (1 - pLow) * scale,
+            pHigh >= 1 ? null : pHigh / (1 - pHigh) * scale, List.of(k1, k2), List.of(n1, n2));
     }
 
     /** A line per kind (mean +- spread over seeds) and the comparisons, as a person reads them on a terminal. */
-    public static String describe(Map<String, Map<String, Object>> byKind) {
+    public static String describe(Map<String, KindSummary> byKind) {
         StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, Map<String, Object>> e : byKind.entrySet()) {
-            Map<String, Object> k = e.getValue();
+        for (Map.Entry<String, KindSummary> e : byKind.entrySet()) {
+            KindSummary k = e.getValue();
             b.append(String.format(Locale.ROOT, "%-12s n=%d  AUC %s  FPR@TPR0.9 %s (%d false positives in %d bogus)  TSS %s  "
-                + "accuracy %s%n", e.getKey(), ((List<?>) k.get("seeds")).size(), pm(k, "auc"), pm(k, "fpr_at_tpr90"),
-                ((Number) k.get("fp_at_tpr90_pooled")).longValue(), ((Number) k.get("bogus_pooled")).longValue(), pm(k, "tss"),
-                pm(k, "accuracy")));
+                + "accuracy %s%n", e.getKey(), k.seeds().size(), pm(k.auc()), pm(k.fprAtTpr90()), k.fpAtTpr90Pooled(), k.bogusPooled(),
+                pm(k.tss()), pm(k.accuracy())));
         }
-        Map<String, Object> c = comparisons(byKind);
-        if (c.get("fpr_at_tpr90_simple_over_vat") instanceof Map<?, ?> r && r.get("ci95_low") == null) {
+        Comparisons c = comparisons(byKind);
+        RateRatio r = c.simpleOverVat();
+        if (r != null && r.ci95Low() == null) {
             b.append(String.format(Locale.ROOT, "FPR at TPR 0.9, simple over vat: no false positives in either (%s bogus), no ratio%n",
-                r.get("bogus")));
-        } else if (c.get("fpr_at_tpr90_simple_over_vat") instanceof Map<?, ?> r) {
+                r.bogus()));
+        } else if (r != null) {
             b.append(String.format(Locale.ROOT, "FPR at TPR 0.9, simple over vat: %s (95%% interval %s to %s; false positives %s in %s bogus)%n",
-                num(r.get("ratio")), num(r.get("ci95_low")), num(r.get("ci95_high")), r.get("false_positives"), r.get("bogus")));
+                num(r.ratio()), num(r.ci95Low()), num(r.ci95High()), r.falsePositives(), r.bogus()));
         }
-        if (c.get("three_vs_two_channel_accuracy") instanceof Map<?, ?> a) {
-            b.append(String.format(Locale.ROOT, "accuracy, three channels %.4f against two %.4f%n", a.get("three"), a.get("two")));
+        if (c.threeVsTwoAccuracy() != null) {
+            b.append(String.format(Locale.ROOT, "accuracy, three channels %.4f against two %.4f%n", c.threeVsTwoAccuracy().three(),
+                c.threeVsTwoAccuracy().two()));
         }
         return b.toString();
     }
 
-    private static String pm(Map<String, Object> kind, String key) {
-        @SuppressWarnings("unchecked")
-        Map<String, Double> v = (Map<String, Double>) kind.get(key);
-        return String.format(Locale.ROOT, "%.5f +- %.5f", v.get("mean"), v.get("std"));
+    private static String pm(Spread v) {
+        return String.format(Locale.ROOT, "%.5f +- %.5f", v.mean(), v.std());
     }
 
-    private static String num(Object v) {
-        return v == null ? "unbounded" : String.format(Locale.ROOT, "%.3g", ((Number) v).doubleValue());
+    private static String num(Double v) {
+        return v == null ? "unbounded" : String.format(Locale.ROOT, "%.3g", v);
     }
 
     /** ROC curves of several models on one chart (log FPR), as a PNG. */

@@ -2,6 +2,7 @@ package org.nightwatch.tools.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.scheduler.AlertStore;
 
@@ -18,11 +19,10 @@ public final class LabelExport {
 
     /** The class a label gives, or {@link TrainingSetBuilder#APART}. */
     public static int classOf(String label) {
-        return switch (label) {
-            case "real" -> TrainingSetBuilder.REAL;
-            case "bogus" -> TrainingSetBuilder.BOGUS;
-            case "moving", "variable" -> TrainingSetBuilder.APART;
-            default -> throw new IllegalArgumentException("label '" + label + "' is none of real, bogus, moving, variable");
+        return switch (VettingLabel.parse(label)) {
+            case REAL -> TrainingSetBuilder.REAL;
+            case BOGUS -> TrainingSetBuilder.BOGUS;
+            case MOVING, VARIABLE -> TrainingSetBuilder.APART;
         };
     }
 

@@ -93,7 +93,7 @@ public final class TrainCommand implements Callable<Integer> {
             Evaluation.reals(train.labels())));
         rep.put("unlabelled_for_vat", pool.size());
         rep.put("test", Map.of("dir", test.toString(), "samples", held.size(), "real", Evaluation.reals(held.trueLabels())));
-        Map<String, Map<String, Object>> byModel = new LinkedHashMap<>();
+        Map<String, Evaluation.KindSummary> byModel = new LinkedHashMap<>();
         Map<String, float[]> firstScores = new LinkedHashMap<>();
         for (String kind : models) {
             InputSpec spec = switch (kind) {
@@ -101,7 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
                 case "two-channel" -> InputSpec.twoChannel();
                 default -> throw new IllegalArgumentException("unknown model '" + kind + "' (simple, vat, two-channel)");
             };
-            List<Map<String, Object>> perSeed = new ArrayList<>();
+            List<Evaluation.Scores> perSeed = new ArrayList<>();
+            List<Map<String, Object>> rows = new ArrayList<>();
             long parameters = 0;
             for (int seed = 1; seed <= seeds; seed++) {
                 long t0 = System.nanoTime();
@@ -158,7 +159,8 @@ public final class TrainCommand implements Callable<Integer> {
                 parameters = m.parameters();
                 float[] s = m.scoreCutouts(held.cutouts());
                 double scoreRate = held.size() / ((System.nanoTime() - t1) / 1e9);
-                Map<String, Object> met = Evaluation.metrics(s, held.trueLabels());
+                Evaluation.Scores scores = Evaluation.metrics(s, held.trueLabels());
+                Map<String, Object> met = scores.row();
                 met.put("seed", seed);
                 met.put("train_samples_per_s", rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
                 met.put("score_cutouts_per_s", scoreRate);
@@ -166,9 +168,10 @@ public final class TrainCommand implements Callable<Integer> {
                 if (cleaning != null) {
                     met.put("cleaning", cleaning);
                 }
-                perSeed.add(met);
+                perSeed.add(scores);
+                rows.add(met);
                 System.err.printf(Locale.ROOT, "%s seed %d: AUC %.5f, FPR at TPR 0.9 %.5f, TSS %.4f, accuracy %.4f%n", kind, seed,
-                    met.get("auc"), met.get("fpr_at_tpr90"), met.get("tss"), met.get("accuracy"));
+                    scores.auc(), scores.fprAtTpr90(), scores.tss(), scores.accuracy());
                 if (seed == 1) {
                     firstScores.put(kind, s);
                     Evaluation.scoresPng(out.resolve("scores-" + kind + ".png"), kind + " (seed 1) on held-out data", s, held.trueLabels());
@@ -179,12 +182,10 @@ public final class TrainCommand implements Callable<Integer> {
                     m.save(out.resolve(kind + ".nwmodel"), false);
                 }
             }
-            Map<String, Object> summary = Evaluation.summary(perSeed);
-            summary.put("parameters", parameters);
-            byModel.put(kind, summary);
+            byModel.put(kind, Evaluation.summary(perSeed, rows).withParameters(parameters));
         }
         rep.put("models", byModel);
-        rep.putAll(Evaluation.comparisons(byModel));
+        rep.putAll(Evaluation.comparisons(byModel).fields());
         Evaluation.rocPng(out.resolve("roc.png"), firstScores, held.trueLabels());
         Path r = report != null ? report : out.resolve("report.json");
         Files.createDirectories(r.toAbsolutePath().getParent());

@@ -18,41 +18,41 @@ class EvaluationTest {
     @Test
     void rateRatioMatchesTheClopperPearsonIntervalComputedIndependently() {
         // scipy.stats.beta.ppf(0.025, 10, 3) = 0.515862, beta.ppf(0.975, 11, 2) = 0.979137; ratio = p / (1 - p)
-        Map<String, Object> r = Evaluation.rateRatio(10, 1000, 2, 1000);
-        assertEquals(5.0, (Double) r.get("ratio"), 1e-12);
-        assertEquals(1.065528, (Double) r.get("ci95_low"), 1e-5);
-        assertEquals(46.93284, (Double) r.get("ci95_high"), 1e-4);
-        assertEquals(List.of(10L, 2L), r.get("false_positives"));
+        Evaluation.RateRatio r = Evaluation.rateRatio(10, 1000, 2, 1000);
+        assertEquals(5.0, r.ratio(), 1e-12);
+        assertEquals(1.065528, r.ci95Low(), 1e-5);
+        assertEquals(46.93284, r.ci95High(), 1e-4);
+        assertEquals(List.of(10L, 2L), r.falsePositives());
     }
 
     @Test
     void unequalNumbersOfBogusScaleTheRatio() {
         // twice the bogus behind the second count: the same counts mean half its rate, twice the ratio
-        Map<String, Object> same = Evaluation.rateRatio(10, 1000, 2, 1000);
-        Map<String, Object> more = Evaluation.rateRatio(10, 1000, 2, 2000);
-        for (String key : new String[] {"ratio", "ci95_low", "ci95_high"}) {
-            assertEquals(2 * (Double) same.get(key), (Double) more.get(key), 1e-9, key);
-        }
+        Evaluation.RateRatio same = Evaluation.rateRatio(10, 1000, 2, 1000);
+        Evaluation.RateRatio more = Evaluation.rateRatio(10, 1000, 2, 2000);
+        assertEquals(2 * same.ratio(), more.ratio(), 1e-9, "ratio");
+        assertEquals(2 * same.ci95Low(), more.ci95Low(), 1e-9, "ci95_low");
+        assertEquals(2 * same.ci95High(), more.ci95High(), 1e-9, "ci95_high");
     }
 
     @Test
     void noFalsePositivesOnOneSideLeaveTheBoundItCannotSetOpen() {
-        Map<String, Object> noneInSecond = Evaluation.rateRatio(3, 500, 0, 1000);
-        assertNull(noneInSecond.get("ratio"), "no finite ratio over zero false positives");
-        assertNull(noneInSecond.get("ci95_high"));
+        Evaluation.RateRatio noneInSecond = Evaluation.rateRatio(3, 500, 0, 1000);
+        assertNull(noneInSecond.ratio(), "no finite ratio over zero false positives");
+        assertNull(noneInSecond.ci95High());
         // scipy.stats.beta.ppf(0.025, 3, 1) = 0.292402; ratio bound = p / (1 - p) * 1000 / 500
-        assertEquals(0.292402 / (1 - 0.292402) * 2, (Double) noneInSecond.get("ci95_low"), 1e-5);
+        assertEquals(0.292402 / (1 - 0.292402) * 2, noneInSecond.ci95Low(), 1e-5);
 
-        Map<String, Object> noneInFirst = Evaluation.rateRatio(0, 1000, 3, 500);
-        assertEquals(0.0, (Double) noneInFirst.get("ratio"));
-        assertEquals(0.0, (Double) noneInFirst.get("ci95_low"));
+        Evaluation.RateRatio noneInFirst = Evaluation.rateRatio(0, 1000, 3, 500);
+        assertEquals(0.0, noneInFirst.ratio());
+        assertEquals(0.0, noneInFirst.ci95Low());
         // scipy.stats.beta.ppf(0.975, 1, 3) = 0.707598
-        assertEquals(0.707598 / (1 - 0.707598) * 0.5, (Double) noneInFirst.get("ci95_high"), 1e-5);
+        assertEquals(0.707598 / (1 - 0.707598) * 0.5, noneInFirst.ci95High(), 1e-5);
 
-        Map<String, Object> none = Evaluation.rateRatio(0, 1000, 0, 1000);
-        assertNull(none.get("ratio"));
-        assertNull(none.get("ci95_low"));
-        assertNull(none.get("ci95_high"));
+        Evaluation.RateRatio none = Evaluation.rateRatio(0, 1000, 0, 1000);
+        assertNull(none.ratio());
+        assertNull(none.ci95Low());
+        assertNull(none.ci95High());
     }
 
     @Test
@@ -70,9 +70,9 @@ class EvaluationTest {
         int trials = 4000;
         int covered = 0;
         for (int t = 0; t < trials; t++) {
-            Map<String, Object> r = Evaluation.rateRatio(p1.sample(), (long) n1, p2.sample(), (long) n2);
-            Double lo = (Double) r.get("ci95_low");
-            Double hi = (Double) r.get("ci95_high");
+            Evaluation.RateRatio r = Evaluation.rateRatio(p1.sample(), (long) n1, p2.sample(), (long) n2);
+            Double lo = r.ci95Low();
+            Double hi = r.ci95High();
             boolean aboveLow = lo == null || lo <= 5;
             boolean belowHigh = hi == null || hi >= 5;
             covered += aboveLow && belowHigh ? 1 : 0;
@@ -83,22 +83,24 @@ class EvaluationTest {
     }
 
     @Test
-    void summaryPoolsFalsePositivesOverSeedsAndComparisonsUseThem() {
-        Map<String, Object> simple = Evaluation.summary(List.of(seed(0.99, 4, 1000), seed(0.98, 6, 1000)));
-        Map<String, Object> vat = Evaluation.summary(List.of(seed(0.995, 1, 1000), seed(0.996, 1, 1000)));
-        assertEquals(10L, simple.get("fp_at_tpr90_pooled"));
-        assertEquals(2000L, simple.get("bogus_pooled"));
-        @SuppressWarnings("unchecked")
-        Map<String, Double> auc = (Map<String, Double>) simple.get("auc");
-        assertEquals(0.985, auc.get("mean"), 1e-12);
-        assertEquals(Math.sqrt(0.00005), auc.get("std"), 1e-12);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> ratio = (Map<String, Object>) Evaluation.comparisons(Map.of("simple", simple, "vat", vat))
-            .get("fpr_at_tpr90_simple_over_vat");
-        assertEquals(5.0, (Double) ratio.get("ratio"), 1e-12);
+    void summaryPoolsFalsePositivesOverSeedsAndComparisonsUseThem() throws Exception {
+        Evaluation.KindSummary simple = Evaluation.summary(List.of(seed(0.99, 4, 1000), seed(0.98, 6, 1000)), List.of());
+        Evaluation.KindSummary vat = Evaluation.summary(List.of(seed(0.995, 1, 1000), seed(0.996, 1, 1000)), List.of());
+        assertEquals(10L, simple.fpAtTpr90Pooled());
+        assertEquals(2000L, simple.bogusPooled());
+        assertEquals(0.985, simple.auc().mean(), 1e-12);
+        assertEquals(Math.sqrt(0.00005), simple.auc().std(), 1e-12);
+        Evaluation.Comparisons c = Evaluation.comparisons(Map.of("simple", simple, "vat", vat));
+        assertEquals(5.0, c.simpleOverVat().ratio(), 1e-12);
+        assertNull(c.threeVsTwoAccuracy(), "no two-channel model: no such comparison");
+        // the report's field names, as the report readers and earlier reports have them
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(10L, json.valueToTree(simple).get("fp_at_tpr90_pooled").asLong());
+        assertEquals(List.of("fpr_at_tpr90_simple_over_vat"), List.copyOf(c.fields().keySet()));
     }
 
-    private static Map<String, Object> seed(double auc, long fp, long bogus) {
-        return Map.of("auc", auc, "fpr_at_tpr90", fp / (double) bogus, "tss", 0.9, "accuracy", 0.95, "fp_at_tpr90", fp, "bogus", bogus);
+    private static Evaluation.Scores seed(double auc, long fp, long bogus) {
+        Evaluation.AtThreshold at = new Evaluation.AtThreshold(0.9, 0.9, 0.9, new Evaluation.Confusion(90, 10, 890, 10));
+        return new Evaluation.Scores(auc, fp / (double) bogus, fp, bogus, 0.9, 0.95, at, at);
     }
 }
