@@ -19,6 +19,7 @@ import org.nightwatch.actors.ingest.StackBufferPool;
 import org.nightwatch.actors.ingest.VisitAssembler;
 import org.nightwatch.actors.pipeline.NightStats;
 import org.nightwatch.actors.pipeline.StackedVisit;
+import org.nightwatch.actors.pipeline.VisitSink;
 import org.nightwatch.camera.CameraSettings;
 import org.nightwatch.camera.aeron.AeronTransport;
 import org.nightwatch.camera.aeron.FrameSender;
@@ -43,6 +44,11 @@ final class TestNight implements AutoCloseable {
     private final AgentRunner runner;
 
     TestNight(int sensors, String overrides) {
+        this(sensors, overrides, null, ForkJoinPool.commonPool());
+    }
+
+    /** As above, with the stacked visits also handed to {@code sink} (null: none), and stacking run on {@code stackExecutor}. */
+    TestNight(int sensors, String overrides, VisitSink sink, java.util.concurrent.Executor stackExecutor) {
         IngestAgent agent = new IngestAgent("ingest-test", 4);
         runner = new AgentRunner(new SleepingIdleStrategy(100_000), Throwable::printStackTrace, null, agent);
         AgentRunner.startOnThread(runner);
@@ -52,7 +58,12 @@ final class TestNight implements AutoCloseable {
         }
         ActorsSettings settings = ActorsSettings.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()));
         context = new NightContext(transport, List.of(agent), new StackBufferPool(W, H, 2 * sensors), ledgers, StackKernel.best(),
-            stacked::add, new NightStats(), settings, W, H, VisitAssembler.WhenFull.WAIT, ForkJoinPool.commonPool(),
+            v -> {
+                stacked.add(v);
+                if (sink != null) {
+                    sink.accept(v);
+                }
+            }, new NightStats(), settings, W, H, VisitAssembler.WhenFull.WAIT, stackExecutor,
             ForkJoinPool.commonPool(), null, null, null, null);
     }
 

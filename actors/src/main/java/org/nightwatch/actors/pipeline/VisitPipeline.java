@@ -1,6 +1,9 @@
 package org.nightwatch.actors.pipeline;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,6 +19,7 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -30,15 +34,18 @@ import org.nightwatch.actors.ingest.VisitSpool;
 import org.nightwatch.protocol.FrameFate;
 
 /**
- * One sensor's stream: closed visits in (from the ingest thread, through a bounded queue) -> stack (on
- * the stacking executor) -> difference imaging (on the diff executor, when the night has a
- * {@link DiffStage}) -> sink (on the I/O executor) -> accounting and buffer release.
- * Visits of a sensor are stacked one at a time and in order; the shared executors bound how many run at
- * once across sensors.
+ * One sensor's stream, one stream stage a step: closed visits in (from the ingest thread, through a bounded queue)
+ * -> {@code stack} (on the stacking executor) -> {@code difference} (difference imaging on the diff executor, when the
+ * night has a {@link DiffStage}) -> {@code score} (the classifier, batching across sensors) -> {@code sinks} (on the
+ * I/O executor) -> {@code settle} (accounting and buffer release). Each stage takes one visit of the sensor at a time,
+ * in order, so a sensor's next visit stacks while its last is differenced; the shared executors bound how many run at
+ * once across sensors. Each stage is a named flow (its name is the step's), and each visit's time in each step is
+ * the night's timeline ({@link NightStats#recordTimeline}).
  *
  * <p>A visit's buffer is released and its frames accounted exactly once: by the stream when it is
- * processed (stacked, or lost with the stage that failed), by the visit deadline when a stage holds it
- * too long (lost, stalled: the stream goes on with the next visit), by {@link #abandonQueued()} when the
+ * processed (stacked, or lost with the stage that failed), by the visit deadline when its work in the stages
+ * takes too long (lost, stalled: the stream goes on with the next visit; the time a visit waits between stages for
+ * the one ahead of it does not count), by {@link #abandonQueued()} when the
  * sensor fails with the visit still queued, or by {@link #forceClose} when the night is closed around it.
  * A stage's failure costs its visit, never the stream.
  */
@@ -52,6 +59,9 @@ public final class VisitPipeline implements VisitHandoff {
     private final Duration deadline;
     private final VisitSpool spool;
     private final EarlyStarts early;
+    /** Started visits between two stages: their work holds their buffers, and no stage is working on them. */
+    private final Set<Work> between = new HashSet<>();
+    private boolean terminated;
 
     private VisitPipeline(Materializer mat, int capacity, Duration deadline, Stages stages, SensorLedger ledger, StackBufferPool pool,
                           NightStats stats, VisitSpool spool, EarlyStarts early) {
@@ -60,15 +70,38 @@ public final class VisitPipeline implements VisitHandoff {
         this.ledger = ledger;
         this.pool = pool;
         this.deadline = deadline;
-        Pair<Pair<BoundedSourceQueue<ClosedVisit>, UniqueKillSwitch>, CompletionStage<Done>> m =
-            Source.<ClosedVisit>queue(capacity)
-                .viaMat(KillSwitches.single(), Keep.both())
-                .mapAsync(1, v -> process(v, stages, stats))
-                .toMat(Sink.ignore(), Keep.both())
-                .run(mat);
+        Source<Work, Pair<BoundedSourceQueue<ClosedVisit>, UniqueKillSwitch>> visits = Source.<ClosedVisit>queue(capacity)
+            .viaMat(KillSwitches.single(), Keep.both())
+            .map(this::begin)
+            .via(step("stack", w -> stack(w, stages, stats)));
+        if (stages.diff() != null) {
+            visits = visits.via(step("difference", w -> difference(w, stages, stats)));
+            if (stages.classifier() != null) {
+                visits = visits.via(step("score", w -> score(w, stages.classifier(), stats)));
+            }
+        }
+        Pair<Pair<BoundedSourceQueue<ClosedVisit>, UniqueKillSwitch>, CompletionStage<Done>> m = visits
+            .via(step("sinks", w -> sinks(w, stages, stats)))
+            .via(Flow.<Work>create().map(w -> {
+                settle(w);
+                return Done.getInstance();
+            }).named("settle"))
+            .toMat(Sink.ignore(), Keep.both())
+            .run(mat);
         this.queue = m.first().first();
         this.killSwitch = m.first().second();
         this.completion = m.second();
+        // a stream that stops (its sensor restarts, or the night is closed) leaves the visits between its stages
+        // to no one: they are settled here, and their buffers go back
+        completion.whenComplete((d, e) -> {
+            List<Work> left;
+            synchronized (this) {
+                terminated = true;
+                left = new ArrayList<>(between);
+                between.clear();
+            }
+            left.forEach(this::stopped);
+        });
     }
 
     /**
@@ -131,38 +164,135 @@ public final class VisitPipeline implements VisitHandoff {
             : spool.framesOnDisk(sensor, visitId, framesPerVisit, fieldId, raDeg, decDeg, firstStartNs, exposureNs);
     }
 
-    private CompletionStage<Done> process(ClosedVisit v, Stages st, NightStats stats) {
-        if (!v.tryStart()) {
-            return CompletableFuture.completedFuture(Done.getInstance());
+    /**
+     * A visit on its way through the stages: its stack once made, the failure of the stage that failed (the rest are
+     * then skipped), whether it was settled while in a stage (its deadline, or the night's close), and the time its
+     * work has taken so far, against its deadline. Handed from stage to stage, one at a time.
+     */
+    private static final class Work {
+        final ClosedVisit visit;
+        final boolean started;
+        StackedVisit stacked;
+        Throwable failure;
+        boolean settled;
+        long workNanos;
+
+        Work(ClosedVisit v) {
+            this.visit = v;
+            this.started = v.tryStart(); // false: abandoned while queued, and accounted there
         }
-        CompletableFuture<StackedVisit> work;
-        try {
-            work = stages(v, st, stats);
-        } catch (RuntimeException | Error e) {
-            work = CompletableFuture.failedFuture(e); // an executor that refused the work: the visit fails, the stream goes on
+
+        boolean skips() {
+            return !started || settled || failure != null;
         }
-        // the buffer returns once the work has let go of it and the visit is settled, whichever comes second. The
-        // visit is settled after the work lets go (not beside it, as two callbacks of one future): the stream's element,
-        // and so the stream's completion, then never runs ahead of a buffer's return. A visit past its deadline is
-        // settled by the timeout while its work still runs, and the work's end returns the buffer later.
-        CompletableFuture<StackedVisit> letGo = work.whenComplete((s, e) -> {
-            if (v.letGo()) {
-                pool.release(v.buffer());
-            }
-        });
-        return letGo.copy().orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS)
-            .handle((s, error) -> {
-                settle(v, s, error);
-                return Done.getInstance();
-            });
     }
 
-    /** Stack -> difference -> score -> sinks, each on its executor; {@link ClosedVisit#stage} says where the visit is. */
-    private CompletableFuture<StackedVisit> stages(ClosedVisit v, Stages st, NightStats stats) {
-        CompletableFuture<StackedVisit> stacked = CompletableFuture.supplyAsync(() -> {
+    /** A step's work for a visit: its future, and whether the work reads the visit's buffer. */
+    private record StepWork(CompletableFuture<StackedVisit> work, boolean readsBuffer) {
+    }
+
+    /** A visit enters the stream: it is claimed for its stages (a visit abandoned while queued was accounted there). */
+    private Work begin(ClosedVisit v) {
+        Work w = new Work(v);
+        if (w.started) {
+            between(w);
+        }
+        return w;
+    }
+
+    /** The visit waits for its next stage; when the stream has stopped there is none, and it is settled now. */
+    private void between(Work w) {
+        synchronized (this) {
+            if (!terminated) {
+                between.add(w);
+                return;
+            }
+        }
+        stopped(w);
+    }
+
+    /**
+     * The stream stopped with this visit started and not through its stages (the sensor restarted, or the night was
+     * closed): it is counted lost unless it was settled already, and its work lets go of its buffer.
+     */
+    private void stopped(Work w) {
+        ClosedVisit v = w.visit;
+        w.settled = true;
+        if (v.tryStall()) {
+            inFlight.remove(v);
+            lose(v, FrameFate.LOST_SENSOR_RESTART, "visit " + v.visitId() + ": its sensor's stream stopped while it was in " + v.stage());
+        }
+        letGo(v);
+    }
+
+    /** One named stage of the stream: a visit at a time, its work bounded by what is left of its deadline. */
+    private Flow<Work, Work, org.apache.pekko.NotUsed> step(String name, java.util.function.Function<Work, StepWork> run) {
+        return Flow.<Work>create().mapAsync(1, w -> {
+            synchronized (this) {
+                between.remove(w);
+            }
+            if (w.skips()) {
+                if (w.started && !w.settled) {
+                    between(w); // failed: on to settle, which counts it lost
+                }
+                return CompletableFuture.completedFuture(w);
+            }
+            StepWork sw;
+            long t0 = System.nanoTime();
+            try {
+                sw = run.apply(w);
+            } catch (RuntimeException | Error e) {
+                sw = new StepWork(CompletableFuture.failedFuture(e), false); // an executor that refused the work
+            }
+            if (sw == null) {
+                return CompletableFuture.completedFuture(w); // settled meanwhile: nothing to do
+            }
+            StepWork done = sw;
+            long left = deadline.toNanos() - w.workNanos;
+            return done.work().copy().orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS).handle((s, error) -> {
+                w.workNanos += System.nanoTime() - t0;
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof TimeoutException) {
+                    stall(w);
+                    if (done.readsBuffer()) {
+                        // the buffer goes back when this step's work lets go of it, not before
+                        done.work().whenComplete((x, y) -> letGo(w.visit));
+                    }
+                    return w;
+                }
+                if (cause != null) {
+                    w.failure = cause;
+                } else {
+                    w.stacked = s;
+                }
+                between(w);
+                return w;
+            });
+        }).named(name);
+    }
+
+    /** The work lets go of the visit's buffer; when the visit is settled already, the buffer goes back now. */
+    private void letGo(ClosedVisit v) {
+        if (v.letGo()) {
+            pool.release(v.buffer());
+        }
+    }
+
+    /** Before a step that reads the buffer: false (and the buffer let go) when the visit was settled meanwhile. */
+    private boolean reclaim(Work w) {
+        if (w.visit.reclaim()) {
+            return true;
+        }
+        w.settled = true;
+        letGo(w.visit);
+        return false;
+    }
+
+    private StepWork stack(Work w, Stages st, NightStats stats) {
+        ClosedVisit v = w.visit;
+        return new StepWork(CompletableFuture.supplyAsync(() -> {
             v.stage("stacking");
-            return st.stack().run(v);
-        }, st.stackExecutor()).thenApply(s -> {
+            StackedVisit s = st.stack().run(v);
             if (!v.flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)) {
                 stats.recordVisitLatency(System.nanoTime() - v.closedNanos());
             }
@@ -171,60 +301,89 @@ public final class VisitPipeline implements VisitHandoff {
                 st.diff().noteWaiting();
             }
             return s;
-        });
-        if (st.diff() != null) {
-            stacked = stacked.thenApplyAsync(s -> {
-                v.stage("difference imaging");
-                VisitDiff d = st.diff().run(s.visit(), s.image(), early != null ? early.take(v.sensor(), v.visitId()) : null);
-                stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
-                v.stage("classification");
-                return s.withDiff(d);
-            }, st.diffExecutor());
-            if (st.classifier() != null) {
-                ClassifierStage c = st.classifier();
-                stacked = stacked.thenCompose(s -> {
-                    // scoring reads the cutouts, not the buffer: a visit that stalls here gives its buffer back at once
-                    if (v.letGo()) {
-                        pool.release(v.buffer());
-                    }
-                    return c.score(s.diff().candidates()).thenApply(scored -> {
-                        stats.recordScored(scored);
-                        return s.withDiff(s.diff().withCandidates(scored));
-                    }).toCompletableFuture();
-                });
-            }
+        }, st.stackExecutor()), true);
+    }
+
+    private StepWork difference(Work w, Stages st, NightStats stats) {
+        if (!reclaim(w)) {
+            return null;
         }
-        return stacked.thenApplyAsync(s -> {
-            if (!v.reclaim()) {
-                // counted lost (stalled) while it was scored, and its buffer may be another visit's by now
-                throw new java.util.concurrent.CancellationException("settled while it was scored");
-            }
+        ClosedVisit v = w.visit;
+        StackedVisit s = w.stacked;
+        return new StepWork(CompletableFuture.supplyAsync(() -> {
+            v.stage("difference imaging");
+            VisitDiff d = st.diff().run(v, s.image(), early != null ? early.take(v.sensor(), v.visitId()) : null);
+            stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
+            v.stage("classification");
+            return s.withDiff(d);
+        }, st.diffExecutor()), true);
+    }
+
+    private StepWork score(Work w, ClassifierStage c, NightStats stats) {
+        ClosedVisit v = w.visit;
+        // scoring reads the cutouts, not the buffer: a visit that stalls here gives its buffer back at once
+        if (v.letGo()) {
+            pool.release(v.buffer());
+            w.settled = true;
+            return null;
+        }
+        StackedVisit s = w.stacked;
+        return new StepWork(c.score(s.diff().candidates()).thenApply(scored -> {
+            stats.recordScored(scored);
+            return s.withDiff(s.diff().withCandidates(scored));
+        }).toCompletableFuture(), false);
+    }
+
+    private StepWork sinks(Work w, Stages st, NightStats stats) {
+        if (!reclaim(w)) {
+            return null; // counted lost (stalled) while it was scored, and its buffer may be another visit's by now
+        }
+        ClosedVisit v = w.visit;
+        StackedVisit s = w.stacked;
+        return new StepWork(CompletableFuture.supplyAsync(() -> {
             v.stage("sinks");
             st.sink().accept(s);
             stats.recordTimeline(v, System.nanoTime());
             return s;
-        }, st.sinkExecutor());
+        }, st.sinkExecutor()), true);
     }
 
-    /** Accounts a started visit once: stacked, lost because a stage failed, or lost because it missed its deadline. */
-    private void settle(ClosedVisit v, StackedVisit s, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof TimeoutException) {
-            if (v.tryStall()) {
-                inFlight.remove(v);
-                lose(v, FrameFate.LOST_STALLED, "visit " + v.visitId() + ": still in " + v.stage() + " " + deadline.toSeconds()
-                    + " s after its stacking began (visit deadline)");
-                if (v.releasable()) {
-                    pool.release(v.buffer());
-                }
+    /** A visit's work took its whole deadline: it is counted lost (stalled) now, and the stream goes on with the next. */
+    private void stall(Work w) {
+        ClosedVisit v = w.visit;
+        w.settled = true;
+        if (v.tryStall()) {
+            inFlight.remove(v);
+            lose(v, FrameFate.LOST_STALLED, "visit " + v.visitId() + ": still in " + v.stage() + " " + deadline.toSeconds()
+                + " s of work after its stacking began (visit deadline)");
+            if (v.releasable()) {
+                pool.release(v.buffer());
             }
+        }
+    }
+
+    /**
+     * The end of the stages: a visit not settled on the way is accounted once, stacked or lost with the stage that
+     * failed, and its buffer goes back (its work has let go of it).
+     */
+    private void settle(Work w) {
+        synchronized (this) {
+            between.remove(w);
+        }
+        if (!w.started || w.settled) {
+            return; // abandoned while queued, or settled in a stage: accounted there, the buffer returned by its work's end
+        }
+        ClosedVisit v = w.visit;
+        if (v.letGo()) {
+            pool.release(v.buffer()); // settled as stalled already (the night was closed)
             return;
         }
         if (!v.tryFinish()) {
-            return; // settled as stalled already (the night was closed); the work's end returned the buffer
+            return;
         }
         inFlight.remove(v);
-        if (cause == null) {
+        if (w.failure == null) {
+            StackedVisit s = w.stacked;
             ledger.account(FrameFate.STACKED, v.framesStacked());
             ledger.visitsStacked().incrementAndGet();
             ledger.skyLevel(s.skyLevel());
@@ -232,7 +391,7 @@ public final class VisitPipeline implements VisitHandoff {
                 ledger.visitsFlagged().incrementAndGet();
             }
         } else {
-            lose(v, FrameFate.LOST_STAGE_FAILED, "visit " + v.visitId() + ": " + v.stage() + " failed: " + rootMessage(cause));
+            lose(v, FrameFate.LOST_STAGE_FAILED, "visit " + v.visitId() + ": " + v.stage() + " failed: " + rootMessage(w.failure));
         }
         if (v.releasable()) {
             pool.release(v.buffer());
