@@ -1,15 +1,22 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import javax.xml.XMLConstants;
@@ -18,31 +25,23 @@ import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.Validator;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.night.DeploymentConfig;
-import org.nightwatch.night.NightRunner;
-import org.nightwatch.night.NightSummary;
 import org.nightwatch.actors.alerts.AlertStreamSubscriber;
 import org.nightwatch.actors.alerts.SchedulerTotals;
-import org.nightwatch.protocol.Alert;
-import org.nightwatch.scheduler.AlertAvro;
-import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
+import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.scheduler.AlertAvro;
 import org.nightwatch.scheduler.AlertJson;
 import org.nightwatch.scheduler.AlertJsonLines;
+import org.nightwatch.scheduler.AlertOutputs;
 import org.nightwatch.scheduler.AlertStore;
 
 /**

@@ -1,6 +1,5 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,14 +19,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.night.DeploymentConfig;
-import org.nightwatch.night.NightRunner;
-import org.nightwatch.night.NightSummary;
-import org.nightwatch.actors.pipeline.CandidateCsvSink;
 import org.nightwatch.actors.diff.VisitDiff;
+import org.nightwatch.actors.pipeline.CandidateCsvSink;
 import org.nightwatch.camera.fits.ImageFits;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SurveyMode;

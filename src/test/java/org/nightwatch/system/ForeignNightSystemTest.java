@@ -1,6 +1,5 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,12 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
-import org.nightwatch.tools.evaluate.NightEvaluation;
-import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.system.DifferenceImagingSystemTest.Csv;
+import org.nightwatch.tools.evaluate.NightEvaluation;
 
 /**
  * A night nightwatch's simulator did not make: {@code src/test/resources/astropy/write_foreign_night.py} builds it

@@ -1,6 +1,5 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,15 +14,16 @@ import nom.tam.fits.ImageHDU;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.night.DeploymentConfig;
-import org.nightwatch.night.NightRunner;
-import org.nightwatch.night.NightSummary;
 import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.fits.NightManifest;
 import org.nightwatch.camera.fits.VisitCube;
 import org.nightwatch.camera.fits.VisitCubeReader;
 import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
 import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SurveyMode;

@@ -1,26 +1,26 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.actors.Guardian;
 import org.nightwatch.actors.SensorActor;
-import org.nightwatch.protocol.SensorId;
-import org.nightwatch.night.NightLobby;
-import org.nightwatch.night.NightRunner;
-import org.nightwatch.night.NightSummary;
 import org.nightwatch.actors.pipeline.StackedVisit;
 import org.nightwatch.actors.pipeline.VisitSink;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightLobby;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
+import org.nightwatch.protocol.SensorId;
 
 /** Helpers of the system tests: the shipped deployment with overrides, nights run in the background. */
 final class Nights {

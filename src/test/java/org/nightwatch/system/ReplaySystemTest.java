@@ -1,30 +1,29 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
-import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.scheduler.AlertJson;
 import org.nightwatch.scheduler.AlertJsonLines;

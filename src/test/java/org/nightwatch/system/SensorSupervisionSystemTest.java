@@ -1,6 +1,5 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +12,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.night.NightRunner;
-import org.nightwatch.night.NightSummary;
 import org.nightwatch.actors.SensorActor;
 import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
 import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SurveyMode;

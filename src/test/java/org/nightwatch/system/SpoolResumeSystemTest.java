@@ -1,6 +1,5 @@
 package org.nightwatch.system;
 
-import org.nightwatch.night.NightOptions;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.night.NightRunner;
 import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
 import org.nightwatch.protocol.SurveyMode;
 import org.nightwatch.scheduler.AlertStore;
 

@@ -23,7 +23,7 @@ import org.nightwatch.protocol.SurveyMode;
  */
 public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Command> {
 
-    public sealed interface Command permits StartNight, StopNight, EndNight, SensorDrained, SensorStateChanged, GetNight {
+    public sealed interface Command permits StartNight, StopNight, EndNight, SensorDrained, SensorReported, GetNight {
     }
 
     /** Start observing in {@code mode}; {@code onEnd} is told when every sensor has drained. */
@@ -40,18 +40,24 @@ public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Co
     public record SensorDrained(SensorId sensor) implements Command {
     }
 
-    /** A sensor's state changed. */
-    public record SensorStateChanged(SensorId sensor, SensorState state) implements Command {
+    /** A sensor's state or books changed. */
+    public record SensorReported(SensorReport report) implements Command {
     }
 
     public record GetNight(ActorRef<NightStatus> replyTo) implements Command {
     }
 
-    /** The night now: its phase, mode (null before the start), sensors, how many drained, and each sensor's state. */
-    public record NightStatus(NightPhase phase, SurveyMode mode, int sensors, int drained, Map<SensorId, SensorState> states) {
+    /** The night now: its phase, mode (null before the start), sensors, how many drained, and what each sensor last said. */
+    public record NightStatus(NightPhase phase, SurveyMode mode, int sensors, int drained, Map<SensorId, SensorReport> reports) {
+        /** What a sensor last said (idle, nothing counted, before it said anything). */
+        public SensorReport report(SensorId sensor) {
+            SensorReport r = reports.get(sensor);
+            return r != null ? r : SensorReport.idle(sensor);
+        }
+
         /** A sensor's state ({@link SensorState#IDLE} before it said otherwise). */
         public SensorState state(SensorId sensor) {
-            return states.getOrDefault(sensor, SensorState.IDLE);
+            return report(sensor).state();
         }
     }
 
@@ -65,7 +71,7 @@ public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Co
     private final Set<SensorId> sensors;
     private final NightControl control;
     private final Set<SensorId> drained = new HashSet<>();
-    private final Map<SensorId, SensorState> states = new LinkedHashMap<>();
+    private final Map<SensorId, SensorReport> reports = new LinkedHashMap<>();
     private NightPhase phase = NightPhase.PREPARING;
     private SurveyMode mode;
     private ActorRef<NightEnded> onEnd;
@@ -74,7 +80,7 @@ public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Co
         super(ctx);
         this.sensors = Set.copyOf(sensors);
         this.control = control;
-        sensors.forEach(s -> states.put(s, SensorState.IDLE));
+        sensors.forEach(s -> reports.put(s, SensorReport.idle(s)));
     }
 
     @Override
@@ -87,14 +93,16 @@ public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Co
                 return this;
             })
             .onMessage(SensorDrained.class, this::onDrained)
-            .onMessage(SensorStateChanged.class, c -> {
-                if (sensors.contains(c.sensor())) {
-                    states.put(c.sensor(), c.state());
+            .onMessage(SensorReported.class, c -> {
+                SensorId id = c.report().sensor();
+                if (sensors.contains(id)) {
+                    // a drained sensor stays done; what it says after that (its last books) is kept
+                    reports.put(id, drained.contains(id) ? c.report().in(SensorState.DONE) : c.report());
                 }
                 return this;
             })
             .onMessage(GetNight.class, g -> {
-                g.replyTo().tell(new NightStatus(phase, mode, sensors.size(), drained.size(), Map.copyOf(states)));
+                g.replyTo().tell(new NightStatus(phase, mode, sensors.size(), drained.size(), Map.copyOf(reports)));
                 return this;
             })
             .build();
@@ -126,7 +134,7 @@ public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Co
         if (phase != NightPhase.OBSERVING && phase != NightPhase.STOPPING || !sensors.contains(d.sensor()) || !drained.add(d.sensor())) {
             return this;
         }
-        states.put(d.sensor(), SensorState.DONE);
+        reports.put(d.sensor(), reports.get(d.sensor()).in(SensorState.DONE));
         if (drained.size() < sensors.size()) {
             return this;
         }

@@ -68,6 +68,8 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
     private final VisitPipeline pipeline;
     private final int incarnation;
     private SensorState state = SensorState.IDLE;
+    /** What the observatory was last told. */
+    private SensorReport reported;
 
     public static Behavior<Command> create(SensorId sensor, NightContext night, ActorRef<ObservatoryActor.Command> observatory) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new SensorActor(ctx, timers, sensor, night, observatory)));
@@ -137,6 +139,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         }
         if (state != SensorState.DONE) {
             state = SensorState.DONE;
+            report();
             observatory.tell(new ObservatoryActor.SensorDrained(sensor));
         }
         return this;
@@ -150,13 +153,14 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         getContext().getLog().error("{}: closed with {} visits still held: {}", sensor, held, f.why());
         pipeline.forceClose(f.why());
         state = SensorState.DONE;
+        report();
         observatory.tell(new ObservatoryActor.SensorDrained(sensor));
         return this;
     }
 
     /**
-     * Every half second: the sensor's state from its stream and its books (stalled before fault before deferred), told to
-     * the observatory when it changes.
+     * Every half second: the sensor's state from its stream and its books (stalled before fault before deferred); the
+     * observatory is told when state or books changed.
      */
     private Behavior<Command> onTick() {
         if (state == SensorState.DONE) {
@@ -172,9 +176,20 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
                 getContext().getLog().warn("{} stalled: no frame for {}", sensor, night.settings().stallAfter());
             }
             state = next;
-            observatory.tell(new ObservatoryActor.SensorStateChanged(sensor, next));
         }
+        report();
         return this;
+    }
+
+    /** Tells the observatory the sensor's state and books, when they changed since it was last told. */
+    private void report() {
+        SensorReport r = new SensorReport(sensor, state, ledger.framesReceived().get(), ledger.count(FrameFate.STACKED),
+            ledger.count(FrameFate.Kind.LOST), ledger.count(FrameFate.Kind.DEFERRED), ledger.visitsStacked().get(), ledger.gaps().size(),
+            ledger.skyLevel(), ledger.lastProblem(), ledger.restarts().get());
+        if (!r.equals(reported)) {
+            reported = r;
+            observatory.tell(new ObservatoryActor.SensorReported(r));
+        }
     }
 
     private Behavior<Command> onStop(Signal signal) {

@@ -3,7 +3,6 @@ package org.nightwatch.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -56,9 +55,12 @@ class ObservatoryActorTest {
 
         obs.tell(new ObservatoryActor.SensorDrained(SensorId.of(0)));
         assertEquals(1, status(obs).drained());
-        obs.tell(new ObservatoryActor.SensorStateChanged(SensorId.of(1), SensorState.STALLED));
-        assertEquals(Map.of(SensorId.of(0), SensorState.DONE, SensorId.of(1), SensorState.STALLED), status(obs).states(),
-            "each sensor's state as it last said, done once drained");
+        SensorReport stalled = new SensorReport(SensorId.of(1), SensorState.STALLED, 8, 4, 0, 0, 1, 0, 1000.0, null, 0);
+        obs.tell(new ObservatoryActor.SensorReported(stalled));
+        ObservatoryActor.NightStatus now = status(obs);
+        assertEquals(SensorState.DONE, now.state(SensorId.of(0)), "done once drained");
+        assertEquals(stalled, now.report(SensorId.of(1)), "each sensor as it last said");
+        assertEquals(SensorState.IDLE, now.state(SensorId.of(5)), "a sensor not of this night reads idle");
         obs.tell(ObservatoryActor.StopNight.INSTANCE);
         assertEquals(NightPhase.STOPPING, status(obs).phase());
         assertEquals(List.of("start high-cadence", "stop"), control.calls);

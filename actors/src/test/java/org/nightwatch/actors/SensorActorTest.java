@@ -4,8 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -46,6 +48,14 @@ class SensorActorTest {
         return TestNight.status(kit, sensor);
     }
 
+    /** The first report the observatory was sent in {@code state} with {@code stacked} frames (earlier ones are passed over). */
+    private static SensorReport reportIn(TestProbe<ObservatoryActor.Command> observatory, SensorState state, long stacked) {
+        List<ObservatoryActor.Command> got = observatory.fishForMessage(Duration.ofSeconds(10), m ->
+            m instanceof ObservatoryActor.SensorReported r && r.report().state() == state && r.report().stacked() == stacked
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+        return ((ObservatoryActor.SensorReported) got.get(got.size() - 1)).report();
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSensorShowsItsStateAndTellsTheObservatoryOnceAllItWasSentIsStacked() {
@@ -60,8 +70,8 @@ class SensorActorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> status(sensor).framesStacked() == 2 * FPV);
         // the state is the sensor's own reading, taken every 500 ms: observing within a tick
         await().atMost(Duration.ofSeconds(2)).until(() -> status(sensor).state() == SensorState.OBSERVING);
-        assertEquals(new ObservatoryActor.SensorStateChanged(SENSOR, SensorState.OBSERVING), observatory.receiveMessage(),
-            "the observatory is told as the state changes");
+        // the observatory is told as the sensor changes, with its books
+        assertEquals(0, reportIn(observatory, SensorState.OBSERVING, 2L * FPV).lost());
         assertEquals(2, night.stacked.size(), "two visits stacked and handed on");
 
         // the camera stops without ending its stream: the sensor says it stalled, in its state and its log
@@ -69,10 +79,12 @@ class SensorActorTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> status(sensor).state() == SensorState.STALLED);
             return null;
         });
-        assertEquals(new ObservatoryActor.SensorStateChanged(SENSOR, SensorState.STALLED), observatory.receiveMessage());
+        assertEquals(2, reportIn(observatory, SensorState.STALLED, 2L * FPV).visitsStacked());
         observatory.expectNoMessage(Duration.ofMillis(700)); // once, though ticks go on
 
         await().atMost(Duration.ofSeconds(10)).until(() -> sender.sendEndOfStream(SENSOR.index(), 2 * FPV, 2 * FPV - 1));
+        assertEquals(SensorState.DONE, ((ObservatoryActor.SensorReported) observatory.receiveMessage(Duration.ofSeconds(10))).report().state(),
+            "its last report says done");
         ObservatoryActor.Command drained = observatory.receiveMessage(Duration.ofSeconds(10));
         assertEquals(new ObservatoryActor.SensorDrained(SENSOR), drained);
         SensorActor.Status done = status(sensor);

@@ -1,11 +1,11 @@
 package org.nightwatch.controlroom;
 
-import org.nightwatch.protocol.VettingLabel;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.protocol.VettingLabel;
 
 /**
  * What the control room shows and does, supplied by the running night (the night module implements it). The night,

@@ -1,8 +1,8 @@
 package org.nightwatch.night;
 
-import org.nightwatch.actors.classify.ClassifierStage;
 import java.nio.file.Path;
 import org.nightwatch.actors.ActorsSettings;
+import org.nightwatch.actors.classify.ClassifierStage;
 import org.nightwatch.workers.classify.RealBogusModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.nightwatch.actors.ObservatoryActor;
+import org.nightwatch.actors.SensorReport;
 import org.nightwatch.actors.alerts.AlertHub;
-import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
@@ -110,15 +110,15 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
             p.buffersCapacity(), p.backPressured(), books.total(l -> l.backPressuredPolls().get()));
     }
 
+    /** Each sensor as it last told the observatory (a message, not a read of the sensor's objects). */
     @Override
     public List<NightRoomBackend.SensorRow> sensors() {
         ObservatoryActor.NightStatus status = night.status();
         List<NightRoomBackend.SensorRow> rows = new ArrayList<>();
         for (SensorPlacement pl : placements) {
-            SensorLedger l = workers.ledger(pl.sensor());
-            rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), pl.row(), pl.column(), status.state(pl.sensor()).label(),
-                l.framesReceived().get(), l.count(FrameFate.STACKED), l.count(FrameFate.Kind.LOST), l.count(FrameFate.Kind.DEFERRED),
-                l.visitsStacked().get(), l.gaps().size(), l.skyLevel(), l.lastProblem()));
+            SensorReport r = status.report(pl.sensor());
+            rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), pl.row(), pl.column(), r.state().label(), r.received(), r.stacked(),
+                r.lost(), r.deferred(), r.visitsStacked(), r.gaps(), r.skyLevel(), r.problem()));
         }
         return rows;
     }

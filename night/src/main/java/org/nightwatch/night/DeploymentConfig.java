@@ -1,6 +1,5 @@
 package org.nightwatch.night;
 
-import org.nightwatch.actors.ActorsSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.nightwatch.actors.ActorsSettings;
 import org.nightwatch.camera.CameraSettings;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;

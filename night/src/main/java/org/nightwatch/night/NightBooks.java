@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
+import org.nightwatch.actors.ObservatoryActor;
 import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.ingest.SensorLedger;
 import org.nightwatch.actors.ingest.VisitSpool;
@@ -54,7 +55,7 @@ public final class NightBooks {
     }
 
     /** How the night ended, as the summary says it. */
-    record Ending(double wallSeconds, SchedulerRole.Drained scheduler, String forcedClose) {
+    record Ending(double wallSeconds, SchedulerRole.Drained scheduler, String forcedClose, ObservatoryActor.NightStatus status) {
     }
 
     NightSummary summary(NightOptions options, Ending end) {
@@ -97,7 +98,16 @@ public final class NightBooks {
                 : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()),
             end.forcedClose(), drained != null ? drained.unhandled() : 0,
             deferredWhere(options, deferred, total(l -> l.count(FrameFate.DEFERRED_SPOOLED))), catchUpTotals(),
-            workers.stats().timeline());
+            workers.stats().timeline(), sensorStates(end.status()));
+    }
+
+    /** How many sensors ended in each state, as they last told the observatory. */
+    private Map<String, Long> sensorStates(ObservatoryActor.NightStatus status) {
+        Map<String, Long> n = new java.util.TreeMap<>();
+        for (SensorPlacement p : placements) {
+            n.merge(status.state(p.sensor()).label(), 1L, Long::sum);
+        }
+        return n;
     }
 
     /** Where the deferred frames are, said only as far as it is true. */

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
-import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.actors.NightPhase;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
@@ -21,6 +20,7 @@ import org.nightwatch.controlroom.PlanEntry;
 import org.nightwatch.controlroom.SensorView;
 import org.nightwatch.protocol.SensorPlacement;
 import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.protocol.VettingLabel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nightwatch.actors.pipeline.VisitSink;
-import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.camera.sim.PreparedSky;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.protocol.SurveyMode;
 
 /**

@@ -1,5 +1,6 @@
 package org.nightwatch.night;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -372,13 +372,13 @@ public final class NightRunner implements AutoCloseable {
             status = AskPattern.<ObservatoryActor.Command, ObservatoryActor.NightStatus>ask(observatory, ObservatoryActor.GetNight::new,
                 ask, system.scheduler()).toCompletableFuture().get(ask.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            status = new ObservatoryActor.NightStatus(NightPhase.ENDED, options.mode(), status.sensors(), status.drained(), status.states());
+            status = new ObservatoryActor.NightStatus(NightPhase.ENDED, options.mode(), status.sensors(), status.drained(), status.reports());
         }
         EarlyStarts early = workers.earlyStarts();
         if (early != null && early.begun() > 0) {
             LOG.info("difference imaging begun on partial stacks for {} visits, {} finished from that start", early.begun(), early.used());
         }
-        return books.summary(options, new NightBooks.Ending((endNanos - startNanos) / 1e9, drained, forcedClose));
+        return books.summary(options, new NightBooks.Ending((endNanos - startNanos) / 1e9, drained, forcedClose, status));
     }
 
     private void awaitSubscribers(Duration timeout) {

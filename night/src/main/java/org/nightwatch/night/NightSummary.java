@@ -56,7 +56,8 @@ public record NightSummary(
     @JsonProperty("scheduler_visits_unhandled") long schedulerVisitsUnhandled,
     @JsonProperty("deferred_frames_where") @JsonInclude(JsonInclude.Include.NON_NULL) String deferredWhere,
     @JsonProperty("catch_up") @JsonInclude(JsonInclude.Include.NON_NULL) CatchUpTotals catchUp,
-    @JsonProperty("visit_timeline_ms") Map<String, Map<String, Double>> visitTimelineMs) {
+    @JsonProperty("visit_timeline_ms") Map<String, Map<String, Double>> visitTimelineMs,
+    @JsonProperty("sensor_states") Map<String, Long> sensorStates) {
 
     /**
      * The visits spooled while the night was over capacity and what the catch-up path made of them.
@@ -119,6 +120,9 @@ public record NightSummary(
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "night summary: %d sensors, %s, speed %s, %.1f s%n", sensors, mode, speed, wallSeconds));
+        if (sensorStates != null && !sensorStates.isEmpty()) {
+            b.append("  sensors at the end, as they said: ").append(sensorStates).append('\n');
+        }
         b.append(String.format(Locale.ROOT, "  frames published %d = stacked %d + lost %d + deferred %d%s%n", framesPublished,
             framesStacked, framesLost, framesDeferred, accounted ? "" : "   (UNACCOUNTED: " + framesUnaccounted + ")"));
         if (!lostByReason.isEmpty()) {

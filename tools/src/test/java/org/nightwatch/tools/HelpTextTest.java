@@ -1,6 +1,5 @@
 package org.nightwatch.tools;
 
-import org.nightwatch.night.cli.NightwatchCli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nightwatch.night.cli.NightwatchCli;
 import picocli.CommandLine;
 
 /** Every command's --help reads as written: picocli formats descriptions, so a bare '%' garbles them. */

@@ -1,6 +1,5 @@
 package org.nightwatch.actors.pipeline;
 
-import org.nightwatch.actors.diff.VisitDiff;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.nightwatch.actors.diff.VisitDiff;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.protocol.DetectionFlag;
 

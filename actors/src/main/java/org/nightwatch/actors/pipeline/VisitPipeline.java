@@ -77,7 +77,7 @@ public final class VisitPipeline implements VisitHandoff {
         if (stages.diff() != null) {
             visits = visits.via(step("difference", w -> difference(w, stages, stats)));
             if (stages.classifier() != null) {
-                visits = visits.via(step("score", w -> score(w, stages.classifier(), stats)));
+                visits = visits.via(step("score", w -> score(w, stages.classifier(), stages.diffExecutor(), stats)));
             }
         }
         Pair<Pair<BoundedSourceQueue<ClosedVisit>, UniqueKillSwitch>, CompletionStage<Done>> m = visits
@@ -319,7 +319,7 @@ public final class VisitPipeline implements VisitHandoff {
         }, st.diffExecutor()), true);
     }
 
-    private StepWork score(Work w, ClassifierStage c, NightStats stats) {
+    private StepWork score(Work w, ClassifierStage c, java.util.concurrent.Executor executor, NightStats stats) {
         ClosedVisit v = w.visit;
         // scoring reads the cutouts, not the buffer: a visit that stalls here gives its buffer back at once
         if (v.letGo()) {
@@ -328,10 +328,13 @@ public final class VisitPipeline implements VisitHandoff {
             return null;
         }
         StackedVisit s = w.stacked;
-        return new StepWork(c.score(s.diff().candidates()).thenApply(scored -> {
-            stats.recordScored(scored);
-            return s.withDiff(s.diff().withCandidates(scored));
-        }).toCompletableFuture(), false);
+        // handed in from a difference imager's thread, as the classifier expects: scoring on the callers' threads runs
+        // there (never on the stream's own thread), and a batch is joined from there
+        return new StepWork(CompletableFuture.supplyAsync(() -> c.score(s.diff().candidates()), executor)
+            .thenCompose(f -> f).thenApply(scored -> {
+                stats.recordScored(scored);
+                return s.withDiff(s.diff().withCandidates(scored));
+            }), false);
     }
 
     private StepWork sinks(Work w, Stages st, NightStats stats) {

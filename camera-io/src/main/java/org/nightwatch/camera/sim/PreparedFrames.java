@@ -1,14 +1,14 @@
 package org.nightwatch.camera.sim;
 
-import org.nightwatch.camera.source.FramePublisher;
-import org.nightwatch.protocol.SensorPlacement;
-import org.nightwatch.camera.source.FrameSlot;
-import org.nightwatch.camera.source.FrameSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.nightwatch.camera.source.FramePublisher;
+import org.nightwatch.camera.source.FrameSlot;
+import org.nightwatch.camera.source.FrameSource;
 import org.nightwatch.protocol.FrameHeader;
+import org.nightwatch.protocol.SensorPlacement;
 
 /**
  * A {@link FrameSource} of frames rendered once, before the run, and reused in turn: what an ingest

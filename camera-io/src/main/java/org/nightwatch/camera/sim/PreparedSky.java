@@ -1,8 +1,5 @@
 package org.nightwatch.camera.sim;
 
-import org.nightwatch.camera.source.FramePublisher;
-import org.nightwatch.camera.source.FrameSlot;
-import org.nightwatch.camera.source.FrameSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,6 +13,9 @@ import java.util.concurrent.Future;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nightwatch.camera.fits.NightLayout;
+import org.nightwatch.camera.source.FramePublisher;
+import org.nightwatch.camera.source.FrameSlot;
+import org.nightwatch.camera.source.FrameSource;
 import org.nightwatch.protocol.FrameHeader;
 import org.nightwatch.protocol.SensorPlacement;
 

@@ -1,15 +1,15 @@
 package org.nightwatch.camera.sim;
 
-import org.nightwatch.camera.source.FramePublisher;
-import org.nightwatch.protocol.SensorPlacement;
-import org.nightwatch.camera.source.FrameSlot;
-import org.nightwatch.camera.source.FrameSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.nightwatch.camera.source.FramePublisher;
+import org.nightwatch.camera.source.FrameSlot;
+import org.nightwatch.camera.source.FrameSource;
 import org.nightwatch.protocol.FrameHeader;
+import org.nightwatch.protocol.SensorPlacement;
 
 /**
  * A {@link FrameSource} that renders every frame with the {@link SkySimulator}, of the sky of a

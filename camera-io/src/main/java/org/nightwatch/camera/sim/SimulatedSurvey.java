@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.camera.fits.ImageFits;
 import org.nightwatch.camera.fits.NightLayout;
 import org.nightwatch.camera.fits.VisitMetadata;
+import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.protocol.FrameHeader;
 import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SensorPlacement;
@@ -307,12 +307,12 @@ public final class SimulatedSurvey {
         return Math.pow(10, -0.4 * (mag - SkySimulator.ZERO_POINT_MAG));
     }
 
-    private static double magnitude(double electrons) {
+    static double magnitude(double electrons) {
         return SkySimulator.ZERO_POINT_MAG - 2.5 * Math.log10(electrons);
     }
 
     /** A satellite trail of a sensor-visit, or null: {x0, y0, angle, electrons per px along it in one frame}. */
-    private double[] trail(int sensor, long visit) {
+    double[] trail(int sensor, long visit) {
         SplittableRandom r = new SplittableRandom(seed * 0x94D049BB133111EBL + visit * 131 + sensor);
         if (r.nextDouble() >= settings.trailChance()) {
             return null;
@@ -496,7 +496,7 @@ public final class SimulatedSurvey {
     }
 
     /** The visits of the night that observe {@code field}. */
-    private long[] visitsOf(int field) {
+    long[] visitsOf(int field) {
         List<Long> vs = new ArrayList<>();
         for (long v = field; v < visits; v += settings.fields()) {
             vs.add(v);
@@ -504,66 +504,25 @@ public final class SimulatedSurvey {
         return vs.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /**
-     * Writes truth.csv: one row per injected source and per trail. {@code x,y} are FITS 1-based pixels of
-     * the field grid (the reference) at the source's first visible visit; {@code visit_first} and
-     * {@code visit_last} bound the visits where its expected S/N on the difference is at least 3 (-1 when
-     * it never is); times are seconds from the night's first frame.
-     */
-    public void writeTruth(Path file, List<SensorPlacement> placements) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                out.write("id,kind,subtype,sensor,field,visit_first,visit_last,ra,dec,x,y,mag_peak,snr_peak,flux_peak_e,on_galaxy,"
-                    + "t_peak_s,rise_s,decay_s,period_s,amplitude_mag,rate_x_px_s,rate_y_px_s,angle_deg\n");
-                for (SensorPlacement p : placements) {
-                    int sensor = p.sensor().index();
-                    for (int f = 0; f < Math.min(settings.fields(), visits); f++) {
-                        VisitMetadata.TanWcs wcs = wcs(p, f);
-                        long[] vs = visitsOf(f);
-                        for (Source s : content(sensor, f).sources()) {
-                            long first = -1;
-                            long last = -1;
-                            for (long v : vs) {
-                                double snr = s.peakSnr() * Math.abs(s.electronsAt(midTime(v)))
-                                    / (s.kind() == Kind.VARIABLE ? s.peakElectrons() * (Math.pow(10, 0.4 * s.amplitudeMag()) - 1) : s.peakElectrons());
-                                if (snr >= 3) {
-                                    first = first < 0 ? v : first;
-                                    last = v;
-                                }
-                            }
-                            double t = first >= 0 ? midTime(first) : 0;
-                            double[] sky = wcs.pixelToSky(s.xAt(t), s.yAt(t));
-                            out.write(String.format(Locale.ROOT,
-                                "%d,%s,%s,%d,%d,%d,%d,%.7f,%.7f,%.3f,%.3f,%.3f,%.2f,%.1f,%b,%s,%s,%s,%s,%s,%s,%s,%n",
-                                s.id(), s.kind().label(), s.subtype(), sensor, f, first, last, sky[0], sky[1], s.xAt(t) + 1,
-                                s.yAt(t) + 1, magnitude(s.peakElectrons()), s.peakSnr(), s.peakElectrons(), s.onGalaxy(),
-                                num(s.tPeak()), num(s.rise()), num(s.decay()), num(s.period()), num(s.amplitudeMag()),
-                                num(s.vx()), num(s.vy())));
-                        }
-                        for (long v : vs) {
-                            double[] tr = trail(sensor, v);
-                            if (tr != null) {
-                                double[] j = jitter(v);
-                                double[] sky = wcs.pixelToSky(tr[0] - j[0], tr[1] - j[1]);
-                                out.write(String.format(Locale.ROOT,
-                                    "%d,artifact,trail,%d,%d,%d,%d,%.7f,%.7f,%.3f,%.3f,,,%.1f,false,,,,,,,,%.3f%n",
-                                    2_000_000_000L + sensor * 10_000_000L + v, sensor, f, v, v, sky[0], sky[1],
-                                    tr[0] - j[0] + 1, tr[1] - j[1] + 1, tr[3] / framesPerVisit, Math.toDegrees(tr[2])));
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+    /** The sources injected into {@code field} of {@code sensor}. */
+    List<Source> sourcesOf(int sensor, int field) {
+        return content(sensor, field).sources();
     }
 
-    private static String num(double v) {
-        return v == 0 || Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.5g", v);
+    int framesPerVisit() {
+        return framesPerVisit;
+    }
+
+    /** How many fields the night observes. */
+    int fieldsObserved() {
+        return Math.min(settings.fields(), visits);
+    }
+
+    /**
+     * Writes truth.csv ({@link TruthFile}): one row per injected source and per trail, in FITS pixels and seconds from
+     * the night's first frame.
+     */
+    public void writeTruth(Path file, List<SensorPlacement> placements) {
+        TruthFile.write(this, file, placements);
     }
 }

@@ -1,6 +1,5 @@
 package org.nightwatch.night.cli;
 
-import org.nightwatch.night.NightOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -8,6 +7,7 @@ import java.util.function.Function;
 import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.night.NightClaims;
 import org.nightwatch.night.NightLobby;
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
 import picocli.CommandLine.Option;

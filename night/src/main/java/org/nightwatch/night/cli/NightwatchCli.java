@@ -2,9 +2,9 @@ package org.nightwatch.night.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Standard output without SameDiff's "Added differentiated op ..." lines (ND4J 1.0.0-M2.1 prints one per op,

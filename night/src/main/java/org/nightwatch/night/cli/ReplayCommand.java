@@ -1,14 +1,14 @@
 package org.nightwatch.night.cli;
 
-import org.nightwatch.night.NightOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.nightwatch.night.DeploymentConfig;
-import org.nightwatch.night.NightRunner;
 import org.nightwatch.camera.fits.RecordedNight;
 import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.scheduler.TestAlerts;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.scheduler.AlertJson;
+import org.nightwatch.scheduler.TestAlerts;
 import picocli.CommandLine;
 
 /** {@code nightwatch alerts tail} as a user runs it. */

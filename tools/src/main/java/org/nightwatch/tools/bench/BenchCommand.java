@@ -1,7 +1,5 @@
 package org.nightwatch.tools.bench;
 
-import org.nightwatch.night.NightOptions;
-import org.nightwatch.night.cli.NightwatchCli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
@@ -13,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
-import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.cli.NightwatchCli;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,5 @@
 package org.nightwatch.tools.bench;
 
-import org.nightwatch.night.NightOptions;
-import org.nightwatch.night.cli.NightwatchCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -20,12 +18,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.nightwatch.night.DeploymentConfig;
-import org.nightwatch.night.NightLobby;
-import org.nightwatch.night.NightRunner;
-import org.nightwatch.night.NightSummary;
 import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.controlroom.ControlRoom;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightLobby;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
+import org.nightwatch.night.cli.NightwatchCli;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,8 +2,8 @@ package org.nightwatch.tools.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.protocol.Candidate;
+import org.nightwatch.protocol.VettingLabel;
 import org.nightwatch.scheduler.AlertStore;
 
 /**

@@ -1,6 +1,5 @@
 package org.nightwatch.tools.train;
 
-import org.nightwatch.night.cli.NightwatchCli;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -8,11 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.cli.NightwatchCli;
+import org.nightwatch.scheduler.AlertStore;
+import org.nightwatch.scheduler.SchedulerSettings;
 import org.nightwatch.tools.train.LabelExport;
 import org.nightwatch.tools.train.TrainingSetBuilder;
 import org.nightwatch.tools.train.TrainingSetFiles;
-import org.nightwatch.scheduler.AlertStore;
-import org.nightwatch.scheduler.SchedulerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,5 @@
 package org.nightwatch.tools.train;
 
-import org.nightwatch.night.cli.NightwatchCli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.night.cli.NightwatchCli;
 import org.nightwatch.tools.train.TrainingSetBuilder;
 import org.nightwatch.tools.train.TrainingSetFiles;
 import org.nightwatch.workers.classify.InputSpec;

@@ -1,6 +1,5 @@
 package org.nightwatch.tools.train;
 
-import org.nightwatch.night.cli.NightwatchCli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +14,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nightwatch.tools.train.TrainingSetBuilder;
-import org.nightwatch.tools.train.TrainingSetFiles;
+import org.nightwatch.night.cli.NightwatchCli;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.scheduler.AlertStore;
 import org.nightwatch.scheduler.KnownVariables;
 import org.nightwatch.scheduler.Scheduler;
 import org.nightwatch.scheduler.SchedulerSettings;
+import org.nightwatch.tools.train.TrainingSetBuilder;
+import org.nightwatch.tools.train.TrainingSetFiles;
 import picocli.CommandLine;
 
 /**

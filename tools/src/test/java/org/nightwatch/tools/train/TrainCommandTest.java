@@ -1,6 +1,5 @@
 package org.nightwatch.tools.train;
 
-import org.nightwatch.night.cli.NightwatchCli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.night.cli.NightwatchCli;
 import org.nightwatch.tools.train.TrainingSetBuilder;
 import org.nightwatch.tools.train.TrainingSetFiles;
 import picocli.CommandLine;
