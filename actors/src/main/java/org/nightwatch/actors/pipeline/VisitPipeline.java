@@ -36,7 +36,8 @@ import org.nightwatch.protocol.FrameFate;
 /**
  * One sensor's stream, one stream stage a step: closed visits in (from the ingest thread, through a bounded queue)
  * -> {@code stack} (on the stacking executor) -> {@code difference} (difference imaging on the diff executor, when the
- * night has a {@link DiffStage}) -> {@code score} (the classifier, batching across sensors) -> {@code sinks} (on the
+ * night has a {@link DiffStage}, and scoring right after it on the same thread when the classifier scores on its
+ * callers' threads) -> {@code score} (a classifier batching across sensors) -> {@code sinks} (on the
  * I/O executor) -> {@code settle} (accounting and buffer release). Each stage takes one visit of the sensor at a time,
  * in order, so a sensor's next visit stacks while its last is differenced; the shared executors bound how many run at
  * once across sensors. Each stage is a named flow (its name is the step's), and each visit's time in each step is
@@ -75,9 +76,13 @@ public final class VisitPipeline implements VisitHandoff {
             .map(this::begin)
             .via(step("stack", w -> stack(w, stages, stats)));
         if (stages.diff() != null) {
-            visits = visits.via(step("difference", w -> difference(w, stages, stats)));
-            if (stages.classifier() != null) {
-                visits = visits.via(step("score", w -> score(w, stages.classifier(), stages.diffExecutor(), stats)));
+            // a classifier that scores on its callers' threads scores right after difference imaging, on the imager's
+            // thread (no thread of its own): then the difference stage scores too; a batching one is a stage of its own
+            ClassifierStage c = stages.classifier();
+            boolean scoresHere = c != null && c.scoresOnCallersThreads();
+            visits = visits.via(step("difference", w -> difference(w, stages, scoresHere ? c : null, stats)));
+            if (c != null && !scoresHere) {
+                visits = visits.via(step("score", w -> score(w, c, stages.diffExecutor(), stats)));
             }
         }
         Pair<Pair<BoundedSourceQueue<ClosedVisit>, UniqueKillSwitch>, CompletionStage<Done>> m = visits
@@ -304,7 +309,8 @@ public final class VisitPipeline implements VisitHandoff {
         }, st.stackExecutor()), true);
     }
 
-    private StepWork difference(Work w, Stages st, NightStats stats) {
+    /** Difference imaging, and then scoring on the same thread when the classifier scores on its callers' ({@code scoreHere}). */
+    private StepWork difference(Work w, Stages st, ClassifierStage scoreHere, NightStats stats) {
         if (!reclaim(w)) {
             return null;
         }
@@ -315,7 +321,17 @@ public final class VisitPipeline implements VisitHandoff {
             VisitDiff d = st.diff().run(v, s.image(), early != null ? early.take(v.sensor(), v.visitId()) : null);
             stats.recordDiff(v, d, System.nanoTime() - v.closedNanos());
             v.stage("classification");
-            return s.withDiff(d);
+            if (scoreHere == null) {
+                return s.withDiff(d);
+            }
+            // scoring reads the cutouts, not the buffer: a visit that stalls in it gives its buffer back at once
+            if (v.letGo()) {
+                pool.release(v.buffer());
+                throw new java.util.concurrent.CancellationException("settled while it was differenced");
+            }
+            List<org.nightwatch.protocol.Candidate> scored = scoreHere.score(d.candidates()).toCompletableFuture().join();
+            stats.recordScored(scored);
+            return s.withDiff(d.withCandidates(scored));
         }, st.diffExecutor()), true);
     }
 
