@@ -21,6 +21,9 @@ class ArchitectureTest {
     static void load() {
         main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.nightwatch");
+        assertTrue(main.size() > 200, "the main classes of every module are read: " + main.size());
+        assertTrue(main.containPackage("org.nightwatch.tools.bench") && main.containPackage("org.nightwatch.camera.source")
+            && main.containPackage("org.nightwatch.night"), "night, tools and camera-io are among them");
     }
 
     @Test

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.night.cli.NightwatchCli;
-import picocli.CommandLine;
 
 /**
  * {@code nightwatch bench pipeline} as a user runs it: the whole pipeline on prepared frames, paced at

@@ -1,26 +1,11 @@
 package org.nightwatch.actors.ingest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
-import org.nightwatch.camera.fits.ImageFits;
-import org.nightwatch.protocol.FrameFate;
-import org.nightwatch.protocol.SensorId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The spool's FITS keywords: frame masks and lists, visit flags, row coverage, and reading them back naming the file. */
 final class SpoolHeaders {

@@ -8,7 +8,6 @@ import org.nightwatch.camera.fits.RecordedNight;
 import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.night.NightOptions;
-import org.nightwatch.night.NightRunner;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

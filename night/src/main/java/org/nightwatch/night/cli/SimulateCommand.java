@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.night.NightOptions;
-import org.nightwatch.night.NightRunner;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

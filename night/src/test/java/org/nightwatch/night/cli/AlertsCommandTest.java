@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.scheduler.AlertJson;
 import org.nightwatch.scheduler.TestAlerts;
-import picocli.CommandLine;
 
 /** {@code nightwatch alerts tail} as a user runs it. */
 class AlertsCommandTest {

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.camera.fits.ImageFits;
-import picocli.CommandLine;
 
 /**
  * {@code nightwatch subtract} on a pair nightwatch did not write: made by Debian's python3-astropy with

@@ -18,7 +18,6 @@ import org.nightwatch.tools.train.TrainingSetBuilder;
 import org.nightwatch.tools.train.TrainingSetFiles;
 import org.nightwatch.workers.classify.InputSpec;
 import org.nightwatch.workers.classify.RealBogusModel;
-import picocli.CommandLine;
 
 /**
  * {@code nightwatch evaluate}: each score joins back to its set and its row of labels.csv, also when kept-apart

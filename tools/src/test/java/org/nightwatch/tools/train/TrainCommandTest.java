@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nightwatch.night.cli.NightwatchCli;
 import org.nightwatch.tools.train.TrainingSetBuilder;
 import org.nightwatch.tools.train.TrainingSetFiles;
-import picocli.CommandLine;
 
 /**
  * {@code nightwatch train} end to end on small simulated sets: the report carries each kind's seeds, their
