@@ -233,6 +233,10 @@ class ControlRoomSystemTest {
                 .header("Authorization", "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"all-sky\"}")));
             assertEquals(200, start.statusCode(), start.body());
             assertTrue(start.body().contains("starting: all-sky"), start.body());
+            // the observatory took the start: the night is being prepared (or already observing), in the chosen mode
+            JsonNode started = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "api/night"))).body());
+            assertTrue(List.of("preparing", "observing").contains(started.get("phase").asText()), started.toString());
+            assertEquals("all-sky", started.get("mode").asText(), started.toString());
 
             // the night runs; alerts appear in the API while it does, and an operator vets one
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> night.isDone()

@@ -15,15 +15,29 @@ import org.nightwatch.protocol.SensorId;
 import org.nightwatch.protocol.SurveyMode;
 
 /**
- * The night's phase ({@link NightPhase}) and its sensors' states, in one place: {@code preparing} -> {@code observing}
- * (sources started) -> {@code stopping} (sources told to stop, or every sensor drained: the night finishes what
- * arrived) -> {@code ended} (its books closed, {@link EndNight}). When every sensor has drained (its stream ended and
- * all it sent is stacked or accounted), whoever started the night is told. Sensors report their state as it changes;
- * the control room and the summary read phase and states from here.
+ * The night's phase ({@link NightPhase}) and its sensors' states, in one place: {@code waiting} (for the operator's
+ * start; a night started by its command begins at {@code preparing}) -> {@code preparing} (references, classifier,
+ * database) -> {@code observing} (sources started) -> {@code stopping} (sources told to stop, or every sensor drained:
+ * the night finishes what arrived) -> {@code ended} (its books closed, {@link EndNight}; or called off while waiting).
+ * The night's sensors are known from {@link Sensors}, when they are prepared. When every sensor has drained (its
+ * stream ended and all it sent is stacked or accounted), whoever started the night is told. Sensors report their
+ * state and books as they change; the control room and the summary read phase and sensors from here.
  */
 public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Command> {
 
-    public sealed interface Command permits StartNight, StopNight, EndNight, SensorDrained, SensorReported, GetNight {
+    public sealed interface Command permits Prepare, CallOff, Sensors, StartNight, StopNight, EndNight, SensorDrained, SensorReported,
+        GetNight {
+    }
+
+    /** The operator started a waiting night in {@code mode}: it is being prepared. */
+    public record Prepare(SurveyMode mode) implements Command {
+    }
+
+    /** The operator stopped a night before it started: it ends without a frame. */
+    public enum CallOff implements Command { INSTANCE }
+
+    /** The night's sensors, once they are prepared (a replay knows them from its files). */
+    public record Sensors(List<SensorId> sensors) implements Command {
     }
 
     /** Start observing in {@code mode}; {@code onEnd} is told when every sensor has drained. */
@@ -64,28 +78,64 @@ public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Co
     public record NightEnded(SurveyMode mode, int sensors) {
     }
 
+    /** A night started by its command, being prepared, whose sensors are {@code sensors}. */
     public static Behavior<Command> create(List<SensorId> sensors, NightControl control) {
-        return Behaviors.setup(ctx -> new ObservatoryActor(ctx, sensors, control));
+        return create(sensors, control, NightPhase.PREPARING);
     }
 
-    private final Set<SensorId> sensors;
+    /** A night in phase {@code first} (waiting for the operator, or preparing), whose sensors are known so far as {@code sensors}. */
+    public static Behavior<Command> create(List<SensorId> sensors, NightControl control, NightPhase first) {
+        return Behaviors.setup(ctx -> new ObservatoryActor(ctx, sensors, control, first));
+    }
+
+    private Set<SensorId> sensors;
     private final NightControl control;
     private final Set<SensorId> drained = new HashSet<>();
     private final Map<SensorId, SensorReport> reports = new LinkedHashMap<>();
-    private NightPhase phase = NightPhase.PREPARING;
+    private NightPhase phase;
     private SurveyMode mode;
     private ActorRef<NightEnded> onEnd;
 
-    private ObservatoryActor(ActorContext<Command> ctx, List<SensorId> sensors, NightControl control) {
+    private ObservatoryActor(ActorContext<Command> ctx, List<SensorId> sensors, NightControl control, NightPhase first) {
         super(ctx);
-        this.sensors = Set.copyOf(sensors);
+        if (first != NightPhase.WAITING && first != NightPhase.PREPARING) {
+            throw new IllegalArgumentException("a night begins waiting or preparing, not " + first);
+        }
+        this.phase = first;
         this.control = control;
-        sensors.forEach(s -> reports.put(s, SensorReport.idle(s)));
+        setSensors(sensors);
+    }
+
+    private void setSensors(List<SensorId> list) {
+        this.sensors = Set.copyOf(list);
+        reports.keySet().retainAll(sensors);
+        list.forEach(s -> reports.putIfAbsent(s, SensorReport.idle(s)));
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
+            .onMessage(Prepare.class, p -> {
+                if (phase == NightPhase.WAITING) {
+                    getContext().getLog().info("the operator started the night: {}", p.mode());
+                    mode = p.mode();
+                    phase = NightPhase.PREPARING;
+                }
+                return this;
+            })
+            .onMessageEquals(CallOff.INSTANCE, () -> {
+                if (phase == NightPhase.WAITING) {
+                    getContext().getLog().info("the night is called off before its start");
+                    phase = NightPhase.ENDED;
+                }
+                return this;
+            })
+            .onMessage(Sensors.class, m -> {
+                if (phase == NightPhase.WAITING || phase == NightPhase.PREPARING) {
+                    setSensors(m.sensors());
+                }
+                return this;
+            })
             .onMessage(StartNight.class, this::onStart)
             .onMessageEquals(StopNight.INSTANCE, this::onStop)
             .onMessageEquals(EndNight.INSTANCE, () -> {

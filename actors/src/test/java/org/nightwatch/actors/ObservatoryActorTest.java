@@ -86,4 +86,29 @@ class ObservatoryActorTest {
         assertEquals(new ObservatoryActor.NightEnded(SurveyMode.ALL_SKY, 1), ended.receiveMessage());
         assertEquals(List.of("start all-sky"), control.calls);
     }
+
+    @Test
+    void aNightThatWaitsForTheOperatorIsPreparedInTheChosenModeOrCalledOff() {
+        RecordingControl control = new RecordingControl();
+        ActorRef<ObservatoryActor.Command> obs = KIT.spawn(ObservatoryActor.create(List.of(), control, NightPhase.WAITING));
+        TestProbe<ObservatoryActor.NightEnded> ended = KIT.createTestProbe();
+        assertEquals(NightPhase.WAITING, status(obs).phase());
+        obs.tell(new ObservatoryActor.StartNight(SurveyMode.ALL_SKY, ended.getRef()));
+        assertEquals(NightPhase.WAITING, status(obs).phase(), "a waiting night starts only once it is prepared");
+        assertEquals(List.of(), control.calls);
+
+        obs.tell(new ObservatoryActor.Prepare(SurveyMode.HIGH_CADENCE));
+        obs.tell(new ObservatoryActor.Sensors(List.of(SensorId.of(4), SensorId.of(5))));
+        ObservatoryActor.NightStatus preparing = status(obs);
+        assertEquals(NightPhase.PREPARING, preparing.phase());
+        assertEquals(SurveyMode.HIGH_CADENCE, preparing.mode());
+        assertEquals(2, preparing.sensors(), "the sensors are known once prepared");
+        obs.tell(ObservatoryActor.CallOff.INSTANCE); // too late: it is being prepared
+        obs.tell(new ObservatoryActor.StartNight(SurveyMode.HIGH_CADENCE, ended.getRef()));
+        assertEquals(NightPhase.OBSERVING, status(obs).phase());
+
+        ActorRef<ObservatoryActor.Command> off = KIT.spawn(ObservatoryActor.create(List.of(), new RecordingControl(), NightPhase.WAITING));
+        off.tell(ObservatoryActor.CallOff.INSTANCE);
+        assertEquals(NightPhase.ENDED, status(off).phase(), "called off before its start");
+    }
 }

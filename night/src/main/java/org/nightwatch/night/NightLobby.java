@@ -10,8 +10,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
+import org.nightwatch.actors.Guardian;
 import org.nightwatch.actors.NightPhase;
+import org.nightwatch.actors.ObservatoryActor;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
 import org.nightwatch.controlroom.NightBackend;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * the operator starts the night from it, choosing its survey mode (all-sky or high-cadence; a replay keeps
  * the mode it was recorded in). The night is then prepared in that mode (references, classifier,
  * database) and runs with the same control room, so pages opened before the start stay open and receive
- * its alerts. Stopping before the start calls the night off.
+ * its alerts. Stopping before the start calls the night off. The night's actors exist from the start, so that its
+ * observatory owns the night's phase throughout: waiting, preparing, observing, stopping, ended.
  */
 public final class NightLobby implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NightLobby.class);
@@ -41,7 +45,9 @@ public final class NightLobby implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ControlRoom room;
     private final CompletableFuture<SurveyMode> start = new CompletableFuture<>();
-    private volatile NightPhase phase = NightPhase.WAITING;
+    private final SourceControl control = new SourceControl();
+    private final ActorSystem<Guardian.Command> system;
+    private final ObservatoryView view;
     private volatile SurveyMode mode;
     private final CompletableFuture<NightRunner> prepared = new CompletableFuture<>();
     private volatile boolean stopWhenPrepared;
@@ -58,6 +64,8 @@ public final class NightLobby implements AutoCloseable {
             : java.util.Arrays.stream(SurveyMode.values()).map(SurveyMode::cliName).toList();
         // the night's ports before the operator waits on it: a clash is said now, not when the night is prepared
         NightClaims.checkPorts(config, options, true);
+        this.system = ActorSystem.create(Guardian.create(control, NightPhase.WAITING), "nightwatch", config.config());
+        this.view = new ObservatoryView(system);
         this.room = ControlRoom.start(backend, ControlRoomSettings.from(config.config(), options.httpPort()),
             registry, config.config());
         LOG.info("control room at {}; the night waits for the operator's start", room.url());
@@ -93,7 +101,7 @@ public final class NightLobby implements AutoCloseable {
                 throw new IllegalStateException("the night was " + e.getCause().getMessage());
             }
             LOG.info("the operator started the night: {}; preparing it", chosen.cliName());
-            r = new NightRunner(config, options.withMode(chosen), new NightRunner.Room(room, registry, backend::attach));
+            r = new NightRunner(config, options.withMode(chosen), new NightRunner.Room(room, registry, backend::attach, system, control));
         } catch (RuntimeException e) {
             prepared.completeExceptionally(e);
             throw e;
@@ -109,7 +117,9 @@ public final class NightLobby implements AutoCloseable {
     public void close() {
         NightRunner r = runner();
         if (r != null) {
-            r.close();
+            r.close(); // it ends the night's actors
+        } else {
+            system.terminate(); // called off, or never prepared
         }
         room.close();
     }
@@ -174,6 +184,7 @@ public final class NightLobby implements AutoCloseable {
             if (b != null) {
                 return b.night().withModes(modes);
             }
+            NightPhase phase = view.now().phase();
             return NightView.before(phase == NightPhase.PREPARING
                 ? "preparing the night: " + mode.cliName() + " (references, classifier, database)"
                 : "waiting for the operator's start" + (modes.isEmpty() ? "" : ": choose the survey mode"), mode.cliName(), phase.label(), modes);
@@ -192,7 +203,7 @@ public final class NightLobby implements AutoCloseable {
                 return b.stopNight();
             }
             if (start.completeExceptionally(new IllegalStateException("called off before it started"))) {
-                phase = NightPhase.ENDED;
+                view.observatory().tell(ObservatoryActor.CallOff.INSTANCE);
                 return CompletableFuture.completedFuture("the night is called off before its first frame");
             }
             // started and being prepared: it stops as soon as it is (stopping twice is harmless)
@@ -222,7 +233,7 @@ public final class NightLobby implements AutoCloseable {
                 }
             }
             mode = chosen;
-            phase = NightPhase.PREPARING;
+            view.observatory().tell(new ObservatoryActor.Prepare(chosen));
             return CompletableFuture.completedFuture(start.complete(chosen)
                 ? "starting: " + chosen.cliName() + (options.replayDir() != null ? "" : " on " + options.sensors() + " sensors")
                 : "the night was already started");

@@ -71,7 +71,8 @@ public final class NightRunner implements AutoCloseable {
      * A control room opened before the night ({@link NightLobby}): the night registers its metrics in
      * {@code registry} and gives the room its view through {@code attach}; the room stays the lobby's.
      */
-    public record Room(ControlRoom room, PrometheusMeterRegistry registry, java.util.function.Consumer<NightBackend> attach) {
+    public record Room(ControlRoom room, PrometheusMeterRegistry registry, java.util.function.Consumer<NightBackend> attach,
+                       ActorSystem<Guardian.Command> system, SourceControl control) {
     }
 
     private final DeploymentConfig config;
@@ -89,9 +90,11 @@ public final class NightRunner implements AutoCloseable {
     private final ControlRoomRole room;
     private final Room lobby;
     private volatile ActorRef<ObservatoryActor.Command> observatory;
-    /** The observatory's last answer: phase and sensor states (refreshed as the control room asks). */
-    private volatile ObservatoryActor.NightStatus status;
-    private long startNanos;
+    /** The night's phase and sensors, as the observatory says them. */
+    private final ObservatoryView view;
+    private final SourceControl control;
+    /** The observatory's last word on the night, once it has ended. */
+    private volatile ObservatoryActor.NightStatus ended;
     private long endNanos;
     private volatile boolean stopRequested;
     /** Why the night had to be closed around held work (null: it ended by itself). */
@@ -127,7 +130,6 @@ public final class NightRunner implements AutoCloseable {
             throw e;
         }
         this.source = new FrameSourceRole(config, options);
-        this.status = new ObservatoryActor.NightStatus(NightPhase.PREPARING, null, source.placements().size(), 0, Map.of());
         this.transport = AeronTransport.start(config.camera().aeron());
         this.workers = new SensorWorkers(config, options, source, transport, options.faults());
         this.scheduler = workers.scores() ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
@@ -142,21 +144,15 @@ public final class NightRunner implements AutoCloseable {
         source.connect(transport, options.nightStart() != null ? options.nightStart() : Instant.now(),
             actors.notConnectedTimeout().toNanos());
         this.books = new NightBooks(source, workers, config.camera());
-
-        NightControl control = new NightControl() {
-            @Override
-            public void startSources(SurveyMode mode) {
-                startNanos = System.nanoTime();
-                source.start();
-            }
-
-            @Override
-            public void stopSources() {
-                source.stop();
-            }
-        };
-        this.system = ActorSystem.create(Guardian.create(workers.context(), source.sensors(), control), "nightwatch", config.config());
+        // the night's actors: the lobby's, whose observatory has been waiting for the operator and is now preparing, or
+        // its own, preparing until the sensors have subscribed and the night starts
+        this.control = lobby != null ? lobby.control() : new SourceControl();
+        this.system = lobby != null ? lobby.system()
+            : ActorSystem.create(Guardian.create(control, NightPhase.PREPARING), "nightwatch", config.config());
+        this.view = new ObservatoryView(system);
+        control.attach(source);
         workers.start(system);
+        system.tell(new Guardian.StartSensors(workers.context(), source.sensors()));
         boolean withRoom = lobby != null || options.httpPort() != null;
         // without a scheduler the hub stays empty: the control room then shows the focal plane and gauges, no alerts
         this.alertHub = scheduler != null || withRoom
@@ -188,19 +184,15 @@ public final class NightRunner implements AutoCloseable {
             + options.mode().cliName() + (options.nightStart() != null ? " start=" + options.nightStart() : "");
     }
 
-    /** The night's phase and its sensors' states, as the observatory last said them (asked again without waiting). */
+    /** The night's phase and its sensors, as the observatory says them. */
     private ObservatoryActor.NightStatus status() {
-        ActorRef<ObservatoryActor.Command> o = observatory;
-        if (o != null && status.phase() != NightPhase.ENDED) {
-            AskPattern.<ObservatoryActor.Command, ObservatoryActor.NightStatus>ask(o, ObservatoryActor.GetNight::new, Duration.ofSeconds(2),
-                system.scheduler()).thenAccept(s -> status = s);
-        }
-        return status;
+        ObservatoryActor.NightStatus e = ended;
+        return e != null ? e : view.now();
     }
 
     /** The operator's stop: the camera stops, what arrived is processed. */
     private String stop() {
-        if (status.phase() == NightPhase.ENDED) {
+        if (status().phase() == NightPhase.ENDED) {
             return "the night has ended";
         }
         stopRequested = true; // before reading the observatory: run() sets it, then reads this
@@ -267,8 +259,7 @@ public final class NightRunner implements AutoCloseable {
     /** Runs the night to its end and returns the summary; {@code progress} is called about every second. */
     public NightSummary run(Consumer<Progress> progress) throws InterruptedException {
         Duration ask = Duration.ofSeconds(30);
-        ActorRef<ObservatoryActor.Command> observatory = AskPattern.<Guardian.Command, ActorRef<ObservatoryActor.Command>>ask(
-            system, Guardian.GetObservatory::new, ask, system.scheduler()).toCompletableFuture().join();
+        ActorRef<ObservatoryActor.Command> observatory = view.observatory();
         awaitSubscribers(Duration.ofSeconds(30));
         CompletionStage<ObservatoryActor.NightEnded> ended = AskPattern.ask(observatory,
             (ActorRef<ObservatoryActor.NightEnded> r) -> new ObservatoryActor.StartNight(options.mode(), r),
@@ -367,17 +358,14 @@ public final class NightRunner implements AutoCloseable {
         }
         endNanos = System.nanoTime();
         observatory.tell(ObservatoryActor.EndNight.INSTANCE);
-        try {
-            status = AskPattern.<ObservatoryActor.Command, ObservatoryActor.NightStatus>ask(observatory, ObservatoryActor.GetNight::new,
-                ask, system.scheduler()).toCompletableFuture().get(ask.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            status = new ObservatoryActor.NightStatus(NightPhase.ENDED, options.mode(), status.sensors(), status.drained(), status.reports());
-        }
+        ObservatoryActor.NightStatus last = view.now();
+        this.ended = last.phase() == NightPhase.ENDED ? last
+            : new ObservatoryActor.NightStatus(NightPhase.ENDED, options.mode(), last.sensors(), last.drained(), last.reports());
         EarlyStarts early = workers.earlyStarts();
         if (early != null && early.begun() > 0) {
             LOG.info("difference imaging begun on partial stacks for {} visits, {} finished from that start", early.begun(), early.used());
         }
-        return books.summary(options, new NightBooks.Ending((endNanos - startNanos) / 1e9, drained, forcedClose, status));
+        return books.summary(options, new NightBooks.Ending((endNanos - control.startedNanos()) / 1e9, drained, forcedClose, this.ended));
     }
 
     private void awaitSubscribers(Duration timeout) {
