@@ -131,7 +131,7 @@ public final class NightRunner implements AutoCloseable {
         }
         this.source = new FrameSourceRole(config, options);
         this.transport = AeronTransport.start(config.camera().aeron());
-        this.workers = new SensorWorkers(config, options, source, transport, options.faults());
+        this.workers = new SensorWorkers(SensorWorkers.Settings.from(config), options, source, transport, options.faults());
         this.scheduler = workers.scores() ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
             options.outDir() != null ? options.outDir() : options.skyDir(), nightKey(), source.simulated(),
             config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),

@@ -53,7 +53,23 @@ import org.slf4j.LoggerFactory;
 public final class SensorWorkers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SensorWorkers.class);
 
-    private final DeploymentConfig config;
+    /**
+     * What the sensor workers are set with, read once from the deployment.
+     *
+     * @param earlyPlanes   difference imaging begun on a partial stack: planes kept; {@code earlyFraction} of a visit's frames
+     * @param spoolMaxBytes the most the spool may hold on disk
+     */
+    public record Settings(CameraSettings camera, ActorsSettings actors, DiffSettings diff, double pixelScaleArcsec, int earlyPlanes,
+                           double earlyFraction, long spoolMaxBytes) {
+        public static Settings from(DeploymentConfig config) {
+            com.typesafe.config.Config c = config.config();
+            return new Settings(config.camera(), config.actors(), DiffSettings.from(c), config.pixelScaleArcsec(),
+                c.getInt("nightwatch.actors.diff.early-planes"), c.getDouble("nightwatch.actors.diff.early-fraction"),
+                c.getBytes("nightwatch.actors.spool.max-bytes"));
+        }
+    }
+
+    private final Settings settings;
     private final NightOptions options;
     private final CameraSettings camera;
     private final ActorsSettings actors;
@@ -79,11 +95,11 @@ public final class SensorWorkers implements AutoCloseable {
      * Starts the ingest agents of {@code source}'s sensors and, for a differenced night, prepares its references (the
      * source writes a simulated night's) and opens the classifier: all before the first frame is due.
      */
-    SensorWorkers(DeploymentConfig config, NightOptions options, FrameSourceRole source, AeronTransport transport, StageFaults faults) {
-        this.config = config;
+    SensorWorkers(Settings settings, NightOptions options, FrameSourceRole source, AeronTransport transport, StageFaults faults) {
+        this.settings = settings;
         this.options = options;
-        this.camera = config.camera();
-        this.actors = config.actors();
+        this.camera = settings.camera();
+        this.actors = settings.actors();
         this.placements = source.placements();
         this.transport = transport;
         // compile the hot kernels before frames are due, not while the first visits wait
@@ -115,8 +131,8 @@ public final class SensorWorkers implements AutoCloseable {
         ActorsSettings.Diff d = actors.diff();
         ReferenceLibrary refs = new ReferenceLibrary(skyDir, maker, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
         StageFaults.Fault df = faults.diff();
-        this.diff = new DiffStage(new DiffStage.Settings(DiffSettings.from(config.config()), camera.gain(), camera.saturate(),
-            config.pixelScaleArcsec(), d.zeroPointMag(), d.workerCount(), config.config().getInt("nightwatch.actors.diff.early-planes")),
+        this.diff = new DiffStage(new DiffStage.Settings(settings.diff(), camera.gain(), camera.saturate(), settings.pixelScaleArcsec(),
+            d.zeroPointMag(), d.workerCount(), settings.earlyPlanes()),
             refs, camera.width(), camera.height(), df != null ? df::strike : null);
         if (source.visitHeaders() != null) {
             // a replay honours each visit file's GAIN, SATURATE and TAN WCS; the configuration fills only what a file lacks
@@ -150,7 +166,7 @@ public final class SensorWorkers implements AutoCloseable {
     void connect(SchedulerRole scheduler, RecordedNight recorded) {
         List<VisitSink> sinks = new ArrayList<>();
         if (options.stacksDir() != null) {
-            sinks.add(new FitsStackSink(options.stacksDir(), camera.gain(), camera.readNoise(), camera.saturate(), config.pixelScaleArcsec()));
+            sinks.add(new FitsStackSink(options.stacksDir(), camera.gain(), camera.readNoise(), camera.saturate(), settings.pixelScaleArcsec()));
         }
         if (candidateCsv != null) {
             sinks.add(candidateCsv);
@@ -167,8 +183,8 @@ public final class SensorWorkers implements AutoCloseable {
             openSpool(scheduler, recorded);
             // at real-time pace only: whether a visit's early work is done by its close depends on timing, and a night
             // run as fast as it goes keeps its promise of the same alerts every time
-            this.early = new EarlyStarts(diff, r -> diffExecutor.get().execute(r), config.config().getDouble("nightwatch.actors.diff.early-fraction"),
-                config.config().getInt("nightwatch.actors.diff.early-planes"), camera.width(), camera.height());
+            this.early = new EarlyStarts(diff, r -> diffExecutor.get().execute(r), settings.earlyFraction(), settings.earlyPlanes(),
+                camera.width(), camera.height());
         }
         VisitAssembler.WhenFull whenFull = realtime ? VisitAssembler.WhenFull.DEFER : VisitAssembler.WhenFull.WAIT;
         this.context = new NightContext(transport, agents, pool, ledgers, StackKernel.best(), sink, stats, actors, camera.width(),
@@ -181,8 +197,8 @@ public final class SensorWorkers implements AutoCloseable {
         // spill while the free buffers could not give every sensor its next visit: a sensor that is behind then
         // spools rather than leave a sensor that is not without a buffer (deferred unprocessed)
         int freeBelow = Math.max(2, placements.size());
-        this.spool = new VisitSpool(spoolDir, config.config().getBytes("nightwatch.actors.spool.max-bytes"), freeBelow, camera.width(),
-            camera.height(), new VisitSpool.CameraKeywords(camera.gain(), camera.readNoise(), camera.saturate(), config.pixelScaleArcsec()));
+        this.spool = new VisitSpool(spoolDir, settings.spoolMaxBytes(), freeBelow, camera.width(),
+            camera.height(), new VisitSpool.CameraKeywords(camera.gain(), camera.readNoise(), camera.saturate(), settings.pixelScaleArcsec()));
         if (scheduler != null && scheduler.resumed() && recorded != null) {
             // a resumed replay catches up what its spool holds instead of replaying those visits' frames
             var done = scheduler.store().visitsDone();
