@@ -27,12 +27,25 @@ import org.nightwatch.workers.stack.StackKernel;
  * @param classifier      real/bogus scoring of the candidates (null: left unscored)
  * @param spool           where visits go when the night is over capacity, for the catch-up path (null: none)
  * @param early           difference imaging begun on each visit's partial stack (null: not)
+ * @param clock           the nanosecond clock frames are stamped with and stalls are measured by (System.nanoTime; tests
+ *                        give one they move by hand)
  */
 public record NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool,
                            List<SensorLedger> ledgers, StackKernel kernel, VisitSink sink, NightStats stats,
                            ActorsSettings settings, int width, int height, VisitAssembler.WhenFull whenFull,
                            Executor stackExecutor, Executor sinkExecutor, DiffStage diff, ClassifierStage classifier,
-                           org.nightwatch.actors.ingest.VisitSpool spool, org.nightwatch.actors.pipeline.EarlyStarts early) {
+                           org.nightwatch.actors.ingest.VisitSpool spool, org.nightwatch.actors.pipeline.EarlyStarts early,
+                           java.util.function.LongSupplier clock) {
+
+    /** A night's context on the system clock. */
+    public NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool, List<SensorLedger> ledgers,
+                        StackKernel kernel, VisitSink sink, NightStats stats, ActorsSettings settings, int width, int height,
+                        VisitAssembler.WhenFull whenFull, Executor stackExecutor, Executor sinkExecutor, DiffStage diff,
+                        ClassifierStage classifier, org.nightwatch.actors.ingest.VisitSpool spool,
+                        org.nightwatch.actors.pipeline.EarlyStarts early) {
+        this(transport, agents, pool, ledgers, kernel, sink, stats, settings, width, height, whenFull, stackExecutor, sinkExecutor, diff,
+            classifier, spool, early, System::nanoTime);
+    }
 
     public SensorLedger ledger(SensorId sensor) {
         return ledgers.get(sensor.index());

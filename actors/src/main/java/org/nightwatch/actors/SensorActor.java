@@ -101,7 +101,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
             ledger, night.pool(), night.stats(), night.spool(), night.early());
         Subscription subscription = night.transport().addSubscription(sensor);
         VisitAssembler assembler = new VisitAssembler(sensor, night.width(), night.height(), night.pool(), night.kernel(),
-            ledger, night.whenFull(), pipeline, night.settings().visitTimeout().toNanos(), System::nanoTime);
+            ledger, night.whenFull(), pipeline, night.settings().visitTimeout().toNanos(), night.clock());
         night.agentFor(sensor).register(subscription, assembler);
         int me = incarnation;
         ctx.pipeToSelf(pipeline.completion(), (done, failure) -> new StreamFinished(me, failure));
@@ -168,7 +168,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         }
         long last = ledger.lastBlockNanos();
         SensorState next = last == 0 ? SensorState.IDLE
-            : System.nanoTime() - last > night.settings().stallAfter().toNanos() ? SensorState.STALLED
+            : night.clock().getAsLong() - last > night.settings().stallAfter().toNanos() ? SensorState.STALLED
             : ledger.restarts().get() > 0 ? SensorState.FAULT
             : ledger.count(FrameFate.Kind.DEFERRED) > 0 ? SensorState.DEFERRED : SensorState.OBSERVING;
         if (next != state) {

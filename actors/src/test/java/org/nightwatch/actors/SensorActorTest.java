@@ -3,12 +3,16 @@ package org.nightwatch.actors;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
@@ -19,23 +23,32 @@ import org.nightwatch.camera.aeron.FrameSender;
 import org.nightwatch.protocol.SensorId;
 
 /**
- * {@link SensorActor} on its own, with an {@link ActorTestKit} and a probe for the observatory: a real
- * embedded Aeron media driver and ingest agent bring it the frames a camera sends. The sensor shows its
- * state as the control room reads it (idle, observing, stalled when the frames stop, done), logs the
- * stall, and tells the observatory once, when all it was sent is stacked.
+ * {@link SensorActor} on its own, with an {@link ActorTestKit} on manual time, a clock moved by hand, and a probe for
+ * the observatory: a real embedded Aeron media driver and ingest agent bring it the frames a camera sends. The sensor
+ * shows its state as the control room reads it (idle, observing, stalled when the frames stop, done), logs the stall,
+ * reports its books to the observatory as they change, and tells it once, when all it was sent is stacked.
  */
 class SensorActorTest {
     static final SensorId SENSOR = SensorId.of(3);
     static final int FPV = TestNight.FPV;
 
     ActorTestKit kit;
+    ManualTime time;
     TestNight night;
+    /** The clock frames are stamped with and stalls measured by, in nanoseconds: moved by the test. */
+    final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
     @BeforeEach
     void start() {
-        kit = ActorTestKit.create();
-        // a short stall, so that the test does not wait for the deployment's
-        night = new TestNight(SENSOR.index() + 1, "nightwatch.actors.stall-after = 2 s");
+        kit = ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
+        time = ManualTime.get(kit.system());
+        night = new TestNight(SENSOR.index() + 1, "", null, ForkJoinPool.commonPool(), clock::get); // stall-after: the default 3 s
+    }
+
+    /** Half a second on the sensor's timer (one tick) and on the clock. */
+    private void tick() {
+        clock.addAndGet(500_000_000L);
+        time.timePasses(Duration.ofMillis(500));
     }
 
     @AfterEach
@@ -68,19 +81,28 @@ class SensorActorTest {
             TestNight.send(sender, SENSOR, seq);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> status(sensor).framesStacked() == 2 * FPV);
-        // the state is the sensor's own reading, taken every 500 ms: observing within a tick
-        await().atMost(Duration.ofSeconds(2)).until(() -> status(sensor).state() == SensorState.OBSERVING);
+        assertEquals(SensorState.IDLE, status(sensor).state(), "the state is the sensor's own reading, taken at its tick");
+        tick();
+        assertEquals(SensorState.OBSERVING, status(sensor).state());
         // the observatory is told as the sensor changes, with its books
         assertEquals(0, reportIn(observatory, SensorState.OBSERVING, 2L * FPV).lost());
         assertEquals(2, night.stacked.size(), "two visits stacked and handed on");
 
-        // the camera stops without ending its stream: the sensor says it stalled, in its state and its log
-        LoggingTestKit.warn("stalled").withOccurrences(1).expect(kit.system(), () -> {
-            await().atMost(Duration.ofSeconds(10)).until(() -> status(sensor).state() == SensorState.STALLED);
+        // the camera stops without ending its stream: past 3 s, the sensor says it stalled, in its state and its log
+        for (int i = 0; i < 5; i++) {
+            tick();
+        }
+        assertEquals(SensorState.OBSERVING, status(sensor).state(), "3 s without a frame: not stalled yet");
+        LoggingTestKit.warn("stalled: no frame for PT3S").withOccurrences(1).expect(kit.system(), () -> {
+            tick();
+            tick();
             return null;
         });
+        assertEquals(SensorState.STALLED, status(sensor).state());
         assertEquals(2, reportIn(observatory, SensorState.STALLED, 2L * FPV).visitsStacked());
-        observatory.expectNoMessage(Duration.ofMillis(700)); // once, though ticks go on
+        tick();
+        tick();
+        observatory.expectNoMessage(Duration.ofMillis(100)); // once, though ticks go on
 
         await().atMost(Duration.ofSeconds(10)).until(() -> sender.sendEndOfStream(SENSOR.index(), 2 * FPV, 2 * FPV - 1));
         assertEquals(SensorState.DONE, ((ObservatoryActor.SensorReported) observatory.receiveMessage(Duration.ofSeconds(10))).report().state(),
@@ -91,6 +113,8 @@ class SensorActorTest {
         assertEquals(SensorState.DONE, done.state());
         assertEquals(2L * FPV, done.framesReceived());
         assertEquals(0, done.framesLost());
-        observatory.expectNoMessage(Duration.ofMillis(700)); // told once, though ticks go on
+        tick();
+        tick();
+        observatory.expectNoMessage(Duration.ofMillis(100)); // told once, though ticks go on
     }
 }

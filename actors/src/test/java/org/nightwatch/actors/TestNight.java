@@ -44,11 +44,15 @@ final class TestNight implements AutoCloseable {
     private final AgentRunner runner;
 
     TestNight(int sensors, String overrides) {
-        this(sensors, overrides, null, ForkJoinPool.commonPool());
+        this(sensors, overrides, null, ForkJoinPool.commonPool(), System::nanoTime);
     }
 
-    /** As above, with the stacked visits also handed to {@code sink} (null: none), and stacking run on {@code stackExecutor}. */
-    TestNight(int sensors, String overrides, VisitSink sink, java.util.concurrent.Executor stackExecutor) {
+    /**
+     * As above, with the stacked visits also handed to {@code sink} (null: none), stacking run on {@code stackExecutor},
+     * and frames stamped and stalls measured by {@code clock}.
+     */
+    TestNight(int sensors, String overrides, VisitSink sink, java.util.concurrent.Executor stackExecutor,
+              java.util.function.LongSupplier clock) {
         IngestAgent agent = new IngestAgent("ingest-test", 4);
         runner = new AgentRunner(new SleepingIdleStrategy(100_000), Throwable::printStackTrace, null, agent);
         AgentRunner.startOnThread(runner);
@@ -64,7 +68,7 @@ final class TestNight implements AutoCloseable {
                     sink.accept(v);
                 }
             }, new NightStats(), settings, W, H, VisitAssembler.WhenFull.WAIT, stackExecutor,
-            ForkJoinPool.commonPool(), null, null, null, null);
+            ForkJoinPool.commonPool(), null, null, null, null, clock);
     }
 
     /** A camera's stream for {@code sensor}, connected. */

@@ -55,7 +55,7 @@ class VisitStagesTest {
         }, r -> {
             stackings.incrementAndGet();
             ForkJoinPool.commonPool().execute(r);
-        });
+        }, System::nanoTime);
         TestProbe<ObservatoryActor.Command> observatory = kit.createTestProbe();
         kit.spawn(SensorActor.create(SENSOR, night.context, observatory.getRef()), "sensor-00");
         FrameSender sender = night.camera(SENSOR);
