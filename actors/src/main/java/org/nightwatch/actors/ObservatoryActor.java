@@ -51,11 +51,11 @@ public final class ObservatoryActor extends AbstractBehavior<ObservatoryActor.Co
     public enum EndNight implements Command { INSTANCE }
 
     /** A sensor's stream ended and everything it sent is accounted. */
-    public record SensorDrained(SensorId sensor) implements Command {
+    public record SensorDrained(SensorId sensor) implements Command, WireMessage {
     }
 
     /** A sensor's state or books changed. */
-    public record SensorReported(SensorReport report) implements Command {
+    public record SensorReported(SensorReport report) implements Command, WireMessage {
     }
 
     public record GetNight(ActorRef<NightStatus> replyTo) implements Command {

@@ -37,7 +37,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
      * {@code late}: a visit caught up after the night was over capacity, whose alerts say how late they are.
      */
     public record Scored(int sensor, long visit, List<Candidate> candidates, long receivedNanos, long visitClosedNanos,
-                         boolean late) implements Command {
+                         boolean late) implements Command, org.nightwatch.actors.WireMessage {
     }
 
     /** Answered once every message sent before it is handled. */

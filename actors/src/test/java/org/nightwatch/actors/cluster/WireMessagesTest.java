@@ -1,0 +1,78 @@
+package org.nightwatch.actors.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.nightwatch.actors.ObservatoryActor;
+import org.nightwatch.actors.SensorReport;
+import org.nightwatch.actors.SensorState;
+import org.nightwatch.actors.alerts.SchedulerActor;
+import org.nightwatch.protocol.Candidate;
+import org.nightwatch.protocol.SensorId;
+import org.nightwatch.scheduler.Cands;
+import org.nightwatch.scheduler.HostContext;
+
+/**
+ * The messages that cross machines in a night on several are serialised by Pekko's Jackson CBOR serializer (never by
+ * Java serialization) and come back whole: scored candidates with their three cutouts, and a sensor's report.
+ */
+class WireMessagesTest {
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    private static final Serialization SERIALIZATION = SerializationExtension.get(Adapter.toClassic(KIT.system()));
+
+    @AfterAll
+    static void stop() {
+        KIT.shutdownTestKit();
+    }
+
+    private static Object roundTrip(Object message) {
+        Serializer s = SERIALIZATION.findSerializerFor(message);
+        assertEquals("org.apache.pekko.serialization.jackson.JacksonCborSerializer", s.getClass().getName(),
+            message.getClass().getSimpleName() + " is serialised as CBOR");
+        byte[] bytes = SERIALIZATION.serialize(message).get();
+        return SERIALIZATION.deserialize(bytes, s.identifier(), Serializers.manifestFor(s, message)).get();
+    }
+
+    @Test
+    void scoredCandidatesCrossWithTheirCutouts() {
+        List<Candidate> cands = List.of(Cands.at("S3-V7-0", 3, 7, Cands.MJD, 150.1, 2.2, 25, 17.5, 0.97, HostContext.GALAXY),
+            Cands.at("S3-V7-1", 3, 7, Cands.MJD, 150.2, 2.3, -12, 18.1, 0.12, HostContext.STAR));
+        SchedulerActor.Scored sent = new SchedulerActor.Scored(3, 7, cands, 11, 22, true);
+        Serializer s = SERIALIZATION.findSerializerFor(sent);
+        int size = SERIALIZATION.serialize(sent).get().length;
+        SchedulerActor.Scored back = (SchedulerActor.Scored) roundTrip(sent);
+        assertEquals(sent.sensor(), back.sensor());
+        assertEquals(sent.visit(), back.visit());
+        assertEquals(sent.late(), back.late());
+        assertEquals(2, back.candidates().size());
+        for (int i = 0; i < 2; i++) {
+            Candidate a = cands.get(i);
+            Candidate b = back.candidates().get(i);
+            assertEquals(a.id(), b.id());
+            assertEquals(a.ra(), b.ra());
+            assertEquals(a.snr(), b.snr());
+            assertEquals(a.score(), b.score());
+            assertEquals(a.modelVersion(), b.modelVersion());
+            assertArrayEquals(a.cutout(), b.cutout(), "the cutouts come back bit for bit");
+        }
+        // three 29x29 float planes a candidate: about 10 kB each in CBOR, well under Artery's frame size (256 KiB)
+        assertTrue(size < 2 * 3 * Candidate.CUTOUT * Candidate.CUTOUT * 6, size + " bytes with " + s.getClass().getSimpleName());
+    }
+
+    @Test
+    void aSensorsReportCrossesWithItsStateAndNaNSky() {
+        SensorReport r = new SensorReport(SensorId.of(42), SensorState.STALLED, 120, 108, 6, 6, 9, 2, Double.NaN, "frame 17 truncated", 1);
+        assertEquals(new ObservatoryActor.SensorReported(r), roundTrip(new ObservatoryActor.SensorReported(r)));
+        assertEquals(new ObservatoryActor.SensorDrained(SensorId.of(42)), roundTrip(new ObservatoryActor.SensorDrained(SensorId.of(42))));
+    }
+}
