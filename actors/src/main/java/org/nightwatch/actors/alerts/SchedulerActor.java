@@ -67,6 +67,9 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     private final Map<String, Long> byState = new TreeMap<>();
     private final Runnable beforeVisit;
     private final java.util.concurrent.atomic.AtomicLong visitsHandled;
+    /** The sensor-visits handled (committed, or refused by the database): a visit sent again is not run twice. */
+    private final java.util.Set<org.nightwatch.protocol.VisitKey> handled = new java.util.HashSet<>();
+    private long redelivered;
     private long candidatesIn;
     private long associated;
     private long failed;
@@ -112,6 +115,9 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
         this.outputs = outputs;
         this.hub = hub;
         this.resumed = resumed;
+        // a resumed night's visits were handled in an earlier run
+        store.visitsDone().forEach((sensor, visits) -> visits.forEach(v -> handled.add(new org.nightwatch.protocol.VisitKey(
+            org.nightwatch.protocol.SensorId.of(sensor), v))));
     }
 
     @Override
@@ -146,6 +152,13 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     }
 
     private Behavior<Command> onScored(Scored m) {
+        if (!handled.add(new org.nightwatch.protocol.VisitKey(org.nightwatch.protocol.SensorId.of(m.sensor()), m.visit()))) {
+            // delivered again (at-least-once across machines): its candidates are in the night already, and running them
+            // twice would add each detection twice to its object
+            redelivered++;
+            getContext().getLog().debug("scheduler: sensor {} visit {} received again: ignored", m.sensor(), m.visit());
+            return this;
+        }
         try {
             return handle(m);
         } finally {
@@ -222,6 +235,6 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             outputs.voeventFiles(), failedFiles.get(), visitLatency.getTotalCount() == 0 ? 0 : visitLatency.getValueAtPercentile(50) / 1e6,
             visitLatency.getTotalCount() == 0 ? 0 : visitLatency.getValueAtPercentile(99) / 1e6, null, lateLatency.getTotalCount(),
             lateLatency.getTotalCount() == 0 ? 0 : lateLatency.getValueAtPercentile(50) / 1e6,
-            lateLatency.getTotalCount() == 0 ? 0 : lateLatency.getMaxValue() / 1e6);
+            lateLatency.getTotalCount() == 0 ? 0 : lateLatency.getMaxValue() / 1e6, redelivered);
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param lateAlerts         alert changes from caught-up visits (spooled while the night was over capacity)
  * @param lateVisitToAlertMsP50 a caught-up visit's last frame to its alerts out, p50 (how late they came)
  * @param lateVisitToAlertMsMax the same, the largest
+ * @param visitsRedelivered  sensor-visits received again after they were handled (at-least-once delivery): ignored
  */
 public record SchedulerTotals(
     @JsonProperty("candidates_in") long candidatesIn,
@@ -46,20 +47,21 @@ public record SchedulerTotals(
     Stream stream,
     @JsonProperty("late_alerts") long lateAlerts,
     @JsonProperty("late_visit_to_alert_ms_p50") double lateVisitToAlertMsP50,
-    @JsonProperty("late_visit_to_alert_ms_max") double lateVisitToAlertMsMax) {
+    @JsonProperty("late_visit_to_alert_ms_max") double lateVisitToAlertMsMax,
+    @JsonProperty("visits_redelivered") long visitsRedelivered) {
 
     /** These totals with the alert files' counts as they stand once the file writer has caught up. */
     public SchedulerTotals withFiles(long avro, long voevent, long failedWrites) {
         return new SchedulerTotals(candidatesIn, associated, objectsByKind, alertsByState, liveAlerts, latencyMsP50, latencyMsP99,
             hubDropped, failedBatches, resumedObjects, followUpPlanned, database, alertsFile, avro, voevent, failedWrites,
-            visitToAlertMsP50, visitToAlertMsP99, stream, lateAlerts, lateVisitToAlertMsP50, lateVisitToAlertMsMax);
+            visitToAlertMsP50, visitToAlertMsP99, stream, lateAlerts, lateVisitToAlertMsP50, lateVisitToAlertMsMax, visitsRedelivered);
     }
 
     /** These totals with the Aeron alert stream's counts. */
     public SchedulerTotals withStream(Stream s) {
         return new SchedulerTotals(candidatesIn, associated, objectsByKind, alertsByState, liveAlerts, latencyMsP50, latencyMsP99,
             hubDropped, failedBatches, resumedObjects, followUpPlanned, database, alertsFile, avroFiles, voeventFiles, failedFileWrites,
-            visitToAlertMsP50, visitToAlertMsP99, s, lateAlerts, lateVisitToAlertMsP50, lateVisitToAlertMsMax);
+            visitToAlertMsP50, visitToAlertMsP99, s, lateAlerts, lateVisitToAlertMsP50, lateVisitToAlertMsMax, visitsRedelivered);
     }
 
     /**

@@ -120,4 +120,19 @@ class SchedulerActorTest {
         assertEquals(1, t.liveAlerts(), "the next visit's alert is committed");
         assertEquals(2, handled.get(), "the refused visit counts as handled: the night does not wait for it");
     }
+
+    @Test
+    void aVisitDeliveredTwiceIsRunOnce() throws Exception {
+        List<Candidate> cands = visit(4, 9, Cands.MJD, "S4-V9-0", "S4-V9-1");
+        actor.tell(new SchedulerActor.Scored(4, 9, cands, System.nanoTime(), 0, false));
+        // at-least-once delivery across machines sends a visit again when its acknowledgement was lost
+        actor.tell(new SchedulerActor.Scored(4, 9, cands, System.nanoTime(), 0, false));
+        SchedulerTotals t = totals();
+        assertEquals(2, t.candidatesIn(), "the second delivery's candidates are not taken in");
+        assertEquals(1, t.visitsRedelivered());
+        assertEquals(2, t.liveAlerts());
+        assertEquals(2, hub.offered(), "no alert change from the second delivery");
+        assertEquals(2, Files.readAllLines(dir.resolve("alerts.jsonl"), StandardCharsets.UTF_8).size());
+        assertEquals(1, store.visitsDone().get(4).size());
+    }
 }
