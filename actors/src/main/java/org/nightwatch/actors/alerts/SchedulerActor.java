@@ -32,11 +32,12 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     }
 
     /**
-     * One sensor-visit's scored candidates (perhaps none), received at {@code receivedNanos}; the visit
-     * closed (its last frame arrived) at {@code visitClosedNanos} (both System.nanoTime; 0: not known);
+     * One sensor-visit's scored candidates (perhaps none), handed to the scheduler at {@code sentEpochNanos}; the visit
+     * closed (its last frame arrived) at {@code visitClosedEpochNanos} (both UTC ns since the epoch, {@link
+     * org.nightwatch.actors.WireTime}, since sender and scheduler may be different machines; 0: not known);
      * {@code late}: a visit caught up after the night was over capacity, whose alerts say how late they are.
      */
-    public record Scored(int sensor, long visit, List<Candidate> candidates, long receivedNanos, long visitClosedNanos,
+    public record Scored(int sensor, long visit, List<Candidate> candidates, long sentEpochNanos, long visitClosedEpochNanos,
                          boolean late) implements Command, org.nightwatch.actors.WireMessage {
     }
 
@@ -174,9 +175,9 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                 beforeVisit.run();
             }
             r = scheduler.run(m.candidates());
-            if (m.late() && m.visitClosedNanos() > 0) {
+            if (m.late() && m.visitClosedEpochNanos() > 0) {
                 // a caught-up visit: its alerts say how long after the visit's last frame they were made
-                double lateS = Math.max(0, System.nanoTime() - m.visitClosedNanos()) / 1e9;
+                double lateS = Math.max(0, org.nightwatch.actors.WireTime.now() - m.visitClosedEpochNanos()) / 1e9;
                 r = new Scheduler.Result(r.candidates(), r.objectOf(), r.changed(), r.alerts().stream().map(a -> a.late(lateS)).toList());
             }
             store.commit(r, m.sensor(), m.visit());
@@ -197,12 +198,12 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                 log.error("scheduler: {} committed alerts not written to the alert files: {}", committed.size(), e.getMessage());
             }
         });
-        long now = System.nanoTime();
+        long now = org.nightwatch.actors.WireTime.now();
         for (Alert a : r.alerts()) {
-            long fromVisit = m.visitClosedNanos() > 0 ? Math.max(0, now - m.visitClosedNanos()) : -1;
+            long fromVisit = m.visitClosedEpochNanos() > 0 ? Math.max(0, now - m.visitClosedEpochNanos()) : -1;
             hub.publish(a, fromVisit);
             byState.merge(a.state().wire(), 1L, Long::sum);
-            latency.recordValue(Math.max(0, Math.min(latency.getHighestTrackableValue(), now - m.receivedNanos())));
+            latency.recordValue(Math.max(0, Math.min(latency.getHighestTrackableValue(), now - m.sentEpochNanos())));
             if (fromVisit >= 0 && m.late()) {
                 lateLatency.recordValue(Math.min(lateLatency.getHighestTrackableValue(), fromVisit));
                 if (latencyLog != null) {

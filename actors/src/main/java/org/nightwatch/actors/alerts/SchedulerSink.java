@@ -32,7 +32,8 @@ public final class SchedulerSink implements VisitSink {
         }
         sent.incrementAndGet();
         ref.tell(new SchedulerActor.Scored(s.visit().sensor().index(), s.visit().visitId(),
-            d == null ? java.util.List.of() : d.candidates(), System.nanoTime(), s.visit().closedNanos(),
+            d == null ? java.util.List.of() : d.candidates(), org.nightwatch.actors.WireTime.now(),
+            org.nightwatch.actors.WireTime.of(s.visit().closedNanos()),
             s.visit().flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)));
     }
 }

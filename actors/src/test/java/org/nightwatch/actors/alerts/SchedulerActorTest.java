@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.actors.WireTime;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.Candidate;
 import org.nightwatch.protocol.VettingLabel;
@@ -84,8 +85,8 @@ class SchedulerActorTest {
 
     @Test
     void aScoredVisitIsCommittedPublishedAndWrittenAndItsObjectsCanBeLabelled() throws Exception {
-        actor.tell(new SchedulerActor.Scored(1, 1, visit(1, 1, Cands.MJD, "S1-V1-0", "S1-V1-1"), System.nanoTime(), 0, false));
-        actor.tell(new SchedulerActor.Scored(1, 2, List.of(), System.nanoTime(), 0, false)); // a visit without candidates
+        actor.tell(new SchedulerActor.Scored(1, 1, visit(1, 1, Cands.MJD, "S1-V1-0", "S1-V1-1"), WireTime.now(), 0, false));
+        actor.tell(new SchedulerActor.Scored(1, 2, List.of(), WireTime.now(), 0, false)); // a visit without candidates
         SchedulerTotals t = totals();
         assertEquals(2, t.candidatesIn());
         assertEquals(2, t.liveAlerts(), "each transient alerted at its first detection");
@@ -110,10 +111,10 @@ class SchedulerActorTest {
     void aBatchTheDatabaseRefusesIsLoggedAndCountedAndTheNextVisitIsHandled() {
         failVisit.set(1);
         LoggingTestKit.error("was not committed").withOccurrences(1).expect(kit.system(), () -> {
-            actor.tell(new SchedulerActor.Scored(2, 1, visit(2, 1, Cands.MJD, "S2-V1-0"), System.nanoTime(), 0, false));
+            actor.tell(new SchedulerActor.Scored(2, 1, visit(2, 1, Cands.MJD, "S2-V1-0"), WireTime.now(), 0, false));
             return null;
         });
-        actor.tell(new SchedulerActor.Scored(2, 2, visit(2, 2, Cands.MJD + 0.01, "S2-V2-0"), System.nanoTime(), 0, false));
+        actor.tell(new SchedulerActor.Scored(2, 2, visit(2, 2, Cands.MJD + 0.01, "S2-V2-0"), WireTime.now(), 0, false));
         SchedulerTotals t = totals();
         assertEquals(1, t.failedBatches());
         assertEquals(2, t.candidatesIn(), "the refused batch's candidates were received (candidates.csv has them)");
@@ -124,9 +125,9 @@ class SchedulerActorTest {
     @Test
     void aVisitDeliveredTwiceIsRunOnce() throws Exception {
         List<Candidate> cands = visit(4, 9, Cands.MJD, "S4-V9-0", "S4-V9-1");
-        actor.tell(new SchedulerActor.Scored(4, 9, cands, System.nanoTime(), 0, false));
+        actor.tell(new SchedulerActor.Scored(4, 9, cands, WireTime.now(), 0, false));
         // at-least-once delivery across machines sends a visit again when its acknowledgement was lost
-        actor.tell(new SchedulerActor.Scored(4, 9, cands, System.nanoTime(), 0, false));
+        actor.tell(new SchedulerActor.Scored(4, 9, cands, WireTime.now(), 0, false));
         SchedulerTotals t = totals();
         assertEquals(2, t.candidatesIn(), "the second delivery's candidates are not taken in");
         assertEquals(1, t.visitsRedelivered());
