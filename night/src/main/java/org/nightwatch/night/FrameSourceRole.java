@@ -61,10 +61,10 @@ public final class FrameSourceRole implements AutoCloseable {
         if (recorded != null) {
             recorded.problems().forEach(p -> LOG.error("replay: {}: skipped", p));
             if (recorded.manifest().width() != camera.width() || recorded.manifest().height() != camera.height()) {
-                String size = recorded.manifest().width() + "x" + recorded.manifest().height();
+                String why = recorded.layout().manifest() + ": frames of " + recorded.manifest().width() + "x" + recorded.manifest().height()
+                    + ", this deployment's sensors are " + camera.width() + "x" + camera.height();
                 recorded.close();
-                throw new IllegalArgumentException(recorded.layout().manifest() + ": frames of " + size + ", this deployment's sensors are "
-                    + camera.width() + "x" + camera.height());
+                throw new IllegalArgumentException(why);
             }
         }
         this.placements = recorded != null ? config.sensorsByIndex(recorded.sensors()) : config.sensors(options.sensors());

@@ -65,9 +65,13 @@ public final class NightLobby implements AutoCloseable {
         // the night's ports before the operator waits on it: a clash is said now, not when the night is prepared
         NightClaims.checkPorts(config, options, true);
         this.system = ActorSystem.create(Guardian.create(control, NightPhase.WAITING), "nightwatch", config.config());
-        this.view = new ObservatoryView(system);
-        this.room = ControlRoom.start(backend, ControlRoomSettings.from(config.config(), options.httpPort()),
-            registry, config.config());
+        try {
+            this.view = new ObservatoryView(system);
+            this.room = ControlRoom.start(backend, ControlRoomSettings.from(config.config(), options.httpPort()), registry, config.config());
+        } catch (RuntimeException e) {
+            system.terminate(); // no lobby: its night's actors go with it
+            throw e;
+        }
         LOG.info("control room at {}; the night waits for the operator's start", room.url());
     }
 

@@ -276,11 +276,13 @@ public final class VisitPipeline implements VisitHandoff {
         }).named(name);
     }
 
-    /** The work lets go of the visit's buffer; when the visit is settled already, the buffer goes back now. */
-    private void letGo(ClosedVisit v) {
+    /** The work lets go of the visit's buffer; when the visit is settled already, the buffer goes back now (true). */
+    private boolean letGo(ClosedVisit v) {
         if (v.letGo()) {
             pool.release(v.buffer());
+            return true;
         }
+        return false;
     }
 
     /** Before a step that reads the buffer: false (and the buffer let go) when the visit was settled meanwhile. */
@@ -325,8 +327,7 @@ public final class VisitPipeline implements VisitHandoff {
                 return s.withDiff(d);
             }
             // scoring reads the cutouts, not the buffer: a visit that stalls in it gives its buffer back at once
-            if (v.letGo()) {
-                pool.release(v.buffer());
+            if (letGo(v)) {
                 throw new java.util.concurrent.CancellationException("settled while it was differenced");
             }
             List<org.nightwatch.protocol.Candidate> scored = scoreHere.score(d.candidates()).toCompletableFuture().join();
@@ -338,8 +339,7 @@ public final class VisitPipeline implements VisitHandoff {
     private StepWork score(Work w, ClassifierStage c, java.util.concurrent.Executor executor, NightStats stats) {
         ClosedVisit v = w.visit;
         // scoring reads the cutouts, not the buffer: a visit that stalls here gives its buffer back at once
-        if (v.letGo()) {
-            pool.release(v.buffer());
+        if (letGo(v)) {
             w.settled = true;
             return null;
         }
@@ -393,9 +393,8 @@ public final class VisitPipeline implements VisitHandoff {
             return; // abandoned while queued, or settled in a stage: accounted there, the buffer returned by its work's end
         }
         ClosedVisit v = w.visit;
-        if (v.letGo()) {
-            pool.release(v.buffer()); // settled as stalled already (the night was closed)
-            return;
+        if (letGo(v)) {
+            return; // settled as stalled already (the night was closed)
         }
         if (!v.tryFinish()) {
             return;

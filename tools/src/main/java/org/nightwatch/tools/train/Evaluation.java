@@ -55,9 +55,7 @@ public final class Evaluation {
                          @JsonProperty("at_0.8") AtThreshold at08) {
         /** These metrics as a report row, to which a command adds what it knows of the run (seed, model, rates). */
         public Map<String, Object> row() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            JSON.convertValue(this, Map.class).forEach((k, v) -> m.put(String.valueOf(k), v));
-            return m;
+            return fieldsOf(this);
         }
     }
 
@@ -95,10 +93,15 @@ public final class Evaluation {
                               @JsonProperty("three_vs_two_channel_accuracy") ThreeVsTwo threeVsTwoAccuracy) {
         /** The comparisons made, as the report's top-level fields. */
         public Map<String, Object> fields() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            JSON.convertValue(this, Map.class).forEach((k, v) -> m.put(String.valueOf(k), v));
-            return m;
+            return fieldsOf(this);
         }
+    }
+
+    /** A record's JSON fields, in order, as a map a report can add to. */
+    private static Map<String, Object> fieldsOf(Object record) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        JSON.convertValue(record, Map.class).forEach((k, v) -> m.put(String.valueOf(k), v));
+        return m;
     }
 
     /** Every metric of one scored set. */
