@@ -86,6 +86,22 @@ final class Nights {
     }
 
     /**
+     * A night's alerts as they are compared between nights that must agree: each alert change's id, state, kind, rank score,
+     * score, position and time, sorted.
+     */
+    static java.util.List<String> alertLines(Path out) throws IOException {
+        java.util.List<String> a = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve(org.nightwatch.scheduler.AlertJsonLines.FILE))) {
+            com.fasterxml.jackson.databind.JsonNode n = org.nightwatch.scheduler.AlertJson.mapper().readTree(line);
+            com.fasterxml.jackson.databind.JsonNode c = n.get("candidate");
+            a.add(String.join(" ", n.get("id").asText(), n.get("state").asText(), n.get("kind").asText(), n.get("rank_score").asText(),
+                c.get("score").asText(), c.get("ra").asText(), c.get("dec").asText(), c.get("mjd").asText()));
+        }
+        a.sort(null);
+        return a;
+    }
+
+    /**
      * A small simulated night (3 sensors x 10 high-cadence visits at full speed unless the operator picks
      * another mode, the committed model, an October evening) that waits in its control room (a free port,
      * operator token {@code token}) for the operator's start, writing into {@code out}: what the control

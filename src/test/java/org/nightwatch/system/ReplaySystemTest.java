@@ -70,7 +70,7 @@ class ReplaySystemTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aRecordedNightReplayedTwiceGivesTheAlertsOfTheLiveNight() throws Exception {
-        List<String> expected = alerts(shared.resolve("live"));
+        List<String> expected = Nights.alertLines(shared.resolve("live"));
         assertTrue(expected.size() >= 5, "alerts in the live night: " + expected);
         for (String name : List.of("replay-1", "replay-2")) {
             NightSummary s = replay(night, dir.resolve(name));
@@ -78,7 +78,7 @@ class ReplaySystemTest {
             assertEquals(live.framesStacked(), s.framesStacked(), name + "\nlive: " + live.toText() + "\nreplay: " + s.toText());
             assertEquals(0, s.replay().visitsSkipped(), name);
             assertEquals(live.differenceImaging().candidates(), s.differenceImaging().candidates(), name);
-            assertEquals(expected, alerts(dir.resolve(name)), name + ": the same alerts with the same scores");
+            assertEquals(expected, Nights.alertLines(dir.resolve(name)), name + ": the same alerts with the same scores");
         }
     }
 
@@ -181,9 +181,9 @@ class ReplaySystemTest {
         assertEquals(0, second.exitValue(), text);
         Matcher m = Pattern.compile("replay resumed: (\\d+) sensor-visits were done before").matcher(text);
         assertTrue(m.find() && Integer.parseInt(m.group(1)) > 0, "it resumed after the visits done: " + text);
-        List<String> got = alerts(out);
+        List<String> got = Nights.alertLines(out);
         assertEquals(new java.util.HashSet<>(got).size(), got.size(), "no alert written twice");
-        assertEquals(alerts(shared.resolve("live")), got, "the alerts of a whole replay (and of the live night)");
+        assertEquals(Nights.alertLines(shared.resolve("live")), got, "the alerts of a whole replay (and of the live night)");
     }
 
     @Test
@@ -292,17 +292,5 @@ class ReplaySystemTest {
         }
         c.sort(null);
         return c;
-    }
-
-    private static List<String> alerts(Path out) throws Exception {
-        List<String> a = new ArrayList<>();
-        for (String line : Files.readAllLines(out.resolve(AlertJsonLines.FILE))) {
-            JsonNode n = AlertJson.mapper().readTree(line);
-            JsonNode c = n.get("candidate");
-            a.add(String.join(" ", n.get("id").asText(), n.get("state").asText(), n.get("kind").asText(), n.get("rank_score").asText(),
-                c.get("score").asText(), c.get("ra").asText(), c.get("dec").asText(), c.get("mjd").asText()));
-        }
-        a.sort(null);
-        return a;
     }
 }

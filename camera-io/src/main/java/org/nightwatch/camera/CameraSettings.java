@@ -28,10 +28,24 @@ public record CameraSettings(int width, int height, double frameRateHz, Aeron ae
      * @param mtu             largest fragment in bytes; a row block fits in one
      * @param socketBuffer    UDP socket buffer in bytes (kept within the kernel's limit)
      * @param driverTimeout   how long a client waits for the driver
-     * @param driverIdleSleep how long an idle embedded driver sleeps (0: spin, yield, then park briefly)
+     * @param driverIdleSleep how long an idle embedded driver sleeps over IPC (0: spin, yield, then park briefly; over
+     *                        UDP the driver moves the data itself and never sleeps that long)
+     * @param receiveHost     this machine's address on which a multi-destination channel's frames arrive
      */
     public record Aeron(boolean embeddedDriver, String directory, String channel, int termLength, int mtu,
-                        int socketBuffer, Duration driverTimeout, Duration driverIdleSleep) {
+                        int socketBuffer, Duration driverTimeout, Duration driverIdleSleep, String receiveHost) {
+
+        /** Within one machine: frames arrive on the loopback address. */
+        public Aeron(boolean embeddedDriver, String directory, String channel, int termLength, int mtu, int socketBuffer,
+                     Duration driverTimeout, Duration driverIdleSleep) {
+            this(embeddedDriver, directory, channel, termLength, mtu, socketBuffer, driverTimeout, driverIdleSleep, "127.0.0.1");
+        }
+
+        /** The same transport on another channel. */
+        public Aeron onChannel(String frameChannel) {
+            return new Aeron(embeddedDriver, directory, frameChannel, termLength, mtu, socketBuffer, driverTimeout, driverIdleSleep,
+                receiveHost);
+        }
     }
 
     public static CameraSettings from(Config root) {
@@ -42,7 +56,7 @@ public record CameraSettings(int width, int height, double frameRateHz, Aeron ae
             new Aeron(a.getBoolean("embedded-driver"), a.getString("directory"), a.getString("channel"),
                 (int) a.getBytes("term-length").longValue(), (int) a.getBytes("mtu").longValue(),
                 (int) a.getBytes("socket-buffer").longValue(), a.getDuration("driver-timeout"),
-                a.getDuration("driver-idle-sleep")),
+                a.getDuration("driver-idle-sleep"), a.getString("receive-host")),
             c.getInt("source-queue-frames"), c.getInt("send-batch-blocks"), c.getDouble("sim.seeing-fwhm-px"), c.getDouble("sim.gain"),
             c.getDouble("sim.read-noise"), c.getInt("sim.saturate"));
     }

@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.nightwatch.actors.ObservatoryActor;
 import org.nightwatch.actors.SensorReport;
 import org.nightwatch.actors.alerts.AlertHub;
-import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
 import org.nightwatch.night.room.NightRoomBackend;
@@ -50,7 +49,7 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
      * Opens the room on {@code options}' port, or attaches to the lobby's {@code lobby} (null: none); the gauges read the
      * publisher, the books and the hub.
      */
-    ControlRoomRole(DeploymentConfig config, NightOptions options, ActorSystem<?> system, FrameSourceRole source, SensorWorkers workers,
+    ControlRoomRole(DeploymentConfig config, NightOptions options, ActorSystem<?> system, NightSource source, SensorWorkers workers,
                     NightBooks books, AlertHub hub, SchedulerRole scheduler, Night night, NightRunner.Room lobby) {
         this.options = options;
         this.books = books;
@@ -58,15 +57,14 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
         this.placements = source.placements();
         this.night = night;
         PrometheusMeterRegistry registry = lobby != null ? lobby.registry() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        FramePublisher publisher = source.publisher();
-        Gauge.builder("nightwatch_frames_published", publisher, FramePublisher::framesProduced).register(registry);
+        Gauge.builder("nightwatch_frames_published", source, NightSource::framesPublished).register(registry);
         for (FrameFate.Kind k : FrameFate.Kind.values()) {
             Gauge.builder("nightwatch_frames", books, b -> b.total(l -> l.count(k))).tag("fate", k.name().toLowerCase(Locale.ROOT))
                 .register(registry);
         }
         Gauge.builder("nightwatch_visits_stacked", books, b -> b.total(l -> l.visitsStacked().get())).register(registry);
         Gauge.builder("nightwatch_visits_deferred", books, b -> b.total(l -> l.visitsDeferred().get())).register(registry);
-        Gauge.builder("nightwatch_back_pressured_offers", publisher, FramePublisher::backPressuredOffers).register(registry);
+        Gauge.builder("nightwatch_back_pressured_offers", source, NightSource::backPressuredOffers).register(registry);
         Gauge.builder("nightwatch_stack_buffers_in_use", workers.pool(), p -> p.inUse()).register(registry);
         Gauge.builder("nightwatch_alerts_published", hub, AlertHub::offered).register(registry);
         Gauge.builder("nightwatch_alerts_dropped_for_live_consumers", hub, AlertHub::dropped).register(registry);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * recorded night's files, with their times, pointings and headers. What crosses to the sensor workers is the frame
  * streams and files on disk (references, visit headers), nothing shared in memory.
  */
-public final class FrameSourceRole implements AutoCloseable {
+public final class FrameSourceRole implements NightSource {
     private static final Logger LOG = LoggerFactory.getLogger(FrameSourceRole.class);
 
     private final NightOptions options;
@@ -81,30 +81,27 @@ public final class FrameSourceRole implements AutoCloseable {
         }
     }
 
-    /** The sensors this night observes, in the focal plane's layout. */
+    @Override
     public List<SensorPlacement> placements() {
         return placements;
-    }
-
-    public List<SensorId> sensors() {
-        return placements.stream().map(SensorPlacement::sensor).toList();
     }
 
     public int framesPerVisit() {
         return framesPerVisit;
     }
 
-    /** The recorded night being replayed (null: a simulated night). */
+    @Override
     public RecordedNight recorded() {
         return recorded;
     }
 
     /** Whether what is observed was simulated (now, or recorded from a simulation): its VOEvents are tests. */
+    @Override
     public boolean simulated() {
         return recorded == null || recorded.manifest().simulated();
     }
 
-    /** How many fields each sensor visits, so how many references each needs. */
+    @Override
     public int fields() {
         return preparedSky != null ? 1 : Math.min(survey.settings().fields(), options.visits());
     }
@@ -113,6 +110,7 @@ public final class FrameSourceRole implements AutoCloseable {
      * Writes the references of a simulated night into {@code sky} before its first frame (a replay brings its own).
      * Returns how a reference missing later is made: rendered on demand for a simulated night, none for a replay.
      */
+    @Override
     public ReferenceLibrary.Maker writeReferences(NightLayout sky) {
         long t0 = System.nanoTime();
         if (preparedSky != null) {
@@ -136,6 +134,7 @@ public final class FrameSourceRole implements AutoCloseable {
     }
 
     /** A replayed visit's own header values (GAIN, SATURATE, WCS); null for a simulated night, which has the configuration's. */
+    @Override
     public java.util.function.BiFunction<SensorId, Long, VisitMetadata> visitHeaders() {
         RecordedNight rn = recorded;
         return rn == null ? null : (sensor, visit) -> rn.metadata(sensor.index(), visit);
@@ -145,7 +144,9 @@ public final class FrameSourceRole implements AutoCloseable {
      * Makes the publisher of the night's frames on {@code transport} (a recording too, when the night is recorded); it
      * sends when {@link #start} is called. The first frame is due at {@code first}.
      */
-    void connect(AeronTransport transport, Instant first, long notConnectedTimeoutNs) {
+    @Override
+    public void connect(AeronTransport transport, Instant first, long notConnectedTimeoutNs,
+                        java.util.function.Function<SensorId, org.nightwatch.actors.ingest.SensorLedger> ledgers) {
         FrameSource source = recorded != null ? recorded : preparedSky != null ? preparedSky : options.preparedFrames() > 0
             ? PreparedFrames.render(sim, options.preparedFrames(), camera.seeingFwhmPx(), options.starsPerSensor())
             : new SimulatedSky(sim, survey).warmUp().prepare(placements.stream().map(p -> p.sensor().index()).toList(), 0);
@@ -164,17 +165,20 @@ public final class FrameSourceRole implements AutoCloseable {
     }
 
     /** Starts sending (the observatory's call, when the night starts). */
-    void start() {
+    @Override
+    public void start() {
         publisher.start();
     }
 
     /** Stops sending: each stream ends after what was sent. */
-    void stop() {
+    @Override
+    public void stop() {
         publisher.stop();
     }
 
     /** Whether every sensor's stream has a subscriber. */
-    boolean allConnected() {
+    @Override
+    public boolean allConnected() {
         return publisher.allConnected();
     }
 
@@ -183,24 +187,37 @@ public final class FrameSourceRole implements AutoCloseable {
         return publisher;
     }
 
+    @Override
     public boolean isDone() {
         return publisher.isDone();
     }
 
+    @Override
     public long framesPublished() {
         return publisher.framesProduced();
     }
 
-    /** Whether the night's frames are recorded as they are published (--record). */
+    @Override
+    public double elapsedSeconds() {
+        return publisher.elapsedSeconds();
+    }
+
+    @Override
+    public long backPressuredOffers() {
+        return publisher.backPressuredOffers();
+    }
+
+    @Override
     public boolean records() {
         return recorder != null;
     }
 
+    @Override
     public long framesRecorded() {
         return recorder != null ? recorder.framesRecorded() : 0;
     }
 
-    /** How the frames are paced, as the summary says it. */
+    @Override
     public String pacing() {
         return options.pacing().name().toLowerCase(Locale.ROOT)
             + (options.pacing() == Pacing.REALTIME && options.speedFactor() != 1 ? " x" + options.speedFactor() : "");

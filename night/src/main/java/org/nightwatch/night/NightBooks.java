@@ -24,10 +24,10 @@ import org.nightwatch.protocol.SensorPlacement;
 public final class NightBooks {
     private final List<SensorPlacement> placements;
     private final SensorWorkers workers;
-    private final FrameSourceRole source;
+    private final NightSource source;
     private final CameraSettings camera;
 
-    NightBooks(FrameSourceRole source, SensorWorkers workers, CameraSettings camera) {
+    NightBooks(NightSource source, SensorWorkers workers, CameraSettings camera) {
         this.placements = source.placements();
         this.workers = workers;
         this.source = source;
@@ -48,10 +48,10 @@ public final class NightBooks {
         long stacked = total(l -> l.count(FrameFate.STACKED));
         long lost = total(l -> l.count(FrameFate.Kind.LOST));
         long deferred = total(l -> l.count(FrameFate.Kind.DEFERRED));
-        double secs = source.publisher().elapsedSeconds();
+        double secs = source.elapsedSeconds();
         double rtf = secs > 0 ? (stacked + lost + deferred) / secs / (camera.frameRateHz() * placements.size()) : 0;
         return new NightRunner.Progress(secs, source.framesPublished(), stacked, lost, deferred, workers.pool().inUse(),
-            workers.pool().capacity(), source.publisher().backPressuredOffers(), rtf);
+            workers.pool().capacity(), source.backPressuredOffers(), rtf);
     }
 
     /** How the night ended, as the summary says it. */
@@ -91,7 +91,7 @@ public final class NightBooks {
             published, stacked, lost, deferred, unaccounted, unaccounted == 0, lostBy, deferredBy,
             total(l -> l.duplicates().get()), total(l -> l.malformed().get()), total(l -> l.visitsStacked().get()),
             total(l -> l.visitsFlagged().get()), total(l -> l.visitsDeferred().get()), total(l -> l.restarts().get()),
-            source.publisher().backPressuredOffers(), total(l -> l.backPressuredPolls().get()), wall, rtf,
+            source.backPressuredOffers(), total(l -> l.backPressuredPolls().get()), wall, rtf,
             published * (double) camera.frameBytes() / wall / 1e9, lat, workers.stats().peakHeapBytes() / 1048576.0,
             workers.pool().peakInUse(), workers.pool().capacity(), gaps, source.framesRecorded(), workers.diffTotals(),
             schedulerTotals, recorded == null ? null

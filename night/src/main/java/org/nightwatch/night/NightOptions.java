@@ -44,18 +44,26 @@ import org.nightwatch.protocol.SurveyMode;
  * @param faults       faults put into the night's own stages on purpose (drills, tests); {@link StageFaults#NONE}
  * @param preparedSky  0, or the number of sensor skies rendered before the night and shown by all sensors
  *                     ({@link PreparedSky}: the pipeline benchmark, simulation excluded)
+ * @param observeReferences a live night ({@code nightwatch observe}): the frames come from a camera in another process on
+ *                     the frame channel, and the references from this directory (recorded-night layout); null: this
+ *                     process's own camera
+ * @param observeSensors the sensor indexes a live night observes (null: the first {@code sensors})
  */
 public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                       int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                       VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
                       Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort,
-                      StageFaults faults, int preparedSky) {
+                      StageFaults faults, int preparedSky, Path observeReferences, List<Integer> observeSensors) {
     public NightOptions {
         if (diff && preparedFrames > 0) {
             throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
         }
         if (preparedSky > 0 && (replayDir != null || recordDir != null || preparedFrames > 0)) {
             throw new IllegalArgumentException("a prepared sky is simulated: not with a replay, a recording or prepared frames");
+        }
+        if (observeReferences != null && (replayDir != null || recordDir != null || preparedFrames > 0 || preparedSky > 0)) {
+            throw new IllegalArgumentException("a live night's frames come from its camera: not with a replay, a recording or "
+                + "prepared frames");
         }
         if (diff && outDir == null && recordDir == null) {
             throw new IllegalArgumentException("difference imaging needs an output or record directory for its references");
@@ -66,12 +74,12 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
     public NightOptions withMode(SurveyMode m) {
         return new NightOptions(sensors, visits, m, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed, starsPerSensor,
             timeout, extraSink, sensorDiesAfter, diff, outDir, nightStart, replayDir, replaySensors, replayFrom, speedFactor, httpPort,
-            faults, preparedSky);
+            faults, preparedSky, observeReferences, observeSensors);
     }
 
     /** Where the night's references, darks and truth are: a replayed night's own, or where the simulated sky goes. */
     public Path skyDir() {
-        return replayDir != null ? replayDir : recordDir != null ? recordDir : outDir != null ? outDir.resolve("sky") : null;
+        return observeReferences != null ? observeReferences : replayDir != null ? replayDir : recordDir != null ? recordDir : outDir != null ? outDir.resolve("sky") : null;
     }
 
     /** A simulated night with the defaults; set the rest on the builder. */
@@ -104,6 +112,8 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
         private Integer httpPort;
         private StageFaults faults = StageFaults.NONE;
         private int preparedSky;
+        private Path observeReferences;
+        private List<Integer> observeSensors;
 
         private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
             this.sensors = sensors;
@@ -208,6 +218,16 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
             return this;
         }
 
+        /**
+         * A live night: frames from a camera in another process (on the frame channel), references from {@code references};
+         * {@code sensors}: the sensor indexes observed (null: the first N).
+         */
+        public Builder withCamera(Path references, List<Integer> sensors) {
+            observeReferences = references;
+            observeSensors = sensors;
+            return this;
+        }
+
         public Builder withSensorDyingAfter(int sensor, long lastFrame) {
             sensorDiesAfter.put(sensor, lastFrame);
             return this;
@@ -216,7 +236,8 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
         public NightOptions build() {
             return new NightOptions(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                 starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
-                replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort, faults, preparedSky);
+                replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort, faults, preparedSky,
+                observeReferences, observeSensors == null ? null : List.copyOf(observeSensors));
         }
     }
 }

@@ -38,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One night, composed of its roles: the {@link FrameSourceRole frame source} (a simulated camera or a replay), the
+ * One night, composed of its roles: the {@link NightSource frame source} (a simulated camera or a replay in this
+ * process, {@link FrameSourceRole}, or a camera in another, {@link ExternalCamera}), the
  * {@link SensorWorkers sensor workers} (ingest, stacking, difference imaging, scoring), the {@link SchedulerRole
  * scheduler} (association, ranking, database, alert outputs and stream) and the {@link ControlRoomRole control room},
  * joined by Aeron streams and actor messages, with the actor system (guardian, observatory, sensors) that runs them.
@@ -78,7 +79,7 @@ public final class NightRunner implements AutoCloseable {
     private final NightClaims.DirectoryLock outLock;
     private final NightClaims.DirectoryLock recordLock;
     private final AeronTransport transport;
-    private final FrameSourceRole source;
+    private final NightSource source;
     private final SensorWorkers workers;
     private final SchedulerRole scheduler;
     private final NightBooks books;
@@ -126,7 +127,7 @@ public final class NightRunner implements AutoCloseable {
             }
             throw e;
         }
-        this.source = new FrameSourceRole(config, options);
+        this.source = options.observeReferences() != null ? new ExternalCamera(config, options) : new FrameSourceRole(config, options);
         this.transport = AeronTransport.start(config.camera().aeron());
         this.workers = new SensorWorkers(SensorWorkers.Settings.from(config), options, source, transport, options.faults());
         this.scheduler = workers.scores() ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
@@ -139,7 +140,7 @@ public final class NightRunner implements AutoCloseable {
         }
         workers.connect(scheduler, source.recorded());
         source.connect(transport, options.nightStart() != null ? options.nightStart() : Instant.now(),
-            actors.notConnectedTimeout().toNanos());
+            actors.notConnectedTimeout().toNanos(), workers::ledger);
         this.books = new NightBooks(source, workers, config.camera());
         // the night's actors: the lobby's, whose observatory has been waiting for the operator and is now preparing, or
         // its own, preparing until the sensors have subscribed and the night starts
@@ -174,6 +175,9 @@ public final class NightRunner implements AutoCloseable {
 
     /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */
     private String nightKey() {
+        if (source instanceof ExternalCamera live) {
+            return live.key();
+        }
         if (source.recorded() != null) {
             return "replay " + options.replayDir().toAbsolutePath().normalize() + " sensors=" + source.recorded().sensors();
         }
@@ -221,9 +225,9 @@ public final class NightRunner implements AutoCloseable {
         return system;
     }
 
-    /** The frame publisher: frames sent, back-pressure, its threads' CPU time. */
+    /** The frame publisher: frames sent, back-pressure, its threads' CPU time (null: the camera is another process's). */
     public FramePublisher camera() {
-        return source.publisher();
+        return source instanceof FrameSourceRole own ? own.publisher() : null;
     }
 
     public StackBufferPool pool() {

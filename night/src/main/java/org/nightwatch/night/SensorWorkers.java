@@ -95,7 +95,7 @@ public final class SensorWorkers implements AutoCloseable {
      * Starts the ingest agents of {@code source}'s sensors and, for a differenced night, prepares its references (the
      * source writes a simulated night's) and opens the classifier: all before the first frame is due.
      */
-    SensorWorkers(Settings settings, NightOptions options, FrameSourceRole source, AeronTransport transport, StageFaults faults) {
+    SensorWorkers(Settings settings, NightOptions options, NightSource source, AeronTransport transport, StageFaults faults) {
         this.settings = settings;
         this.options = options;
         this.camera = settings.camera();

@@ -8,10 +8,10 @@ import org.nightwatch.protocol.SurveyMode;
  * waits for the operator has its observatory before that). Called from the observatory; does not block.
  */
 final class SourceControl implements NightControl {
-    private volatile FrameSourceRole source;
+    private volatile NightSource source;
     private volatile long startedNanos;
 
-    void attach(FrameSourceRole s) {
+    void attach(NightSource s) {
         this.source = s;
     }
 
@@ -22,7 +22,7 @@ final class SourceControl implements NightControl {
 
     @Override
     public void startSources(SurveyMode mode) {
-        FrameSourceRole s = source;
+        NightSource s = source;
         if (s == null) {
             throw new IllegalStateException("the night's sources are started before the night is prepared");
         }
@@ -32,7 +32,7 @@ final class SourceControl implements NightControl {
 
     @Override
     public void stopSources() {
-        FrameSourceRole s = source;
+        NightSource s = source;
         if (s != null) {
             s.stop();
         }

@@ -1,7 +1,9 @@
 package org.nightwatch.camera.aeron;
 
 import io.aeron.Aeron;
+import io.aeron.ChannelUri;
 import io.aeron.ChannelUriStringBuilder;
+import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
@@ -31,12 +33,14 @@ public final class AeronTransport implements AutoCloseable {
     private final MediaDriver driver;
     private final Aeron aeron;
     private final String channel;
+    private final String subscriptionChannel;
 
     private AeronTransport(CameraSettings.Aeron settings, MediaDriver driver, Aeron aeron) {
         this.settings = settings;
         this.driver = driver;
         this.aeron = aeron;
         this.channel = channelUri(settings);
+        this.subscriptionChannel = subscriptionUri(settings);
     }
 
     public static AeronTransport start(CameraSettings.Aeron settings) {
@@ -51,7 +55,7 @@ public final class AeronTransport implements AutoCloseable {
                 // One shared driver thread. For IPC it only moves publication limits and cleans used
                 // terms, so it may sleep between duty cycles and leave the cores to the pipeline.
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(settings.driverIdleSleep().isZero()
+                .sharedIdleStrategy(settings.driverIdleSleep().isZero() || settings.channel().startsWith("aeron:udp")
                     ? new BackoffIdleStrategy(1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1))
                     : new SleepingIdleStrategy(settings.driverIdleSleep().toNanos()))
                 .ipcTermBufferLength(settings.termLength())
@@ -90,9 +94,35 @@ public final class AeronTransport implements AutoCloseable {
         return b.build();
     }
 
-    /** The channel every sensor stream uses, with term length and MTU. */
+    /**
+     * The channel a sensor's frames are received on: the publication's, or, on a multi-destination channel
+     * ({@code control=HOST:PORT|control-mode=dynamic}), this machine's receive address that joins it.
+     */
+    static String subscriptionUri(CameraSettings.Aeron s) {
+        if (!s.channel().startsWith("aeron:udp")) {
+            return channelUri(s);
+        }
+        ChannelUri uri = ChannelUri.parse(s.channel());
+        String control = uri.get(CommonContext.MDC_CONTROL_PARAM_NAME);
+        if (control == null) {
+            return channelUri(s); // unicast: the receiver binds the endpoint
+        }
+        if (!CommonContext.MDC_CONTROL_MODE_DYNAMIC.equals(uri.get(CommonContext.MDC_CONTROL_MODE_PARAM_NAME))) {
+            throw new IllegalArgumentException("nightwatch.camera.aeron.channel " + s.channel()
+                + ": a channel with control= needs control-mode=dynamic, so that each machine that hosts a sensor joins it");
+        }
+        return new ChannelUriStringBuilder().media("udp").endpoint(s.receiveHost() + ":0").controlEndpoint(control)
+            .controlMode(CommonContext.MDC_CONTROL_MODE_DYNAMIC).socketRcvbufLength(s.socketBuffer()).build();
+    }
+
+    /** The channel every sensor stream is published on, with term length and MTU. */
     public String channel() {
         return channel;
+    }
+
+    /** The channel every sensor stream is received on here. */
+    public String subscriptionChannel() {
+        return subscriptionChannel;
     }
 
     public ExclusivePublication addPublication(SensorId sensor) {
@@ -100,7 +130,7 @@ public final class AeronTransport implements AutoCloseable {
     }
 
     public Subscription addSubscription(SensorId sensor) {
-        return aeron.addSubscription(channel, sensor.streamId());
+        return aeron.addSubscription(subscriptionChannel, sensor.streamId());
     }
 
     public Aeron aeron() {

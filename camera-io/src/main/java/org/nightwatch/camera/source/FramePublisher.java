@@ -183,6 +183,9 @@ public final class FramePublisher implements AutoCloseable {
     }
 
     private void fail(Throwable t) {
+        if (t instanceof org.agrona.concurrent.AgentTerminationException) {
+            return; // how the sending agent ends once every stream has ended; its runner reports it here too
+        }
         failure.compareAndSet(null, t);
         stopping = true;
         done.countDown();

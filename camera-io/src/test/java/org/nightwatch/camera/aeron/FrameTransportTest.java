@@ -191,6 +191,60 @@ class FrameTransportTest {
         assertEquals(List.of(10L, 11L), c.completeFrames);
     }
 
+    @Test
+    void aSensorsStreamFollowsItWhenAnotherMachineTakesItOverWithoutTheCameraChangingAnything() throws java.io.IOException {
+        transport.close();
+        int port;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        // the camera publishes on a multi-destination channel; each "machine" (a transport with a media driver of its
+        // own) that hosts the sensor joins it from its receive address
+        CameraSettings.Aeron udp = new CameraSettings.Aeron(true, "", "aeron:udp?control=127.0.0.1:" + port + "|control-mode=dynamic",
+            2 << 20, 65504, 4 << 20, Duration.ofSeconds(10), Duration.ZERO);
+        transport = AeronTransport.start(udp);
+        SensorId sensor = SensorId.of(7);
+        FrameSender sender = new FrameSender(transport.addPublication(sensor), W, H);
+        DirectBuffer[] frames = {frame(10), frame(11)};
+        try (AeronTransport first = AeronTransport.start(udp); AeronTransport second = AeronTransport.start(udp)) {
+            assertTrue(first.subscriptionChannel().contains("endpoint=127.0.0.1:0"), first.subscriptionChannel());
+            Subscription a = first.addSubscription(sensor);
+            Collector ca = new Collector();
+            FrameReceiver ra = new FrameReceiver(ca);
+            await(sender::isConnected);
+            sendWhole(sender, a, ra, header(7, 10), frames[0]);
+            pollUntil(a, ra, () -> ca.completeFrames.size() == 1);
+            assertEquals(List.of(10L), ca.completeFrames);
+            // the sensor moves: the first machine lets its stream go, the second takes it
+            a.close();
+            Subscription b = second.addSubscription(sensor);
+            Collector cb = new Collector();
+            FrameReceiver rb = new FrameReceiver(cb);
+            await(() -> b.isConnected());
+            sendWhole(sender, b, rb, header(7, 11), frames[1]);
+            pollUntil(b, rb, () -> cb.completeFrames.size() == 1);
+            assertEquals(List.of(11L), cb.completeFrames);
+            assertEquals(List.of(), cb.problems);
+        }
+    }
+
+    @Test
+    void aMultiDestinationChannelWithoutDynamicControlIsRefusedByName() {
+        CameraSettings.Aeron manual = new CameraSettings.Aeron(true, "", "aeron:udp?control=127.0.0.1:40999|control-mode=manual",
+            2 << 20, 65504, 4 << 20, Duration.ofSeconds(10), Duration.ZERO);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> AeronTransport.subscriptionUri(manual));
+        assertTrue(e.getMessage().contains("nightwatch.camera.aeron.channel") && e.getMessage().contains("control-mode=dynamic"),
+            e.getMessage());
+    }
+
+    private static void pollUntil(Subscription sub, FrameReceiver receiver, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            sub.controlledPoll(receiver, 16);
+        }
+    }
+
     /** Begins {@code frame} (unless null: finish the one in progress) and sends it, polling as it goes. */
     private static void sendWhole(FrameSender sender, Subscription sub, FrameReceiver receiver, FrameHeader h, DirectBuffer frame) {
         if (h != null) {
