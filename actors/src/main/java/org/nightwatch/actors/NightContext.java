@@ -29,13 +29,25 @@ import org.nightwatch.workers.stack.StackKernel;
  * @param early           difference imaging begun on each visit's partial stack (null: not)
  * @param clock           the nanosecond clock frames are stamped with and stalls are measured by (System.nanoTime; tests
  *                        give one they move by hand)
+ * @param host            the cluster node these sensors run on, as their reports name it ("": a night of one process,
+ *                        whose books are read where they are kept)
  */
 public record NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool,
                            List<SensorLedger> ledgers, StackKernel kernel, VisitSink sink, NightStats stats,
                            ActorsSettings settings, int width, int height, VisitAssembler.WhenFull whenFull,
                            Executor stackExecutor, Executor sinkExecutor, DiffStage diff, ClassifierStage classifier,
                            org.nightwatch.actors.ingest.VisitSpool spool, org.nightwatch.actors.pipeline.EarlyStarts early,
-                           java.util.function.LongSupplier clock) {
+                           java.util.function.LongSupplier clock, String host) {
+
+    /** A night's context in one process. */
+    public NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool, List<SensorLedger> ledgers,
+                        StackKernel kernel, VisitSink sink, NightStats stats, ActorsSettings settings, int width, int height,
+                        VisitAssembler.WhenFull whenFull, Executor stackExecutor, Executor sinkExecutor, DiffStage diff,
+                        ClassifierStage classifier, org.nightwatch.actors.ingest.VisitSpool spool,
+                        org.nightwatch.actors.pipeline.EarlyStarts early, java.util.function.LongSupplier clock) {
+        this(transport, agents, pool, ledgers, kernel, sink, stats, settings, width, height, whenFull, stackExecutor, sinkExecutor, diff,
+            classifier, spool, early, clock, "");
+    }
 
     /** A night's context on the system clock. */
     public NightContext(AeronTransport transport, List<IngestAgent> agents, StackBufferPool pool, List<SensorLedger> ledgers,
@@ -44,7 +56,13 @@ public record NightContext(AeronTransport transport, List<IngestAgent> agents, S
                         ClassifierStage classifier, org.nightwatch.actors.ingest.VisitSpool spool,
                         org.nightwatch.actors.pipeline.EarlyStarts early) {
         this(transport, agents, pool, ledgers, kernel, sink, stats, settings, width, height, whenFull, stackExecutor, sinkExecutor, diff,
-            classifier, spool, early, System::nanoTime);
+            classifier, spool, early, System::nanoTime, "");
+    }
+
+    /** The same night's context on cluster node {@code node}: its sensors' reports carry their whole books. */
+    public NightContext onNode(String node) {
+        return new NightContext(transport, agents, pool, ledgers, kernel, sink, stats, settings, width, height, whenFull, stackExecutor,
+            sinkExecutor, diff, classifier, spool, early, clock, node);
     }
 
     public SensorLedger ledger(SensorId sensor) {

@@ -185,7 +185,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
     private void report() {
         SensorReport r = new SensorReport(sensor, state, ledger.framesReceived().get(), ledger.count(FrameFate.STACKED),
             ledger.count(FrameFate.Kind.LOST), ledger.count(FrameFate.Kind.DEFERRED), ledger.visitsStacked().get(), ledger.gaps().size(),
-            ledger.skyLevel(), ledger.lastProblem(), ledger.restarts().get());
+            ledger.skyLevel(), ledger.lastProblem(), ledger.restarts().get(), night.host(), night.host().isEmpty() ? null : ledger.books());
         if (!r.equals(reported)) {
             reported = r;
             observatory.tell(new ObservatoryActor.SensorReported(r));

@@ -48,12 +48,15 @@ import org.nightwatch.protocol.SurveyMode;
  *                     the frame channel, and the references from this directory (recorded-night layout); null: this
  *                     process's own camera
  * @param observeSensors the sensor indexes a live night observes (null: the first {@code sensors})
+ * @param cluster      a night on a cluster, run from this node (camera, scheduler, room) with its sensors on worker nodes;
+ *                     null: a night of one process
  */
 public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing pacing, Path recordDir, Path stacksDir,
                       int preparedFrames, int renderThreads, long seed, int starsPerSensor, Duration timeout,
                       VisitSink extraSink, Map<Integer, Long> sensorDiesAfter, boolean diff, Path outDir, Instant nightStart,
                       Path replayDir, List<Integer> replaySensors, long replayFrom, double speedFactor, Integer httpPort,
-                      StageFaults faults, int preparedSky, Path observeReferences, List<Integer> observeSensors) {
+                      StageFaults faults, int preparedSky, Path observeReferences, List<Integer> observeSensors,
+                      ClusterSettings cluster) {
     public NightOptions {
         if (diff && preparedFrames > 0) {
             throw new IllegalArgumentException("difference imaging needs the simulated sky, not prepared frames");
@@ -74,7 +77,7 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
     public NightOptions withMode(SurveyMode m) {
         return new NightOptions(sensors, visits, m, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed, starsPerSensor,
             timeout, extraSink, sensorDiesAfter, diff, outDir, nightStart, replayDir, replaySensors, replayFrom, speedFactor, httpPort,
-            faults, preparedSky, observeReferences, observeSensors);
+            faults, preparedSky, observeReferences, observeSensors, cluster);
     }
 
     /** Where the night's references, darks and truth are: a replayed night's own, or where the simulated sky goes. */
@@ -114,6 +117,7 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
         private int preparedSky;
         private Path observeReferences;
         private List<Integer> observeSensors;
+        private ClusterSettings cluster;
 
         private Builder(int sensors, int visits, SurveyMode mode, Pacing pacing) {
             this.sensors = sensors;
@@ -228,6 +232,12 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
             return this;
         }
 
+        /** A night on a cluster, run from this node; its sensors run on the cluster's worker nodes. */
+        public Builder withCluster(ClusterSettings c) {
+            cluster = c;
+            return this;
+        }
+
         public Builder withSensorDyingAfter(int sensor, long lastFrame) {
             sensorDiesAfter.put(sensor, lastFrame);
             return this;
@@ -237,7 +247,7 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
             return new NightOptions(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                 starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
                 replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort, faults, preparedSky,
-                observeReferences, observeSensors == null ? null : List.copyOf(observeSensors));
+                observeReferences, observeSensors == null ? null : List.copyOf(observeSensors), cluster);
         }
     }
 }

@@ -110,6 +110,15 @@ public final class NightRunner implements AutoCloseable {
         this.options = options;
         this.lobby = lobby;
         this.actors = config.actors();
+        ClusterSettings cluster = options.cluster();
+        if (cluster != null && lobby != null) {
+            throw new IllegalArgumentException("a night on a cluster is started by its command, not from a waiting control room "
+                + "(--await-start)");
+        }
+        if (cluster != null && config.camera().aeron().channel().startsWith("aeron:ipc")) {
+            throw new IllegalArgumentException("a night on a cluster sends its frames to the worker nodes: nightwatch.camera.aeron.channel "
+                + "must be a UDP channel (aeron:udp?control=THIS_HOST:PORT|control-mode=dynamic), not " + config.camera().aeron().channel());
+        }
         // the ports and directories this night holds, before anything is prepared: a second night on the machine
         // that wants one of them fails here, at once (the ports first: checking them holds nothing)
         String alertChannel = NightClaims.checkPorts(config, options, lobby == null);
@@ -129,8 +138,9 @@ public final class NightRunner implements AutoCloseable {
         }
         this.source = options.observeReferences() != null ? new ExternalCamera(config, options) : new FrameSourceRole(config, options);
         this.transport = AeronTransport.start(config.camera().aeron());
-        this.workers = new SensorWorkers(SensorWorkers.Settings.from(config), options, source, transport, options.faults());
-        this.scheduler = workers.scores() ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
+        this.workers = cluster != null ? SensorWorkers.booksOnly(SensorWorkers.Settings.from(config), options, source)
+            : new SensorWorkers(SensorWorkers.Settings.from(config), options, source, transport, options.faults());
+        this.scheduler = (cluster != null ? options.diff() : workers.scores()) ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
             options.outDir() != null ? options.outDir() : options.skyDir(), nightKey(), source.simulated(),
             config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
             config.config().getDuration("nightwatch.actors.alerts.stream-patience")), transport, alertChannel) : null;
@@ -138,7 +148,12 @@ public final class NightRunner implements AutoCloseable {
             int done = source.recorded().excludeDone(scheduler.store().visitsDone());
             LOG.info("resuming the replay: {} sensor-visits were done before and are not replayed again", done);
         }
-        workers.connect(scheduler, source.recorded());
+        if (cluster == null) {
+            workers.connect(scheduler, source.recorded());
+        } else if (options.diff()) {
+            // the workers read the references from here (a directory every node reaches)
+            source.writeReferences(new org.nightwatch.camera.fits.NightLayout(options.skyDir()));
+        }
         source.connect(transport, options.nightStart() != null ? options.nightStart() : Instant.now(),
             actors.notConnectedTimeout().toNanos(), workers::ledger);
         this.books = new NightBooks(source, workers, config.camera());
@@ -146,11 +161,24 @@ public final class NightRunner implements AutoCloseable {
         // its own, preparing until the sensors have subscribed and the night starts
         this.control = lobby != null ? lobby.control() : new SourceControl();
         this.system = lobby != null ? lobby.system()
-            : ActorSystem.create(Guardian.create(control, NightPhase.PREPARING), "nightwatch", config.config());
+            : ActorSystem.create(Guardian.create(control, NightPhase.PREPARING), ClusterSettings.SYSTEM,
+                cluster != null ? cluster.over(config.config()) : config.config());
+        if (cluster != null) {
+            try {
+                ClusterHead.awaitUp(system, cluster);
+            } catch (RuntimeException e) {
+                system.terminate();
+                source.close();
+                transport.close();
+                throw e;
+            }
+        }
         this.view = new ObservatoryView(system);
         control.attach(source);
-        workers.start(system);
-        system.tell(new Guardian.StartSensors(workers.context(), source.sensors()));
+        if (cluster == null) {
+            workers.start(system);
+            system.tell(new Guardian.StartSensors(workers.context(), source.sensors()));
+        }
         boolean withRoom = lobby != null || options.httpPort() != null;
         // without a scheduler the hub stays empty: the control room then shows the focal plane and gauges, no alerts
         this.alertHub = scheduler != null || withRoom
@@ -158,6 +186,9 @@ public final class NightRunner implements AutoCloseable {
         if (scheduler != null) {
             StageFaults.Fault sf = options.faults().scheduler();
             scheduler.start(system, alertHub, sf != null ? sf::strike : null);
+        }
+        if (cluster != null) {
+            hostOnWorkers(cluster);
         }
         this.room = withRoom ? new ControlRoomRole(config, options, system, source, workers, books, alertHub, scheduler,
             new ControlRoomRole.Night() {
@@ -171,6 +202,23 @@ public final class NightRunner implements AutoCloseable {
                     return NightRunner.this.stop();
                 }
             }, lobby) : null;
+    }
+
+    /**
+     * A night on a cluster: the scheduler becomes the cluster's singleton, the sensors' books come back in their reports,
+     * and once the worker nodes asked for are up, every sensor is hosted on one of them.
+     */
+    private void hostOnWorkers(ClusterSettings cluster) {
+        if (scheduler != null) {
+            ClusterHead.schedulerSingleton(system, scheduler.actor());
+        }
+        ActorRef<ObservatoryActor.Command> o = view.observatory();
+        o.tell(new ObservatoryActor.Sensors(source.sensors()));
+        ActorRef<ObservatoryActor.Command> books = ClusterHead.relay(system, o, new ClusterHead.Mirror(workers::ledger));
+        ClusterHead.awaitWorkers(system, cluster.workers(), cluster.joinTimeout());
+        ClusterHead.keepHosted(system, new org.nightwatch.actors.cluster.SensorHost.NightPlan(nightKey(),
+            options.skyDir().toAbsolutePath().normalize().toString(), source.sensors().stream().map(SensorId::index).toList(),
+            options.mode().cliName(), options.pacing() == org.nightwatch.camera.source.Pacing.MAX), books);
     }
 
     /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */
@@ -261,7 +309,8 @@ public final class NightRunner implements AutoCloseable {
     public NightSummary run(Consumer<Progress> progress) throws InterruptedException {
         Duration ask = Duration.ofSeconds(30);
         ActorRef<ObservatoryActor.Command> observatory = view.observatory();
-        awaitSubscribers(Duration.ofSeconds(30));
+        // on a cluster the workers prepare the night (references, classifier) when their first sensor arrives
+        awaitSubscribers(Duration.ofSeconds(options.cluster() != null ? 300 : 30));
         CompletionStage<ObservatoryActor.NightEnded> ended = AskPattern.ask(observatory,
             (ActorRef<ObservatoryActor.NightEnded> r) -> new ObservatoryActor.StartNight(options.mode(), r),
             options.timeout(), system.scheduler());
@@ -355,6 +404,10 @@ public final class NightRunner implements AutoCloseable {
         if (scheduler != null) {
             // every visit was handed to the scheduler; its answer comes after it has handled them all, unless it
             // is stuck (a database that hangs): then the night ends without it, and says so
+            if (options.cluster() != null) {
+                // the workers' visits may still be on their way: the books say how many each sensor handed over
+                scheduler.awaitHandled(books.total(l -> l.visitsToScheduler().get()));
+            }
             drained = scheduler.drain(system);
         }
         endNanos = System.nanoTime();

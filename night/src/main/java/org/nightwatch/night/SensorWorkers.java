@@ -96,20 +96,40 @@ public final class SensorWorkers implements AutoCloseable {
      * source writes a simulated night's) and opens the classifier: all before the first frame is due.
      */
     SensorWorkers(Settings settings, NightOptions options, NightSource source, AeronTransport transport, StageFaults faults) {
+        this(settings, options, source, transport, faults, true);
+    }
+
+    /**
+     * The books of a night whose sensors run on other machines (a cluster night's camera node): each sensor's ledger,
+     * mirrored from what its worker reports; nothing is ingested, stacked or differenced here.
+     */
+    static SensorWorkers booksOnly(Settings settings, NightOptions options, NightSource source) {
+        return new SensorWorkers(settings, options, source, null, StageFaults.NONE, false);
+    }
+
+    private SensorWorkers(Settings settings, NightOptions options, NightSource source, AeronTransport transport, StageFaults faults,
+                          boolean hosts) {
         this.settings = settings;
         this.options = options;
         this.camera = settings.camera();
         this.actors = settings.actors();
         this.placements = source.placements();
         this.transport = transport;
-        // compile the hot kernels before frames are due, not while the first visits wait
-        KernelWarmUp.run(StackKernel.best());
         int maxIndex = placements.stream().mapToInt(p -> p.sensor().index()).max().orElse(0);
         for (int i = 0; i <= maxIndex; i++) {
             ledgers.add(new SensorLedger(SensorId.of(i)));
         }
         // with difference imaging a visit holds its buffer for about a second after it closes, while the
         // sensor's next visit fills: each sensor then gets a second buffer
+        if (!hosts) {
+            this.pool = new StackBufferPool(camera.width(), camera.height(), 1); // made on first need: never
+            this.diff = null;
+            this.classifier = null;
+            this.candidateCsv = null;
+            return;
+        }
+        // compile the hot kernels before frames are due, not while the first visits wait
+        KernelWarmUp.run(StackKernel.best());
         int perSensor = options.diff() ? 2 : 1;
         this.pool = new StackBufferPool(camera.width(), camera.height(), placements.size() * perSensor + actors.spareStackBuffers());
         for (int t = 0; t < actors.ingestThreads(); t++) {
@@ -164,6 +184,15 @@ public final class SensorWorkers implements AutoCloseable {
      * and prepares the spool of a night paced by the camera. Called once, before the actor system starts.
      */
     void connect(SchedulerRole scheduler, RecordedNight recorded) {
+        connect(scheduler != null ? scheduler.sink() : null, scheduler != null && scheduler.resumed() ? scheduler.store().visitsDone() : null,
+            recorded);
+    }
+
+    /**
+     * As above, with the scheduler reached through {@code toScheduler} (null: none), and {@code resumedDone}: the visits a
+     * resumed night's database says were done (null: a new night).
+     */
+    void connect(VisitSink toScheduler, java.util.Map<Integer, Set<Long>> resumedDone, RecordedNight recorded) {
         List<VisitSink> sinks = new ArrayList<>();
         if (options.stacksDir() != null) {
             sinks.add(new FitsStackSink(options.stacksDir(), camera.gain(), camera.readNoise(), camera.saturate(), settings.pixelScaleArcsec()));
@@ -171,8 +200,11 @@ public final class SensorWorkers implements AutoCloseable {
         if (candidateCsv != null) {
             sinks.add(candidateCsv);
         }
-        if (scheduler != null) {
-            sinks.add(scheduler.sink());
+        if (toScheduler != null) {
+            sinks.add(v -> {
+                ledger(v.visit().sensor()).visitsToScheduler().incrementAndGet();
+                toScheduler.accept(v);
+            });
         }
         if (options.extraSink() != null) {
             sinks.add(options.extraSink());
@@ -180,7 +212,7 @@ public final class SensorWorkers implements AutoCloseable {
         this.sink = sinks.isEmpty() ? VisitSink.NONE : v -> sinks.forEach(s -> s.accept(v));
         boolean realtime = options.pacing() == Pacing.REALTIME;
         if (diff != null && realtime) {
-            openSpool(scheduler, recorded);
+            openSpool(resumedDone, recorded);
             // at real-time pace only: whether a visit's early work is done by its close depends on timing, and a night
             // run as fast as it goes keeps its promise of the same alerts every time
             this.early = new EarlyStarts(diff, r -> diffExecutor.get().execute(r), settings.earlyFraction(), settings.earlyPlanes(),
@@ -192,16 +224,16 @@ public final class SensorWorkers implements AutoCloseable {
     }
 
     /** At the camera's pace a visit that cannot be differenced in time is spooled, and caught up later. */
-    private void openSpool(SchedulerRole scheduler, RecordedNight recorded) {
+    private void openSpool(java.util.Map<Integer, Set<Long>> resumedDone, RecordedNight recorded) {
         Path spoolDir = outDir().resolve("spool");
         // spill while the free buffers could not give every sensor its next visit: a sensor that is behind then
         // spools rather than leave a sensor that is not without a buffer (deferred unprocessed)
         int freeBelow = Math.max(2, placements.size());
         this.spool = new VisitSpool(spoolDir, settings.spoolMaxBytes(), freeBelow, camera.width(),
             camera.height(), new VisitSpool.CameraKeywords(camera.gain(), camera.readNoise(), camera.saturate(), settings.pixelScaleArcsec()));
-        if (scheduler != null && scheduler.resumed() && recorded != null) {
+        if (resumedDone != null && recorded != null) {
             // a resumed replay catches up what its spool holds instead of replaying those visits' frames
-            var done = scheduler.store().visitsDone();
+            var done = resumedDone;
             int pending = spool.resume((sensor, visit) -> done.getOrDefault(sensor.index(), Set.of()).contains(visit));
             if (pending > 0) {
                 int left = recorded.excludeSpooled(spool.pendingVisits());

@@ -41,6 +41,13 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                          boolean late) implements Command, org.nightwatch.actors.WireMessage {
     }
 
+    /**
+     * A visit that came from another machine: handled as {@link Scored}, then {@code then} runs (its delivery is
+     * confirmed), also when the visit was handled before.
+     */
+    public record Handle(Scored scored, Runnable then) implements Command {
+    }
+
     /** Answered once every message sent before it is handled. */
     public record GetTotals(ActorRef<SchedulerTotals> replyTo) implements Command {
     }
@@ -125,6 +132,13 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
             .onMessage(Scored.class, this::onScored)
+            .onMessage(Handle.class, h -> {
+                try {
+                    return onScored(h.scored());
+                } finally {
+                    h.then().run();
+                }
+            })
             .onMessage(GetTotals.class, m -> {
                 // answered once the files have every alert committed before it: the writer runs in order
                 SchedulerTotals t = totals();

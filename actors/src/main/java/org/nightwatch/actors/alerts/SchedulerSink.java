@@ -25,15 +25,20 @@ public final class SchedulerSink implements VisitSink {
 
     @Override
     public void accept(StackedVisit s) {
-        VisitDiff d = s.diff();
         ActorRef<SchedulerActor.Command> ref = scheduler;
         if (ref == null) {
             return;
         }
         sent.incrementAndGet();
-        ref.tell(new SchedulerActor.Scored(s.visit().sensor().index(), s.visit().visitId(),
+        ref.tell(scored(s));
+    }
+
+    /** The scheduler's message for a processed visit: its candidates (none when it was not differenced), sent now. */
+    public static SchedulerActor.Scored scored(StackedVisit s) {
+        VisitDiff d = s.diff();
+        return new SchedulerActor.Scored(s.visit().sensor().index(), s.visit().visitId(),
             d == null ? java.util.List.of() : d.candidates(), org.nightwatch.actors.WireTime.now(),
             org.nightwatch.actors.WireTime.of(s.visit().closedNanos()),
-            s.visit().flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)));
+            s.visit().flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP));
     }
 }

@@ -24,6 +24,44 @@ public final class SensorLedger {
         }
     }
 
+    /**
+     * A ledger's books at one moment, as they travel to another machine: every counter, and the gaps kept. A ledger on the
+     * machine that keeps the night's books is rebuilt from these ({@link #mirror}).
+     *
+     * @param fates            frames by fate, indexed by {@link FrameFate#ordinal()}
+     * @param visitsToScheduler visits handed to the scheduler
+     */
+    public record Books(List<Long> fates, long duplicates, long malformed, long backPressuredPolls, long visitsStacked,
+                        long visitsFlagged, long visitsDeferred, long restarts, long framesReceived, long published, boolean ended,
+                        long visitsToScheduler, List<Gap> gaps) {
+        /** The sum of several machines' books of one sensor (a sensor that moved during the night). */
+        public static Books sum(java.util.Collection<Books> all) {
+            long[] f = new long[FrameFate.values().length];
+            long dup = 0, mal = 0, bp = 0, vs = 0, vf = 0, vd = 0, re = 0, rx = 0, vts = 0;
+            long pub = -1;
+            boolean end = false;
+            List<Gap> g = new ArrayList<>();
+            for (Books b : all) {
+                for (int i = 0; i < Math.min(f.length, b.fates().size()); i++) {
+                    f[i] += b.fates().get(i);
+                }
+                dup += b.duplicates();
+                mal += b.malformed();
+                bp += b.backPressuredPolls();
+                vs += b.visitsStacked();
+                vf += b.visitsFlagged();
+                vd += b.visitsDeferred();
+                re += b.restarts();
+                rx += b.framesReceived();
+                vts += b.visitsToScheduler();
+                pub = Math.max(pub, b.published());
+                end |= b.ended();
+                g.addAll(b.gaps());
+            }
+            return new Books(java.util.Arrays.stream(f).boxed().toList(), dup, mal, bp, vs, vf, vd, re, rx, pub, end, vts, List.copyOf(g));
+        }
+    }
+
     private static final int MAX_GAPS = 256;
 
     private final SensorId sensor;
@@ -36,6 +74,7 @@ public final class SensorLedger {
     private final AtomicLong visitsDeferred = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong visitsToScheduler = new AtomicLong();
     private final ArrayDeque<Gap> gaps = new ArrayDeque<>();
     private long gapsDropped;
     private volatile long published = -1;
@@ -147,6 +186,42 @@ public final class SensorLedger {
 
     public AtomicLong restarts() {
         return restarts;
+    }
+
+    /** Visits handed to the scheduler (scored, or with nothing to score). */
+    public AtomicLong visitsToScheduler() {
+        return visitsToScheduler;
+    }
+
+    /** The books now, to send to the machine that keeps the night's. */
+    public synchronized Books books() {
+        List<Long> f = new ArrayList<>(fates.length());
+        for (int i = 0; i < fates.length(); i++) {
+            f.add(fates.get(i));
+        }
+        return new Books(List.copyOf(f), duplicates.get(), malformed.get(), backPressuredPolls.get(), visitsStacked.get(),
+            visitsFlagged.get(), visitsDeferred.get(), restarts.get(), framesReceived.get(), published, ended, visitsToScheduler.get(),
+            List.copyOf(gaps));
+    }
+
+    /** Makes this ledger say what {@code b} says: the books of a sensor kept on another machine. */
+    public synchronized void mirror(Books b) {
+        for (int i = 0; i < fates.length(); i++) {
+            fates.set(i, i < b.fates().size() ? b.fates().get(i) : 0);
+        }
+        duplicates.set(b.duplicates());
+        malformed.set(b.malformed());
+        backPressuredPolls.set(b.backPressuredPolls());
+        visitsStacked.set(b.visitsStacked());
+        visitsFlagged.set(b.visitsFlagged());
+        visitsDeferred.set(b.visitsDeferred());
+        restarts.set(b.restarts());
+        framesReceived.set(b.framesReceived());
+        visitsToScheduler.set(b.visitsToScheduler());
+        published = b.published();
+        ended = b.ended();
+        gaps.clear();
+        gaps.addAll(b.gaps());
     }
 
     /** Frames whose first block arrived (whatever became of them). */

@@ -54,7 +54,7 @@ final class QuietStdout extends java.io.PrintStream {
 /** {@code nightwatch}: the command line. Run through the {@code ./nightwatch} launcher at the repository root. */
 @Command(name = "nightwatch", mixinStandardHelpOptions = true, version = "nightwatch 0.1.0",
     description = "Real-time transient control room for wide-field CMOS sky surveys.",
-    subcommands = {SimulateCommand.class, ReplayCommand.class, ObserveCommand.class, CameraCommand.class, SubtractCommand.class,
+    subcommands = {SimulateCommand.class, ReplayCommand.class, ObserveCommand.class, CameraCommand.class, NodeCommand.class, SubtractCommand.class,
         AlertsCommand.class})
 public final class NightwatchCli {
 

@@ -1,0 +1,142 @@
+package org.nightwatch.night;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.nightwatch.actors.NightContext;
+import org.nightwatch.actors.alerts.SchedulerSink;
+import org.nightwatch.actors.cluster.SchedulerInlet;
+import org.nightwatch.actors.cluster.ScoredProducer;
+import org.nightwatch.actors.cluster.SensorHost;
+import org.nightwatch.camera.aeron.AeronTransport;
+import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.protocol.SurveyMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker node of a cluster night ({@code nightwatch node --roles worker}): it hosts the sensors Cluster Sharding
+ * places on it. The first sensor of a night to arrive prepares the night here (its frame transport, references,
+ * classifier: the same {@link SensorWorkers} as a night of one process, with the frames from the camera's process);
+ * each sensor then subscribes to its frame stream on this node, and its scored visits go to the scheduler singleton
+ * through one reliable-delivery producer. The node serves until the camera's node leaves the cluster (the night is
+ * over) or it is stopped.
+ */
+public final class ClusterWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterWorker.class);
+
+    private final DeploymentConfig config;
+    private final ClusterSettings settings;
+    private final Path out;
+    private final ActorSystem<Void> system;
+    private final String address;
+    private final ActorRef<ScoredProducer.Command> producer;
+    private final CountDownLatch over = new CountDownLatch(1);
+    private final List<Prepared> nights = new ArrayList<>();
+
+    private record Prepared(String key, CompletableFuture<NightContext> context, AeronTransport[] transport, SensorWorkers[] workers) {
+    }
+
+    public ClusterWorker(DeploymentConfig config, ClusterSettings settings, Path out) {
+        this.config = config;
+        this.settings = settings;
+        this.out = out;
+        this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.over(config.config()));
+        ClusterHead.awaitUp(system, settings);
+        this.address = Cluster.get(system).selfMember().address().hostPort();
+        ActorRef<SchedulerInlet.Command> inlet = ClusterSingleton.get(system).init(SingletonActor.of(Behaviors.<SchedulerInlet.Command>empty(),
+            "scheduler").withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
+        this.producer = system.systemActorOf(ScoredProducer.create(inlet, "worker " + address), "scored-visits", Props.empty());
+        ClusterSharding.get(system).init(Entity.of(SensorHost.KEY, ec -> SensorHost.create(ec.getEntityId(), this::prepare))
+            .withRole("worker").withMessageExtractor(new SensorHost.Shards()));
+        // the night is over when the camera's node leaves
+        system.systemActorOf(Behaviors.<ClusterEvent.MemberRemoved>setup(ctx -> {
+            Cluster.get(system).subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberRemoved.class));
+            return Behaviors.receive(ClusterEvent.MemberRemoved.class).onAnyMessage(m -> {
+                if (m.member().hasRole("camera")) {
+                    LOG.info("the camera's node {} left: the night is over", m.member().address());
+                    over.countDown();
+                }
+                return Behaviors.same();
+            }).build();
+        }), "camera-watch", Props.empty());
+        LOG.info("worker node {} is up, roles {}", address, settings.roles());
+    }
+
+    /** This node's address, as sensors' reports name it. */
+    public String address() {
+        return address;
+    }
+
+    /** Prepares {@code plan}'s night on this node once; every sensor of the night hosted here runs on what it makes. */
+    private synchronized CompletionStage<NightContext> prepare(SensorHost.NightPlan plan) {
+        for (Prepared p : nights) {
+            if (p.key().equals(plan.key())) {
+                return p.context();
+            }
+        }
+        Prepared p = new Prepared(plan.key(), new CompletableFuture<>(), new AeronTransport[1], new SensorWorkers[1]);
+        nights.add(p);
+        Thread t = new Thread(() -> {
+            try {
+                NightOptions o = NightOptions.simulate(plan.sensors().size(), 0, SurveyMode.parse(plan.mode()),
+                    plan.cameraWaits() ? Pacing.MAX : Pacing.REALTIME).withCamera(Path.of(plan.references()), plan.sensors())
+                    .withDiff(out).build();
+                p.transport()[0] = AeronTransport.start(config.camera().aeron());
+                SensorWorkers w = new SensorWorkers(SensorWorkers.Settings.from(config), o, new ExternalCamera(config, o), p.transport()[0],
+                    StageFaults.NONE);
+                p.workers()[0] = w;
+                w.connect(v -> producer.tell(new ScoredProducer.Enqueue(SchedulerSink.scored(v))), null, null);
+                w.start(system);
+                LOG.info("night '{}' prepared on this node", plan.key());
+                p.context().complete(w.context().onNode(address));
+            } catch (RuntimeException e) {
+                LOG.error("night '{}' could not be prepared on this node: {}", plan.key(), e.getMessage(), e);
+                p.context().completeExceptionally(e);
+            }
+        }, "prepare-night");
+        t.setDaemon(true);
+        t.start();
+        return p.context();
+    }
+
+    /** Serves until the camera's node leaves the cluster (the night is over), or {@code timeoutMillis} passes. */
+    public boolean awaitNightOver(long timeoutMillis) throws InterruptedException {
+        return over.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("actor system did not terminate cleanly: {}", e.toString());
+        }
+        for (Prepared p : nights) {
+            if (p.workers()[0] != null) {
+                p.workers()[0].close();
+                p.workers()[0].closeIngest();
+            }
+            if (p.transport()[0] != null) {
+                p.transport()[0].close();
+            }
+        }
+    }
+}
