@@ -1,0 +1,170 @@
+package org.nightwatch.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.ClusterSettings;
+import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.NightOptions;
+import org.nightwatch.night.NightRunner;
+import org.nightwatch.night.NightSummary;
+import org.nightwatch.protocol.SurveyMode;
+
+/**
+ * A night on a Pekko cluster of three JVMs on this machine: this one holds the camera, the scheduler (the cluster
+ * singleton) and the night's books; two worker nodes ({@code nightwatch node}, each a JVM of its own) host the sensors
+ * that Cluster Sharding places on them, take their frames over UDP and send the candidates back through reliable
+ * delivery. Every frame is accounted, the sensors are spread over both workers, and the alerts are those of the same
+ * night in one process.
+ */
+class ClusterNightSystemTest {
+    private static final int SENSORS = 8;
+    private static final int VISITS = 4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void aNightOnTwoWorkerNodesGivesTheAlertsOfTheSameNightInOneProcess() throws Exception {
+        int seedPort = freeTcpPort();
+        String channel = "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic";
+        DeploymentConfig cfg = Nights.config(dir, """
+            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
+            nightwatch.actors.classifier.model = "%s"
+            """.formatted(Nights.DEFAULT_MODEL));
+        Path site = dir.resolve("test-site.conf");
+        String seeds = "127.0.0.1:" + seedPort;
+        List<Process> workers = new ArrayList<>();
+        List<List<String>> said = new ArrayList<>();
+        NightSummary clustered;
+        try {
+            for (int w = 0; w < 2; w++) {
+                Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", "worker",
+                    "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve("worker-" + w).toString())).start();
+                workers.add(p);
+                said.add(collect(p, "worker-" + w));
+            }
+            NightOptions o = NightOptions.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+                .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT)
+                .withCluster(new ClusterSettings(Set.of("camera", "scheduler", "room"), "127.0.0.1", seedPort,
+                    ClusterSettings.parseSeeds(seeds), Duration.ofSeconds(120), 2))
+                .build();
+            try (NightRunner r = new NightRunner(cfg.with("nightwatch.camera.aeron.channel", channel), o)) {
+                clustered = r.run(null);
+            }
+            for (int w = 0; w < 2; w++) {
+                assertTrue(workers.get(w).waitFor(90, TimeUnit.SECONDS), "a worker leaves once the camera's node has gone");
+                assertEquals(0, workers.get(w).exitValue(), String.join("\n", said.get(w)));
+            }
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+        long due = (long) SENSORS * VISITS * 12;
+        assertEquals(due, clustered.framesPublished(), clustered.toText());
+        assertEquals(due, clustered.framesStacked(), "every frame stacked on the workers, in the books kept here\n" + clustered.toText());
+        assertTrue(clustered.accounted(), clustered.toText());
+        assertEquals((long) SENSORS * VISITS, clustered.visitsStacked(), clustered.toText());
+
+        // both workers hosted sensors, and no sensor was hosted twice
+        Pattern hosted = Pattern.compile("(sensor-\\d\\d) hosted on");
+        List<String> all = new ArrayList<>();
+        for (List<String> lines : said) {
+            List<String> mine = new ArrayList<>();
+            for (String l : lines) {
+                Matcher m = hosted.matcher(l);
+                if (m.find()) {
+                    mine.add(m.group(1));
+                }
+            }
+            assertTrue(mine.size() >= 2, "each worker hosts a share of the sensors: " + mine + "\n" + String.join("\n", lines));
+            all.addAll(mine);
+        }
+        assertEquals(SENSORS, all.size(), "each sensor hosted once: " + all);
+        assertEquals(SENSORS, Set.copyOf(all).size(), "each sensor hosted once: " + all);
+
+        // the same night in one process
+        NightSummary single;
+        try (NightRunner r = new NightRunner(cfg, NightOptions.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+            .withDiff(dir.resolve("single")).withNightStart(AlertStreamSystemTest.NIGHT).build())) {
+            single = r.run(null);
+        }
+        List<String> expected = Nights.alertLines(dir.resolve("single"));
+        assertTrue(expected.size() >= 5, "alerts in the night: " + expected);
+        assertEquals(single.scheduler().candidatesIn(), clustered.scheduler().candidatesIn(), "every visit's candidates reached the "
+            + "scheduler once\n" + clustered.toText());
+        assertEquals(expected, Nights.alertLines(dir.resolve("clustered")), "the same alerts with the same scores");
+    }
+
+    @Test
+    void aMisconfiguredSeedListIsSaidPlainly() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterSettings.parseSeeds("127.0.0.1"))
+            .getMessage().contains("'127.0.0.1' is not HOST:PORT"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterSettings.parseSeeds("127.0.0.1:25520,127.0.0.1:port"))
+            .getMessage().contains("the port 'port' is not a number"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterSettings.parseSeeds("127.0.0.1:70000"))
+            .getMessage().contains("port 70000 is outside 1-65535"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterSettings.parseSeeds("no-such-host.invalid:25520"))
+            .getMessage().contains("the host 'no-such-host.invalid' does not resolve"));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aWorkerWhoseSeedNodeIsNotThereSaysSoAndEnds() throws Exception {
+        int nobody = freeTcpPort();
+        Process p = Nights.cli(dir, List.of("-Xmx1g"), List.of("node", "--roles", "worker", "--seed-nodes", "127.0.0.1:" + nobody,
+            "--channel", "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic", "--join-timeout", "PT5S",
+            "--out", dir.resolve("lonely").toString())).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("did not join the cluster within 5 s through the seed nodes") && out.contains("127.0.0.1:" + nobody),
+            out);
+    }
+
+    /** The process's output, collected as it comes. */
+    private static List<String> collect(Process p, String name) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException e) {
+                lines.add("(output ended: " + e + ")");
+            }
+        }, name + "-output");
+        t.setDaemon(true);
+        t.start();
+        return lines;
+    }
+
+    private static int freeTcpPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws java.io.IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
