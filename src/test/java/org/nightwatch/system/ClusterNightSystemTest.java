@@ -114,6 +114,102 @@ class ClusterNightSystemTest {
     }
 
     @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void aWorkerKilledMidNightHandsItsSensorsToTheSurvivorAndTheNightEndsWithItsBooksBalanced() throws Exception {
+        int seedPort = freeTcpPort();
+        String channel = "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic";
+        DeploymentConfig cfg = Nights.config(dir, """
+            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
+            nightwatch.actors.classifier.model = "%s"
+            """.formatted(Nights.DEFAULT_MODEL));
+        Path site = dir.resolve("test-site.conf");
+        String seeds = "127.0.0.1:" + seedPort;
+        List<Process> workers = new ArrayList<>();
+        List<List<String>> said = new ArrayList<>();
+        int visits = 6;
+        long due = (long) SENSORS * visits * 12;
+        long[] killedAt = {0};
+        NightSummary s;
+        try {
+            for (int w = 0; w < 2; w++) {
+                Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", "worker",
+                    "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve("worker-" + w).toString())).start();
+                workers.add(p);
+                said.add(collect(p, "worker-" + w));
+            }
+            NightOptions o = NightOptions.simulate(SENSORS, visits, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+                .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT)
+                .withCluster(new ClusterSettings(Set.of("camera", "scheduler", "room"), "127.0.0.1", seedPort,
+                    ClusterSettings.parseSeeds(seeds), Duration.ofSeconds(120), 2))
+                .build();
+            try (NightRunner r = new NightRunner(cfg.with("nightwatch.camera.aeron.channel", channel), o)) {
+                s = r.run(p -> {
+                    if (killedAt[0] == 0 && p.stacked() >= due / 4) {
+                        killedAt[0] = System.currentTimeMillis();
+                        workers.get(0).destroyForcibly(); // SIGKILL: no goodbye to the cluster
+                    }
+                });
+            }
+            assertTrue(workers.get(1).waitFor(90, TimeUnit.SECONDS), "the surviving worker leaves once the camera's node has gone");
+            assertEquals(0, workers.get(1).exitValue(), String.join("\n", said.get(1)));
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+        assertTrue(killedAt[0] > 0, "a worker was killed mid-night\n" + s.toText());
+        String killed = nodeOf(said.get(0));
+        String survivor = nodeOf(said.get(1));
+        assertEquals(due, s.framesPublished(), s.toText());
+        assertTrue(s.accounted(), "every frame stacked, lost or deferred, also those in the killed node's hands\n" + s.toText());
+        assertEquals(List.of(killed), s.cluster().nodesLost().stream().map(NightSummary.NodeLost::node).toList(), s.toText());
+        // every sensor the killed node had went on on the survivor, within a bounded time of the kill
+        List<String> hadKilled = hostedBy(said.get(0));
+        assertTrue(!hadKilled.isEmpty(), "the killed worker hosted sensors: " + said.get(0));
+        for (String sensor : hadKilled) {
+            NightSummary.Handover h = s.cluster().handovers().stream().filter(x -> x.sensor().equals(sensor)).findFirst()
+                .orElseThrow(() -> new AssertionError(sensor + " did not go on elsewhere\n" + s.toText()));
+            assertEquals(survivor, h.to(), s.toText());
+            long seconds = (h.atEpochMillis() - killedAt[0]) / 1000;
+            System.out.println("failover: " + sensor + " went on on " + h.to() + " " + (h.atEpochMillis() - killedAt[0]) + " ms after the kill");
+            assertTrue(seconds < 60, sensor + " took " + seconds + " s to go on elsewhere");
+            assertEquals(survivor, s.cluster().sensorNodes().get(sensor));
+        }
+        assertEquals(due, s.framesStacked() + s.framesLost() + s.framesDeferred());
+        assertEquals(s.cluster().framesLostWithNodes(), s.lostByReason().getOrDefault("lost_node_down", 0L), s.toText());
+        // no alert twice: each alert change is written once, and every one the scheduler committed is in the file
+        List<String> ids = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(dir.resolve("clustered").resolve(org.nightwatch.scheduler.AlertJsonLines.FILE))) {
+            ids.add(org.nightwatch.scheduler.AlertJson.mapper().readTree(line).get("id").asText());
+        }
+        assertEquals(ids.size(), Set.copyOf(ids).size(), "no alert change twice: " + ids);
+        assertEquals(s.scheduler().alertsByState().values().stream().mapToLong(Long::longValue).sum(), ids.size(), s.toText());
+        assertTrue(ids.size() >= 5, s.toText());
+        assertEquals(0, s.schedulerVisitsUnhandled(), s.toText());
+    }
+
+    private static String nodeOf(List<String> lines) {
+        Pattern p = Pattern.compile("worker node (\\S+) joined the cluster");
+        for (String l : lines) {
+            Matcher m = p.matcher(l);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no address in " + lines);
+    }
+
+    private static List<String> hostedBy(List<String> lines) {
+        Pattern hosted = Pattern.compile("(sensor-\\d\\d) hosted on");
+        List<String> mine = new ArrayList<>();
+        for (String l : lines) {
+            Matcher m = hosted.matcher(l);
+            if (m.find()) {
+                mine.add(m.group(1));
+            }
+        }
+        return mine;
+    }
+
+    @Test
     void aMisconfiguredSeedListIsSaidPlainly() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterSettings.parseSeeds("127.0.0.1"))
             .getMessage().contains("'127.0.0.1' is not HOST:PORT"));

@@ -25,6 +25,7 @@ import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.actors.cluster.SchedulerInlet;
 import org.nightwatch.actors.cluster.SensorHost;
 import org.nightwatch.actors.ingest.SensorLedger;
+import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,91 @@ import org.slf4j.LoggerFactory;
 final class ClusterHead {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterHead.class);
 
-    private ClusterHead() {
+    private final ActorSystem<?> system;
+    private final Mirror mirror;
+    /** Visits the scheduler handled, by the producer (worker node) that sent them. */
+    private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> handled =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<NightSummary.NodeLost> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The camera's node of a night whose sensors' ledgers are {@code ledgers}; it learns of nodes that leave. */
+    ClusterHead(ActorSystem<?> system, Function<SensorId, SensorLedger> ledgers) {
+        this.system = system;
+        this.mirror = new Mirror(ledgers);
+        system.systemActorOf(Behaviors.<org.apache.pekko.cluster.ClusterEvent.MemberRemoved>setup(ctx -> {
+            Cluster.get(system).subscriptions().tell(org.apache.pekko.cluster.typed.Subscribe.create(ctx.getSelf(),
+                org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class));
+            return Behaviors.receive(org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class).onAnyMessage(m -> {
+                if (m.member().hasRole("worker")) {
+                    String node = m.member().address().hostPort();
+                    LOG.warn("worker node {} left the cluster ({}): its sensors go on on the other workers", node, m.previousStatus());
+                    lost.add(new NightSummary.NodeLost(node, System.currentTimeMillis()));
+                    mirror.nodeLost(node);
+                }
+                return Behaviors.same();
+            }).build();
+        }), "node-watch", Props.empty());
+    }
+
+    /** The producer id a worker node's visits come under. */
+    static String producerId(String node) {
+        return "worker " + node;
+    }
+
+    Mirror mirror() {
+        return mirror;
+    }
+
+    /** The scheduler as the cluster reaches it: a singleton on this node (role scheduler), in front of {@code scheduler}. */
+    ActorRef<SchedulerInlet.Command> schedulerSingleton(ActorRef<SchedulerActor.Command> scheduler) {
+        return ClusterSingleton.get(system).init(SingletonActor.of(SchedulerInlet.create(scheduler, handled), "scheduler")
+            .withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
+    }
+
+    /**
+     * Waits, within {@code drain}, until the scheduler has handled every visit the workers still in the cluster handed
+     * over (they may be on their way when the sensors have drained). Returns the visits lost with nodes that left: handed
+     * over there, as their last reports said, and never confirmed by the scheduler.
+     */
+    long awaitScheduler(Duration drain) {
+        long until = System.nanoTime() + drain.toNanos();
+        while (System.nanoTime() < until) {
+            boolean all = true;
+            for (var e : mirror.handedOver().entrySet()) {
+                if (!mirror.isLost(e.getKey()) && count(e.getKey()) < e.getValue()) {
+                    all = false;
+                }
+            }
+            if (all) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        long lostVisits = 0;
+        for (var e : mirror.handedOver().entrySet()) {
+            long missing = e.getValue() - count(e.getKey());
+            if (missing > 0 && mirror.isLost(e.getKey())) {
+                lostVisits += missing;
+            } else if (missing > 0) {
+                LOG.error("the scheduler handled {} of the {} visits node {} handed over within {} s", count(e.getKey()), e.getValue(),
+                    e.getKey(), drain.toSeconds());
+            }
+        }
+        return lostVisits;
+    }
+
+    private long count(String node) {
+        var c = handled.get(producerId(node));
+        return c == null ? 0 : c.get();
+    }
+
+    /**
+     * At the end of the night, after the scheduler: what a lost node had not accounted is counted lost with it, and the
+     * cluster's part of the summary is made ({@code visitsLost}: from {@link #awaitScheduler}).
+     */
+    NightSummary.ClusterTotals close(long visitsLost) {
+        long frames = mirror.reconcile();
+        return new NightSummary.ClusterTotals(mirror.placement(), List.copyOf(lost), mirror.handovers(), frames, visitsLost);
     }
 
     /** Waits until this node is a member (Up) of the cluster, or says plainly why it is not. */
@@ -78,11 +163,6 @@ final class ClusterHead {
         return n;
     }
 
-    /** The scheduler as the cluster reaches it: a singleton on this node (role scheduler), in front of {@code scheduler}. */
-    static ActorRef<SchedulerInlet.Command> schedulerSingleton(ActorSystem<?> system, ActorRef<SchedulerActor.Command> scheduler) {
-        return ClusterSingleton.get(system).init(SingletonActor.of(SchedulerInlet.create(scheduler), "scheduler")
-            .withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
-    }
 
     /** This node's way to the sensor entities (it hosts none: they live on the workers). */
     static ActorRef<org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<SensorHost.Command>> sensorRegion(ActorSystem<?> system) {
@@ -90,10 +170,17 @@ final class ClusterHead {
             .withRole("worker").withMessageExtractor(new SensorHost.Shards()));
     }
 
-    /** Each sensor's books as the nodes that hosted it last reported them, summed into this node's ledger of the sensor. */
+    /**
+     * Each sensor's books as the nodes that hosted it last reported them, summed into this node's ledger of the sensor;
+     * what a lost node had not accounted is counted lost with it when the night ends ({@link #reconcile}).
+     */
     static final class Mirror {
         private final Function<SensorId, SensorLedger> ledgers;
         private final Map<SensorId, Map<String, SensorLedger.Books>> byHost = new HashMap<>();
+        private final Map<SensorId, String> current = new HashMap<>();
+        private final Map<SensorId, SensorLedger.Books> nodeDown = new HashMap<>();
+        private final java.util.Set<String> lostNodes = new java.util.HashSet<>();
+        private final List<NightSummary.Handover> handovers = new java.util.ArrayList<>();
 
         Mirror(Function<SensorId, SensorLedger> ledgers) {
             this.ledgers = ledgers;
@@ -103,15 +190,72 @@ final class ClusterHead {
             if (r.books() == null) {
                 return;
             }
-            Map<String, SensorLedger.Books> hosts = byHost.computeIfAbsent(r.sensor(), s -> new HashMap<>());
+            Map<String, SensorLedger.Books> hosts = byHost.computeIfAbsent(r.sensor(), s -> new java.util.LinkedHashMap<>());
+            if (!hosts.containsKey(r.host()) && !hosts.isEmpty()) {
+                handovers.add(new NightSummary.Handover(r.sensor().name(), List.copyOf(hosts.keySet()), r.host(), System.currentTimeMillis()));
+                LOG.info("{} went on on {} (before: {})", r.sensor(), r.host(), hosts.keySet());
+            }
+            current.put(r.sensor(), r.host());
             hosts.put(r.host(), r.books());
-            ledgers.apply(r.sensor()).mirror(SensorLedger.Books.sum(hosts.values()));
+            apply(r.sensor());
         }
 
-        /** The nodes each sensor has been hosted on. */
-        synchronized Map<SensorId, List<String>> hosts() {
-            Map<SensorId, List<String>> m = new HashMap<>();
-            byHost.forEach((s, h) -> m.put(s, List.copyOf(h.keySet())));
+        private void apply(SensorId sensor) {
+            List<SensorLedger.Books> all = new java.util.ArrayList<>(byHost.getOrDefault(sensor, Map.of()).values());
+            if (nodeDown.containsKey(sensor)) {
+                all.add(nodeDown.get(sensor));
+            }
+            ledgers.apply(sensor).mirror(SensorLedger.Books.sum(all));
+        }
+
+        synchronized void nodeLost(String node) {
+            lostNodes.add(node);
+        }
+
+        synchronized boolean isLost(String node) {
+            return lostNodes.contains(node);
+        }
+
+        /** Visits handed to the scheduler, by node, as the nodes last reported them. */
+        synchronized Map<String, Long> handedOver() {
+            Map<String, Long> n = new HashMap<>();
+            byHost.values().forEach(h -> h.forEach((node, b) -> n.merge(node, b.visitsToScheduler(), Long::sum)));
+            return n;
+        }
+
+        /**
+         * At the end of the night: the frames a sensor's camera published that no node accounted, when a node that hosted
+         * it was lost, were in that node's hands: counted lost with it ({@link FrameFate#LOST_NODE_DOWN}).
+         */
+        synchronized long reconcile() {
+            long total = 0;
+            for (var e : byHost.entrySet()) {
+                SensorId sensor = e.getKey();
+                List<String> gone = e.getValue().keySet().stream().filter(lostNodes::contains).toList();
+                SensorLedger l = ledgers.apply(sensor);
+                long missing = l.published() - l.accounted();
+                if (gone.isEmpty() || missing <= 0) {
+                    continue;
+                }
+                List<Long> fates = new java.util.ArrayList<>(java.util.Collections.nCopies(FrameFate.values().length, 0L));
+                fates.set(FrameFate.LOST_NODE_DOWN.ordinal(), missing);
+                nodeDown.put(sensor, new SensorLedger.Books(List.copyOf(fates), 0, 0, 0, 0, 0, 0, 0, 0, -1, false, 0,
+                    List.of(new SensorLedger.Gap(-1, -1, FrameFate.LOST_NODE_DOWN, missing + " frames were in the hands of " + gone
+                        + " when it was lost"))));
+                apply(sensor);
+                total += missing;
+            }
+            return total;
+        }
+
+        synchronized List<NightSummary.Handover> handovers() {
+            return List.copyOf(handovers);
+        }
+
+        /** The node each sensor is on now. */
+        synchronized Map<String, String> placement() {
+            Map<String, String> m = new java.util.TreeMap<>();
+            current.forEach((s, h) -> m.put(s.name(), h));
             return m;
         }
     }

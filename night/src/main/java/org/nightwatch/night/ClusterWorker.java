@@ -62,7 +62,7 @@ public final class ClusterWorker implements AutoCloseable {
         this.address = Cluster.get(system).selfMember().address().hostPort();
         ActorRef<SchedulerInlet.Command> inlet = ClusterSingleton.get(system).init(SingletonActor.of(Behaviors.<SchedulerInlet.Command>empty(),
             "scheduler").withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
-        this.producer = system.systemActorOf(ScoredProducer.create(inlet, "worker " + address), "scored-visits", Props.empty());
+        this.producer = system.systemActorOf(ScoredProducer.create(inlet, ClusterHead.producerId(address)), "scored-visits", Props.empty());
         ClusterSharding.get(system).init(Entity.of(SensorHost.KEY, ec -> SensorHost.create(ec.getEntityId(), this::prepare))
             .withRole("worker").withMessageExtractor(new SensorHost.Shards()));
         // the night is over when the camera's node leaves
@@ -102,6 +102,8 @@ public final class ClusterWorker implements AutoCloseable {
                 SensorWorkers w = new SensorWorkers(SensorWorkers.Settings.from(config), o, new ExternalCamera(config, o), p.transport()[0],
                     StageFaults.NONE);
                 p.workers()[0] = w;
+                // a sensor may come here mid-night from a node that was lost: its stream is taken from where it joins
+                plan.sensors().forEach(s -> w.ledger(org.nightwatch.protocol.SensorId.of(s)).joinMidStream());
                 w.connect(v -> producer.tell(new ScoredProducer.Enqueue(SchedulerSink.scored(v))), null, null);
                 w.start(system);
                 LOG.info("night '{}' prepared on this node", plan.key());

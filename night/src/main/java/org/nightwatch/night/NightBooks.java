@@ -55,7 +55,8 @@ public final class NightBooks {
     }
 
     /** How the night ended, as the summary says it. */
-    record Ending(double wallSeconds, SchedulerRole.Drained scheduler, String forcedClose, ObservatoryActor.NightStatus status) {
+    record Ending(double wallSeconds, SchedulerRole.Drained scheduler, String forcedClose, ObservatoryActor.NightStatus status,
+                  NightSummary.ClusterTotals cluster) {
     }
 
     NightSummary summary(NightOptions options, Ending end) {
@@ -98,7 +99,7 @@ public final class NightBooks {
                 : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()),
             end.forcedClose(), drained != null ? drained.unhandled() : 0,
             deferredWhere(options, deferred, total(l -> l.count(FrameFate.DEFERRED_SPOOLED))), catchUpTotals(),
-            workers.stats().timeline(), sensorStates(end.status()));
+            workers.stats().timeline(), sensorStates(end.status()), end.cluster());
     }
 
     /** How many sensors ended in each state, as they last told the observatory. */

@@ -98,6 +98,9 @@ public final class NightRunner implements AutoCloseable {
     /** Why the night had to be closed around held work (null: it ended by itself). */
     private volatile String forcedClose;
     private SchedulerRole.Drained drained;
+    /** The camera's node of a night on a cluster (null: a night of one process). */
+    private ClusterHead head;
+    private long visitsLostWithNodes;
     private long lastCatchUpLine;
 
     public NightRunner(DeploymentConfig config, NightOptions options) {
@@ -155,7 +158,8 @@ public final class NightRunner implements AutoCloseable {
             source.writeReferences(new org.nightwatch.camera.fits.NightLayout(options.skyDir()));
         }
         source.connect(transport, options.nightStart() != null ? options.nightStart() : Instant.now(),
-            actors.notConnectedTimeout().toNanos(), workers::ledger);
+            (cluster != null ? config.config().getDuration("nightwatch.actors.cluster-not-connected-timeout") : actors.notConnectedTimeout())
+                .toNanos(), workers::ledger);
         this.books = new NightBooks(source, workers, config.camera());
         // the night's actors: the lobby's, whose observatory has been waiting for the operator and is now preparing, or
         // its own, preparing until the sensors have subscribed and the night starts
@@ -209,12 +213,13 @@ public final class NightRunner implements AutoCloseable {
      * and once the worker nodes asked for are up, every sensor is hosted on one of them.
      */
     private void hostOnWorkers(ClusterSettings cluster) {
+        this.head = new ClusterHead(system, workers::ledger);
         if (scheduler != null) {
-            ClusterHead.schedulerSingleton(system, scheduler.actor());
+            head.schedulerSingleton(scheduler.actor());
         }
         ActorRef<ObservatoryActor.Command> o = view.observatory();
         o.tell(new ObservatoryActor.Sensors(source.sensors()));
-        ActorRef<ObservatoryActor.Command> books = ClusterHead.relay(system, o, new ClusterHead.Mirror(workers::ledger));
+        ActorRef<ObservatoryActor.Command> books = ClusterHead.relay(system, o, head.mirror());
         ClusterHead.awaitWorkers(system, cluster.workers(), cluster.joinTimeout());
         ClusterHead.keepHosted(system, new org.nightwatch.actors.cluster.SensorHost.NightPlan(nightKey(),
             options.skyDir().toAbsolutePath().normalize().toString(), source.sensors().stream().map(SensorId::index).toList(),
@@ -404,9 +409,9 @@ public final class NightRunner implements AutoCloseable {
         if (scheduler != null) {
             // every visit was handed to the scheduler; its answer comes after it has handled them all, unless it
             // is stuck (a database that hangs): then the night ends without it, and says so
-            if (options.cluster() != null) {
-                // the workers' visits may still be on their way: the books say how many each sensor handed over
-                scheduler.awaitHandled(books.total(l -> l.visitsToScheduler().get()));
+            if (head != null) {
+                // the workers' visits may still be on their way: the books say how many each node handed over
+                visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"));
             }
             drained = scheduler.drain(system);
         }
@@ -419,7 +424,9 @@ public final class NightRunner implements AutoCloseable {
         if (early != null && early.begun() > 0) {
             LOG.info("difference imaging begun on partial stacks for {} visits, {} finished from that start", early.begun(), early.used());
         }
-        return books.summary(options, new NightBooks.Ending((endNanos - control.startedNanos()) / 1e9, drained, forcedClose, this.ended));
+        NightSummary.ClusterTotals cluster = head != null ? head.close(visitsLostWithNodes) : null;
+        return books.summary(options, new NightBooks.Ending((endNanos - control.startedNanos()) / 1e9, drained, forcedClose, this.ended,
+            cluster));
     }
 
     private void awaitSubscribers(Duration timeout) {

@@ -57,7 +57,29 @@ public record NightSummary(
     @JsonProperty("deferred_frames_where") @JsonInclude(JsonInclude.Include.NON_NULL) String deferredWhere,
     @JsonProperty("catch_up") @JsonInclude(JsonInclude.Include.NON_NULL) CatchUpTotals catchUp,
     @JsonProperty("visit_timeline_ms") Map<String, Map<String, Double>> visitTimelineMs,
-    @JsonProperty("sensor_states") Map<String, Long> sensorStates) {
+    @JsonProperty("sensor_states") Map<String, Long> sensorStates,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ClusterTotals cluster) {
+
+    /**
+     * A night on a cluster: where each sensor ran at the end, the worker nodes lost during the night, the sensors that went
+     * on on another node, and what was lost with the nodes.
+     *
+     * @param framesLostWithNodes frames a lost node had not accounted (lost_node_down)
+     * @param visitsLostWithNodes visits a lost node had stacked and handed over that never reached the scheduler
+     */
+    public record ClusterTotals(@JsonProperty("sensor_nodes") Map<String, String> sensorNodes,
+                                @JsonProperty("nodes_lost") List<NodeLost> nodesLost, List<Handover> handovers,
+                                @JsonProperty("frames_lost_with_nodes") long framesLostWithNodes,
+                                @JsonProperty("visits_lost_with_nodes") long visitsLostWithNodes) {
+    }
+
+    /** A worker node that left the cluster during the night, and when (UTC ms). */
+    public record NodeLost(String node, @JsonProperty("at_epoch_ms") long atEpochMillis) {
+    }
+
+    /** A sensor that went on on another node, and when its new node first reported it (UTC ms). */
+    public record Handover(String sensor, List<String> from, String to, @JsonProperty("at_epoch_ms") long atEpochMillis) {
+    }
 
     /**
      * The visits spooled while the night was over capacity and what the catch-up path made of them.
@@ -123,6 +145,20 @@ public record NightSummary(
         if (sensorStates != null && !sensorStates.isEmpty()) {
             b.append("  sensors at the end, as they said: ").append(sensorStates).append('\n');
         }
+        if (cluster != null) {
+            b.append("  cluster: sensors on nodes ").append(cluster.sensorNodes()).append('\n');
+            for (NodeLost n : cluster.nodesLost()) {
+                b.append("    node lost: ").append(n.node()).append(" at ").append(java.time.Instant.ofEpochMilli(n.atEpochMillis())).append('\n');
+            }
+            for (Handover h : cluster.handovers()) {
+                b.append("    ").append(h.sensor()).append(" went on on ").append(h.to()).append(" (before: ").append(h.from()).append(") at ")
+                    .append(java.time.Instant.ofEpochMilli(h.atEpochMillis())).append('\n');
+            }
+            if (!cluster.nodesLost().isEmpty()) {
+                b.append(String.format(Locale.ROOT, "    lost with the nodes: %d frames not accounted there, %d visits handed over that never "
+                    + "reached the scheduler%n", cluster.framesLostWithNodes(), cluster.visitsLostWithNodes()));
+            }
+        }
         b.append(String.format(Locale.ROOT, "  frames published %d = stacked %d + lost %d + deferred %d%s%n", framesPublished,
             framesStacked, framesLost, framesDeferred, accounted ? "" : "   (UNACCOUNTED: " + framesUnaccounted + ")"));
         if (!lostByReason.isEmpty()) {
@@ -155,8 +191,9 @@ public record NightSummary(
         }
         b.append(String.format(Locale.ROOT, "  visits stacked %d (%d flagged), deferred %d; duplicates discarded %d; malformed %d; sensor restarts %d%n",
             visitsStacked, visitsFlagged, visitsDeferred, duplicates, malformed, sensorRestarts));
-        b.append(String.format(Locale.ROOT, "  real-time factor %.2f (%.2f GB/s of frames); visit latency p50 %.1f ms, p99 %.1f ms%n",
-            realtimeFactor, ingestGbPerSecond, visitLatencyMs.p50(), visitLatencyMs.p99()));
+        b.append(String.format(Locale.ROOT, "  real-time factor %.2f (%.2f GB/s of frames); %s%n", realtimeFactor, ingestGbPerSecond,
+            visitLatencyMs.count() == 0 && cluster != null ? "visits stacked on the worker nodes (their latency is theirs)"
+                : String.format(Locale.ROOT, "visit latency p50 %.1f ms, p99 %.1f ms", visitLatencyMs.p50(), visitLatencyMs.p99())));
         b.append(String.format(Locale.ROOT, "  back-pressured offers %d, polls %d; stack buffers peak %d of %d; peak heap %.0f MB%n",
             backPressuredOffers, backPressuredPolls, stackBuffersPeak, stackBuffersCapacity, peakHeapMb));
         if (recordedFrames > 0) {

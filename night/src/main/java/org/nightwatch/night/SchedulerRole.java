@@ -152,21 +152,6 @@ public final class SchedulerRole implements AutoCloseable {
     }
 
     /**
-     * Waits, within the drain time, until the scheduler has handled {@code visits} visits (a cluster night's, which come
-     * from other machines through reliable delivery and may still be on their way when the sensors have drained).
-     */
-    void awaitHandled(long visits) {
-        long until = System.nanoTime() + settings.drain().toNanos();
-        while (visitsHandled.get() < visits && System.nanoTime() < until) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        if (visitsHandled.get() < visits) {
-            LOG.error("the scheduler handled {} of the {} visits the workers handed over within {} s", visitsHandled.get(), visits,
-                settings.drain().toSeconds());
-        }
-    }
-
-    /**
      * Waits, after the night's last visit was handed over, for the scheduler to handle every visit, then for the stream
      * to send the last alerts. A scheduler stuck past the drain time (a database that hangs) is left: the night ends
      * without those alerts, says so, and stays incomplete in its database.

@@ -34,7 +34,12 @@ public enum FrameFate {
      */
     DEFERRED_SPOOLED(Kind.DEFERRED),
     /** Its visit was to be spooled for catch-up and the write failed (the reason is in the gaps). */
-    LOST_SPOOL_FAILED(Kind.LOST);
+    LOST_SPOOL_FAILED(Kind.LOST),
+    /**
+     * A night on a cluster: the frame was in the hands of a worker node when that node was lost (killed, cut off), before
+     * it was accounted there; the sensor went on on another node from the next frame that node received.
+     */
+    LOST_NODE_DOWN(Kind.LOST);
 
     /** The three accounting columns of the night summary. */
     public enum Kind { STACKED, LOST, DEFERRED }

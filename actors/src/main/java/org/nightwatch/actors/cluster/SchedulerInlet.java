@@ -35,13 +35,23 @@ public final class SchedulerInlet extends AbstractBehavior<SchedulerInlet.Comman
     private final ActorRef<ConsumerController.Delivery<SchedulerActor.Command>> deliveries;
     private final Map<String, ActorRef<ConsumerController.Command<SchedulerActor.Command>>> consumers = new HashMap<>();
 
-    public static Behavior<Command> create(ActorRef<SchedulerActor.Command> scheduler) {
-        return Behaviors.setup(ctx -> new SchedulerInlet(ctx, scheduler));
+    private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> handled;
+
+    /**
+     * @param handled the visits handled so far by producer id (a worker node), readable by the node that keeps the
+     *                night's books: a node lost before its visits were confirmed is known by what it had handed over
+     *                and what arrived
+     */
+    public static Behavior<Command> create(ActorRef<SchedulerActor.Command> scheduler,
+                                           java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> handled) {
+        return Behaviors.setup(ctx -> new SchedulerInlet(ctx, scheduler, handled));
     }
 
-    private SchedulerInlet(ActorContext<Command> ctx, ActorRef<SchedulerActor.Command> scheduler) {
+    private SchedulerInlet(ActorContext<Command> ctx, ActorRef<SchedulerActor.Command> scheduler,
+                           java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> handled) {
         super(ctx);
         this.scheduler = scheduler;
+        this.handled = handled;
         this.deliveries = ctx.messageAdapter(ConsumerController.deliveryClass(), Delivered::new);
     }
 
@@ -52,7 +62,11 @@ public final class SchedulerInlet extends AbstractBehavior<SchedulerInlet.Comman
             .onMessage(Delivered.class, d -> {
                 ConsumerController.Delivery<SchedulerActor.Command> delivery = d.delivery();
                 if (delivery.message() instanceof SchedulerActor.Scored scored) {
-                    scheduler.tell(new SchedulerActor.Handle(scored, () -> delivery.confirmTo().tell(ConsumerController.confirmed())));
+                    var count = handled.computeIfAbsent(delivery.producerId(), p -> new java.util.concurrent.atomic.AtomicLong());
+                    scheduler.tell(new SchedulerActor.Handle(scored, () -> {
+                        count.incrementAndGet();
+                        delivery.confirmTo().tell(ConsumerController.confirmed());
+                    }));
                 } else {
                     delivery.confirmTo().tell(ConsumerController.confirmed());
                 }

@@ -83,6 +83,13 @@ public final class SensorLedger {
     private volatile String lastProblem;
     private volatile float skyLevel = Float.NaN;
 
+    /**
+     * A sensor taken over from another machine mid-night: the stream is taken from the first frame that arrives, and the
+     * frames before it are not counted here (the machine that had the sensor counted what it accounted; the night's books
+     * count the rest as lost with that machine).
+     */
+    private volatile boolean joinsMidStream;
+
     // ingest-thread state, handed from one assembler incarnation to the next
     long highestSeq = -1;
     final SequenceRanges missing = new SequenceRanges();
@@ -186,6 +193,15 @@ public final class SensorLedger {
 
     public AtomicLong restarts() {
         return restarts;
+    }
+
+    /** This sensor's stream is taken from the first frame that arrives here (a sensor that may move between machines). */
+    public void joinMidStream() {
+        joinsMidStream = true;
+    }
+
+    boolean joinsMidStream() {
+        return joinsMidStream;
     }
 
     /** Visits handed to the scheduler (scored, or with nothing to score). */

@@ -147,6 +147,9 @@ public final class VisitAssembler implements FrameListener {
         long now = clock.getAsLong();
         ledger.touched(now);
         long seq = b.frameSequence();
+        if (ledger.highestSeq < 0 && seq > 0 && ledger.joinsMidStream()) {
+            ledger.highestSeq = seq - 1; // taken over mid-stream: the frames before were another machine's
+        }
         if (seq == fSeq) {
             if (fComplete && !fSkip) {
                 // all rows arrived already: a second copy of the same frame
@@ -400,6 +403,9 @@ public final class VisitAssembler implements FrameListener {
             ledger.problem(sensor + ": deferral notice " + first + ".." + last + " (" + fate + ") is not valid");
             return;
         }
+        if (ledger.highestSeq < 0 && first > 0 && ledger.joinsMidStream()) {
+            ledger.highestSeq = first - 1; // taken over mid-stream: the frames before were another machine's
+        }
         long hi = ledger.highestSeq;
         long n = ledger.missing.remove(first, Math.min(last, hi));
         long newFirst = Math.max(first, hi + 1);
@@ -460,6 +466,9 @@ public final class VisitAssembler implements FrameListener {
         finishFrameInProgress(FrameFate.LOST_INCOMPLETE, clock.getAsLong());
         if (cur != null) {
             closeVisit(EnumSet.of(VisitFlag.CLOSED_AT_END));
+        }
+        if (ledger.highestSeq < 0 && ledger.joinsMidStream()) {
+            ledger.highestSeq = lastSequence; // taken over after the last frame: every frame was another machine's
         }
         if (lastSequence > ledger.highestSeq) {
             ledger.missing.add(ledger.highestSeq + 1, lastSequence);

@@ -75,4 +75,30 @@ class WireMessagesTest {
         assertEquals(new ObservatoryActor.SensorReported(r), roundTrip(new ObservatoryActor.SensorReported(r)));
         assertEquals(new ObservatoryActor.SensorDrained(SensorId.of(42)), roundTrip(new ObservatoryActor.SensorDrained(SensorId.of(42))));
     }
+
+    @Test
+    void aSensorsWholeBooksCrossToTheNodeThatKeepsTheNights() {
+        org.nightwatch.actors.ingest.SensorLedger l = new org.nightwatch.actors.ingest.SensorLedger(SensorId.of(5));
+        l.account(org.nightwatch.protocol.FrameFate.STACKED, 96);
+        l.account(org.nightwatch.protocol.FrameFate.LOST_INCOMPLETE, 1);
+        l.gap(40, 40, org.nightwatch.protocol.FrameFate.LOST_INCOMPLETE, "sensor-05 frame 40: rows stopped at 512");
+        l.visitsToScheduler().set(8);
+        SensorReport r = new SensorReport(SensorId.of(5), SensorState.OBSERVING, 97, 96, 1, 0, 8, 1, 1234.5, null, 0,
+            "nightwatch@10.0.0.2:25520", l.books());
+        SensorReport back = ((ObservatoryActor.SensorReported) roundTrip(new ObservatoryActor.SensorReported(r))).report();
+        assertEquals(r, back);
+        org.nightwatch.actors.ingest.SensorLedger mirror = new org.nightwatch.actors.ingest.SensorLedger(SensorId.of(5));
+        mirror.mirror(back.books());
+        assertEquals(97, mirror.accounted());
+        assertEquals(8, mirror.visitsToScheduler().get());
+        assertEquals(l.gaps(), mirror.gaps());
+    }
+
+    @Test
+    void theNightPlanASensorIsHostedWithCrossesWithTheRefItReportsTo() {
+        var probe = KIT.<ObservatoryActor.Command>createTestProbe();
+        SensorHost.Host h = new SensorHost.Host(new SensorHost.NightPlan("simulate seed=1", "/data/night/sky", List.of(0, 1, 2),
+            "all-sky", true), 2, probe.getRef());
+        assertEquals(h, roundTrip(h));
+    }
 }

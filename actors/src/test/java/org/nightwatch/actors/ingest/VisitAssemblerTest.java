@@ -166,6 +166,33 @@ class VisitAssemblerTest {
     }
 
     @Test
+    void aSensorTakenOverMidNightCountsFromTheFirstFrameItReceivesNotTheFramesAnotherMachineHad() {
+        ledger.joinMidStream();
+        VisitAssembler a = assembler(VisitAssembler.WhenFull.WAIT);
+        // the node that had the sensor was lost after frame 9; this one joins the stream at frame 13 (visit 3, frame 1)
+        a.onDeferred(13, 13, FrameFate.DEFERRED_AT_SOURCE);
+        frame(a, 14);
+        frame(a, 15);
+        frame(a, 17); // 16 missing here
+        a.onEndOfStream(20, 19);
+        assertEquals(1, ledger.count(FrameFate.DEFERRED_AT_SOURCE));
+        assertEquals(3, ledger.count(FrameFate.LOST_MISSING), "16, 18 and 19: never arrived here, after it joined");
+        assertEquals(3, stackedFrames());
+        // frames 0..12 are the other machine's to count: here 7 of the 20 published are accounted
+        assertEquals(7, ledger.accounted() + stackedFrames());
+        assertEquals(20, ledger.published());
+    }
+
+    @Test
+    void aSensorTakenOverAfterItsLastFrameCountsNothingItNeverHad() {
+        ledger.joinMidStream();
+        VisitAssembler a = assembler(VisitAssembler.WhenFull.WAIT);
+        a.onEndOfStream(20, 19);
+        assertEquals(0, ledger.accounted());
+        assertTrue(a.ended());
+    }
+
+    @Test
     void aFrameArrivingAfterItsVisitClosedIsLostAsLate() {
         VisitAssembler a = assembler(VisitAssembler.WhenFull.WAIT);
         frame(a, 0);
