@@ -115,7 +115,7 @@ class ClusterNightSystemTest {
 
     @Test
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
-    void aWorkerKilledMidNightHandsItsSensorsToTheSurvivorAndTheNightEndsWithItsBooksBalanced() throws Exception {
+    void aWorkerKilledMidNightHandsItsSensorsToTheSurvivorAndOneThatJoinsTakesItsShareAndTheBooksBalance() throws Exception {
         int seedPort = freeTcpPort();
         String channel = "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic";
         DeploymentConfig cfg = Nights.config(dir, """
@@ -126,7 +126,7 @@ class ClusterNightSystemTest {
         String seeds = "127.0.0.1:" + seedPort;
         List<Process> workers = new ArrayList<>();
         List<List<String>> said = new ArrayList<>();
-        int visits = 6;
+        int visits = 10;
         long due = (long) SENSORS * visits * 12;
         long[] killedAt = {0};
         NightSummary s;
@@ -144,14 +144,25 @@ class ClusterNightSystemTest {
                 .build();
             try (NightRunner r = new NightRunner(cfg.with("nightwatch.camera.aeron.channel", channel), o)) {
                 s = r.run(p -> {
-                    if (killedAt[0] == 0 && p.stacked() >= due / 4) {
+                    if (killedAt[0] == 0 && p.stacked() >= due / 5) {
                         killedAt[0] = System.currentTimeMillis();
                         workers.get(0).destroyForcibly(); // SIGKILL: no goodbye to the cluster
+                        try {
+                            // a third worker joins mid-night, and takes its share of the sensors
+                            Process p3 = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles",
+                                "worker", "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve("worker-2").toString())).start();
+                            workers.add(p3);
+                            said.add(collect(p3, "worker-2"));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
                     }
                 });
             }
-            assertTrue(workers.get(1).waitFor(90, TimeUnit.SECONDS), "the surviving worker leaves once the camera's node has gone");
-            assertEquals(0, workers.get(1).exitValue(), String.join("\n", said.get(1)));
+            for (int w = 1; w < 3; w++) {
+                assertTrue(workers.get(w).waitFor(90, TimeUnit.SECONDS), "a worker leaves once the camera's node has gone");
+                assertEquals(0, workers.get(w).exitValue(), String.join("\n", said.get(w)));
+            }
         } finally {
             workers.forEach(Process::destroyForcibly);
         }
@@ -161,19 +172,34 @@ class ClusterNightSystemTest {
         assertEquals(due, s.framesPublished(), s.toText());
         assertTrue(s.accounted(), "every frame stacked, lost or deferred, also those in the killed node's hands\n" + s.toText());
         assertEquals(List.of(killed), s.cluster().nodesLost().stream().map(NightSummary.NodeLost::node).toList(), s.toText());
-        // every sensor the killed node had went on on the survivor, within a bounded time of the kill
+        // every sensor the killed node had went on on a worker still up (the survivor, or the one that joined: Sharding
+        // places it on the worker with the fewest sensors), within a bounded time of the kill
+        String joined = nodeOf(said.get(2));
         List<String> hadKilled = hostedBy(said.get(0));
         assertTrue(!hadKilled.isEmpty(), "the killed worker hosted sensors: " + said.get(0));
         for (String sensor : hadKilled) {
-            NightSummary.Handover h = s.cluster().handovers().stream().filter(x -> x.sensor().equals(sensor)).findFirst()
+            NightSummary.Handover h = s.cluster().handovers().stream()
+                .filter(x -> x.sensor().equals(sensor) && x.from().contains(killed) && x.atEpochMillis() > killedAt[0]).findFirst()
                 .orElseThrow(() -> new AssertionError(sensor + " did not go on elsewhere\n" + s.toText()));
-            assertEquals(survivor, h.to(), s.toText());
+            assertTrue(Set.of(survivor, joined).contains(h.to()), s.toText());
             long seconds = (h.atEpochMillis() - killedAt[0]) / 1000;
             System.out.println("failover: " + sensor + " went on on " + h.to() + " " + (h.atEpochMillis() - killedAt[0]) + " ms after the kill");
             assertTrue(seconds < 60, sensor + " took " + seconds + " s to go on elsewhere");
-            assertEquals(survivor, s.cluster().sensorNodes().get(sensor));
+            assertTrue(Set.of(survivor, joined).contains(s.cluster().sensorNodes().get(sensor)), s.toText());
         }
         assertEquals(due, s.framesStacked() + s.framesLost() + s.framesDeferred());
+        // the worker that joined took sensors over from the survivor while the night went on, and what was on its way
+        // while a sensor moved is counted
+        List<String> tookOver = hostedBy(said.get(2));
+        assertTrue(!tookOver.isEmpty(), "the joining worker hosts sensors: " + said.get(2) + "\n" + s.toText());
+        for (String sensor : tookOver) {
+            assertTrue(s.cluster().handovers().stream().anyMatch(h -> h.sensor().equals(sensor) && h.to().equals(joined)), sensor + "\n"
+                + s.toText());
+        }
+        assertTrue(s.cluster().sensorNodes().values().containsAll(Set.of(survivor, joined)), "both workers still up end the night "
+            + "with sensors\n" + s.toText());
+        assertTrue(s.lostByReason().getOrDefault("lost_handover", 0L) >= s.cluster().framesLostInHandovers(), s.toText());
+        System.out.println("handovers lost: " + s.lostByReason() + "; stacked " + s.framesStacked() + " of " + due);
         assertEquals(s.cluster().framesLostWithNodes(), s.lostByReason().getOrDefault("lost_node_down", 0L), s.toText());
         // no alert twice: each alert change is written once, and every one the scheduler committed is in the file
         List<String> ids = new ArrayList<>();

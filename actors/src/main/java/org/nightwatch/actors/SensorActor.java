@@ -32,8 +32,14 @@ import org.nightwatch.protocol.SensorId;
  */
 public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
 
-    public sealed interface Command permits Fail, ForceClose, GetStatus, StreamFinished, Tick {
+    public sealed interface Command permits Fail, ForceClose, GetStatus, HandOver, StreamFinished, Tick {
     }
+
+    /**
+     * The sensor goes on on another node (a night on a cluster that rebalances): the sensor lets its stream go, the visits
+     * it closed go on through the stages, it reports its last books, and it stops, without saying it drained.
+     */
+    public enum HandOver implements Command { INSTANCE }
 
     /**
      * The night is being closed although this sensor still holds visits (a stage that never lets go):
@@ -68,6 +74,8 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
     private final VisitPipeline pipeline;
     private final int incarnation;
     private SensorState state = SensorState.IDLE;
+    /** Letting the stream go to another node. */
+    private boolean handingOver;
     /** What the observatory was last told. */
     private SensorReport reported;
 
@@ -117,6 +125,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
             .onMessage(GetStatus.class, this::onGetStatus)
             .onMessage(ForceClose.class, this::onForceClose)
             .onMessage(StreamFinished.class, this::onStreamFinished)
+            .onMessageEquals(HandOver.INSTANCE, this::onHandOver)
             .onMessageEquals(Tick.INSTANCE, this::onTick)
             .onSignal(PreRestart.class, this::onStop)
             .onSignal(PostStop.class, this::onStop)
@@ -130,12 +139,27 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         return this;
     }
 
+    private Behavior<Command> onHandOver() {
+        if (!handingOver && state != SensorState.DONE) {
+            handingOver = true;
+            getContext().getLog().info("{} goes on on another node: letting its stream go", sensor);
+            night.agentFor(sensor).handOver(sensor);
+        } else if (state == SensorState.DONE) {
+            return Behaviors.stopped();
+        }
+        return this;
+    }
+
     private Behavior<Command> onStreamFinished(StreamFinished f) {
         if (f.incarnation() != incarnation) {
             return this; // the stream of an earlier incarnation
         }
         if (f.failure() != null) {
             throw new SensorFault(sensor, "stacking stream failed: " + f.failure().getMessage(), f.failure());
+        }
+        if (handingOver) {
+            report(); // its last books here; the sensor has not drained, it goes on elsewhere
+            return Behaviors.stopped();
         }
         if (state != SensorState.DONE) {
             state = SensorState.DONE;

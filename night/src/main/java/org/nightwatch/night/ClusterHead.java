@@ -55,9 +55,9 @@ final class ClusterHead {
             Cluster.get(system).subscriptions().tell(org.apache.pekko.cluster.typed.Subscribe.create(ctx.getSelf(),
                 org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class));
             return Behaviors.receive(org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class).onAnyMessage(m -> {
-                if (m.member().hasRole("worker")) {
+                if (m.member().hasRole("worker") && m.previousStatus() == MemberStatus.down()) {
                     String node = m.member().address().hostPort();
-                    LOG.warn("worker node {} left the cluster ({}): its sensors go on on the other workers", node, m.previousStatus());
+                    LOG.warn("worker node {} was lost (downed and removed): its sensors go on on the other workers", node);
                     lost.add(new NightSummary.NodeLost(node, System.currentTimeMillis()));
                     mirror.nodeLost(node);
                 }
@@ -123,8 +123,8 @@ final class ClusterHead {
      * cluster's part of the summary is made ({@code visitsLost}: from {@link #awaitScheduler}).
      */
     NightSummary.ClusterTotals close(long visitsLost) {
-        long frames = mirror.reconcile();
-        return new NightSummary.ClusterTotals(mirror.placement(), List.copyOf(lost), mirror.handovers(), frames, visitsLost);
+        long[] frames = mirror.reconcile();
+        return new NightSummary.ClusterTotals(mirror.placement(), List.copyOf(lost), mirror.handovers(), frames[0], frames[1], visitsLost);
     }
 
     /** Waits until this node is a member (Up) of the cluster, or says plainly why it is not. */
@@ -224,26 +224,33 @@ final class ClusterHead {
         }
 
         /**
-         * At the end of the night: the frames a sensor's camera published that no node accounted, when a node that hosted
-         * it was lost, were in that node's hands: counted lost with it ({@link FrameFate#LOST_NODE_DOWN}).
+         * At the end of the night, the frames a sensor's camera published that no node accounted: when a node that hosted
+         * the sensor was lost, they were in its hands ({@link FrameFate#LOST_NODE_DOWN}); when the sensor moved between
+         * nodes that stayed, they were on their way while neither was subscribed ({@link FrameFate#LOST_HANDOVER}).
+         * Returns the frames counted so, node-down first.
          */
-        synchronized long reconcile() {
-            long total = 0;
+        synchronized long[] reconcile() {
+            long[] total = new long[2];
             for (var e : byHost.entrySet()) {
                 SensorId sensor = e.getKey();
+                if (e.getValue().size() < 2) {
+                    continue; // it never moved: what it did not account, its own books say
+                }
                 List<String> gone = e.getValue().keySet().stream().filter(lostNodes::contains).toList();
                 SensorLedger l = ledgers.apply(sensor);
                 long missing = l.published() - l.accounted();
-                if (gone.isEmpty() || missing <= 0) {
+                if (missing <= 0) {
                     continue;
                 }
+                FrameFate fate = gone.isEmpty() ? FrameFate.LOST_HANDOVER : FrameFate.LOST_NODE_DOWN;
                 List<Long> fates = new java.util.ArrayList<>(java.util.Collections.nCopies(FrameFate.values().length, 0L));
-                fates.set(FrameFate.LOST_NODE_DOWN.ordinal(), missing);
+                fates.set(fate.ordinal(), missing);
+                String why = gone.isEmpty() ? missing + " frames on their way while the sensor moved between " + e.getValue().keySet()
+                    : missing + " frames were in the hands of " + gone + " when it was lost";
                 nodeDown.put(sensor, new SensorLedger.Books(List.copyOf(fates), 0, 0, 0, 0, 0, 0, 0, 0, -1, false, 0,
-                    List.of(new SensorLedger.Gap(-1, -1, FrameFate.LOST_NODE_DOWN, missing + " frames were in the hands of " + gone
-                        + " when it was lost"))));
+                    List.of(new SensorLedger.Gap(-1, -1, fate, why))));
                 apply(sensor);
-                total += missing;
+                total[gone.isEmpty() ? 1 : 0] += missing;
             }
             return total;
         }

@@ -64,7 +64,7 @@ public final class ClusterWorker implements AutoCloseable {
             "scheduler").withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
         this.producer = system.systemActorOf(ScoredProducer.create(inlet, ClusterHead.producerId(address)), "scored-visits", Props.empty());
         ClusterSharding.get(system).init(Entity.of(SensorHost.KEY, ec -> SensorHost.create(ec.getEntityId(), this::prepare))
-            .withRole("worker").withMessageExtractor(new SensorHost.Shards()));
+            .withRole("worker").withStopMessage(SensorHost.HandOff.INSTANCE).withMessageExtractor(new SensorHost.Shards()));
         // the night is over when the camera's node leaves
         system.systemActorOf(Behaviors.<ClusterEvent.MemberRemoved>setup(ctx -> {
             Cluster.get(system).subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberRemoved.class));

@@ -65,11 +65,14 @@ public record NightSummary(
      * on on another node, and what was lost with the nodes.
      *
      * @param framesLostWithNodes frames a lost node had not accounted (lost_node_down)
+     * @param framesLostInHandovers frames on their way while a sensor moved between nodes that stayed, not counted by
+     *                            either (part of lost_handover, with the visits being assembled when a node let go)
      * @param visitsLostWithNodes visits a lost node had stacked and handed over that never reached the scheduler
      */
     public record ClusterTotals(@JsonProperty("sensor_nodes") Map<String, String> sensorNodes,
                                 @JsonProperty("nodes_lost") List<NodeLost> nodesLost, List<Handover> handovers,
                                 @JsonProperty("frames_lost_with_nodes") long framesLostWithNodes,
+                                @JsonProperty("frames_lost_in_handovers") long framesLostInHandovers,
                                 @JsonProperty("visits_lost_with_nodes") long visitsLostWithNodes) {
     }
 

@@ -39,7 +39,12 @@ public enum FrameFate {
      * A night on a cluster: the frame was in the hands of a worker node when that node was lost (killed, cut off), before
      * it was accounted there; the sensor went on on another node from the next frame that node received.
      */
-    LOST_NODE_DOWN(Kind.LOST);
+    LOST_NODE_DOWN(Kind.LOST),
+    /**
+     * A night on a cluster: the sensor moved to another node (a worker joined, the cluster rebalanced), and the frame
+     * was in its visit being assembled when the first node let go, or on its way while neither node was subscribed.
+     */
+    LOST_HANDOVER(Kind.LOST);
 
     /** The three accounting columns of the night summary. */
     public enum Kind { STACKED, LOST, DEFERRED }

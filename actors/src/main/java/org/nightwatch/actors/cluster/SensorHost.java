@@ -48,6 +48,9 @@ public final class SensorHost {
     private record Prepared(Host host, NightContext night, Throwable failure) implements Command {
     }
 
+    /** Sharding moves the sensor to another node (a rebalance): its stream is let go, then the entity stops. */
+    public enum HandOff implements Command { INSTANCE }
+
     /** Prepares a night on this node, once: what its sensors run on. */
     public interface Nights {
         CompletionStage<NightContext> prepare(NightPlan plan);
@@ -69,6 +72,7 @@ public final class SensorHost {
                 }
                 return waiting(ctx, nights, true);
             })
+            .onMessageEquals(HandOff.INSTANCE, Behaviors::stopped)
             .onMessage(Prepared.class, p -> {
                 if (p.failure() != null) {
                     ctx.getLog().error("sensor {}: the night could not be prepared on this node: {}", p.host().sensor(),
@@ -82,14 +86,22 @@ public final class SensorHost {
 
     private static Behavior<Command> hosting(ActorContext<Command> ctx, Host host, NightContext night) {
         SensorId id = SensorId.of(host.sensor());
+        night.ledger(id).rejoin(); // perhaps back after it went on elsewhere: what happened meanwhile is not this node's
         ActorsSettings s = night.settings();
         ActorRef<SensorActor.Command> sensor = ctx.spawn(Behaviors.supervise(SensorActor.create(id, night, host.books()))
             .onFailure(RuntimeException.class, SupervisorStrategy.restartWithBackoff(s.restartMinBackoff(), s.restartMaxBackoff(), 0.2)
                 .withResetBackoffAfter(s.restartMaxBackoff().multipliedBy(4))), id.name());
+        ctx.watch(sensor);
         ctx.getLog().info("{} hosted on {}", id, night.host());
         return Behaviors.receive(Command.class)
             .onMessage(Host.class, h -> Behaviors.same()) // already here
             .onMessage(Prepared.class, p -> Behaviors.same())
+            .onMessageEquals(HandOff.INSTANCE, () -> {
+                ctx.getLog().info("{} moves off {}", id, night.host());
+                sensor.tell(SensorActor.HandOver.INSTANCE);
+                return Behaviors.same();
+            })
+            .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> Behaviors.stopped())
             .build();
     }
 

@@ -25,7 +25,8 @@ public final class IngestAgent implements Agent {
     private record Register(Subscription subscription, VisitAssembler assembler) implements Command {
     }
 
-    private record Deregister(SensorId sensor, CompletableFuture<Void> done) implements Command {
+    /** {@code handOver}: the sensor goes on on another machine (its open visit is lost to the handover, its queue finishes). */
+    private record Deregister(SensorId sensor, CompletableFuture<Void> done, boolean handOver) implements Command {
     }
 
     private record FinishAll(CompletableFuture<Void> done) implements Command {
@@ -67,7 +68,17 @@ public final class IngestAgent implements Agent {
      */
     public CompletableFuture<Void> deregister(SensorId sensor) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        enqueue(new Deregister(sensor, done));
+        enqueue(new Deregister(sensor, done, false));
+        return done;
+    }
+
+    /**
+     * Stops polling the sensor because it goes on on another machine: the visit being assembled is lost to the handover,
+     * the visits already closed go on through the stages, and the sensor's stream then ends. Any thread.
+     */
+    public CompletableFuture<Void> handOver(SensorId sensor) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        enqueue(new Deregister(sensor, done, true));
         return done;
     }
 
@@ -117,7 +128,9 @@ public final class IngestAgent implements Agent {
                 Entry e = entries.get(i);
                 if (e.assembler.sensor().equals(d.sensor())) {
                     entries.remove(i);
-                    if (!e.assembler.ended()) {
+                    if (d.handOver()) {
+                        e.assembler.handOver();
+                    } else if (!e.assembler.ended()) {
                         e.assembler.abandon();
                     }
                     CloseHelper.quietClose(e.subscription);

@@ -204,6 +204,17 @@ public final class SensorLedger {
         return joinsMidStream;
     }
 
+    /**
+     * The sensor comes back to this machine after it went on elsewhere: its stream is taken again from the first frame
+     * that arrives, and nothing between is counted here. Called before the sensor's new incarnation registers.
+     */
+    public synchronized void rejoin() {
+        if (joinsMidStream) {
+            highestSeq = -1;
+            missing.clear();
+        }
+    }
+
     /** Visits handed to the scheduler (scored, or with nothing to score). */
     public AtomicLong visitsToScheduler() {
         return visitsToScheduler;

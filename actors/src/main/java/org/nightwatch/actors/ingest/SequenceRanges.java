@@ -52,6 +52,11 @@ final class SequenceRanges {
         return removed;
     }
 
+    void clear() {
+        ranges.clear();
+        count = 0;
+    }
+
     long count() {
         return count;
     }

@@ -484,9 +484,24 @@ public final class VisitAssembler implements FrameListener {
      * goes back to the pool. Sequence bookkeeping stays in the ledger for the next incarnation.
      */
     public void abandon() {
+        letGo(FrameFate.LOST_SENSOR_RESTART, "the sensor actor restarted");
+    }
+
+    /**
+     * The sensor goes on on another machine: the visit being assembled is lost to the handover, and the stream ends here
+     * once the visits already closed have gone through the stages.
+     */
+    public void handOver() {
+        if (!ended) {
+            letGo(FrameFate.LOST_HANDOVER, "the sensor moved to another node");
+            handoff.complete();
+        }
+    }
+
+    private void letGo(FrameFate fate, String why) {
         if (fSeq >= 0 && !fSkip && !fComplete) {
-            ledger.account(FrameFate.LOST_SENSOR_RESTART, 1);
-            ledger.gap(fSeq, fSeq, FrameFate.LOST_SENSOR_RESTART, "sensor actor restarted mid-frame");
+            ledger.account(fate, 1);
+            ledger.gap(fSeq, fSeq, fate, "mid-frame when " + why);
         }
         fSkip = true;
         if (cur != null) {
@@ -494,9 +509,8 @@ public final class VisitAssembler implements FrameListener {
             cur = null;
             int frames = v.frames.cardinality();
             if (frames > 0) {
-                ledger.account(FrameFate.LOST_SENSOR_RESTART, frames);
-                ledger.gap(-1, -1, FrameFate.LOST_SENSOR_RESTART,
-                    "visit " + v.visitId + ": " + frames + " frames assembled when the sensor actor restarted");
+                ledger.account(fate, frames);
+                ledger.gap(-1, -1, fate, "visit " + v.visitId + ": " + frames + " frames assembled when " + why);
             }
             if (v.buffer != null) {
                 pool.release(v.buffer);
