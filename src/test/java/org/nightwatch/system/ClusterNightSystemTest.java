@@ -130,6 +130,9 @@ class ClusterNightSystemTest {
         long due = (long) SENSORS * visits * 12;
         long[] killedAt = {0};
         NightSummary s;
+        String clusterJson;
+        String sensorsJson;
+        String metrics;
         try {
             for (int w = 0; w < 2; w++) {
                 Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", "worker",
@@ -138,7 +141,7 @@ class ClusterNightSystemTest {
                 said.add(collect(p, "worker-" + w));
             }
             NightOptions o = NightOptions.simulate(SENSORS, visits, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-                .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT)
+                .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0)
                 .withCluster(new ClusterSettings(Set.of("camera", "scheduler", "room"), "127.0.0.1", seedPort,
                     ClusterSettings.parseSeeds(seeds), Duration.ofSeconds(120), 2))
                 .build();
@@ -158,6 +161,15 @@ class ClusterNightSystemTest {
                         }
                     }
                 });
+                // the control room, still up after the night: the cluster, where each sensor is, each node's metrics
+                var http = java.net.http.HttpClient.newHttpClient();
+                String url = r.controlRoom().url().replaceAll("/$", "");
+                clusterJson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/cluster")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                sensorsJson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/sensors")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             }
             for (int w = 1; w < 3; w++) {
                 assertTrue(workers.get(w).waitFor(90, TimeUnit.SECONDS), "a worker leaves once the camera's node has gone");
@@ -188,6 +200,24 @@ class ClusterNightSystemTest {
             assertTrue(Set.of(survivor, joined).contains(s.cluster().sensorNodes().get(sensor)), s.toText());
         }
         assertEquals(due, s.framesStacked() + s.framesLost() + s.framesDeferred());
+        // the control room shows the loss and where each sensor went
+        var json = org.nightwatch.scheduler.AlertJson.mapper();
+        java.util.Map<String, String> statusOf = new java.util.HashMap<>();
+        java.util.Map<String, List<String>> sensorsOn = new java.util.HashMap<>();
+        for (var n : json.readTree(clusterJson).get("nodes")) {
+            statusOf.put(n.get("address").asText(), n.get("status").asText());
+            List<String> on = new ArrayList<>();
+            n.get("sensors").forEach(x -> on.add(x.asText()));
+            sensorsOn.put(n.get("address").asText(), on);
+        }
+        assertEquals("lost", statusOf.get(killed), clusterJson);
+        assertEquals(List.of(), sensorsOn.get(killed), clusterJson);
+        for (var sensor : json.readTree(sensorsJson)) {
+            String node = sensor.get("node").asText();
+            assertTrue(Set.of(survivor, nodeOf(said.get(2))).contains(node), sensorsJson);
+            assertTrue(sensorsOn.get(node).contains(sensor.get("sensor").asText()), clusterJson + "\n" + sensorsJson);
+        }
+        assertTrue(metrics.contains("nightwatch_node_sensors{node=\"" + survivor + "\""), metrics);
         // the worker that joined took sensors over from the survivor while the night went on, and what was on its way
         // while a sensor moved is counted
         List<String> tookOver = hostedBy(said.get(2));

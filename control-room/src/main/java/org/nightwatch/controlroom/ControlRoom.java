@@ -191,6 +191,7 @@ public final class ControlRoom extends AllDirectives implements AutoCloseable {
                 path("plan", () -> get(() -> json(write(backend.plan())))),
                 path("pages", () -> get(() -> json(pages()))),
                 path("night", () -> get(() -> json(write(backend.night())))),
+                path("cluster", () -> get(() -> json(write(backend.cluster())))),
                 path(PathMatchers.segment("night").slash(PathMatchers.segment()), cmd -> post(() -> authorized(() -> entity(
                     org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), body -> command(cmd, body))))),
                 pathPrefix(PathMatchers.segment("objects").slash(PathMatchers.segment()), id -> concat(

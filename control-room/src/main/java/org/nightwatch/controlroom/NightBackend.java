@@ -44,6 +44,11 @@ public interface NightBackend {
     /** The night's phase, totals and gauges (throughput, latency, back-pressure). */
     NightView night();
 
+    /** The cluster the night runs on: nodes, roles, sensors and load ({@link ClusterView#NONE} for a night of one process). */
+    default ClusterView cluster() {
+        return ClusterView.NONE;
+    }
+
     /**
      * Stores an operator's label of an object's latest detection; completes with false when the object
      * is not known.

@@ -46,6 +46,9 @@ final class ClusterHead {
     private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> handled =
         new java.util.concurrent.ConcurrentHashMap<>();
     private final List<NightSummary.NodeLost> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What each worker node last said of itself. */
+    private final Map<String, org.nightwatch.actors.cluster.NodeReport> nodeReports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes;
 
     /** The camera's node of a night whose sensors' ledgers are {@code ledgers}; it learns of nodes that leave. */
     ClusterHead(ActorSystem<?> system, Function<SensorId, SensorLedger> ledgers) {
@@ -64,6 +67,38 @@ final class ClusterHead {
                 return Behaviors.same();
             }).build();
         }), "node-watch", Props.empty());
+        this.nodes = system.systemActorOf(Behaviors.receive(org.nightwatch.actors.cluster.NodeReport.class).onAnyMessage(r -> {
+            nodeReports.put(r.node(), r);
+            return Behaviors.same();
+        }).build(), "node-reports", Props.empty());
+    }
+
+    /** Where the worker nodes report themselves. */
+    ActorRef<org.nightwatch.actors.cluster.NodeReport> nodeReports() {
+        return nodes;
+    }
+
+    /**
+     * The cluster as the control room shows it: every member with its roles and status, the nodes lost during the night,
+     * the sensors each hosts (as their reports say) and each worker's load (as it said last).
+     */
+    org.nightwatch.controlroom.ClusterView view() {
+        Map<String, List<String>> sensorsOn = new java.util.TreeMap<>();
+        mirror.placement().forEach((sensor, node) -> sensorsOn.computeIfAbsent(node, n -> new java.util.ArrayList<>()).add(sensor));
+        List<org.nightwatch.controlroom.ClusterView.Node> out = new java.util.ArrayList<>();
+        for (var m : Cluster.get(system).state().getMembers()) {
+            String node = m.address().hostPort();
+            var r = nodeReports.get(node);
+            List<String> roles = new java.util.ArrayList<>(m.getRoles().stream().filter(x -> !x.startsWith("dc-")).sorted().toList());
+            out.add(new org.nightwatch.controlroom.ClusterView.Node(node, roles, m.status().toString().toLowerCase(java.util.Locale.ROOT),
+                sensorsOn.getOrDefault(node, List.of()), r != null && r.cpuLoad() >= 0 ? r.cpuLoad() : null, r != null ? r.heapMb() : null));
+        }
+        for (NightSummary.NodeLost l : lost) {
+            var r = nodeReports.get(l.node());
+            out.add(new org.nightwatch.controlroom.ClusterView.Node(l.node(), r != null ? r.roles() : List.of("worker"), "lost", List.of(),
+                null, null));
+        }
+        return new org.nightwatch.controlroom.ClusterView(out);
     }
 
     /** The producer id a worker node's visits come under. */

@@ -49,6 +49,8 @@ public final class ClusterWorker implements AutoCloseable {
     private final ActorRef<ScoredProducer.Command> producer;
     private final CountDownLatch over = new CountDownLatch(1);
     private final List<Prepared> nights = new ArrayList<>();
+    /** The sensors this node hosts now. */
+    private final java.util.Set<Integer> hosted = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     private record Prepared(String key, CompletableFuture<NightContext> context, AeronTransport[] transport, SensorWorkers[] workers) {
     }
@@ -63,7 +65,22 @@ public final class ClusterWorker implements AutoCloseable {
         ActorRef<SchedulerInlet.Command> inlet = ClusterSingleton.get(system).init(SingletonActor.of(Behaviors.<SchedulerInlet.Command>empty(),
             "scheduler").withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
         this.producer = system.systemActorOf(ScoredProducer.create(inlet, ClusterHead.producerId(address)), "scored-visits", Props.empty());
-        ClusterSharding.get(system).init(Entity.of(SensorHost.KEY, ec -> SensorHost.create(ec.getEntityId(), this::prepare))
+        SensorHost.Nights here = new SensorHost.Nights() {
+            @Override
+            public CompletionStage<NightContext> prepare(SensorHost.NightPlan plan) {
+                return ClusterWorker.this.prepare(plan);
+            }
+
+            @Override
+            public void hosting(int sensor, boolean on) {
+                if (on) {
+                    hosted.add(sensor);
+                } else {
+                    hosted.remove(sensor);
+                }
+            }
+        };
+        ClusterSharding.get(system).init(Entity.of(SensorHost.KEY, ec -> SensorHost.create(ec.getEntityId(), here))
             .withRole("worker").withStopMessage(SensorHost.HandOff.INSTANCE).withMessageExtractor(new SensorHost.Shards()));
         // the night is over when the camera's node leaves
         system.systemActorOf(Behaviors.<ClusterEvent.MemberRemoved>setup(ctx -> {
@@ -107,6 +124,7 @@ public final class ClusterWorker implements AutoCloseable {
                 w.connect(v -> producer.tell(new ScoredProducer.Enqueue(SchedulerSink.scored(v))), null, null);
                 w.start(system);
                 LOG.info("night '{}' prepared on this node", plan.key());
+                reportTo(plan.nodes());
                 p.context().complete(w.context().onNode(address));
             } catch (RuntimeException e) {
                 LOG.error("night '{}' could not be prepared on this node: {}", plan.key(), e.getMessage(), e);
@@ -116,6 +134,24 @@ public final class ClusterWorker implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return p.context();
+    }
+
+    private enum Report { INSTANCE }
+
+    /** Says every two seconds to {@code nodes} what this node hosts and what it costs. */
+    private void reportTo(ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes) {
+        if (nodes == null) {
+            return;
+        }
+        List<String> roles = List.copyOf(settings.roles());
+        system.systemActorOf(Behaviors.<Report>withTimers(timers -> {
+            timers.startTimerAtFixedRate(Report.INSTANCE, java.time.Duration.ofSeconds(2));
+            return Behaviors.receive(Report.class).onMessageEquals(Report.INSTANCE, () -> {
+                nodes.tell(org.nightwatch.actors.cluster.NodeReport.of(address, roles,
+                    hosted.stream().map(s -> org.nightwatch.protocol.SensorId.of(s).name()).toList()));
+                return Behaviors.same();
+            }).build();
+        }), "node-report-" + nights.size(), Props.empty());
     }
 
     /** Serves until the camera's node leaves the cluster (the night is over), or {@code timeoutMillis} passes. */

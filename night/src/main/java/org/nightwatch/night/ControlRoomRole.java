@@ -1,8 +1,11 @@
 package org.nightwatch.night;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.nightwatch.actors.ObservatoryActor;
 import org.nightwatch.actors.SensorReport;
 import org.nightwatch.actors.alerts.AlertHub;
+import org.nightwatch.controlroom.ClusterView;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
 import org.nightwatch.night.room.NightRoomBackend;
@@ -35,6 +39,11 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
         ObservatoryActor.NightStatus status();
 
         String stop();
+
+        /** The cluster the night runs on ({@link ClusterView#NONE}: one process). */
+        default ClusterView cluster() {
+            return ClusterView.NONE;
+        }
     }
 
     private final NightOptions options;
@@ -44,6 +53,7 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
     private final Night night;
     private final ControlRoom room;
     private final boolean own;
+    private final org.apache.pekko.actor.Cancellable nodeMetrics;
 
     /**
      * Opens the room on {@code options}' port, or attaches to the lobby's {@code lobby} (null: none); the gauges read the
@@ -68,6 +78,24 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
         Gauge.builder("nightwatch_stack_buffers_in_use", workers.pool(), p -> p.inUse()).register(registry);
         Gauge.builder("nightwatch_alerts_published", hub, AlertHub::offered).register(registry);
         Gauge.builder("nightwatch_alerts_dropped_for_live_consumers", hub, AlertHub::dropped).register(registry);
+        if (options.cluster() != null) {
+            // each node's load and sensors, by node: the cluster's /metrics are served here, with the night's
+            MultiGauge cpu = MultiGauge.builder("nightwatch_node_cpu_load").description("a node's process share of its machine's CPU")
+                .register(registry);
+            MultiGauge heap = MultiGauge.builder("nightwatch_node_heap_mb").baseUnit("megabytes").register(registry);
+            MultiGauge sensorsOn = MultiGauge.builder("nightwatch_node_sensors").description("sensors a node hosts").register(registry);
+            this.nodeMetrics = system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(2), () -> {
+                List<ClusterView.Node> nodes = night.cluster().nodes();
+                cpu.register(nodes.stream().filter(n -> n.cpuLoad() != null)
+                    .map(n -> MultiGauge.Row.of(Tags.of("node", n.address()), n.cpuLoad())).toList(), true);
+                heap.register(nodes.stream().filter(n -> n.heapMb() != null)
+                    .map(n -> MultiGauge.Row.of(Tags.of("node", n.address()), n.heapMb())).toList(), true);
+                sensorsOn.register(nodes.stream().map(n -> MultiGauge.Row.of(Tags.of("node", n.address(), "status", n.status()),
+                    n.sensors().size())).toList(), true);
+            }, system.executionContext());
+        } else {
+            this.nodeMetrics = null;
+        }
         NightRoomBackend backend = new NightRoomBackend(system, hub, scheduler != null ? scheduler.actor() : null,
             scheduler != null ? scheduler.liveAlerts() : List.of(), this, new FollowUpPlanner(SchedulerSettings.from(config.config()).followUp()));
         if (lobby != null) {
@@ -115,7 +143,7 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
         for (SensorPlacement pl : placements) {
             SensorReport r = status.report(pl.sensor());
             rows.add(new NightRoomBackend.SensorRow(pl.sensor().name(), pl.row(), pl.column(), r.state().label(), r.received(), r.stacked(),
-                r.lost(), r.deferred(), r.visitsStacked(), r.gaps(), r.skyLevel(), r.problem()));
+                r.lost(), r.deferred(), r.visitsStacked(), r.gaps(), r.skyLevel(), r.problem(), r.host().isEmpty() ? null : r.host()));
         }
         return rows;
     }
@@ -126,6 +154,11 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
     }
 
     @Override
+    public ClusterView cluster() {
+        return night.cluster();
+    }
+
+    @Override
     public String start() {
         // a night that waits for the operator is started by its lobby, which answers later starts itself
         return "the night is already running: it started with its command (give it --await-start to start it from here)";
@@ -133,6 +166,9 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
 
     @Override
     public void close() {
+        if (nodeMetrics != null) {
+            nodeMetrics.cancel();
+        }
         if (own) {
             room.close();
         }

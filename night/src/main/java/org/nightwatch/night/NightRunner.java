@@ -205,6 +205,11 @@ public final class NightRunner implements AutoCloseable {
                 public String stop() {
                     return NightRunner.this.stop();
                 }
+
+                @Override
+                public org.nightwatch.controlroom.ClusterView cluster() {
+                    return head != null ? head.view() : org.nightwatch.controlroom.ClusterView.NONE;
+                }
             }, lobby) : null;
     }
 
@@ -223,7 +228,7 @@ public final class NightRunner implements AutoCloseable {
         ClusterHead.awaitWorkers(system, cluster.workers(), cluster.joinTimeout());
         ClusterHead.keepHosted(system, new org.nightwatch.actors.cluster.SensorHost.NightPlan(nightKey(),
             options.skyDir().toAbsolutePath().normalize().toString(), source.sensors().stream().map(SensorId::index).toList(),
-            options.mode().cliName(), options.pacing() == org.nightwatch.camera.source.Pacing.MAX), books);
+            options.mode().cliName(), options.pacing() == org.nightwatch.camera.source.Pacing.MAX, head.nodeReports()), books);
     }
 
     /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */

@@ -37,8 +37,10 @@ public final class SensorHost {
      * @param references  the reference library, recorded-night layout
      * @param sensors     the night's sensor indexes
      * @param cameraWaits whether the camera takes back-pressure (a visit waits for a buffer) or is paced by the sky
+     * @param nodes       where each node that hosts the night's sensors reports itself ({@link NodeReport})
      */
-    public record NightPlan(String key, String references, List<Integer> sensors, String mode, boolean cameraWaits) {
+    public record NightPlan(String key, String references, List<Integer> sensors, String mode, boolean cameraWaits,
+                            ActorRef<NodeReport> nodes) {
     }
 
     /** Host this sensor of {@code plan}'s night (if it is not hosted yet) and report to {@code books}. */
@@ -54,6 +56,10 @@ public final class SensorHost {
     /** Prepares a night on this node, once: what its sensors run on. */
     public interface Nights {
         CompletionStage<NightContext> prepare(NightPlan plan);
+
+        /** Whether this node hosts {@code sensor} now (for what the node says of itself). */
+        default void hosting(int sensor, boolean on) {
+        }
     }
 
     private SensorHost() {
@@ -79,12 +85,12 @@ public final class SensorHost {
                         p.failure().getMessage());
                     return waiting(ctx, nights, false); // the next Host tries again
                 }
-                return hosting(ctx, p.host(), p.night());
+                return hosting(ctx, nights, p.host(), p.night());
             })
             .build();
     }
 
-    private static Behavior<Command> hosting(ActorContext<Command> ctx, Host host, NightContext night) {
+    private static Behavior<Command> hosting(ActorContext<Command> ctx, Nights nights, Host host, NightContext night) {
         SensorId id = SensorId.of(host.sensor());
         night.ledger(id).rejoin(); // perhaps back after it went on elsewhere: what happened meanwhile is not this node's
         ActorsSettings s = night.settings();
@@ -93,6 +99,7 @@ public final class SensorHost {
                 .withResetBackoffAfter(s.restartMaxBackoff().multipliedBy(4))), id.name());
         ctx.watch(sensor);
         ctx.getLog().info("{} hosted on {}", id, night.host());
+        nights.hosting(host.sensor(), true);
         return Behaviors.receive(Command.class)
             .onMessage(Host.class, h -> Behaviors.same()) // already here
             .onMessage(Prepared.class, p -> Behaviors.same())
@@ -102,6 +109,10 @@ public final class SensorHost {
                 return Behaviors.same();
             })
             .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> Behaviors.stopped())
+            .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+                nights.hosting(host.sensor(), false);
+                return Behaviors.same();
+            })
             .build();
     }
 

@@ -97,8 +97,11 @@ class WireMessagesTest {
     @Test
     void theNightPlanASensorIsHostedWithCrossesWithTheRefItReportsTo() {
         var probe = KIT.<ObservatoryActor.Command>createTestProbe();
+        var nodes = KIT.<NodeReport>createTestProbe();
         SensorHost.Host h = new SensorHost.Host(new SensorHost.NightPlan("simulate seed=1", "/data/night/sky", List.of(0, 1, 2),
-            "all-sky", true), 2, probe.getRef());
+            "all-sky", true, nodes.getRef()), 2, probe.getRef());
         assertEquals(h, roundTrip(h));
+        NodeReport n = NodeReport.of("nightwatch@10.0.0.2:25520", List.of("worker"), List.of("sensor-01", "sensor-07"));
+        assertEquals(n, roundTrip(n));
     }
 }

@@ -391,11 +391,32 @@ async function mosaic() {
       setText(d.children[2], s.sky_level === null ? "\u2013" : "sky " + num(s.sky_level, 0));
       const title = s.sensor + ": " + s.state + ", " + num(s.frame_rate_hz, 2) + " frames/s, " + s.frames_stacked + " stacked, "
         + s.frames_lost + " lost, " + s.frames_deferred + " deferred, " + s.gaps + " gaps, sky "
-        + (s.sky_level === null ? "not yet" : num(s.sky_level, 1) + " ADU/frame") + (s.problem ? "; last problem: " + s.problem : "");
+        + (s.sky_level === null ? "not yet" : num(s.sky_level, 1) + " ADU/frame") + (s.problem ? "; last problem: " + s.problem : "")
+        + (s.node ? "; on " + s.node : "");
       if (d.title !== title) {
         d.title = title;
       }
     });
+  } catch (e) {
+    // the next refresh tries again
+  }
+}
+
+// a night on a cluster: each node, its roles, whether it is up or was lost, the sensors it hosts and its load
+async function cluster() {
+  try {
+    const c = await (await fetch("/api/cluster")).json();
+    const box = document.getElementById("cluster");
+    box.hidden = c.nodes.length === 0;
+    box.querySelector("tbody").replaceChildren(...c.nodes.map((n) => {
+      const tr = el("tr", { className: "node " + n.status },
+        el("td", { textContent: n.address }), el("td", { textContent: n.roles.join(", ") }), el("td", { textContent: n.status }),
+        el("td", { textContent: n.sensors.length ? n.sensors.map((s) => s.replace("sensor-", "")).join(" ") : "\u2013" }),
+        el("td", { textContent: n.cpu_load === null || n.cpu_load === undefined ? "\u2013" : num(100 * n.cpu_load, 0) + " %" }),
+        el("td", { textContent: n.heap_mb === null || n.heap_mb === undefined ? "\u2013" : num(n.heap_mb, 0) + " MB" }));
+      tr.dataset.node = n.address;
+      return tr;
+    }));
   } catch (e) {
     // the next refresh tries again
   }
@@ -472,5 +493,7 @@ function connect() {
   mosaic();
   setInterval(night, 2000);
   setInterval(mosaic, 2000);
+  cluster();
+  setInterval(cluster, 2000);
   setInterval(refreshAges, 10000);
 })();

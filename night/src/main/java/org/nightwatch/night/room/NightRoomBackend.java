@@ -19,6 +19,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.nightwatch.actors.alerts.AlertHub;
 import org.nightwatch.actors.alerts.SchedulerActor;
+import org.nightwatch.controlroom.ClusterView;
 import org.nightwatch.controlroom.NightBackend;
 import org.nightwatch.controlroom.NightView;
 import org.nightwatch.controlroom.PlanEntry;
@@ -52,6 +53,11 @@ public final class NightRoomBackend implements NightBackend {
 
         /** Starts a night that waits for the operator; returns what happened. */
         String start();
+
+        /** The cluster the night runs on. */
+        default ClusterView cluster() {
+            return ClusterView.NONE;
+        }
     }
 
     /**
@@ -77,9 +83,10 @@ public final class NightRoomBackend implements NightBackend {
      * @param gaps     runs of frames lost or deferred
      * @param skyLevel median sky of its last stacked visit, ADU per frame (NaN before one)
      * @param problem  the last thing wrong with its input, or null
+     * @param node     the cluster node that hosts it (null: a night of one process)
      */
     public record SensorRow(String name, int row, int column, String state, long received, long stacked, long lost, long deferred,
-                            long visitsStacked, int gaps, double skyLevel, String problem) {
+                            long visitsStacked, int gaps, double skyLevel, String problem, String node) {
     }
 
     private final AlertHub hub;
@@ -253,9 +260,14 @@ public final class NightRoomBackend implements NightBackend {
         List<SensorView> out = new ArrayList<>();
         for (SensorRow r : night.sensors()) {
             out.add(new SensorView(r.name(), r.row(), r.column(), r.state(), round(hz.getOrDefault(r.name(), 0.0), 2), r.received(),
-                r.stacked(), r.lost(), r.deferred(), r.gaps(), r.visitsStacked(), orNull(r.skyLevel(), 1), r.problem()));
+                r.stacked(), r.lost(), r.deferred(), r.gaps(), r.visitsStacked(), orNull(r.skyLevel(), 1), r.problem(), r.node()));
         }
         return out;
+    }
+
+    @Override
+    public ClusterView cluster() {
+        return night.cluster();
     }
 
     @Override
