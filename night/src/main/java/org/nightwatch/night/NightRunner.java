@@ -171,9 +171,7 @@ public final class NightRunner implements AutoCloseable {
             try {
                 ClusterHead.awaitUp(system, cluster);
             } catch (RuntimeException e) {
-                system.terminate();
-                source.close();
-                transport.close();
+                close(); // what was prepared goes, and the directories are let go
                 throw e;
             }
         }
@@ -192,7 +190,12 @@ public final class NightRunner implements AutoCloseable {
             scheduler.start(system, alertHub, sf != null ? sf::strike : null);
         }
         if (cluster != null) {
-            hostOnWorkers(cluster);
+            try {
+                hostOnWorkers(cluster);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
         this.room = withRoom ? new ControlRoomRole(config, options, system, source, workers, books, alertHub, scheduler,
             new ControlRoomRole.Night() {
