@@ -26,31 +26,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     NightRun run = new NightRun();
 
-    @Option(names = "--cluster", description = "run the night on a cluster: this node holds the camera, scheduler and control room, "
-        + "and the sensors run on worker nodes (nightwatch node --roles worker); the frame channel must be UDP")
-    boolean onCluster;
-
-    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
-        description = "with --cluster: the worker nodes to wait for before the night starts (default ${DEFAULT-VALUE})")
-    int clusterWorkers;
-
     @Mixin
-    ClusterOptions cluster = new ClusterOptions();
-
-    /** The cluster this night runs on (null: one process). */
-    org.nightwatch.night.ClusterSettings clusterSettings() {
-        if (!onCluster) {
-            if (cluster.seedNodes != null) {
-                throw new IllegalArgumentException("--seed-nodes is for a night on a cluster: add --cluster");
-            }
-            return null;
-        }
-        if (cluster.seedNodes == null) {
-            throw new IllegalArgumentException("--cluster needs --seed-nodes HOST:PORT,... (this node's own address first, to form the "
-                + "cluster)");
-        }
-        return cluster.settings(java.util.Set.of("camera", "scheduler", "room"), clusterWorkers);
-    }
+    ClusterNightOptions cluster = new ClusterNightOptions();
 
     @Parameters(index = "0", paramLabel = "DIR", description = "the recorded night")
     Path night;
@@ -98,7 +75,7 @@ public final class ReplayCommand implements Callable<Integer> {
             mode = SurveyMode.parse(rec.manifest().surveyMode());
         }
         NightOptions o = NightOptions.simulate(sensors, visits, mode, p).withReplay(night)
-            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(run.timeout).withDiff(out).withControlRoom(run.controlRoomPort()).withCluster(clusterSettings())
+            .withReplaySelection(sensorList, fromVisit).withSpeedFactor(factor).withTimeout(run.timeout).withDiff(out).withControlRoom(run.controlRoomPort()).withCluster(cluster.settings())
             .build();
         System.err.printf(Locale.ROOT, "nightwatch: replaying %s: %d sensors x %d visits (%s) at %s%n", night, sensors, visits, mode,
             p == Pacing.MAX ? "full speed" : factor == 1 ? "real time" : factor + " x real time");

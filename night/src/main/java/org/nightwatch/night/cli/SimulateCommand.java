@@ -24,31 +24,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     NightRun run = new NightRun();
 
-    @Option(names = "--cluster", description = "run the night on a cluster: this node holds the camera, scheduler and control room, "
-        + "and the sensors run on worker nodes (nightwatch node --roles worker); the frame channel must be UDP")
-    boolean onCluster;
-
-    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
-        description = "with --cluster: the worker nodes to wait for before the night starts (default ${DEFAULT-VALUE})")
-    int clusterWorkers;
-
     @Mixin
-    ClusterOptions cluster = new ClusterOptions();
-
-    /** The cluster this night runs on (null: one process). */
-    org.nightwatch.night.ClusterSettings clusterSettings() {
-        if (!onCluster) {
-            if (cluster.seedNodes != null) {
-                throw new IllegalArgumentException("--seed-nodes is for a night on a cluster: add --cluster");
-            }
-            return null;
-        }
-        if (cluster.seedNodes == null) {
-            throw new IllegalArgumentException("--cluster needs --seed-nodes HOST:PORT,... (this node's own address first, to form the "
-                + "cluster)");
-        }
-        return cluster.settings(java.util.Set.of("camera", "scheduler", "room"), clusterWorkers);
-    }
+    ClusterNightOptions cluster = new ClusterNightOptions();
 
     @Option(names = "--sensors", defaultValue = "84", description = "sensors to run, the first N of the layout (default ${DEFAULT-VALUE})")
     int sensors;
@@ -115,7 +92,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         NightOptions.Builder b = NightOptions.simulate(sensors, visits, m, p).withRecord(record).withStacks(stacks)
             .withRenderThreads(renderThreads).withSeed(seed).withTimeout(run.timeout).withOut(out)
-            .withNightStart(nightStart).withControlRoom(run.controlRoomPort()).withCluster(clusterSettings());
+            .withNightStart(nightStart).withControlRoom(run.controlRoomPort()).withCluster(cluster.settings());
         NightOptions o = (noDiff ? b : b.withDiff(out)).build();
         if (run.awaitStart) {
             System.err.printf(Locale.ROOT, "nightwatch: a simulated night of %d sensors x %d visits at %s speed; its survey mode is the "
