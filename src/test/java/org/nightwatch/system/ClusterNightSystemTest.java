@@ -44,12 +44,9 @@ class ClusterNightSystemTest {
     @Test
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void aNightOnTwoWorkerNodesGivesTheAlertsOfTheSameNightInOneProcess() throws Exception {
-        int seedPort = freeTcpPort();
-        String channel = "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic";
-        DeploymentConfig cfg = Nights.config(dir, """
-            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
-            nightwatch.actors.classifier.model = "%s"
-            """.formatted(Nights.DEFAULT_MODEL));
+        int seedPort = Nights.freeTcpPort();
+        String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
+        DeploymentConfig cfg = config();
         Path site = dir.resolve("test-site.conf");
         String seeds = "127.0.0.1:" + seedPort;
         List<Process> workers = new ArrayList<>();
@@ -57,10 +54,7 @@ class ClusterNightSystemTest {
         NightSummary clustered;
         try {
             for (int w = 0; w < 2; w++) {
-                Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", "worker",
-                    "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve("worker-" + w).toString())).start();
-                workers.add(p);
-                said.add(collect(p, "worker-" + w));
+                startWorker(site, seeds, channel, "worker-" + w, workers, said);
             }
             NightOptions o = NightOptions.simulate(SENSORS, VISITS, SurveyMode.HIGH_CADENCE, Pacing.MAX)
                 .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT)
@@ -84,16 +78,9 @@ class ClusterNightSystemTest {
         assertEquals((long) SENSORS * VISITS, clustered.visitsStacked(), clustered.toText());
 
         // both workers hosted sensors, and no sensor was hosted twice
-        Pattern hosted = Pattern.compile("(sensor-\\d\\d) hosted on");
         List<String> all = new ArrayList<>();
         for (List<String> lines : said) {
-            List<String> mine = new ArrayList<>();
-            for (String l : lines) {
-                Matcher m = hosted.matcher(l);
-                if (m.find()) {
-                    mine.add(m.group(1));
-                }
-            }
+            List<String> mine = hostedBy(lines);
             assertTrue(mine.size() >= 2, "each worker hosts a share of the sensors: " + mine + "\n" + String.join("\n", lines));
             all.addAll(mine);
         }
@@ -116,12 +103,9 @@ class ClusterNightSystemTest {
     @Test
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void aWorkerKilledMidNightHandsItsSensorsToTheSurvivorAndOneThatJoinsTakesItsShareAndTheBooksBalance() throws Exception {
-        int seedPort = freeTcpPort();
-        String channel = "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic";
-        DeploymentConfig cfg = Nights.config(dir, """
-            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
-            nightwatch.actors.classifier.model = "%s"
-            """.formatted(Nights.DEFAULT_MODEL));
+        int seedPort = Nights.freeTcpPort();
+        String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
+        DeploymentConfig cfg = config();
         Path site = dir.resolve("test-site.conf");
         String seeds = "127.0.0.1:" + seedPort;
         List<Process> workers = new ArrayList<>();
@@ -135,10 +119,7 @@ class ClusterNightSystemTest {
         String metrics;
         try {
             for (int w = 0; w < 2; w++) {
-                Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", "worker",
-                    "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve("worker-" + w).toString())).start();
-                workers.add(p);
-                said.add(collect(p, "worker-" + w));
+                startWorker(site, seeds, channel, "worker-" + w, workers, said);
             }
             NightOptions o = NightOptions.simulate(SENSORS, visits, SurveyMode.HIGH_CADENCE, Pacing.MAX)
                 .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0)
@@ -152,10 +133,7 @@ class ClusterNightSystemTest {
                         workers.get(0).destroyForcibly(); // SIGKILL: no goodbye to the cluster
                         try {
                             // a third worker joins mid-night, and takes its share of the sensors
-                            Process p3 = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles",
-                                "worker", "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve("worker-2").toString())).start();
-                            workers.add(p3);
-                            said.add(collect(p3, "worker-2"));
+                            startWorker(site, seeds, channel, "worker-2", workers, said);
                         } catch (java.io.IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
@@ -280,15 +258,32 @@ class ClusterNightSystemTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aWorkerWhoseSeedNodeIsNotThereSaysSoAndEnds() throws Exception {
-        int nobody = freeTcpPort();
+        int nobody = Nights.freeTcpPort();
         Process p = Nights.cli(dir, List.of("-Xmx1g"), List.of("node", "--roles", "worker", "--seed-nodes", "127.0.0.1:" + nobody,
-            "--channel", "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic", "--join-timeout", "PT5S",
+            "--channel", "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic", "--join-timeout", "PT5S",
             "--out", dir.resolve("lonely").toString())).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);
         assertTrue(out.contains("did not join the cluster within 5 s through the seed nodes") && out.contains("127.0.0.1:" + nobody),
             out);
+    }
+
+    /** The deployment of these nights: two fields, so that each is revisited, and the committed model. */
+    private DeploymentConfig config() {
+        return Nights.config(dir, """
+            nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
+            nightwatch.actors.classifier.model = "%s"
+            """.formatted(Nights.DEFAULT_MODEL));
+    }
+
+    /** Starts a worker node in a JVM of its own, its output collected into {@code said}. */
+    private void startWorker(Path site, String seeds, String channel, String name, List<Process> workers, List<List<String>> said)
+        throws java.io.IOException {
+        Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", "worker",
+            "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve(name).toString())).start();
+        workers.add(p);
+        said.add(collect(p, name));
     }
 
     /** The process's output, collected as it comes. */
@@ -306,17 +301,5 @@ class ClusterNightSystemTest {
         t.setDaemon(true);
         t.start();
         return lines;
-    }
-
-    private static int freeTcpPort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws java.io.IOException {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

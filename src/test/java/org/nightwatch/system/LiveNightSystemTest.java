@@ -37,11 +37,7 @@ class LiveNightSystemTest {
     @Test
     @Timeout(value = 400, unit = TimeUnit.SECONDS)
     void framesFromACameraInAnotherProcessOverUdpGiveTheAlertsOfTheSameNightInOneProcess() throws Exception {
-        int port;
-        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        String channel = "aeron:udp?control=127.0.0.1:" + port + "|control-mode=dynamic";
+        String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
         DeploymentConfig cfg = Nights.config(dir, """
             nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
             nightwatch.actors.classifier.model = "%s"

@@ -171,4 +171,18 @@ final class Nights {
             gate.countDown();
         }
     }
+
+    /** A TCP port free on the loopback address now. */
+    static int freeTcpPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A UDP port free on the loopback address now. */
+    static int freeUdpPort() throws java.io.IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
 }

@@ -24,26 +24,14 @@ final class ClusterOptions {
         description = "give up joining the cluster after this long, saying why (ISO-8601, default ${DEFAULT-VALUE})")
     Duration joinTimeout;
 
-    @Option(names = "--channel", paramLabel = "URI", description = "the frame channel (default: nightwatch.camera.aeron.channel; "
-        + "on a cluster aeron:udp?control=CAMERA_HOST:40123|control-mode=dynamic)")
-    String channel;
-
-    @Option(names = "--receive-host", paramLabel = "HOST",
-        description = "this machine's address on which the frames arrive (default: nightwatch.camera.aeron.receive-host)")
-    String receiveHost;
+    @picocli.CommandLine.Mixin
+    FrameChannelOptions frames = new FrameChannelOptions();
 
     ClusterSettings settings(Set<String> roles, int workers) {
         return new ClusterSettings(roles, host, port, ClusterSettings.parseSeeds(seedNodes), joinTimeout, workers);
     }
 
     DeploymentConfig apply(DeploymentConfig cfg) {
-        DeploymentConfig c = cfg;
-        if (channel != null) {
-            c = c.with("nightwatch.camera.aeron.channel", channel);
-        }
-        if (receiveHost != null) {
-            c = c.with("nightwatch.camera.aeron.receive-host", receiveHost);
-        }
-        return c;
+        return frames.apply(cfg);
     }
 }

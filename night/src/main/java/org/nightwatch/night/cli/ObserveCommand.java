@@ -25,13 +25,8 @@ public final class ObserveCommand implements Callable<Integer> {
     @Mixin
     NightRun run = new NightRun();
 
-    @Option(names = "--channel", paramLabel = "URI", description = "the frame channel (default: nightwatch.camera.aeron.channel; "
-        + "e.g. aeron:udp?control=CAMERA_HOST:40123|control-mode=dynamic)")
-    String channel;
-
-    @Option(names = "--receive-host", paramLabel = "HOST",
-        description = "this machine's address on which the frames arrive (default: nightwatch.camera.aeron.receive-host)")
-    String receiveHost;
+    @Mixin
+    FrameChannelOptions frames = new FrameChannelOptions();
 
     @Option(names = "--references", paramLabel = "DIR", required = true,
         description = "the reference library, in the recorded-night layout (references/sensor-NN/field-FFFFF.fits, "
@@ -61,13 +56,7 @@ public final class ObserveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
-        if (channel != null) {
-            cfg = cfg.with("nightwatch.camera.aeron.channel", channel);
-        }
-        if (receiveHost != null) {
-            cfg = cfg.with("nightwatch.camera.aeron.receive-host", receiveHost);
-        }
+        DeploymentConfig cfg = frames.apply(DeploymentConfig.load(common.configFile()));
         if (dbUrl != null) {
             cfg = cfg.with("nightwatch.scheduler.store.url", dbUrl);
         }
