@@ -147,8 +147,20 @@ public final class VisitAssembler implements FrameListener {
         long now = clock.getAsLong();
         ledger.touched(now);
         long seq = b.frameSequence();
-        if (ledger.highestSeq < 0 && seq > 0 && ledger.joinsMidStream()) {
-            ledger.highestSeq = seq - 1; // taken over mid-stream: the frames before were another machine's
+        if (ledger.highestSeq < 0 && ledger.joinsMidStream()) {
+            if (seq > 0) {
+                ledger.highestSeq = seq - 1; // taken over mid-stream: the frames before were another machine's
+            }
+            if (b.firstRow() != 0) {
+                // joined part-way through a frame: its first rows went to the machine that had the sensor, which counted
+                // the frame when it let go (or, lost with its machine, it is counted with what that machine held); here it
+                // is not counted again, and the stream is taken from the next frame
+                ledger.highestSeq = seq;
+                fSeq = seq;
+                fSkip = true;
+                fComplete = false;
+                return true;
+            }
         }
         if (seq == fSeq) {
             if (fComplete && !fSkip) {

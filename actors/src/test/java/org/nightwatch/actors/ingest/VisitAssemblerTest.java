@@ -184,6 +184,22 @@ class VisitAssemblerTest {
     }
 
     @Test
+    void aSensorTakenOverPartWayThroughAFrameLeavesThatFrameToTheMachineThatHadItsFirstRows() {
+        ledger.joinMidStream();
+        VisitAssembler a = assembler(VisitAssembler.WhenFull.WAIT);
+        // the sensor moved while frame 13 was on its way: the machine before had its first block (and counts it lost to the
+        // handover); this one receives the rest, which it must not count again
+        assertTrue(send(a, header(13, W), 1, 3));
+        frame(a, 14);
+        frame(a, 15);
+        a.onEndOfStream(16, 15);
+        assertEquals(0, ledger.count(FrameFate.LOST_INCOMPLETE), "frame 13 is not this machine's to count");
+        assertEquals(0, ledger.count(FrameFate.LOST_MISSING), "nor missing here");
+        assertEquals(2, stackedFrames());
+        assertEquals(2, ledger.accounted() + stackedFrames());
+    }
+
+    @Test
     void aSensorTakenOverAfterItsLastFrameCountsNothingItNeverHad() {
         ledger.joinMidStream();
         VisitAssembler a = assembler(VisitAssembler.WhenFull.WAIT);
