@@ -97,7 +97,7 @@ public record ClusterSettings(Set<String> roles, String host, int port, List<See
     }
 
     /** This node's Pekko configuration on top of the deployment's: cluster provider, address, seeds, roles, wire versions. */
-    public Config over(Config deployment) {
+    public Config over(DeploymentConfig deployment) {
         List<String> seedAddresses = seeds.stream().map(Seed::address).toList();
         return ConfigFactory.empty()
             .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
@@ -106,8 +106,7 @@ public record ClusterSettings(Set<String> roles, String host, int port, List<See
             .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses))
             .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.copyOf(roles)))
             .withFallback(org.nightwatch.actors.cluster.WireVersions.ofThisBuild())
-            .withFallback(ConfigFactory.parseResources(ClusterSettings.class.getClassLoader(), "nightwatch-cluster.conf"))
-            .withFallback(deployment);
+            .withFallback(deployment.layered(ConfigFactory.parseResources(ClusterSettings.class.getClassLoader(), "nightwatch-cluster.conf")));
     }
 
     public boolean has(String role) {

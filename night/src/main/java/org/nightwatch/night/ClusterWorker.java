@@ -59,7 +59,7 @@ public final class ClusterWorker implements AutoCloseable {
         this.config = config;
         this.settings = settings;
         this.out = out;
-        this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.over(config.config()));
+        this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.over(config));
         ClusterHead.awaitUp(system, settings);
         this.address = Cluster.get(system).selfMember().address().hostPort();
         ActorRef<SchedulerInlet.Command> inlet = ClusterSingleton.get(system).init(SingletonActor.of(Behaviors.<SchedulerInlet.Command>empty(),

@@ -25,11 +25,14 @@ import org.nightwatch.protocol.SurveyMode;
 public final class DeploymentConfig {
     private final Path source;
     private final Config config;
+    /** What the site set itself (its file, system properties, the command line's options), unresolved, before the defaults. */
+    private final Config site;
     private final List<SensorPlacement> layout;
     private final double pixelScaleArcsec;
 
-    private DeploymentConfig(Path source, Config config) {
+    private DeploymentConfig(Path source, Config site, Config config) {
         this.source = source;
+        this.site = site;
         this.config = config;
         try {
             this.pixelScaleArcsec = config.getDouble("nightwatch.layout.pixel-scale-arcsec");
@@ -52,7 +55,8 @@ public final class DeploymentConfig {
 
     /** This configuration with {@code path} set to {@code value} (a command-line option over the files). */
     public DeploymentConfig with(String path, Object value) {
-        return new DeploymentConfig(source, com.typesafe.config.ConfigValueFactory.fromAnyRef(value).atPath(path).withFallback(config));
+        Config set = com.typesafe.config.ConfigValueFactory.fromAnyRef(value).atPath(path);
+        return new DeploymentConfig(source, set.withFallback(site), set.withFallback(config));
     }
 
     /** Loads {@code file} (HOCON, includes resolved beside it) over the modules' defaults. */
@@ -62,8 +66,9 @@ public final class DeploymentConfig {
         }
         try {
             Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-            Config all = ConfigFactory.defaultOverrides().withFallback(parsed).withFallback(ConfigFactory.defaultReference()).resolve();
-            return new DeploymentConfig(file, all);
+            Config site = ConfigFactory.defaultOverrides().withFallback(parsed);
+            Config all = site.withFallback(ConfigFactory.defaultReference()).resolve();
+            return new DeploymentConfig(file, site, all);
         } catch (ConfigException e) {
             throw new InvalidConfigException(file, e.getMessage());
         }
@@ -108,6 +113,14 @@ public final class DeploymentConfig {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * This configuration with {@code layer} between what the site set and the modules' defaults: the site's own settings
+     * still win over it (a site that sets the Split Brain Resolver's stable-after keeps its value on a cluster).
+     */
+    public Config layered(Config layer) {
+        return site.withFallback(layer).withFallback(config).resolve();
     }
 
     public Path source() {

@@ -166,7 +166,7 @@ public final class NightRunner implements AutoCloseable {
         this.control = lobby != null ? lobby.control() : new SourceControl();
         this.system = lobby != null ? lobby.system()
             : ActorSystem.create(Guardian.create(control, NightPhase.PREPARING), ClusterSettings.SYSTEM,
-                cluster != null ? cluster.over(config.config()) : config.config());
+                cluster != null ? cluster.over(config) : config.config());
         if (cluster != null) {
             try {
                 ClusterHead.awaitUp(system, cluster);

@@ -74,4 +74,21 @@ class DeploymentConfigTest {
         var m = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(dir.resolve("none.conf")));
         assertTrue(m.getMessage().contains("none.conf"), m.getMessage());
     }
+
+    @Test
+    void aClusterNodeTakesNightwatchsClusterSettingsUnlessTheSiteSetsItsOwn() throws IOException {
+        ClusterSettings node = new ClusterSettings(java.util.Set.of("worker"), "127.0.0.1", 25520,
+            ClusterSettings.parseSeeds("127.0.0.1:25520"), java.time.Duration.ofSeconds(5), 0);
+        var plain = node.over(DeploymentConfig.load(override("")));
+        assertEquals(java.time.Duration.ofSeconds(7), plain.getDuration("pekko.cluster.split-brain-resolver.stable-after"),
+            "nightwatch's cluster settings over Pekko's defaults (20 s)");
+        assertEquals("keep-oldest", plain.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+        var site = node.over(DeploymentConfig.load(override("pekko.cluster.split-brain-resolver.stable-after = 15s\n"))
+            .with("nightwatch.scheduler.store.url", "jdbc:postgresql://db:5432/nightwatch"));
+        assertEquals(java.time.Duration.ofSeconds(15), site.getDuration("pekko.cluster.split-brain-resolver.stable-after"),
+            "a site's own value wins over nightwatch's");
+        assertEquals("keep-oldest", site.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+        assertEquals("jdbc:postgresql://db:5432/nightwatch", site.getString("nightwatch.scheduler.store.url"));
+        assertEquals(java.util.List.of("worker"), site.getStringList("pekko.cluster.roles"), "the node's own roles, from its command line");
+    }
 }
