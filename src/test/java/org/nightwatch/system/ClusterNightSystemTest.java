@@ -26,6 +26,7 @@ import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
 import org.nightwatch.protocol.SurveyMode;
+import org.nightwatch.scheduler.PostgresServer;
 
 /**
  * A night on a Pekko cluster of three JVMs on this machine: this one holds the camera, the scheduler (the cluster
@@ -46,7 +47,9 @@ class ClusterNightSystemTest {
     void aNightOnTwoWorkerNodesGivesTheAlertsOfTheSameNightInOneProcess() throws Exception {
         int seedPort = Nights.freeTcpPort();
         String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
-        DeploymentConfig cfg = config();
+        // three JVMs share this machine's two cores: a sensor quiet for 10 s (the default) while the machine is busy would close
+        // its visit early, and this night is about the cluster giving the same alerts, not about stalls
+        DeploymentConfig cfg = config("nightwatch.actors.visit-timeout = 30 s\n");
         Path site = dir.resolve("test-site.conf");
         String seeds = "127.0.0.1:" + seedPort;
         List<Process> workers = new ArrayList<>();
@@ -100,12 +103,17 @@ class ClusterNightSystemTest {
         assertEquals(expected, Nights.alertLines(dir.resolve("clustered")), "the same alerts with the same scores");
     }
 
+    /**
+     * The machine that runs the scheduler (and sensors) is killed mid-night: its sensors go on on the other worker, the
+     * scheduler goes on on the other scheduler node from the night database (PostgreSQL, which every node reaches), and a
+     * worker that joins takes its share. Every frame is accounted, and every alert the scheduler committed reaches the
+     * database, the alert files and the control room's stream once.
+     */
     @Test
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
-    void aWorkerKilledMidNightHandsItsSensorsToTheSurvivorAndOneThatJoinsTakesItsShareAndTheBooksBalance() throws Exception {
+    void theSchedulersMachineKilledMidNightHandsSensorsAndSchedulerOnAndOneThatJoinsTakesItsShareAndTheBooksBalance() throws Exception {
         int seedPort = Nights.freeTcpPort();
         String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
-        DeploymentConfig cfg = config();
         Path site = dir.resolve("test-site.conf");
         String seeds = "127.0.0.1:" + seedPort;
         List<Process> workers = new ArrayList<>();
@@ -113,115 +121,180 @@ class ClusterNightSystemTest {
         int visits = 10;
         long due = (long) SENSORS * visits * 12;
         long[] killedAt = {0};
+        int[] killedIndex = {-1};
+        List<String> roomAlerts = new CopyOnWriteArrayList<>();
         NightSummary s;
         String clusterJson;
         String sensorsJson;
         String metrics;
-        try {
-            for (int w = 0; w < 2; w++) {
-                startWorker(site, seeds, channel, "worker-" + w, workers, said);
-            }
-            NightOptions o = NightOptions.simulate(SENSORS, visits, SurveyMode.HIGH_CADENCE, Pacing.MAX)
-                .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0)
-                .withCluster(new ClusterSettings(Set.of("camera", "scheduler", "room"), "127.0.0.1", seedPort,
-                    ClusterSettings.parseSeeds(seeds), Duration.ofSeconds(120), 2))
-                .build();
-            try (NightRunner r = new NightRunner(cfg.with("nightwatch.camera.aeron.channel", channel), o)) {
-                s = r.run(p -> {
-                    if (killedAt[0] == 0 && p.stacked() >= due / 5) {
-                        killedAt[0] = System.currentTimeMillis();
-                        workers.get(0).destroyForcibly(); // SIGKILL: no goodbye to the cluster
-                        try {
-                            // a third worker joins mid-night, and takes its share of the sensors
-                            startWorker(site, seeds, channel, "worker-2", workers, said);
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+        try (PostgresServer db = PostgresServer.start()) {
+            DeploymentConfig cfg = config("""
+                nightwatch.scheduler.store { url = "%s", user = "%s", password = "%s" }
+                """.formatted(db.url(), PostgresServer.USER, PostgresServer.PASSWORD));
+            try {
+                // two machines that each host sensors and may hold the scheduler (it runs on the older of the two)
+                for (int w = 0; w < 2; w++) {
+                    startNode(site, seeds, channel, "worker-" + w, "worker,scheduler", workers, said);
+                }
+                NightOptions o = NightOptions.simulate(SENSORS, visits, SurveyMode.HIGH_CADENCE, Pacing.MAX)
+                    .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT).withControlRoom(0)
+                    .withCluster(new ClusterSettings(Set.of("camera", "room"), "127.0.0.1", seedPort, ClusterSettings.parseSeeds(seeds),
+                        Duration.ofSeconds(120), 2))
+                    .build();
+                try (NightRunner r = new NightRunner(cfg.with("nightwatch.camera.aeron.channel", channel), o)) {
+                    // what the control room's node offers its live consumers (the page, the Aeron alert stream)
+                    r.alertHub().source().runWith(org.apache.pekko.stream.javadsl.Sink.foreach(a -> roomAlerts.add(a.id())),
+                        org.apache.pekko.stream.Materializer.matFromSystem(r.system()));
+                    s = r.run(p -> {
+                        int holder = said.get(0).stream().anyMatch(l -> l.contains("the scheduler opened night")) ? 0 : 1;
+                        if (killedAt[0] == 0 && p.stacked() >= due / 5 && hasAlerts(dir.resolve("worker-" + holder))) {
+                            // SIGKILL the machine the scheduler runs on, once it has committed alerts: no goodbye to the cluster
+                            killedIndex[0] = holder;
+                            killedAt[0] = System.currentTimeMillis();
+                            workers.get(killedIndex[0]).destroyForcibly();
+                            try {
+                                // a third worker joins mid-night, and takes its share of the sensors
+                                startNode(site, seeds, channel, "worker-2", "worker", workers, said);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
                         }
-                    }
-                });
-                // the control room, still up after the night: the cluster, where each sensor is, each node's metrics
-                var http = java.net.http.HttpClient.newHttpClient();
-                String url = r.controlRoom().url().replaceAll("/$", "");
-                clusterJson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/cluster")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                sensorsJson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/sensors")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    });
+                    // the control room, still up after the night: the cluster, where each sensor is, each node's metrics
+                    var http = java.net.http.HttpClient.newHttpClient();
+                    String url = r.controlRoom().url().replaceAll("/$", "");
+                    clusterJson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/cluster")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    sensorsJson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/sensors")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    // every alert the database holds reaches the room's consumers once (after a takeover, from the database)
+                    List<String> committed = committedAlerts(db);
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> roomAlerts.size() >= committed.size());
+                    assertEquals(Set.copyOf(committed), Set.copyOf(roomAlerts), "the room's consumers have every committed alert");
+                    assertEquals(roomAlerts.size(), Set.copyOf(roomAlerts).size(), "and each once: " + roomAlerts);
+                }
+                for (int w : List.of(1 - killedIndex[0], 2)) {
+                    assertTrue(workers.get(w).waitFor(90, TimeUnit.SECONDS), "a node leaves once the camera's node has gone");
+                    assertEquals(0, workers.get(w).exitValue(), String.join("\n", said.get(w)));
+                }
+            } finally {
+                workers.forEach(Process::destroyForcibly);
             }
-            for (int w = 1; w < 3; w++) {
-                assertTrue(workers.get(w).waitFor(90, TimeUnit.SECONDS), "a worker leaves once the camera's node has gone");
-                assertEquals(0, workers.get(w).exitValue(), String.join("\n", said.get(w)));
+            assertTrue(killedAt[0] > 0, "a node was killed mid-night\n" + s.toText());
+            int k = killedIndex[0];
+            String killed = nodeOf(said.get(k));
+            String survivor = nodeOf(said.get(1 - k));
+            assertEquals(due, s.framesPublished(), s.toText());
+            assertTrue(s.accounted(), "every frame stacked, lost or deferred, also those in the killed node's hands\n" + s.toText());
+            assertEquals(List.of(killed), s.cluster().nodesLost().stream().map(NightSummary.NodeLost::node).toList(), s.toText());
+            assertEquals(List.of("scheduler", "worker"), s.cluster().nodesLost().get(0).roles(), s.toText());
+            // every sensor the killed node had went on on a worker still up (the survivor, or the one that joined: Sharding
+            // places it on the worker with the fewest sensors), within a bounded time of the kill
+            String joined = nodeOf(said.get(2));
+            List<String> hadKilled = hostedBy(said.get(k));
+            assertTrue(!hadKilled.isEmpty(), "the killed worker hosted sensors: " + said.get(k));
+            for (String sensor : hadKilled) {
+                NightSummary.Handover h = s.cluster().handovers().stream()
+                    .filter(x -> x.sensor().equals(sensor) && x.from().contains(killed) && x.atEpochMillis() > killedAt[0]).findFirst()
+                    .orElseThrow(() -> new AssertionError(sensor + " did not go on elsewhere\n" + s.toText()));
+                assertTrue(Set.of(survivor, joined).contains(h.to()), s.toText());
+                long seconds = (h.atEpochMillis() - killedAt[0]) / 1000;
+                System.out.println("failover: " + sensor + " went on on " + h.to() + " " + (h.atEpochMillis() - killedAt[0]) + " ms after the kill");
+                assertTrue(seconds < 60, sensor + " took " + seconds + " s to go on elsewhere");
+                assertTrue(Set.of(survivor, joined).contains(s.cluster().sensorNodes().get(sensor)), s.toText());
             }
-        } finally {
-            workers.forEach(Process::destroyForcibly);
+            assertEquals(due, s.framesStacked() + s.framesLost() + s.framesDeferred());
+            // the scheduler went on on the other scheduler node, from the database
+            String reopened = said.get(1 - k).stream().filter(l -> l.contains("the scheduler opened night") && l.contains("resuming it from "
+                + "the database")).findFirst().orElseThrow(() -> new AssertionError(String.join("\n", said.get(1 - k))));
+            java.time.LocalTime at = java.time.LocalTime.parse(reopened.substring(0, 12));
+            long ms = java.time.Duration.between(java.time.Instant.ofEpochMilli(killedAt[0]).atZone(java.time.ZoneId.systemDefault())
+                .toLocalTime(), at).toMillis();
+            System.out.println("failover: the scheduler went on on " + survivor + " " + ms + " ms after the kill");
+            assertTrue(ms > 0 && ms < 60_000, reopened);
+            assertEquals(0, s.schedulerVisitsUnhandled(), s.toText());
+            // the control room shows the loss and where each sensor went
+            var json = org.nightwatch.scheduler.AlertJson.mapper();
+            java.util.Map<String, String> statusOf = new java.util.HashMap<>();
+            java.util.Map<String, List<String>> sensorsOn = new java.util.HashMap<>();
+            for (var n : json.readTree(clusterJson).get("nodes")) {
+                statusOf.put(n.get("address").asText(), n.get("status").asText());
+                List<String> on = new ArrayList<>();
+                n.get("sensors").forEach(x -> on.add(x.asText()));
+                sensorsOn.put(n.get("address").asText(), on);
+            }
+            assertEquals("lost", statusOf.get(killed), clusterJson);
+            assertEquals(List.of(), sensorsOn.get(killed), clusterJson);
+            for (var sensor : json.readTree(sensorsJson)) {
+                String node = sensor.get("node").asText();
+                assertTrue(Set.of(survivor, joined).contains(node), sensorsJson);
+                assertTrue(sensorsOn.get(node).contains(sensor.get("sensor").asText()), clusterJson + "\n" + sensorsJson);
+            }
+            assertTrue(metrics.contains("nightwatch_node_sensors{node=\"" + survivor + "\""), metrics);
+            // the worker that joined took sensors over from the survivor while the night went on, and what was on its way
+            // while a sensor moved is counted
+            List<String> tookOver = hostedBy(said.get(2));
+            assertTrue(!tookOver.isEmpty(), "the joining worker hosts sensors: " + said.get(2) + "\n" + s.toText());
+            for (String sensor : tookOver) {
+                assertTrue(s.cluster().handovers().stream().anyMatch(h -> h.sensor().equals(sensor) && h.to().equals(joined)), sensor + "\n"
+                    + s.toText());
+            }
+            assertTrue(s.cluster().sensorNodes().values().containsAll(Set.of(survivor, joined)), "both workers still up end the night "
+                + "with sensors\n" + s.toText());
+            assertTrue(s.lostByReason().getOrDefault("lost_handover", 0L) >= s.cluster().framesLostInHandovers(), s.toText());
+            System.out.println("handovers lost: " + s.lostByReason() + "; stacked " + s.framesStacked() + " of " + due);
+            assertEquals(s.cluster().framesLostWithNodes(), s.lostByReason().getOrDefault("lost_node_down", 0L), s.toText());
+            // no committed alert lost or written twice: the survivor's alert files hold every alert the database holds
+            // (those the killed node had committed among them, written again from the database), each once
+            List<String> committed = committedAlerts(db);
+            List<String> before = alertIds(dir.resolve("worker-" + k));
+            List<String> after = alertIds(dir.resolve("worker-" + (1 - k)));
+            assertTrue(!before.isEmpty(), "the killed node had committed alerts before it was killed");
+            assertEquals(after.size(), Set.copyOf(after).size(), "no alert change twice: " + after);
+            assertEquals(Set.copyOf(committed), Set.copyOf(after), "the alert files hold what the database holds");
+            assertEquals(committed.size(), Set.copyOf(committed).size());
+            assertTrue(after.containsAll(before), "what the killed node committed is not lost");
+            assertTrue(after.size() > before.size(), "the night went on committing alerts after the kill");
         }
-        assertTrue(killedAt[0] > 0, "a worker was killed mid-night\n" + s.toText());
-        String killed = nodeOf(said.get(0));
-        String survivor = nodeOf(said.get(1));
-        assertEquals(due, s.framesPublished(), s.toText());
-        assertTrue(s.accounted(), "every frame stacked, lost or deferred, also those in the killed node's hands\n" + s.toText());
-        assertEquals(List.of(killed), s.cluster().nodesLost().stream().map(NightSummary.NodeLost::node).toList(), s.toText());
-        // every sensor the killed node had went on on a worker still up (the survivor, or the one that joined: Sharding
-        // places it on the worker with the fewest sensors), within a bounded time of the kill
-        String joined = nodeOf(said.get(2));
-        List<String> hadKilled = hostedBy(said.get(0));
-        assertTrue(!hadKilled.isEmpty(), "the killed worker hosted sensors: " + said.get(0));
-        for (String sensor : hadKilled) {
-            NightSummary.Handover h = s.cluster().handovers().stream()
-                .filter(x -> x.sensor().equals(sensor) && x.from().contains(killed) && x.atEpochMillis() > killedAt[0]).findFirst()
-                .orElseThrow(() -> new AssertionError(sensor + " did not go on elsewhere\n" + s.toText()));
-            assertTrue(Set.of(survivor, joined).contains(h.to()), s.toText());
-            long seconds = (h.atEpochMillis() - killedAt[0]) / 1000;
-            System.out.println("failover: " + sensor + " went on on " + h.to() + " " + (h.atEpochMillis() - killedAt[0]) + " ms after the kill");
-            assertTrue(seconds < 60, sensor + " took " + seconds + " s to go on elsewhere");
-            assertTrue(Set.of(survivor, joined).contains(s.cluster().sensorNodes().get(sensor)), s.toText());
-        }
-        assertEquals(due, s.framesStacked() + s.framesLost() + s.framesDeferred());
-        // the control room shows the loss and where each sensor went
-        var json = org.nightwatch.scheduler.AlertJson.mapper();
-        java.util.Map<String, String> statusOf = new java.util.HashMap<>();
-        java.util.Map<String, List<String>> sensorsOn = new java.util.HashMap<>();
-        for (var n : json.readTree(clusterJson).get("nodes")) {
-            statusOf.put(n.get("address").asText(), n.get("status").asText());
-            List<String> on = new ArrayList<>();
-            n.get("sensors").forEach(x -> on.add(x.asText()));
-            sensorsOn.put(n.get("address").asText(), on);
-        }
-        assertEquals("lost", statusOf.get(killed), clusterJson);
-        assertEquals(List.of(), sensorsOn.get(killed), clusterJson);
-        for (var sensor : json.readTree(sensorsJson)) {
-            String node = sensor.get("node").asText();
-            assertTrue(Set.of(survivor, nodeOf(said.get(2))).contains(node), sensorsJson);
-            assertTrue(sensorsOn.get(node).contains(sensor.get("sensor").asText()), clusterJson + "\n" + sensorsJson);
-        }
-        assertTrue(metrics.contains("nightwatch_node_sensors{node=\"" + survivor + "\""), metrics);
-        // the worker that joined took sensors over from the survivor while the night went on, and what was on its way
-        // while a sensor moved is counted
-        List<String> tookOver = hostedBy(said.get(2));
-        assertTrue(!tookOver.isEmpty(), "the joining worker hosts sensors: " + said.get(2) + "\n" + s.toText());
-        for (String sensor : tookOver) {
-            assertTrue(s.cluster().handovers().stream().anyMatch(h -> h.sensor().equals(sensor) && h.to().equals(joined)), sensor + "\n"
-                + s.toText());
-        }
-        assertTrue(s.cluster().sensorNodes().values().containsAll(Set.of(survivor, joined)), "both workers still up end the night "
-            + "with sensors\n" + s.toText());
-        assertTrue(s.lostByReason().getOrDefault("lost_handover", 0L) >= s.cluster().framesLostInHandovers(), s.toText());
-        System.out.println("handovers lost: " + s.lostByReason() + "; stacked " + s.framesStacked() + " of " + due);
-        assertEquals(s.cluster().framesLostWithNodes(), s.lostByReason().getOrDefault("lost_node_down", 0L), s.toText());
-        // no alert twice: each alert change is written once, and every one the scheduler committed is in the file
+    }
+
+    /** The alert changes the night database holds, in commit order. */
+    private static List<String> committedAlerts(PostgresServer db) throws java.sql.SQLException {
         List<String> ids = new ArrayList<>();
-        for (String line : java.nio.file.Files.readAllLines(dir.resolve("clustered").resolve(org.nightwatch.scheduler.AlertJsonLines.FILE))) {
-            ids.add(org.nightwatch.scheduler.AlertJson.mapper().readTree(line).get("id").asText());
+        try (var c = java.sql.DriverManager.getConnection(db.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+             var rs = c.createStatement().executeQuery("SELECT id FROM alerts ORDER BY seq")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
         }
-        assertEquals(ids.size(), Set.copyOf(ids).size(), "no alert change twice: " + ids);
-        assertEquals(s.scheduler().alertsByState().values().stream().mapToLong(Long::longValue).sum(), ids.size(), s.toText());
-        assertTrue(ids.size() >= 5, s.toText());
-        assertEquals(0, s.schedulerVisitsUnhandled(), s.toText());
+        return ids;
+    }
+
+    private static boolean hasAlerts(Path out) {
+        try {
+            return !alertIds(out).isEmpty();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // being written
+        }
+    }
+
+    /** The alert change ids in a directory's alerts.jsonl, in file order (none: no file). */
+    private static List<String> alertIds(Path out) throws java.io.IOException {
+        Path f = out.resolve(org.nightwatch.scheduler.AlertJsonLines.FILE);
+        List<String> ids = new ArrayList<>();
+        if (java.nio.file.Files.exists(f)) {
+            for (String line : java.nio.file.Files.readAllLines(f)) {
+                ids.add(org.nightwatch.scheduler.AlertJson.mapper().readTree(line).get("id").asText());
+            }
+        }
+        return ids;
     }
 
     private static String nodeOf(List<String> lines) {
-        Pattern p = Pattern.compile("worker node (\\S+) joined the cluster");
+        Pattern p = Pattern.compile("node (\\S+) joined the cluster");
         for (String l : lines) {
             Matcher m = p.matcher(l);
             if (m.find()) {
@@ -271,16 +344,27 @@ class ClusterNightSystemTest {
 
     /** The deployment of these nights: two fields, so that each is revisited, and the committed model. */
     private DeploymentConfig config() {
+        return config("");
+    }
+
+    /** The same, with {@code more} settings (the site's file, which the nodes read too). */
+    private DeploymentConfig config(String more) {
         return Nights.config(dir, """
             nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
             nightwatch.actors.classifier.model = "%s"
-            """.formatted(Nights.DEFAULT_MODEL));
+            """.formatted(Nights.DEFAULT_MODEL) + more);
     }
 
     /** Starts a worker node in a JVM of its own, its output collected into {@code said}. */
     private void startWorker(Path site, String seeds, String channel, String name, List<Process> workers, List<List<String>> said)
         throws java.io.IOException {
-        Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", "worker",
+        startNode(site, seeds, channel, name, "worker", workers, said);
+    }
+
+    /** Starts a node of {@code roles} in a JVM of its own, its output collected into {@code said}. */
+    private void startNode(Path site, String seeds, String channel, String name, String roles, List<Process> workers,
+                           List<List<String>> said) throws java.io.IOException {
+        Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", roles,
             "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve(name).toString())).start();
         workers.add(p);
         said.add(collect(p, name));

@@ -20,7 +20,7 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.nightwatch.actors.ObservatoryActor;
 import org.nightwatch.actors.SensorReport;
-import org.nightwatch.actors.alerts.SchedulerActor;
+import org.nightwatch.actors.cluster.AlertsTopic;
 import org.nightwatch.actors.cluster.SchedulerInlet;
 import org.nightwatch.actors.cluster.SensorHost;
 import org.nightwatch.actors.ingest.SensorLedger;
@@ -41,27 +41,42 @@ final class ClusterHead {
 
     private final ActorSystem<?> system;
     private final Mirror mirror;
-    /** Visits the scheduler handled, by the producer (worker node) that sent them. */
-    private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> handled =
-        new java.util.concurrent.ConcurrentHashMap<>();
     private final List<NightSummary.NodeLost> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What each worker node last said of itself. */
     private final Map<String, org.nightwatch.actors.cluster.NodeReport> nodeReports = new java.util.concurrent.ConcurrentHashMap<>();
     private final ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes;
+    /** The scheduler singleton, wherever it runs. */
+    private final ActorRef<SchedulerInlet.Command> inlet;
+    /** Where the scheduler's alert changes come into this node's hub when it runs on another (null: it runs here). */
+    private volatile ActorRef<AlertsTopic.Change> alertsRelay;
 
-    /** The camera's node of a night whose sensors' ledgers are {@code ledgers}; it learns of nodes that leave. */
-    ClusterHead(ActorSystem<?> system, Function<SensorId, SensorLedger> ledgers) {
+    /**
+     * The camera's node of a night whose sensors' ledgers are {@code ledgers}; it learns of nodes that leave.
+     * {@code scheduler}: the night's scheduler when it runs on this node (null: on another, of role scheduler).
+     */
+    ClusterHead(ActorSystem<?> system, Function<SensorId, SensorLedger> ledgers, SchedulerInlet.Opener scheduler) {
         this.system = system;
         this.mirror = new Mirror(ledgers);
+        this.inlet = scheduler(system, scheduler);
         system.systemActorOf(Behaviors.<org.apache.pekko.cluster.ClusterEvent.MemberRemoved>setup(ctx -> {
             Cluster.get(system).subscriptions().tell(org.apache.pekko.cluster.typed.Subscribe.create(ctx.getSelf(),
                 org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class));
             return Behaviors.receive(org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class).onAnyMessage(m -> {
-                if (m.member().hasRole("worker") && m.previousStatus() == MemberStatus.down()) {
-                    String node = m.member().address().hostPort();
+                if (m.previousStatus() != MemberStatus.down() || m.member().hasRole("camera")) {
+                    return Behaviors.same(); // a node that left at the night's end, or this one
+                }
+                String node = m.member().address().hostPort();
+                List<String> roles = m.member().getRoles().stream().filter(x -> !x.startsWith("dc-")).sorted().toList();
+                lost.add(new NightSummary.NodeLost(node, roles, System.currentTimeMillis()));
+                if (m.member().hasRole("worker")) {
                     LOG.warn("worker node {} was lost (downed and removed): its sensors go on on the other workers", node);
-                    lost.add(new NightSummary.NodeLost(node, System.currentTimeMillis()));
                     mirror.nodeLost(node);
+                }
+                if (m.member().hasRole("scheduler") && alertsRelay != null) {
+                    // the scheduler may have run there: it goes on on the next scheduler node, which sends what the room
+                    // may have missed (committed there, not published)
+                    LOG.warn("scheduler node {} was lost: the scheduler goes on on the next scheduler node, from the database", node);
+                    inlet.tell(new SchedulerInlet.Replay(alertsRelay));
                 }
                 return Behaviors.same();
             }).build();
@@ -93,9 +108,7 @@ final class ClusterHead {
                 sensorsOn.getOrDefault(node, List.of()), r != null && r.cpuLoad() >= 0 ? r.cpuLoad() : null, r != null ? r.heapMb() : null));
         }
         for (NightSummary.NodeLost l : lost) {
-            var r = nodeReports.get(l.node());
-            out.add(new org.nightwatch.controlroom.ClusterView.Node(l.node(), r != null ? r.roles() : List.of("worker"), "lost", List.of(),
-                null, null));
+            out.add(new org.nightwatch.controlroom.ClusterView.Node(l.node(), l.roles(), "lost", List.of(), null, null));
         }
         return new org.nightwatch.controlroom.ClusterView(out);
     }
@@ -109,11 +122,30 @@ final class ClusterHead {
         return mirror;
     }
 
-    /** The scheduler as the cluster reaches it: a singleton on this node (role scheduler), in front of {@code scheduler}. */
-    ActorRef<SchedulerInlet.Command> schedulerSingleton(ActorRef<SchedulerActor.Command> scheduler) {
-        return ClusterSingleton.get(system).init(SingletonActor.of(SchedulerInlet.create(scheduler, handled), "scheduler")
-            .withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
+    /**
+     * The scheduler as the cluster reaches it: a singleton on the oldest node of role scheduler. {@code opener}: how this
+     * node opens the night's scheduler when the singleton runs here (null: it never does, this node is not of the role).
+     */
+    static ActorRef<SchedulerInlet.Command> scheduler(ActorSystem<?> system, SchedulerInlet.Opener opener) {
+        return ClusterSingleton.get(system).init(SingletonActor.of(opener != null ? SchedulerInlet.create(opener)
+            : Behaviors.<SchedulerInlet.Command>empty(), "scheduler").withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
     }
+
+    /** The scheduler singleton, wherever it runs. */
+    ActorRef<SchedulerInlet.Command> inlet() {
+        return inlet;
+    }
+
+    /**
+     * The scheduler runs on other nodes: its alert changes come into {@code hub} (each once), also those a lost scheduler
+     * node committed and did not publish.
+     */
+    void alertsInto(org.nightwatch.actors.alerts.AlertHub hub) {
+        ActorRef<AlertsTopic.Change> relay = system.systemActorOf(AlertsTopic.toHub(hub), "alerts-in", Props.empty());
+        AlertsTopic.start(system).tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(relay));
+        this.alertsRelay = relay;
+    }
+
 
     /**
      * Waits, within {@code drain}, until the scheduler has handled every visit the workers still in the cluster handed
@@ -147,9 +179,21 @@ final class ClusterHead {
         return lostVisits;
     }
 
+    /** Visits the nodes still up handed over that the scheduler has not confirmed, as they last said. */
+    long unconfirmed() {
+        long n = 0;
+        for (var e : mirror.handedOver().entrySet()) {
+            if (!mirror.isLost(e.getKey())) {
+                n += Math.max(0, e.getValue() - count(e.getKey()));
+            }
+        }
+        return n;
+    }
+
+    /** The visits node {@code node} handed over that the scheduler confirmed, as the node last said. */
     private long count(String node) {
-        var c = handled.get(producerId(node));
-        return c == null ? 0 : c.get();
+        var r = nodeReports.get(node);
+        return r == null ? 0 : r.visitsConfirmed();
     }
 
     /**
@@ -317,13 +361,16 @@ final class ClusterHead {
 
     /**
      * Tells every sensor of {@code plan} to be hosted, now and about once a second: Sharding starts each on a worker, and
-     * again elsewhere when its worker is lost.
+     * again elsewhere when its worker is lost; and tells the scheduler which {@code night} to open (null: none).
      */
-    static void keepHosted(ActorSystem<?> system, SensorHost.NightPlan plan, ActorRef<ObservatoryActor.Command> books) {
+    void keepHosted(SensorHost.NightPlan plan, ActorRef<ObservatoryActor.Command> books, SchedulerInlet.Night night) {
         var region = sensorRegion(system);
         system.systemActorOf(Behaviors.<Tick>withTimers(timers -> {
             timers.startTimerAtFixedRate(Tick.INSTANCE, Duration.ofSeconds(1));
             return Behaviors.receive(Tick.class).onMessageEquals(Tick.INSTANCE, () -> {
+                if (night != null) {
+                    inlet.tell(night); // the scheduler opens the night where it runs (again, after a lost node)
+                }
                 for (int s : plan.sensors()) {
                     region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s),
                         new SensorHost.Host(plan, s, books)));

@@ -15,9 +15,6 @@ import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
-import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.nightwatch.actors.NightContext;
 import org.nightwatch.actors.alerts.SchedulerSink;
@@ -31,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker node of a cluster night ({@code nightwatch node --roles worker}): it hosts the sensors Cluster Sharding
- * places on it. The first sensor of a night to arrive prepares the night here (its frame transport, references,
+ * A node of a cluster night started with {@code nightwatch node}. Of role {@code worker}, it hosts the sensors Cluster
+ * Sharding places on it; of role {@code scheduler}, it can hold the night's scheduler ({@link SchedulerNode}), which
+ * runs on the oldest scheduler node up and goes on on the next when that one is lost. The first sensor of a night to arrive prepares the night here (its frame transport, references,
  * classifier: the same {@link SensorWorkers} as a night of one process, with the frames from the camera's process);
  * each sensor then subscribes to its frame stream on this node, and its scored visits go to the scheduler singleton
  * through one reliable-delivery producer. The node serves until the camera's node leaves the cluster (the night is
@@ -47,6 +45,10 @@ public final class ClusterWorker implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final String address;
     private final ActorRef<ScoredProducer.Command> producer;
+    /** Visits this node handed to the scheduler that it confirmed. */
+    private final java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong();
+    /** The scheduler when the singleton runs here (null: this node is not of role scheduler). */
+    private final SchedulerNode scheduler;
     private final CountDownLatch over = new CountDownLatch(1);
     private final List<Prepared> nights = new ArrayList<>();
     /** The sensors this node hosts now. */
@@ -60,11 +62,23 @@ public final class ClusterWorker implements AutoCloseable {
         this.settings = settings;
         this.out = out;
         this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.over(config));
-        ClusterHead.awaitUp(system, settings);
+        try {
+            this.scheduler = settings.has("scheduler") ? new SchedulerNode(config, out, system) : null;
+            ClusterHead.awaitUp(system, settings);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
         this.address = Cluster.get(system).selfMember().address().hostPort();
-        ActorRef<SchedulerInlet.Command> inlet = ClusterSingleton.get(system).init(SingletonActor.of(Behaviors.<SchedulerInlet.Command>empty(),
-            "scheduler").withSettings(ClusterSingletonSettings.create(system).withRole("scheduler")));
-        this.producer = system.systemActorOf(ScoredProducer.create(inlet, ClusterHead.producerId(address)), "scored-visits", Props.empty());
+        ActorRef<SchedulerInlet.Command> inlet = ClusterHead.scheduler(system, scheduler);
+        if (!settings.has("worker")) {
+            this.producer = null;
+            LOG.info("scheduler node {} is up: the night's scheduler runs here when this is the oldest scheduler node", address);
+            startWatch();
+            return;
+        }
+        this.producer = system.systemActorOf(ScoredProducer.create(inlet, ClusterHead.producerId(address), confirmed), "scored-visits",
+            Props.empty());
         SensorHost.Nights here = new SensorHost.Nights() {
             @Override
             public CompletionStage<NightContext> prepare(SensorHost.NightPlan plan) {
@@ -82,7 +96,12 @@ public final class ClusterWorker implements AutoCloseable {
         };
         ClusterSharding.get(system).init(Entity.of(SensorHost.KEY, ec -> SensorHost.create(ec.getEntityId(), here))
             .withRole("worker").withStopMessage(SensorHost.HandOff.INSTANCE).withMessageExtractor(new SensorHost.Shards()));
-        // the night is over when the camera's node leaves
+        startWatch();
+        LOG.info("worker node {} is up, roles {}", address, settings.roles());
+    }
+
+    /** The night is over when the camera's node leaves. */
+    private void startWatch() {
         system.systemActorOf(Behaviors.<ClusterEvent.MemberRemoved>setup(ctx -> {
             Cluster.get(system).subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberRemoved.class));
             return Behaviors.receive(ClusterEvent.MemberRemoved.class).onAnyMessage(m -> {
@@ -93,7 +112,6 @@ public final class ClusterWorker implements AutoCloseable {
                 return Behaviors.same();
             }).build();
         }), "camera-watch", Props.empty());
-        LOG.info("worker node {} is up, roles {}", address, settings.roles());
     }
 
     /** This node's address, as sensors' reports name it. */
@@ -138,17 +156,17 @@ public final class ClusterWorker implements AutoCloseable {
 
     private enum Report { INSTANCE }
 
-    /** Says every two seconds to {@code nodes} what this node hosts and what it costs. */
+    /** Says every second to {@code nodes} what this node hosts and what it costs. */
     private void reportTo(ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes) {
         if (nodes == null) {
             return;
         }
         List<String> roles = List.copyOf(settings.roles());
         system.systemActorOf(Behaviors.<Report>withTimers(timers -> {
-            timers.startTimerAtFixedRate(Report.INSTANCE, java.time.Duration.ofSeconds(2));
+            timers.startTimerAtFixedRate(Report.INSTANCE, java.time.Duration.ofSeconds(1));
             return Behaviors.receive(Report.class).onMessageEquals(Report.INSTANCE, () -> {
                 nodes.tell(org.nightwatch.actors.cluster.NodeReport.of(address, roles,
-                    hosted.stream().map(s -> org.nightwatch.protocol.SensorId.of(s).name()).toList()));
+                    hosted.stream().map(s -> org.nightwatch.protocol.SensorId.of(s).name()).toList(), confirmed.get()));
                 return Behaviors.same();
             }).build();
         }), "node-report-" + nights.size(), Props.empty());
@@ -161,11 +179,17 @@ public final class ClusterWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scheduler != null) {
+            scheduler.stopAlerts();
+        }
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("actor system did not terminate cleanly: {}", e.toString());
+        }
+        if (scheduler != null) {
+            scheduler.close();
         }
         for (Prepared p : nights) {
             if (p.workers()[0] != null) {

@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.nightwatch.actors.ObservatoryActor;
 import org.nightwatch.actors.SensorReport;
 import org.nightwatch.actors.alerts.AlertHub;
+import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.controlroom.ClusterView;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.ControlRoomSettings;
 import org.nightwatch.night.room.NightRoomBackend;
+import org.nightwatch.protocol.Alert;
 import org.nightwatch.protocol.FrameFate;
 import org.nightwatch.protocol.SensorPlacement;
 import org.nightwatch.scheduler.FollowUpPlanner;
@@ -57,10 +60,12 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
 
     /**
      * Opens the room on {@code options}' port, or attaches to the lobby's {@code lobby} (null: none); the gauges read the
-     * publisher, the books and the hub.
+     * publisher, the books and the hub. {@code scheduler}: where operators' labels go (null: the night raises no alerts);
+     * {@code alreadyLive}: the live alerts a resumed night starts from.
      */
     ControlRoomRole(DeploymentConfig config, NightOptions options, ActorSystem<?> system, NightSource source, SensorWorkers workers,
-                    NightBooks books, AlertHub hub, SchedulerRole scheduler, Night night, NightRunner.Room lobby) {
+                    NightBooks books, AlertHub hub, ActorRef<SchedulerActor.Command> scheduler, List<Alert> alreadyLive,
+                    Night night, NightRunner.Room lobby) {
         this.options = options;
         this.books = books;
         this.workers = workers;
@@ -96,8 +101,7 @@ final class ControlRoomRole implements NightRoomBackend.Night, AutoCloseable {
         } else {
             this.nodeMetrics = null;
         }
-        NightRoomBackend backend = new NightRoomBackend(system, hub, scheduler != null ? scheduler.actor() : null,
-            scheduler != null ? scheduler.liveAlerts() : List.of(), this, new FollowUpPlanner(SchedulerSettings.from(config.config()).followUp()));
+        NightRoomBackend backend = new NightRoomBackend(system, hub, scheduler, alreadyLive, this, new FollowUpPlanner(SchedulerSettings.from(config.config()).followUp()));
         if (lobby != null) {
             lobby.attach().accept(backend);
             this.room = lobby.room();

@@ -82,6 +82,12 @@ public final class NightRunner implements AutoCloseable {
     private final NightSource source;
     private final SensorWorkers workers;
     private final SchedulerRole scheduler;
+    /** The scheduler runs on other nodes of the cluster (this node is not of role scheduler). */
+    private final boolean remoteScheduler;
+    /** The Aeron alert stream from this node's hub, when the scheduler runs elsewhere (null: none, or the scheduler's own). */
+    private AlertStreamOutlet remoteStream;
+    /** This node's way to the scheduler when it runs elsewhere: labels, the live list, the night's totals. */
+    private ActorRef<SchedulerActor.Command> remoteFacade;
     private final NightBooks books;
     private final ActorSystem<Guardian.Command> system;
     private final AlertHub alertHub;
@@ -143,7 +149,10 @@ public final class NightRunner implements AutoCloseable {
         this.transport = AeronTransport.start(config.camera().aeron());
         this.workers = cluster != null ? SensorWorkers.booksOnly(SensorWorkers.Settings.from(config), options, source)
             : new SensorWorkers(SensorWorkers.Settings.from(config), options, source, transport, options.faults());
-        this.scheduler = (cluster != null ? options.diff() : workers.scores()) ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
+        // on a cluster whose camera node is not of role scheduler, the scheduler runs on scheduler nodes (SchedulerNode)
+        boolean schedulerHere = cluster != null ? options.diff() && cluster.has("scheduler") : workers.scores();
+        this.remoteScheduler = cluster != null && options.diff() && !cluster.has("scheduler");
+        this.scheduler = schedulerHere ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
             options.outDir() != null ? options.outDir() : options.skyDir(), nightKey(), source.simulated(),
             config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
             config.config().getDuration("nightwatch.actors.alerts.stream-patience")), transport, alertChannel) : null;
@@ -183,7 +192,7 @@ public final class NightRunner implements AutoCloseable {
         }
         boolean withRoom = lobby != null || options.httpPort() != null;
         // without a scheduler the hub stays empty: the control room then shows the focal plane and gauges, no alerts
-        this.alertHub = scheduler != null || withRoom
+        this.alertHub = scheduler != null || remoteScheduler || withRoom
             ? new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer")) : null;
         if (scheduler != null) {
             StageFaults.Fault sf = options.faults().scheduler();
@@ -191,13 +200,14 @@ public final class NightRunner implements AutoCloseable {
         }
         if (cluster != null) {
             try {
-                hostOnWorkers(cluster);
+                hostOnWorkers(cluster, alertChannel);
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
         }
-        this.room = withRoom ? new ControlRoomRole(config, options, system, source, workers, books, alertHub, scheduler,
+        this.room = withRoom ? new ControlRoomRole(config, options, system, source, workers, books, alertHub, schedulerActor(),
+            scheduler != null ? scheduler.liveAlerts() : java.util.List.of(),
             new ControlRoomRole.Night() {
                 @Override
                 public ObservatoryActor.NightStatus status() {
@@ -220,18 +230,39 @@ public final class NightRunner implements AutoCloseable {
      * A night on a cluster: the scheduler becomes the cluster's singleton, the sensors' books come back in their reports,
      * and once the worker nodes asked for are up, every sensor is hosted on one of them.
      */
-    private void hostOnWorkers(ClusterSettings cluster) {
-        this.head = new ClusterHead(system, workers::ledger);
-        if (scheduler != null) {
-            head.schedulerSingleton(scheduler.actor());
+    private void hostOnWorkers(ClusterSettings cluster, String alertChannel) {
+        SchedulerRole here = scheduler;
+        this.head = new ClusterHead(system, workers::ledger, here == null ? null
+            : night -> java.util.concurrent.CompletableFuture.completedFuture(new org.nightwatch.actors.cluster.SchedulerInlet.Scheduler() {
+                @Override
+                public ActorRef<SchedulerActor.Command> actor() {
+                    return here.actor();
+                }
+
+                @Override
+                public void complete() {
+                    // the night's end drains the scheduler on this node directly
+                }
+            }));
+        if (remoteScheduler) {
+            head.alertsInto(alertHub);
+            remoteFacade = system.systemActorOf(org.nightwatch.actors.cluster.SchedulerFacade.create(head.inlet()), "scheduler-facade",
+                org.apache.pekko.actor.typed.Props.empty());
+            if (alertChannel != null) {
+                SchedulerSettings ss = SchedulerSettings.from(config.config());
+                remoteStream = new AlertStreamOutlet(transport, alertChannel, ss.outputs().aeronStreamId(),
+                    config.config().getDuration("nightwatch.actors.alerts.stream-patience").toMillis());
+                remoteStream.start(system, alertHub);
+            }
         }
         ActorRef<ObservatoryActor.Command> o = view.observatory();
         o.tell(new ObservatoryActor.Sensors(source.sensors()));
         ActorRef<ObservatoryActor.Command> books = ClusterHead.relay(system, o, head.mirror());
         ClusterHead.awaitWorkers(system, cluster.workers(), cluster.joinTimeout());
-        ClusterHead.keepHosted(system, new org.nightwatch.actors.cluster.SensorHost.NightPlan(nightKey(),
+        head.keepHosted(new org.nightwatch.actors.cluster.SensorHost.NightPlan(nightKey(),
             options.skyDir().toAbsolutePath().normalize().toString(), source.sensors().stream().map(SensorId::index).toList(),
-            options.mode().cliName(), options.pacing() == org.nightwatch.camera.source.Pacing.MAX, head.nodeReports()), books);
+            options.mode().cliName(), options.pacing() == org.nightwatch.camera.source.Pacing.MAX, head.nodeReports()), books,
+            options.diff() ? new org.nightwatch.actors.cluster.SchedulerInlet.Night(nightKey(), source.simulated()) : null);
     }
 
     /** What identifies this night in its database: a simulated night by its seed, sensors, visits and mode. */
@@ -276,9 +307,9 @@ public final class NightRunner implements AutoCloseable {
         return alertHub;
     }
 
-    /** The scheduler actor (null without one). */
+    /** The scheduler actor (null without one); on a cluster whose scheduler runs elsewhere, this node's way to it. */
     public ActorRef<SchedulerActor.Command> schedulerActor() {
-        return scheduler != null ? scheduler.actor() : null;
+        return scheduler != null ? scheduler.actor() : remoteFacade;
     }
 
     /** The running actor system (tests reach sensors through its guardian). */
@@ -422,6 +453,9 @@ public final class NightRunner implements AutoCloseable {
                 visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"));
             }
             drained = scheduler.drain(system);
+        } else if (remoteScheduler) {
+            visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"));
+            drained = drainRemote();
         }
         endNanos = System.nanoTime();
         observatory.tell(ObservatoryActor.EndNight.INSTANCE);
@@ -435,6 +469,24 @@ public final class NightRunner implements AutoCloseable {
         NightSummary.ClusterTotals cluster = head != null ? head.close(visitsLostWithNodes) : null;
         return books.summary(options, new NightBooks.Ending((endNanos - control.startedNanos()) / 1e9, drained, forcedClose, this.ended,
             cluster));
+    }
+
+    /**
+     * The night's end when the scheduler runs on another node: its totals, once it has handled every visit sent before
+     * (it then marks the night complete in the database), with this node's alert stream's counts.
+     */
+    private SchedulerRole.Drained drainRemote() {
+        Duration drain = config.config().getDuration("nightwatch.actors.alerts.drain-timeout");
+        try {
+            org.nightwatch.actors.alerts.SchedulerTotals totals = AskPattern.<org.nightwatch.actors.cluster.SchedulerInlet.Command,
+                org.nightwatch.actors.alerts.SchedulerTotals>ask(head.inlet(), org.nightwatch.actors.cluster.SchedulerInlet.Drain::new, drain,
+                system.scheduler()).toCompletableFuture().join();
+            return new SchedulerRole.Drained(remoteStream != null ? remoteStream.drain(totals) : totals, 0);
+        } catch (java.util.concurrent.CompletionException e) {
+            LOG.error("the scheduler did not answer within {} s after the night's last visit: the night ends without its totals and "
+                + "stays incomplete in its database", drain.toSeconds());
+            return new SchedulerRole.Drained(null, Math.max(1, head.unconfirmed()));
+        }
     }
 
     private void awaitSubscribers(Duration timeout) {
@@ -466,6 +518,9 @@ public final class NightRunner implements AutoCloseable {
         }
         if (scheduler != null) {
             scheduler.close();
+        }
+        if (remoteStream != null) {
+            remoteStream.close();
         }
         workers.closeIngest();
         source.close();

@@ -61,7 +61,8 @@ public record NightSummary(
     @JsonInclude(JsonInclude.Include.NON_NULL) ClusterTotals cluster) {
 
     /**
-     * A night on a cluster: where each sensor ran at the end, the worker nodes lost during the night, the sensors that went
+     * A night on a cluster: where each sensor ran at the end, the nodes lost during the night (a scheduler node lost: the
+     * scheduler went on on the next, from the database), the sensors that went
      * on on another node, and what was lost with the nodes.
      *
      * @param framesLostWithNodes frames a lost node had not accounted (lost_node_down)
@@ -76,8 +77,8 @@ public record NightSummary(
                                 @JsonProperty("visits_lost_with_nodes") long visitsLostWithNodes) {
     }
 
-    /** A worker node that left the cluster during the night, and when (UTC ms). */
-    public record NodeLost(String node, @JsonProperty("at_epoch_ms") long atEpochMillis) {
+    /** A node that was lost during the night (downed and removed), what it did (worker, scheduler), and when (UTC ms). */
+    public record NodeLost(String node, List<String> roles, @JsonProperty("at_epoch_ms") long atEpochMillis) {
     }
 
     /** A sensor that went on on another node, and when its new node first reported it (UTC ms). */
@@ -151,7 +152,7 @@ public record NightSummary(
         if (cluster != null) {
             b.append("  cluster: sensors on nodes ").append(cluster.sensorNodes()).append('\n');
             for (NodeLost n : cluster.nodesLost()) {
-                b.append("    node lost: ").append(n.node()).append(" at ").append(java.time.Instant.ofEpochMilli(n.atEpochMillis())).append('\n');
+                b.append("    node lost: ").append(n.node()).append(' ').append(n.roles()).append(" at ").append(java.time.Instant.ofEpochMilli(n.atEpochMillis())).append('\n');
             }
             for (Handover h : cluster.handovers()) {
                 b.append("    ").append(h.sensor()).append(" went on on ").append(h.to()).append(" (before: ").append(h.from()).append(") at ")

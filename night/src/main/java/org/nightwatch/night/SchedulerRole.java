@@ -8,18 +8,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.stream.ActorAttributes;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.nightwatch.actors.alerts.AlertHub;
 import org.nightwatch.actors.alerts.AlertLatencyLog;
-import org.nightwatch.actors.alerts.AlertStreamPublisher;
 import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.actors.alerts.SchedulerSink;
 import org.nightwatch.actors.alerts.SchedulerTotals;
@@ -64,13 +59,12 @@ public final class SchedulerRole implements AutoCloseable {
     private final int resumedObjects;
     private final AlertOutputs outputs;
     private final AlertLatencyLog latency;
-    private final AlertStreamPublisher stream;
+    private final AlertStreamOutlet stream;
     private final SchedulerSink sink = new SchedulerSink();
     private final AtomicLong visitsHandled = new AtomicLong();
     /** Writes the alert files (JSON lines, Avro, VOEvent) in commit order, off the scheduler's thread. */
     private ExecutorService alertFiles;
     private ActorRef<SchedulerActor.Command> actor;
-    private AlertHub hub;
 
     /**
      * Checks the catalogue and opens the database before the night begins (resuming what an interrupted run of the
@@ -98,11 +92,7 @@ public final class SchedulerRole implements AutoCloseable {
         }
         this.latency = new AlertLatencyLog(settings.out());
         this.stream = alertChannel != null
-            ? new AlertStreamPublisher(transport.aeron(), alertChannel, ss.outputs().aeronStreamId(), settings.streamPatience().toMillis())
-            : null;
-        if (stream != null) {
-            LOG.info("alert stream: Avro messages on {} stream {}", stream.channel(), stream.streamId());
-        }
+            ? new AlertStreamOutlet(transport, alertChannel, ss.outputs().aeronStreamId(), settings.streamPatience().toMillis()) : null;
     }
 
     /** Whether this run resumes a night its database already holds. */
@@ -130,7 +120,6 @@ public final class SchedulerRole implements AutoCloseable {
      * Aeron stream. {@code fault}: a drill run before each visit (null: none).
      */
     void start(ActorSystem<?> system, AlertHub hub, Runnable fault) {
-        this.hub = hub;
         alertFiles = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "alert-files");
             t.setDaemon(true);
@@ -140,9 +129,7 @@ public final class SchedulerRole implements AutoCloseable {
             alertFiles), "scheduler", DispatcherSelector.fromConfig("nightwatch.scheduler-dispatcher"));
         sink.connect(actor);
         if (stream != null) {
-            // the Aeron alert stream is one of the hub's consumers, on a thread of its own
-            hub.source().runWith(Sink.<Alert>foreach(stream::publish)
-                .withAttributes(ActorAttributes.dispatcher("nightwatch.alert-stream-dispatcher")), Materializer.matFromSystem(system));
+            stream.start(system, hub);
         }
     }
 
@@ -170,13 +157,7 @@ public final class SchedulerRole implements AutoCloseable {
             return new Drained(null, unhandled);
         }
         if (stream != null) {
-            // the stream's consumer may still be offering the night's last alerts
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (stream.handled() + hub.dropped() < hub.offered() && System.nanoTime() < until) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
-            totals = totals.withStream(new SchedulerTotals.Stream(stream.channel(), stream.streamId(), stream.sent(), stream.unheard(),
-                stream.dropped()));
+            totals = stream.drain(totals); // the stream's consumer may still be offering the night's last alerts
         }
         return new Drained(totals, 0);
     }

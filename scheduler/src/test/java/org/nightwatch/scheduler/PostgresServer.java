@@ -21,9 +21,9 @@ import java.util.stream.Stream;
  * a free port, with password authentication for its one user. PostgreSQL refuses to run as root, so as
  * root the server runs as the package's {@code postgres} user.
  */
-final class PostgresServer implements AutoCloseable {
-    static final String USER = "nightwatch";
-    static final String PASSWORD = "night-sky-42";
+public final class PostgresServer implements AutoCloseable {
+    public static final String USER = "nightwatch";
+    public static final String PASSWORD = "night-sky-42";
 
     private final Path bin;
     private final Path data;
@@ -37,7 +37,7 @@ final class PostgresServer implements AutoCloseable {
         this.root = root;
     }
 
-    static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer start() throws IOException, InterruptedException {
         Path bin;
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
@@ -72,11 +72,11 @@ final class PostgresServer implements AutoCloseable {
         return server;
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    String url() {
+    public String url() {
         return url("nightwatch");
     }
 

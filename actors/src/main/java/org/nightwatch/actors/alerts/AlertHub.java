@@ -21,8 +21,11 @@ import org.nightwatch.protocol.Alert;
  * database and the alert files, written before the hub, always have it.
  */
 public final class AlertHub implements AutoCloseable {
-    /** An alert change and when it was offered to the hub (epoch ms), for delivery latency downstream. */
-    public record Published(Alert alert, long atMillis) {
+    /**
+     * An alert change and when it was offered to the hub (epoch ms), for delivery latency downstream;
+     * {@code sinceVisitNanos}: from its visit's last frame to then (negative: not known).
+     */
+    public record Published(Alert alert, long atMillis, long sinceVisitNanos) {
     }
 
     private final BoundedSourceQueue<Published> queue;
@@ -65,7 +68,7 @@ public final class AlertHub implements AutoCloseable {
         if (sinceVisitNanos >= 0) {
             visitToAlert.recordValue(Math.min(visitToAlert.getHighestTrackableValue(), sinceVisitNanos));
         }
-        QueueOfferResult r = queue.offer(new Published(a, System.currentTimeMillis()));
+        QueueOfferResult r = queue.offer(new Published(a, System.currentTimeMillis(), sinceVisitNanos));
         if (r != QueueOfferResult.enqueued()) {
             dropped.incrementAndGet();
             return false;

@@ -63,6 +63,10 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     public record GetLive(ActorRef<List<Alert>> replyTo) implements Command {
     }
 
+    /** Each alert change the night's database holds goes to {@code each}, in commit order (on the scheduler's thread). */
+    public record ForEachCommitted(java.util.function.Consumer<Alert> each) implements Command {
+    }
+
     private final Scheduler scheduler;
     private final AlertStore store;
     private final AlertOutputs outputs;
@@ -157,6 +161,21 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                     }
                 }
                 m.replyTo().tell(ok);
+                return this;
+            })
+            .onMessage(ForEachCommitted.class, m -> {
+                long n = 0;
+                try {
+                    for (List<AlertStore.Stored> page = store.alertsAfter(0, 500); !page.isEmpty();
+                         page = store.alertsAfter(page.get(page.size() - 1).seq(), 500)) {
+                        for (AlertStore.Stored a : page) {
+                            m.each().accept(a.alert());
+                            n++;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    getContext().getLog().error("scheduler: the night's alerts could not be read back after {}: {}", n, e.getMessage());
+                }
                 return this;
             })
             .onMessage(GetLive.class, m -> {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
- * What the scheduler did over a night, for the summary and the report.
+ * What the scheduler did over a night, for the summary and the report; on a cluster, the scheduler's node sends it to
+ * the camera's. Its counts are the run's of the scheduler that ended the night (one that took the night over from a
+ * lost node counts from then; what was committed before is in {@code resumedObjects} and the database).
  *
  * @param candidatesIn       scored candidates received
  * @param associated         of them, associated into objects (scored at or above min-score)
@@ -48,7 +50,7 @@ public record SchedulerTotals(
     @JsonProperty("late_alerts") long lateAlerts,
     @JsonProperty("late_visit_to_alert_ms_p50") double lateVisitToAlertMsP50,
     @JsonProperty("late_visit_to_alert_ms_max") double lateVisitToAlertMsMax,
-    @JsonProperty("visits_redelivered") long visitsRedelivered) {
+    @JsonProperty("visits_redelivered") long visitsRedelivered) implements org.nightwatch.actors.WireMessage {
 
     /** These totals with the alert files' counts as they stand once the file writer has caught up. */
     public SchedulerTotals withFiles(long avro, long voevent, long failedWrites) {

@@ -3,6 +3,7 @@ package org.nightwatch.actors.cluster;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.delivery.ProducerController;
@@ -32,23 +33,36 @@ public final class ScoredProducer extends AbstractBehavior<ScoredProducer.Comman
     private record Next(ProducerController.RequestNext<SchedulerActor.Command> next) implements Command {
     }
 
+    /** The scheduler confirmed a visit: it has handled it. */
+    private record Confirmed(long seqNr) implements Command {
+    }
+
     private enum Connect implements Command { INSTANCE }
 
     private final ActorRef<SchedulerInlet.Command> inlet;
     private final ActorRef<ProducerController.Command<SchedulerActor.Command>> producer;
     private final String producerId;
     private final ArrayDeque<SchedulerActor.Scored> queue = new ArrayDeque<>();
-    private ActorRef<SchedulerActor.Command> sendNextTo;
+    /** Where the controller confirms (a sequence number: a Scala Long, seen from Java as an Object). */
+    private final ActorRef<Object> confirmations;
+    private final AtomicLong confirmed;
+    private ActorRef<ProducerController.MessageWithConfirmation<SchedulerActor.Command>> askNextTo;
 
-    /** {@code inlet}: the singleton's proxy; {@code producerId}: this node's, the same for the whole night. */
-    public static Behavior<Command> create(ActorRef<SchedulerInlet.Command> inlet, String producerId) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ScoredProducer(ctx, timers, inlet, producerId)));
+    /**
+     * {@code inlet}: the singleton's proxy; {@code producerId}: this node's, the same for the whole night;
+     * {@code confirmed}: counts the visits the scheduler confirmed, wherever it ran (what this node says of itself, so
+     * that the night's end can wait for them).
+     */
+    public static Behavior<Command> create(ActorRef<SchedulerInlet.Command> inlet, String producerId, AtomicLong confirmed) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ScoredProducer(ctx, timers, inlet, producerId, confirmed)));
     }
 
     private ScoredProducer(ActorContext<Command> ctx, TimerScheduler<Command> timers, ActorRef<SchedulerInlet.Command> inlet,
-                           String producerId) {
+                           String producerId, AtomicLong confirmed) {
         super(ctx);
         this.inlet = inlet;
+        this.confirmed = confirmed;
+        this.confirmations = ctx.messageAdapter(Object.class, seqNr -> new Confirmed((Long) seqNr));
         this.producerId = producerId;
         this.producer = ctx.spawn(ProducerController.create(SchedulerActor.Command.class, producerId, Optional.empty()), "producer");
         ActorRef<ProducerController.RequestNext<SchedulerActor.Command>> next =
@@ -67,8 +81,12 @@ public final class ScoredProducer extends AbstractBehavior<ScoredProducer.Comman
                 return this;
             })
             .onMessage(Next.class, n -> {
-                sendNextTo = n.next().sendNextTo();
+                askNextTo = n.next().askNextTo();
                 send();
+                return this;
+            })
+            .onMessage(Confirmed.class, c -> {
+                confirmed.incrementAndGet();
                 return this;
             })
             .onMessageEquals(Connect.INSTANCE, () -> {
@@ -79,9 +97,9 @@ public final class ScoredProducer extends AbstractBehavior<ScoredProducer.Comman
     }
 
     private void send() {
-        if (sendNextTo != null && !queue.isEmpty()) {
-            sendNextTo.tell(queue.poll());
-            sendNextTo = null; // until the controller asks for the next
+        if (askNextTo != null && !queue.isEmpty()) {
+            askNextTo.tell(new ProducerController.MessageWithConfirmation<>(queue.poll(), confirmations));
+            askNextTo = null; // until the controller asks for the next
         }
     }
 }

@@ -101,7 +101,33 @@ class WireMessagesTest {
         SensorHost.Host h = new SensorHost.Host(new SensorHost.NightPlan("simulate seed=1", "/data/night/sky", List.of(0, 1, 2),
             "all-sky", true, nodes.getRef()), 2, probe.getRef());
         assertEquals(h, roundTrip(h));
-        NodeReport n = NodeReport.of("nightwatch@10.0.0.2:25520", List.of("worker"), List.of("sensor-01", "sensor-07"));
+        NodeReport n = NodeReport.of("nightwatch@10.0.0.2:25520", List.of("worker"), List.of("sensor-01", "sensor-07"), 42);
         assertEquals(n, roundTrip(n));
+    }
+
+    @Test
+    void whatTheSchedulersNodeAndTheRoomsSayToEachOtherCrossWhole() {
+        // an alert change with its cutout and history, as the scheduler's node publishes it to the room's
+        for (org.nightwatch.protocol.Alert a : org.nightwatch.scheduler.TestAlerts.night(3)) {
+            AlertsTopic.Change c = new AlertsTopic.Change(a, 1_234_567);
+            AlertsTopic.Change back = (AlertsTopic.Change) roundTrip(c);
+            assertEquals(org.nightwatch.scheduler.AlertJson.write(a, true), org.nightwatch.scheduler.AlertJson.write(back.alert(), true),
+                "the alert comes back field for field");
+            assertEquals(c.sinceVisitNanos(), back.sinceVisitNanos());
+        }
+        var labels = KIT.<Boolean>createTestProbe();
+        var totals = KIT.<org.nightwatch.actors.alerts.SchedulerTotals>createTestProbe();
+        var changes = KIT.<AlertsTopic.Change>createTestProbe();
+        List<SchedulerInlet.Command> asks = List.of(new SchedulerInlet.Night("simulate seed=7", true),
+            new SchedulerInlet.Label("obj-1", org.nightwatch.protocol.VettingLabel.REAL, "operator", labels.getRef()),
+            new SchedulerInlet.Drain(totals.getRef()), new SchedulerInlet.Replay(changes.getRef()));
+        for (SchedulerInlet.Command m : asks) {
+            assertEquals(m, roundTrip(m));
+        }
+        var t = new org.nightwatch.actors.alerts.SchedulerTotals(10, 8, java.util.Map.of("transient", 2L), java.util.Map.of("new", 2L), 2,
+            1.5, 3.5, 0, 0, 4, 1, "jdbc:postgresql://db:5432/nightwatch", "out/alerts.jsonl", 2, 2, 0, 900, 1400,
+            new org.nightwatch.actors.alerts.SchedulerTotals.Stream("aeron:udp?control=room:40124|control-mode=dynamic", 4001, 2, 0, 0),
+            0, 0, 0, 1);
+        assertEquals(t, roundTrip(t));
     }
 }

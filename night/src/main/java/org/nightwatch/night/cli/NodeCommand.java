@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = "Start one node of a night on a Pekko cluster. A worker node hosts the sensors the cluster places on it "
         + "(Cluster Sharding): it takes their frames from the camera's channel (UDP, multi-destination-cast), stacks, differences "
-        + "and scores them, and sends the candidates to the scheduler singleton (reliable delivery). The camera, scheduler and "
-        + "control room run on the node that starts the night: nightwatch simulate|replay ... --cluster. See config/cluster.conf.")
+        + "and scores them, and sends the candidates to the scheduler singleton (reliable delivery). A scheduler node can hold "
+        + "that singleton, on a night database every scheduler node reaches (PostgreSQL). The camera and control room run on the "
+        + "node that starts the night: nightwatch simulate|replay ... --cluster. See config/cluster.conf.")
 public final class NodeCommand implements Callable<Integer> {
     @Mixin
     NightwatchCli.Common common = new NightwatchCli.Common();
@@ -25,9 +26,15 @@ public final class NodeCommand implements Callable<Integer> {
     ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--roles", defaultValue = "worker", paramLabel = "LIST",
-        description = "what this node does (default ${DEFAULT-VALUE}); the camera, scheduler and room roles are held by the node that "
-            + "starts the night")
+        description = "what this node does: worker (hosts sensors), scheduler (may hold the night's scheduler, which runs on the "
+            + "oldest scheduler node up and goes on on the next when that one is lost; needs the night database on a server: "
+            + "--db-url), or both (default ${DEFAULT-VALUE}); the camera and room roles are the node's that starts the night")
     String roles;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL",
+        description = "with --roles scheduler: the night database every scheduler node reaches, e.g. "
+            + "jdbc:postgresql://db-host:5432/nightwatch (default: nightwatch.scheduler.store.url; user and password from there)")
+    String dbUrl;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "node-out",
         description = "this node's output: candidates.csv of the sensors it hosts, the spool (default ${DEFAULT-VALUE})")
@@ -39,13 +46,17 @@ public final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClusterSettings s = cluster.settings(ClusterSettings.parseRoles(roles), 0);
-        if (!s.has("worker") || s.roles().size() != 1) {
-            throw new IllegalArgumentException("--roles " + roles + ": a node started with nightwatch node is a worker; the camera, "
-                + "scheduler and room roles are the node's that starts the night (nightwatch simulate|replay ... --cluster)");
+        if (s.has("camera") || s.has("room")) {
+            throw new IllegalArgumentException("--roles " + roles + ": a node started with nightwatch node is a worker, a scheduler or "
+                + "both; the camera and room roles are the node's that starts the night (nightwatch simulate|replay ... --cluster)");
         }
         DeploymentConfig cfg = cluster.apply(DeploymentConfig.load(common.configFile()));
+        if (dbUrl != null) {
+            cfg = cfg.with("nightwatch.scheduler.store.url", dbUrl);
+        }
         try (ClusterWorker w = new ClusterWorker(cfg, s, out)) {
-            System.err.printf(Locale.ROOT, "nightwatch: worker node %s joined the cluster; it serves until the night is over%n", w.address());
+            System.err.printf(Locale.ROOT, "nightwatch: %s node %s joined the cluster; it serves until the night is over%n",
+                String.join(" and ", s.roles()), w.address());
             boolean over = w.awaitNightOver(timeout.toMillis());
             System.err.println(over ? "nightwatch: the night is over; the node leaves the cluster" : "nightwatch: timed out");
             return over ? 0 : 1;
