@@ -202,7 +202,8 @@ class ClusterNightSystemTest {
                     .orElseThrow(() -> new AssertionError(sensor + " did not go on elsewhere\n" + s.toText()));
                 assertTrue(Set.of(survivor, joined).contains(h.to()), s.toText());
                 long seconds = (h.atEpochMillis() - killedAt[0]) / 1000;
-                System.out.println("failover: " + sensor + " went on on " + h.to() + " " + (h.atEpochMillis() - killedAt[0]) + " ms after the kill");
+                System.out.println("failover: " + sensor + " went on on " + h.to() + (h.to().equals(joined) ? " (the worker that joined at the "
+                    + "kill)" : " (the surviving worker)") + " " + (h.atEpochMillis() - killedAt[0]) + " ms after the kill");
                 assertTrue(seconds < 60, sensor + " took " + seconds + " s to go on elsewhere");
                 assertTrue(Set.of(survivor, joined).contains(s.cluster().sensorNodes().get(sensor)), s.toText());
             }

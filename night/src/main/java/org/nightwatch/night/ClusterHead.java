@@ -43,7 +43,7 @@ final class ClusterHead {
     private final Mirror mirror;
     private final List<NightSummary.NodeLost> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What each worker node last said of itself. */
-    private final Map<String, org.nightwatch.actors.cluster.NodeReport> nodeReports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final NodeBooks nodeBooks = new NodeBooks();
     private final ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes;
     /** The scheduler singleton, wherever it runs. */
     private final ActorRef<SchedulerInlet.Command> inlet;
@@ -82,7 +82,7 @@ final class ClusterHead {
             }).build();
         }), "node-watch", Props.empty());
         this.nodes = system.systemActorOf(Behaviors.receive(org.nightwatch.actors.cluster.NodeReport.class).onAnyMessage(r -> {
-            nodeReports.put(r.node(), r);
+            nodeBooks.accept(r, System.nanoTime());
             return Behaviors.same();
         }).build(), "node-reports", Props.empty());
     }
@@ -102,7 +102,7 @@ final class ClusterHead {
         List<org.nightwatch.controlroom.ClusterView.Node> out = new java.util.ArrayList<>();
         for (var m : Cluster.get(system).state().getMembers()) {
             String node = m.address().hostPort();
-            var r = nodeReports.get(node);
+            var r = nodeBooks.of(node);
             List<String> roles = new java.util.ArrayList<>(m.getRoles().stream().filter(x -> !x.startsWith("dc-")).sorted().toList());
             out.add(new org.nightwatch.controlroom.ClusterView.Node(node, roles, m.status().toString().toLowerCase(java.util.Locale.ROOT),
                 sensorsOn.getOrDefault(node, List.of()), r != null && r.cpuLoad() >= 0 ? r.cpuLoad() : null, r != null ? r.heapMb() : null));
@@ -148,52 +148,52 @@ final class ClusterHead {
 
 
     /**
-     * Waits, within {@code drain}, until the scheduler has handled every visit the workers still in the cluster handed
-     * over (they may be on their way when the sensors have drained). Returns the visits lost with nodes that left: handed
-     * over there, as their last reports said, and never confirmed by the scheduler.
+     * Waits, within {@code drain}, until every worker still in the cluster has said, after {@code sinceNanos} (its sensors
+     * had drained by then), that the scheduler confirmed every visit it handed over (they may be on their way when the
+     * sensors have drained). Returns the visits lost with nodes that left: handed over there, as they last said, and never
+     * confirmed by the scheduler.
      */
-    long awaitScheduler(Duration drain) {
+    long awaitScheduler(Duration drain, long sinceNanos) {
         long until = System.nanoTime() + drain.toNanos();
-        while (System.nanoTime() < until) {
-            boolean all = true;
-            for (var e : mirror.handedOver().entrySet()) {
-                if (!mirror.isLost(e.getKey()) && count(e.getKey()) < e.getValue()) {
-                    all = false;
-                }
-            }
-            if (all) {
-                break;
-            }
+        while (System.nanoTime() < until && !nodeBooks.schedulerHasAll(sinceNanos, mirror.lostNodes(), mirror.handedOver())) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-        long lostVisits = 0;
-        for (var e : mirror.handedOver().entrySet()) {
-            long missing = e.getValue() - count(e.getKey());
-            if (missing > 0 && mirror.isLost(e.getKey())) {
-                lostVisits += missing;
-            } else if (missing > 0) {
-                LOG.error("the scheduler handled {} of the {} visits node {} handed over within {} s", count(e.getKey()), e.getValue(),
-                    e.getKey(), drain.toSeconds());
-            }
+        long unconfirmed = unconfirmed();
+        if (unconfirmed > 0) {
+            LOG.error("the scheduler had not confirmed {} visits the worker nodes handed over within {} s", unconfirmed, drain.toSeconds());
         }
-        return lostVisits;
+        return nodeBooks.lostWith(mirror.lostNodes(), mirror.handedOver());
     }
 
     /** Visits the nodes still up handed over that the scheduler has not confirmed, as they last said. */
     long unconfirmed() {
-        long n = 0;
-        for (var e : mirror.handedOver().entrySet()) {
-            if (!mirror.isLost(e.getKey())) {
-                n += Math.max(0, e.getValue() - count(e.getKey()));
-            }
-        }
-        return n;
+        return nodeBooks.unconfirmed(mirror.lostNodes(), mirror.handedOver());
     }
 
-    /** The visits node {@code node} handed over that the scheduler confirmed, as the node last said. */
-    private long count(String node) {
-        var r = nodeReports.get(node);
-        return r == null ? 0 : r.visitsConfirmed();
+    /**
+     * Waits, until {@code deadlineNanos}, for every worker still in the cluster to say, after {@code sinceNanos} (the
+     * camera had finished and the sensors drained), that it has caught up what it spooled. Returns whether they did.
+     */
+    boolean awaitCatchUp(long sinceNanos, long deadlineNanos) {
+        long lastLine = System.nanoTime();
+        while (!nodeBooks.caughtUp(sinceNanos, mirror.lostNodes())) {
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            if (System.nanoTime() - lastLine > TimeUnit.SECONDS.toNanos(5)) {
+                lastLine = System.nanoTime();
+                var t = nodeBooks.catchUpTotals();
+                LOG.info("catching up on the worker nodes: {} visits caught up, {} pending", t != null ? t.caughtUp() : 0,
+                    t != null ? t.pending() : 0);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return true;
+    }
+
+    /** The worker nodes' spools and catch-up, summed (null: none spools). */
+    NightSummary.CatchUpTotals catchUpTotals() {
+        return nodeBooks.catchUpTotals();
     }
 
     /**
@@ -290,8 +290,8 @@ final class ClusterHead {
             lostNodes.add(node);
         }
 
-        synchronized boolean isLost(String node) {
-            return lostNodes.contains(node);
+        synchronized java.util.Set<String> lostNodes() {
+            return java.util.Set.copyOf(lostNodes);
         }
 
         /** Visits handed to the scheduler, by node, as the nodes last reported them. */
@@ -359,12 +359,27 @@ final class ClusterHead {
 
     private enum Tick { INSTANCE }
 
+    /** The night's sensors, once they are hosted. */
+    private volatile List<Integer> hosted = List.of();
+
+    /**
+     * The night is closed around work it still holds: every sensor, on whichever worker it runs, ends its stream and
+     * counts what it holds lost with {@code why}.
+     */
+    void closeAll(String why) {
+        var region = sensorRegion(system);
+        for (int s : hosted) {
+            region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s), new SensorHost.Close(why)));
+        }
+    }
+
     /**
      * Tells every sensor of {@code plan} to be hosted, now and about once a second: Sharding starts each on a worker, and
      * again elsewhere when its worker is lost; and tells the scheduler which {@code night} to open (null: none).
      */
     void keepHosted(SensorHost.NightPlan plan, ActorRef<ObservatoryActor.Command> books, SchedulerInlet.Night night) {
         var region = sensorRegion(system);
+        this.hosted = plan.sensors();
         system.systemActorOf(Behaviors.<Tick>withTimers(timers -> {
             timers.startTimerAtFixedRate(Tick.INSTANCE, Duration.ofSeconds(1));
             return Behaviors.receive(Tick.class).onMessageEquals(Tick.INSTANCE, () -> {

@@ -45,6 +45,8 @@ public final class ClusterWorker implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final String address;
     private final ActorRef<ScoredProducer.Command> producer;
+    /** Visits this node handed to the scheduler (to its producer). */
+    private final java.util.concurrent.atomic.AtomicLong handedOver = new java.util.concurrent.atomic.AtomicLong();
     /** Visits this node handed to the scheduler that it confirmed. */
     private final java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong();
     /** The scheduler when the singleton runs here (null: this node is not of role scheduler). */
@@ -139,10 +141,13 @@ public final class ClusterWorker implements AutoCloseable {
                 p.workers()[0] = w;
                 // a sensor may come here mid-night from a node that was lost: its stream is taken from where it joins
                 plan.sensors().forEach(s -> w.ledger(org.nightwatch.protocol.SensorId.of(s)).joinMidStream());
-                w.connect(v -> producer.tell(new ScoredProducer.Enqueue(SchedulerSink.scored(v))), null, null);
+                w.connect(v -> {
+                    handedOver.incrementAndGet();
+                    producer.tell(new ScoredProducer.Enqueue(SchedulerSink.scored(v)));
+                }, null, null);
                 w.start(system);
                 LOG.info("night '{}' prepared on this node", plan.key());
-                reportTo(plan.nodes());
+                reportTo(plan.nodes(), w);
                 p.context().complete(w.context().onNode(address));
             } catch (RuntimeException e) {
                 LOG.error("night '{}' could not be prepared on this node: {}", plan.key(), e.getMessage(), e);
@@ -157,7 +162,7 @@ public final class ClusterWorker implements AutoCloseable {
     private enum Report { INSTANCE }
 
     /** Says every second to {@code nodes} what this node hosts and what it costs. */
-    private void reportTo(ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes) {
+    private void reportTo(ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes, SensorWorkers w) {
         if (nodes == null) {
             return;
         }
@@ -166,10 +171,24 @@ public final class ClusterWorker implements AutoCloseable {
             timers.startTimerAtFixedRate(Report.INSTANCE, java.time.Duration.ofSeconds(1));
             return Behaviors.receive(Report.class).onMessageEquals(Report.INSTANCE, () -> {
                 nodes.tell(org.nightwatch.actors.cluster.NodeReport.of(address, roles,
-                    hosted.stream().map(s -> org.nightwatch.protocol.SensorId.of(s).name()).toList(), confirmed.get()));
+                    hosted.stream().map(s -> org.nightwatch.protocol.SensorId.of(s).name()).toList(), handedOver.get(), confirmed.get(),
+                    catchUp(w)));
                 return Behaviors.same();
             }).build();
         }), "node-report-" + nights.size(), Props.empty());
+    }
+
+    /** What this node's spool holds and its catch-up path did (null: it spools nothing). */
+    private static org.nightwatch.actors.cluster.NodeReport.CatchUp catchUp(SensorWorkers w) {
+        var spool = w.spool();
+        var c = w.catchUp();
+        if (spool == null || c == null) {
+            return null;
+        }
+        var t = c.totals();
+        return new org.nightwatch.actors.cluster.NodeReport.CatchUp(spool.root().toString(), spool.visitsSpooled(), t.caughtUp(),
+            t.failed() + spool.writesFailed(), t.pending(), t.latenessMsP50(), t.latenessMsMax(), spool.visitsNotSpooled(),
+            spool.bytesPeak(), spool.bytesOnDisk(), spool.maxBytes(), List.copyOf(t.problems()));
     }
 
     /** Serves until the camera's node leaves the cluster (the night is over), or {@code timeoutMillis} passes. */

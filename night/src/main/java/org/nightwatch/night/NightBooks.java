@@ -26,6 +26,7 @@ public final class NightBooks {
     private final SensorWorkers workers;
     private final NightSource source;
     private final CameraSettings camera;
+    private volatile java.util.function.Supplier<NightSummary.CatchUpTotals> elsewhere;
 
     NightBooks(NightSource source, SensorWorkers workers, CameraSettings camera) {
         this.placements = source.placements();
@@ -61,6 +62,7 @@ public final class NightBooks {
 
     NightSummary summary(NightOptions options, Ending end) {
         long published = source.framesPublished();
+        NightSummary.CatchUpTotals caught = catchUpTotals();
         Map<String, Long> lostBy = new LinkedHashMap<>();
         Map<String, Long> deferredBy = new LinkedHashMap<>();
         for (FrameFate f : FrameFate.values()) {
@@ -98,7 +100,7 @@ public final class NightBooks {
             schedulerTotals, recorded == null ? null
                 : new NightSummary.Replay(options.replayDir().toString(), recorded.visitsSkipped(), recorded.doneBefore(), recorded.problems()),
             end.forcedClose(), drained != null ? drained.unhandled() : 0,
-            deferredWhere(options, deferred, total(l -> l.count(FrameFate.DEFERRED_SPOOLED))), catchUpTotals(),
+            deferredWhere(options, deferred, total(l -> l.count(FrameFate.DEFERRED_SPOOLED)), caught), caught,
             workers.stats().timeline(), sensorStates(end.status()), end.cluster());
     }
 
@@ -112,7 +114,7 @@ public final class NightBooks {
     }
 
     /** Where the deferred frames are, said only as far as it is true. */
-    private String deferredWhere(NightOptions options, long deferred, long spooled) {
+    private String deferredWhere(NightOptions options, long deferred, long spooled, NightSummary.CatchUpTotals caught) {
         if (deferred == 0) {
             return null;
         }
@@ -123,16 +125,21 @@ public final class NightBooks {
         if (spooled == 0) {
             return other;
         }
-        CatchUp.Totals t = workers.catchUp().totals();
-        return spooled + " spooled in " + workers.spool().root() + " and caught up by the catch-up path (" + t.caughtUp()
-            + " visits caught up, " + t.pending() + " pending)" + (other.isEmpty() ? "" : "; " + other);
+        String where = caught != null ? "spooled in " + caught.spool() + " and caught up by the catch-up path (" + caught.caughtUp()
+            + " visits caught up, " + caught.pending() + " pending)" : "spooled on nodes that said nothing of their spools";
+        return spooled + " " + where + (other.isEmpty() ? "" : "; " + other);
+    }
+
+    /** On a cluster: the worker nodes' spools and catch-up, as they said them (null: none). */
+    void catchUpElsewhere(java.util.function.Supplier<NightSummary.CatchUpTotals> nodes) {
+        this.elsewhere = nodes;
     }
 
     private NightSummary.CatchUpTotals catchUpTotals() {
         VisitSpool spool = workers.spool();
         CatchUp catchUp = workers.catchUp();
         if (spool == null || catchUp == null) {
-            return null;
+            return elsewhere != null ? elsewhere.get() : null;
         }
         CatchUp.Totals t = catchUp.totals();
         return new NightSummary.CatchUpTotals(spool.root().toString(), spool.visitsSpooled(), t.caughtUp(), t.failed() + spool.writesFailed(),

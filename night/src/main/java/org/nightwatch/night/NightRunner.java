@@ -231,6 +231,7 @@ public final class NightRunner implements AutoCloseable {
      * and once the worker nodes asked for are up, every sensor is hosted on one of them.
      */
     private void hostOnWorkers(ClusterSettings cluster, String alertChannel) {
+        books.catchUpElsewhere(() -> head.catchUpTotals());
         SchedulerRole here = scheduler;
         this.head = new ClusterHead(system, workers::ledger, here == null ? null
             : night -> java.util.concurrent.CompletableFuture.completedFuture(new org.nightwatch.actors.cluster.SchedulerInlet.Scheduler() {
@@ -413,6 +414,9 @@ public final class NightRunner implements AutoCloseable {
                 workers.finishAll();
                 finishedAt = finishedAt < 0 ? now : finishedAt;
                 system.tell(new Guardian.CloseAll("the night was closed: " + forcedClose));
+                if (head != null) {
+                    head.closeAll("the night was closed: " + forcedClose); // the sensors on the worker nodes
+                }
             }
             if (now > deadline) {
                 observatory.tell(ObservatoryActor.StopNight.INSTANCE);
@@ -437,6 +441,11 @@ public final class NightRunner implements AutoCloseable {
                 }
             }
         }
+        if (head != null && forcedClose == null && !head.awaitCatchUp(System.nanoTime(), deadline)) {
+            // the worker nodes catch up what they spooled on their own: the night waits for them to say they have
+            LOG.error("the worker nodes had not caught up what they spooled within the night's timeout ({}): the rest stays in "
+                + "their spools", options.timeout());
+        }
         if (forcedClose != null) {
             // the camera was stopped but may still be sending what it had queued: those frames reach closed streams
             // and are counted there (lost, late); wait for that, within bounds, so that the books can close
@@ -449,12 +458,15 @@ public final class NightRunner implements AutoCloseable {
             // every visit was handed to the scheduler; its answer comes after it has handled them all, unless it
             // is stuck (a database that hangs): then the night ends without it, and says so
             if (head != null) {
-                // the workers' visits may still be on their way: the books say how many each node handed over
-                visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"));
+                // the workers' visits may still be on their way: each node says how many it handed over, and how many
+                // the scheduler confirmed
+                visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
+                    System.nanoTime());
             }
             drained = scheduler.drain(system);
         } else if (remoteScheduler) {
-            visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"));
+            visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
+                System.nanoTime());
             drained = drainRemote();
         }
         endNanos = System.nanoTime();

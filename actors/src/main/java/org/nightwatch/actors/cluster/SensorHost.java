@@ -50,6 +50,13 @@ public final class SensorHost {
     private record Prepared(Host host, NightContext night, Throwable failure) implements Command {
     }
 
+    /**
+     * The night is being closed around work it still holds (the camera's node found it stuck): the sensor's stream ends
+     * here and what it holds is counted lost with {@code why}, as in a night of one process.
+     */
+    public record Close(String why) implements Command, WireMessage {
+    }
+
     /** Sharding moves the sensor to another node (a rebalance): its stream is let go, then the entity stops. */
     public enum HandOff implements Command { INSTANCE }
 
@@ -103,6 +110,11 @@ public final class SensorHost {
         return Behaviors.receive(Command.class)
             .onMessage(Host.class, h -> Behaviors.same()) // already here
             .onMessage(Prepared.class, p -> Behaviors.same())
+            .onMessage(Close.class, c -> {
+                night.agentFor(id).finishAll();
+                sensor.tell(new SensorActor.ForceClose(c.why()));
+                return Behaviors.same();
+            })
             .onMessageEquals(HandOff.INSTANCE, () -> {
                 ctx.getLog().info("{} moves off {}", id, night.host());
                 sensor.tell(SensorActor.HandOver.INSTANCE);

@@ -101,7 +101,11 @@ class WireMessagesTest {
         SensorHost.Host h = new SensorHost.Host(new SensorHost.NightPlan("simulate seed=1", "/data/night/sky", List.of(0, 1, 2),
             "all-sky", true, nodes.getRef()), 2, probe.getRef());
         assertEquals(h, roundTrip(h));
-        NodeReport n = NodeReport.of("nightwatch@10.0.0.2:25520", List.of("worker"), List.of("sensor-01", "sensor-07"), 42);
+        SensorHost.Close close = new SensorHost.Close("the night was closed: no frame accounted for 120 s");
+        assertEquals(close, roundTrip(close));
+        NodeReport n = NodeReport.of("nightwatch@10.0.0.2:25520", List.of("worker"), List.of("sensor-01", "sensor-07"), 44, 42,
+            new NodeReport.CatchUp("/data/node/spool", 6, 4, 1, 1, 2500, 9100, 0, 1 << 30, 1 << 27, 50L << 30,
+                List.of("sensor-07 visit 3: unreadable")));
         assertEquals(n, roundTrip(n));
     }
 
