@@ -227,24 +227,14 @@ public final class NightRunner implements AutoCloseable {
     }
 
     /**
-     * A night on a cluster: the scheduler becomes the cluster's singleton, the sensors' books come back in their reports,
+     * A night on a cluster: the scheduler becomes the cluster's singleton (this node's, or on the scheduler nodes, whose
+     * alerts then come here by pub-sub for the room and the Aeron stream), the sensors' books come back in their reports,
      * and once the worker nodes asked for are up, every sensor is hosted on one of them.
      */
     private void hostOnWorkers(ClusterSettings cluster, String alertChannel) {
         books.catchUpElsewhere(() -> head.catchUpTotals());
-        SchedulerRole here = scheduler;
-        this.head = new ClusterHead(system, workers::ledger, here == null ? null
-            : night -> java.util.concurrent.CompletableFuture.completedFuture(new org.nightwatch.actors.cluster.SchedulerInlet.Scheduler() {
-                @Override
-                public ActorRef<SchedulerActor.Command> actor() {
-                    return here.actor();
-                }
-
-                @Override
-                public void complete() {
-                    // the night's end drains the scheduler on this node directly
-                }
-            }));
+        this.head = new ClusterHead(system, workers::ledger,
+            scheduler != null ? org.nightwatch.actors.cluster.SchedulerInlet.Opener.alreadyOpen(scheduler.actor()) : null);
         if (remoteScheduler) {
             head.alertsInto(alertHub);
             remoteFacade = system.systemActorOf(org.nightwatch.actors.cluster.SchedulerFacade.create(head.inlet()), "scheduler-facade",

@@ -93,6 +93,25 @@ public final class SchedulerInlet {
     /** Opens a night's scheduler on this node (its database, its files); may take a while (a database to read back). */
     public interface Opener {
         CompletionStage<Scheduler> open(Night night);
+
+        /**
+         * A scheduler already open on this node ({@code actor}: the camera's node that holds the embedded database); the
+         * night's end drains it there directly.
+         */
+        static Opener alreadyOpen(ActorRef<SchedulerActor.Command> actor) {
+            Scheduler s = new Scheduler() {
+                @Override
+                public ActorRef<SchedulerActor.Command> actor() {
+                    return actor;
+                }
+
+                @Override
+                public void complete() {
+                    // drained and completed by the node that opened it
+                }
+            };
+            return night -> java.util.concurrent.CompletableFuture.completedFuture(s);
+        }
     }
 
     private SchedulerInlet() {
