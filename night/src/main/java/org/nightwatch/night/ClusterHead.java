@@ -44,6 +44,8 @@ final class ClusterHead {
     private final List<NightSummary.NodeLost> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What each worker node last said of itself. */
     private final NodeBooks nodeBooks = new NodeBooks();
+    /** Nodes that left the cluster during the night, lost or stopped. */
+    private final java.util.Set<String> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ActorRef<org.nightwatch.actors.cluster.NodeReport> nodes;
     /** The scheduler singleton, wherever it runs. */
     private final ActorRef<SchedulerInlet.Command> inlet;
@@ -62,8 +64,12 @@ final class ClusterHead {
             Cluster.get(system).subscriptions().tell(org.apache.pekko.cluster.typed.Subscribe.create(ctx.getSelf(),
                 org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class));
             return Behaviors.receive(org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class).onAnyMessage(m -> {
-                if (m.previousStatus() != MemberStatus.down() || m.member().hasRole("camera")) {
-                    return Behaviors.same(); // a node that left at the night's end, or this one
+                if (m.member().hasRole("camera")) {
+                    return Behaviors.same(); // this one
+                }
+                gone.add(m.member().address().hostPort()); // nothing more will come from it: the night does not wait for it
+                if (m.previousStatus() != MemberStatus.down()) {
+                    return Behaviors.same(); // it left (stopped by its operator): its sensors were handed over first
                 }
                 String node = m.member().address().hostPort();
                 List<String> roles = m.member().getRoles().stream().filter(x -> !x.startsWith("dc-")).sorted().toList();
@@ -155,19 +161,23 @@ final class ClusterHead {
      */
     long awaitScheduler(Duration drain, long sinceNanos) {
         long until = System.nanoTime() + drain.toNanos();
-        while (System.nanoTime() < until && !nodeBooks.schedulerHasAll(sinceNanos, mirror.lostNodes(), mirror.handedOver())) {
+        while (System.nanoTime() < until && !nodeBooks.schedulerHasAll(sinceNanos, gone(), mirror.handedOver())) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         long unconfirmed = unconfirmed();
         if (unconfirmed > 0) {
             LOG.error("the scheduler had not confirmed {} visits the worker nodes handed over within {} s", unconfirmed, drain.toSeconds());
         }
-        return nodeBooks.lostWith(mirror.lostNodes(), mirror.handedOver());
+        return nodeBooks.lostWith(gone(), mirror.handedOver());
+    }
+
+    private java.util.Set<String> gone() {
+        return java.util.Set.copyOf(gone);
     }
 
     /** Visits the nodes still up handed over that the scheduler has not confirmed, as they last said. */
     long unconfirmed() {
-        return nodeBooks.unconfirmed(mirror.lostNodes(), mirror.handedOver());
+        return nodeBooks.unconfirmed(gone(), mirror.handedOver());
     }
 
     /**
@@ -176,7 +186,7 @@ final class ClusterHead {
      */
     boolean awaitCatchUp(long sinceNanos, long deadlineNanos) {
         long lastLine = System.nanoTime();
-        while (!nodeBooks.caughtUp(sinceNanos, mirror.lostNodes())) {
+        while (!nodeBooks.caughtUp(sinceNanos, gone())) {
             if (System.nanoTime() > deadlineNanos) {
                 return false;
             }
@@ -290,9 +300,6 @@ final class ClusterHead {
             lostNodes.add(node);
         }
 
-        synchronized java.util.Set<String> lostNodes() {
-            return java.util.Set.copyOf(lostNodes);
-        }
 
         /** Visits handed to the scheduler, by node, as the nodes last reported them. */
         synchronized Map<String, Long> handedOver() {

@@ -68,7 +68,8 @@ public record NightSummary(
      * @param framesLostWithNodes frames a lost node had not accounted (lost_node_down)
      * @param framesLostInHandovers frames on their way while a sensor moved between nodes that stayed, not counted by
      *                            either (part of lost_handover, with the visits being assembled when a node let go)
-     * @param visitsLostWithNodes visits a lost node had stacked and handed over that never reached the scheduler
+     * @param visitsLostWithNodes visits a node that left (lost, or stopped) had stacked and handed over that the scheduler
+     *                            never confirmed
      */
     public record ClusterTotals(@JsonProperty("sensor_nodes") Map<String, String> sensorNodes,
                                 @JsonProperty("nodes_lost") List<NodeLost> nodesLost, List<Handover> handovers,
