@@ -24,9 +24,10 @@ final class AlertStreamOutlet implements AutoCloseable {
     private final AlertStreamPublisher stream;
     private AlertHub hub;
 
-    /** The stream on {@code channel}, stream id {@code streamId}; {@code patienceMs}: how long it waits for a consumer behind. */
-    AlertStreamOutlet(AeronTransport transport, String channel, int streamId, long patienceMs) {
-        this.stream = new AlertStreamPublisher(transport.aeron(), channel, streamId, patienceMs);
+    /** The stream on {@code channel}, with the stream id and the patience for a consumer behind of {@code settings}. */
+    AlertStreamOutlet(AeronTransport transport, String channel, SchedulerRole.Settings settings) {
+        this.stream = new AlertStreamPublisher(transport.aeron(), channel, settings.scheduler().outputs().aeronStreamId(),
+            settings.streamPatience().toMillis());
         LOG.info("alert stream: Avro messages on {} stream {}", stream.channel(), stream.streamId());
     }
 

@@ -33,7 +33,6 @@ import org.nightwatch.camera.source.FramePublisher;
 import org.nightwatch.controlroom.ControlRoom;
 import org.nightwatch.controlroom.NightBackend;
 import org.nightwatch.protocol.SensorId;
-import org.nightwatch.scheduler.SchedulerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +81,8 @@ public final class NightRunner implements AutoCloseable {
     private final NightSource source;
     private final SensorWorkers workers;
     private final SchedulerRole scheduler;
+    /** The night's scheduler settings (its database and files, how long its end waits), wherever it runs. */
+    private final SchedulerRole.Settings schedulerSettings;
     /** The scheduler runs on other nodes of the cluster (this node is not of role scheduler). */
     private final boolean remoteScheduler;
     /** The Aeron alert stream from this node's hub, when the scheduler runs elsewhere (null: none, or the scheduler's own). */
@@ -152,10 +153,9 @@ public final class NightRunner implements AutoCloseable {
         // on a cluster whose camera node is not of role scheduler, the scheduler runs on scheduler nodes (SchedulerNode)
         boolean schedulerHere = cluster != null ? options.diff() && cluster.has("scheduler") : workers.scores();
         this.remoteScheduler = cluster != null && options.diff() && !cluster.has("scheduler");
-        this.scheduler = schedulerHere ? new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()),
-            options.outDir() != null ? options.outDir() : options.skyDir(), nightKey(), source.simulated(),
-            config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
-            config.config().getDuration("nightwatch.actors.alerts.stream-patience")), transport, alertChannel) : null;
+        this.schedulerSettings = SchedulerRole.Settings.of(config, options.outDir() != null ? options.outDir() : options.skyDir(),
+            nightKey(), source.simulated());
+        this.scheduler = schedulerHere ? new SchedulerRole(schedulerSettings, transport, alertChannel) : null;
         if (scheduler != null && scheduler.resumed() && source.recorded() != null) {
             int done = source.recorded().excludeDone(scheduler.store().visitsDone());
             LOG.info("resuming the replay: {} sensor-visits were done before and are not replayed again", done);
@@ -240,9 +240,7 @@ public final class NightRunner implements AutoCloseable {
             remoteFacade = system.systemActorOf(org.nightwatch.actors.cluster.SchedulerFacade.create(head.inlet()), "scheduler-facade",
                 org.apache.pekko.actor.typed.Props.empty());
             if (alertChannel != null) {
-                SchedulerSettings ss = SchedulerSettings.from(config.config());
-                remoteStream = new AlertStreamOutlet(transport, alertChannel, ss.outputs().aeronStreamId(),
-                    config.config().getDuration("nightwatch.actors.alerts.stream-patience").toMillis());
+                remoteStream = new AlertStreamOutlet(transport, alertChannel, schedulerSettings);
                 remoteStream.start(system, alertHub);
             }
         }
@@ -450,13 +448,11 @@ public final class NightRunner implements AutoCloseable {
             if (head != null) {
                 // the workers' visits may still be on their way: each node says how many it handed over, and how many
                 // the scheduler confirmed
-                visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
-                    System.nanoTime());
+                visitsLostWithNodes = head.awaitScheduler(schedulerSettings.drain(), System.nanoTime());
             }
             drained = scheduler.drain(system);
         } else if (remoteScheduler) {
-            visitsLostWithNodes = head.awaitScheduler(config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
-                System.nanoTime());
+            visitsLostWithNodes = head.awaitScheduler(schedulerSettings.drain(), System.nanoTime());
             drained = drainRemote();
         }
         endNanos = System.nanoTime();
@@ -478,7 +474,7 @@ public final class NightRunner implements AutoCloseable {
      * (it then marks the night complete in the database), with this node's alert stream's counts.
      */
     private SchedulerRole.Drained drainRemote() {
-        Duration drain = config.config().getDuration("nightwatch.actors.alerts.drain-timeout");
+        Duration drain = schedulerSettings.drain();
         try {
             org.nightwatch.actors.alerts.SchedulerTotals totals = AskPattern.<org.nightwatch.actors.cluster.SchedulerInlet.Command,
                 org.nightwatch.actors.alerts.SchedulerTotals>ask(head.inlet(), org.nightwatch.actors.cluster.SchedulerInlet.Drain::new, drain,

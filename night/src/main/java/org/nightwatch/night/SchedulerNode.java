@@ -12,7 +12,6 @@ import org.nightwatch.actors.alerts.AlertHub;
 import org.nightwatch.actors.alerts.SchedulerActor;
 import org.nightwatch.actors.cluster.AlertsTopic;
 import org.nightwatch.actors.cluster.SchedulerInlet;
-import org.nightwatch.scheduler.SchedulerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +56,7 @@ final class SchedulerNode implements SchedulerInlet.Opener, AutoCloseable {
         }
         return CompletableFuture.supplyAsync(() -> {
             synchronized (this) {
-                SchedulerRole r = new SchedulerRole(new SchedulerRole.Settings(SchedulerSettings.from(config.config()), out, night.key(),
-                    night.simulated(), config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
-                    config.config().getDuration("nightwatch.actors.alerts.stream-patience")), null, null);
+                SchedulerRole r = new SchedulerRole(SchedulerRole.Settings.of(config, out, night.key(), night.simulated()), null, null);
                 hub = new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer"));
                 // every change the scheduler commits goes to the control room's node
                 hub.publishedSource().runWith(Sink.foreach(p -> topic.tell(Topic.publish(new AlertsTopic.Change(p.alert(),

@@ -46,6 +46,12 @@ public final class SchedulerRole implements AutoCloseable {
      */
     public record Settings(SchedulerSettings scheduler, Path out, String nightKey, boolean simulated, Duration drain,
                            Duration streamPatience) {
+        /** The deployment's scheduler settings for night {@code nightKey}, its database and files in {@code out}. */
+        static Settings of(DeploymentConfig config, Path out, String nightKey, boolean simulated) {
+            return new Settings(SchedulerSettings.from(config.config()), out, nightKey, simulated,
+                config.config().getDuration("nightwatch.actors.alerts.drain-timeout"),
+                config.config().getDuration("nightwatch.actors.alerts.stream-patience"));
+        }
     }
 
     /** What the scheduler did by the end of the night: its totals (null: it did not answer in time) and the visits it left. */
@@ -92,7 +98,7 @@ public final class SchedulerRole implements AutoCloseable {
         }
         this.latency = new AlertLatencyLog(settings.out());
         this.stream = alertChannel != null
-            ? new AlertStreamOutlet(transport, alertChannel, ss.outputs().aeronStreamId(), settings.streamPatience().toMillis()) : null;
+            ? new AlertStreamOutlet(transport, alertChannel, settings) : null;
     }
 
     /** Whether this run resumes a night its database already holds. */
