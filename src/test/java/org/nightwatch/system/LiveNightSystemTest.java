@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.camera.aeron.FreePorts;
 import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.night.NightOptions;
@@ -37,7 +38,7 @@ class LiveNightSystemTest {
     @Test
     @Timeout(value = 400, unit = TimeUnit.SECONDS)
     void framesFromACameraInAnotherProcessOverUdpGiveTheAlertsOfTheSameNightInOneProcess() throws Exception {
-        String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
+        String channel = FreePorts.frameChannel();
         DeploymentConfig cfg = Nights.config(dir, """
             nightwatch.camera.sim.survey { fields = 2, transients = 12, variables = 6, moving = 2 }
             nightwatch.actors.classifier.model = "%s"

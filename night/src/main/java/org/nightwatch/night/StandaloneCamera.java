@@ -42,7 +42,7 @@ public final class StandaloneCamera implements AutoCloseable {
         this.transport = AeronTransport.start(config.camera().aeron());
         source.connect(transport, options.nightStart() != null ? options.nightStart() : Instant.now(),
             config.actors().notConnectedTimeout().toNanos(), s -> null);
-        LOG.info("camera: {} sensors on {} (streams 1000 + sensor index)", source.placements().size(), transport.channel());
+        LOG.info("camera: {} sensors on {}", source.placements().size(), transport.describe());
     }
 
     /** Where a simulated camera wrote its references (null: a replay, whose references are in the recorded night). */
@@ -59,7 +59,7 @@ public final class StandaloneCamera implements AutoCloseable {
         while (!source.allConnected()) {
             if (System.nanoTime() > until) {
                 throw new IllegalStateException("no receiver for every sensor's stream within " + receivers + " on "
-                    + transport.channel() + ": start nightwatch observe (or the cluster's workers) with the same channel");
+                    + transport.describe() + ": start nightwatch observe (or the cluster's workers) with the same channel");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }

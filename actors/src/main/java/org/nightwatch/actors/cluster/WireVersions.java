@@ -13,15 +13,22 @@ import org.nightwatch.protocol.FrameCodec;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The versions of what nightwatch nodes exchange: the frame codec (frames on Aeron) and the candidate schema (scored
- * candidates with their cutouts, sent to the scheduler as {@link org.nightwatch.actors.WireMessage}s). They come from
- * the code, not from a file: every node starts with {@link #ofThisBuild()} over its configuration, and {@link Check}
- * refuses, when it joins, a node that says other versions, naming them (Pekko Cluster's join compatibility check).
+ * The versions of what nightwatch nodes exchange: the frame codec and transport (frames on Aeron) and the candidate
+ * schema (scored candidates with their cutouts, sent to the scheduler as {@link org.nightwatch.actors.WireMessage}s).
+ * They come from the code, not from a file: every node starts with {@link #ofThisBuild()} over its configuration, and
+ * {@link Check} refuses, when it joins, a node that says other versions, naming them (Pekko Cluster's join
+ * compatibility check).
  */
 public final class WireVersions {
     /** The scored-candidate messages' schema; raise it whenever {@code Candidate} or the scheduler's messages change. */
     public static final int CANDIDATE_SCHEMA = 1;
+    /**
+     * How the frame streams are laid out on the network: 1, every sensor on the channel's one control address; 2, sensor
+     * i on control port PORT + i (a node of the other layout would subscribe where no frames come).
+     */
+    public static final int FRAME_TRANSPORT = 2;
     public static final String FRAME_CODEC_KEY = "nightwatch.cluster.wire-versions.frame-codec";
+    public static final String FRAME_TRANSPORT_KEY = "nightwatch.cluster.wire-versions.frame-transport";
     public static final String CANDIDATE_KEY = "nightwatch.cluster.wire-versions.candidate";
 
     private WireVersions() {
@@ -29,23 +36,26 @@ public final class WireVersions {
 
     /** This build's versions, as the configuration a node joins with. */
     public static Config ofThisBuild() {
-        return ConfigFactory.parseMap(Map.of(FRAME_CODEC_KEY, FrameCodec.SCHEMA_VERSION, CANDIDATE_KEY, CANDIDATE_SCHEMA),
+        return ConfigFactory.parseMap(Map.of(FRAME_CODEC_KEY, FrameCodec.SCHEMA_VERSION, FRAME_TRANSPORT_KEY, FRAME_TRANSPORT,
+                CANDIDATE_KEY, CANDIDATE_SCHEMA),
             "this build of nightwatch (WireVersions)");
     }
 
     /** Refuses a joining node whose frame codec or candidate schema differs from this node's, saying which and how. */
     public static final class Check extends JoinConfigCompatChecker {
-        private static final Map<String, String> WHAT = Map.of(FRAME_CODEC_KEY, "frame codec", CANDIDATE_KEY, "candidate schema");
+        private static final List<String> KEYS = List.of(FRAME_CODEC_KEY, FRAME_TRANSPORT_KEY, CANDIDATE_KEY);
+        private static final Map<String, String> WHAT = Map.of(FRAME_CODEC_KEY, "frame codec", FRAME_TRANSPORT_KEY, "frame transport",
+            CANDIDATE_KEY, "candidate schema");
 
         @Override
         public scala.collection.immutable.Seq<String> requiredKeys() {
-            return CollectionConverters.asScala(List.of(FRAME_CODEC_KEY, CANDIDATE_KEY)).toList();
+            return CollectionConverters.asScala(KEYS).toList();
         }
 
         @Override
         public ConfigValidation check(Config toCheck, Config actualConfig) {
             List<String> wrong = new ArrayList<>();
-            for (String key : List.of(FRAME_CODEC_KEY, CANDIDATE_KEY)) {
+            for (String key : KEYS) {
                 String here = actualConfig.hasPath(key) ? actualConfig.getValue(key).unwrapped().toString() : "none";
                 if (!toCheck.hasPath(key)) {
                     wrong.add("the joining node says no " + WHAT.get(key) + " version (" + key + "): not a nightwatch node of this "

@@ -195,9 +195,7 @@ class FrameTransportTest {
     void aSensorsStreamFollowsItWhenAnotherMachineTakesItOverWithoutTheCameraChangingAnything() throws java.io.IOException {
         transport.close();
         int port;
-        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        port = FreePorts.controlPorts();
         // the camera publishes on a multi-destination channel; each "machine" (a transport with a media driver of its
         // own) that hosts the sensor joins it from its receive address
         CameraSettings.Aeron udp = new CameraSettings.Aeron(true, "", "aeron:udp?control=127.0.0.1:" + port + "|control-mode=dynamic",
@@ -207,7 +205,8 @@ class FrameTransportTest {
         FrameSender sender = new FrameSender(transport.addPublication(sensor), W, H);
         DirectBuffer[] frames = {frame(10), frame(11)};
         try (AeronTransport first = AeronTransport.start(udp); AeronTransport second = AeronTransport.start(udp)) {
-            assertTrue(first.subscriptionChannel().contains("endpoint=127.0.0.1:0"), first.subscriptionChannel());
+            String joins = first.subscriptionChannel(sensor);
+            assertTrue(joins.contains("endpoint=127.0.0.1:0") && joins.contains("control=127.0.0.1:" + (port + 7)), joins);
             Subscription a = first.addSubscription(sensor);
             Collector ca = new Collector();
             FrameReceiver ra = new FrameReceiver(ca);
@@ -229,13 +228,76 @@ class FrameTransportTest {
     }
 
     @Test
+    void eachMachineReceivesOnlyTheSensorsItHosts() throws java.io.IOException {
+        transport.close();
+        int port = FreePorts.controlPorts();
+        CameraSettings.Aeron udp = new CameraSettings.Aeron(true, "", "aeron:udp?control=127.0.0.1:" + port + "|control-mode=dynamic",
+            2 << 20, 65504, 4 << 20, Duration.ofSeconds(10), Duration.ZERO);
+        transport = AeronTransport.start(udp);
+        SensorId[] sensors = {SensorId.of(7), SensorId.of(8)};
+        FrameSender[] senders = {new FrameSender(transport.addPublication(sensors[0]), W, H),
+            new FrameSender(transport.addPublication(sensors[1]), W, H)};
+        int frames = 4;
+        try (AeronTransport first = AeronTransport.start(udp); AeronTransport second = AeronTransport.start(udp)) {
+            AeronTransport[] machines = {first, second};
+            Subscription[] subs = {first.addSubscription(sensors[0]), second.addSubscription(sensors[1])};
+            Collector[] got = {new Collector(), new Collector()};
+            FrameReceiver[] receivers = {new FrameReceiver(got[0]), new FrameReceiver(got[1])};
+            await(() -> senders[0].isConnected() && senders[1].isConnected());
+            long[] before = {bytesReceived(first), bytesReceived(second)};
+            for (int f = 0; f < frames; f++) {
+                for (int m = 0; m < 2; m++) {
+                    sendWhole(senders[m], subs[m], receivers[m], header(sensors[m].index(), f), frame(f));
+                }
+            }
+            for (int m = 0; m < 2; m++) {
+                int mine = m;
+                pollUntil(subs[m], receivers[m], () -> got[mine].completeFrames.size() == frames);
+                assertEquals(List.of(0L, 1L, 2L, 3L), got[m].completeFrames);
+                assertEquals(List.of(), got[m].problems);
+                // a machine receives the frames of the sensor it hosts, not the other's as well (then about twice as much)
+                long received = bytesReceived(machines[m]) - before[m];
+                long hosted = (long) frames * W * H * 2;
+                assertTrue(received >= hosted && received < hosted * 5 / 4, machines[m] + " received " + received
+                    + " bytes for " + hosted + " bytes of its sensor's frames");
+            }
+        }
+    }
+
+    /** What the media driver of {@code t} has received from the network (Aeron's system counter). */
+    private static long bytesReceived(AeronTransport t) {
+        long[] bytes = {-1};
+        org.agrona.concurrent.status.CountersReader counters = t.aeron().countersReader();
+        counters.forEach((id, type, key, label) -> {
+            if (type == io.aeron.AeronCounters.DRIVER_SYSTEM_COUNTER_TYPE_ID
+                && key.getInt(0) == io.aeron.AeronCounters.SYSTEM_COUNTER_ID_BYTES_RECEIVED) {
+                bytes[0] = counters.getCounterValue(id);
+            }
+        });
+        assertTrue(bytes[0] >= 0, "the driver counts the bytes it receives");
+        return bytes[0];
+    }
+
+    @Test
     void aMultiDestinationChannelWithoutDynamicControlIsRefusedByName() {
         CameraSettings.Aeron manual = new CameraSettings.Aeron(true, "", "aeron:udp?control=127.0.0.1:40999|control-mode=manual",
             2 << 20, 65504, 4 << 20, Duration.ofSeconds(10), Duration.ZERO);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-            () -> AeronTransport.subscriptionUri(manual));
+            () -> AeronTransport.subscriptionUri(manual, SensorId.of(0)));
         assertTrue(e.getMessage().contains("nightwatch.camera.aeron.channel") && e.getMessage().contains("control-mode=dynamic"),
             e.getMessage());
+    }
+
+    @Test
+    void aControlPortWithoutRoomForEverySensorIsRefusedByName() {
+        for (String port : new String[] {"65500", "0"}) {
+            CameraSettings.Aeron high = new CameraSettings.Aeron(true, "", "aeron:udp?control=127.0.0.1:" + port + "|control-mode=dynamic",
+                2 << 20, 65504, 4 << 20, Duration.ofSeconds(10), Duration.ZERO);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> AeronTransport.start(high));
+            assertTrue(e.getMessage().contains("nightwatch.camera.aeron.channel") && e.getMessage().contains("127.0.0.1:" + port)
+                && e.getMessage().contains("port + sensor index"), e.getMessage());
+        }
     }
 
     private static void pollUntil(Subscription sub, FrameReceiver receiver, java.util.function.BooleanSupplier done) {
