@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nightwatch.camera.aeron.FreePorts;
 import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.night.ClusterSettings;
 import org.nightwatch.night.DeploymentConfig;
@@ -46,7 +47,7 @@ class ClusterNightSystemTest {
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void aNightOnTwoWorkerNodesGivesTheAlertsOfTheSameNightInOneProcess() throws Exception {
         int seedPort = Nights.freeTcpPort();
-        String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
+        String channel = FreePorts.frameChannel();
         // three JVMs share this machine's two cores: a sensor quiet for 10 s (the default) while the machine is busy would close
         // its visit early, and this night is about the cluster giving the same alerts, not about stalls
         DeploymentConfig cfg = config("nightwatch.actors.visit-timeout = 30 s\n");
@@ -76,7 +77,8 @@ class ClusterNightSystemTest {
         }
         long due = (long) SENSORS * VISITS * 12;
         assertEquals(due, clustered.framesPublished(), clustered.toText());
-        assertEquals(due, clustered.framesStacked(), "every frame stacked on the workers, in the books kept here\n" + clustered.toText());
+        assertEquals(due, clustered.framesStacked(), "every frame stacked on the workers, in the books kept here\n" + clustered.toText()
+            + "\nwhat the workers warned of:\n" + warnings(said));
         assertTrue(clustered.accounted(), clustered.toText());
         assertEquals((long) SENSORS * VISITS, clustered.visitsStacked(), clustered.toText());
 
@@ -113,7 +115,7 @@ class ClusterNightSystemTest {
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void theSchedulersMachineKilledMidNightHandsSensorsAndSchedulerOnAndOneThatJoinsTakesItsShareAndTheBooksBalance() throws Exception {
         int seedPort = Nights.freeTcpPort();
-        String channel = "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic";
+        String channel = FreePorts.frameChannel();
         Path site = dir.resolve("test-site.conf");
         String seeds = "127.0.0.1:" + seedPort;
         List<Process> workers = new ArrayList<>();
@@ -305,6 +307,19 @@ class ClusterNightSystemTest {
         throw new AssertionError("no address in " + lines);
     }
 
+    /** The warnings and errors the nodes logged, each line prefixed with its node. */
+    private static String warnings(List<List<String>> said) {
+        StringBuilder b = new StringBuilder();
+        for (int n = 0; n < said.size(); n++) {
+            for (String l : said.get(n)) {
+                if (l.contains(" WARN ") || l.contains(" ERROR ")) {
+                    b.append("node ").append(n).append(": ").append(l).append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
     private static List<String> hostedBy(List<String> lines) {
         Pattern hosted = Pattern.compile("(sensor-\\d\\d) hosted on");
         List<String> mine = new ArrayList<>();
@@ -334,7 +349,7 @@ class ClusterNightSystemTest {
     void aWorkerWhoseSeedNodeIsNotThereSaysSoAndEnds() throws Exception {
         int nobody = Nights.freeTcpPort();
         Process p = Nights.cli(dir, List.of("-Xmx1g"), List.of("node", "--roles", "worker", "--seed-nodes", "127.0.0.1:" + nobody,
-            "--channel", "aeron:udp?control=127.0.0.1:" + Nights.freeUdpPort() + "|control-mode=dynamic", "--join-timeout", "PT5S",
+            "--channel", FreePorts.frameChannel(), "--join-timeout", "PT5S",
             "--out", dir.resolve("lonely").toString())).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -371,13 +386,22 @@ class ClusterNightSystemTest {
         said.add(collect(p, name));
     }
 
-    /** The process's output, collected as it comes. */
+    /**
+     * The process's output, collected as it comes, and kept in {@code target/node-logs/NAME-PID.log} for a night that
+     * fails or hangs.
+     */
     private static List<String> collect(Process p, String name) {
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            java.nio.file.Path file = java.nio.file.Path.of("target", "node-logs", name + "-" + p.pid() + ".log");
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 java.io.Writer w = java.nio.file.Files.newBufferedWriter(java.nio.file.Files.createDirectories(file.getParent())
+                     .resolve(file.getFileName()), StandardCharsets.UTF_8)) {
                 for (String line; (line = r.readLine()) != null; ) {
                     lines.add(line);
+                    w.write(line);
+                    w.write('\n');
+                    w.flush();
                 }
             } catch (java.io.IOException e) {
                 lines.add("(output ended: " + e + ")");

@@ -241,6 +241,42 @@ final class ClusterHead {
         }
     }
 
+    /**
+     * Waits (up to {@code timeout}) until Sharding's coordinator knows the sensor regions of {@code n} workers. A worker is
+     * up before its region has registered; sensors hosted in between all go to the workers already registered, and the
+     * rebalance that follows moves them mid-night, each losing the visit it was assembling. Past the timeout the night
+     * goes on with the regions there are, and says so.
+     */
+    static void awaitRegions(ActorSystem<?> system, int n, Duration timeout) {
+        sensorRegion(system);
+        org.apache.pekko.actor.ActorRef region = org.apache.pekko.cluster.sharding.ClusterSharding
+            .get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)).shardRegion(SensorHost.KEY.name());
+        long until = System.nanoTime() + timeout.toNanos();
+        int known = 0;
+        while (known < n) {
+            try {
+                Object reply = org.apache.pekko.pattern.Patterns.ask(region,
+                    org.apache.pekko.cluster.sharding.ShardRegion.getCurrentRegionsInstance(), Duration.ofSeconds(2))
+                    .toCompletableFuture().get(3, TimeUnit.SECONDS);
+                known = ((org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions) reply).getRegions().size();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                known = 0; // the coordinator is not there yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (known >= n) {
+                return;
+            }
+            if (System.nanoTime() > until) {
+                LOG.warn("Sharding knows the sensor regions of {} of {} workers after {} s: the sensors start on those, and move "
+                    + "when the others register", known, n, timeout.toSeconds());
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
     static int workers(ActorSystem<?> system) {
         int n = 0;
         for (var m : Cluster.get(system).state().getMembers()) {
@@ -377,6 +413,17 @@ final class ClusterHead {
         var region = sensorRegion(system);
         for (int s : hosted) {
             region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s), new SensorHost.Close(why)));
+        }
+    }
+
+    /**
+     * The camera finished a while ago: every sensor whose stream has not ended on its worker ends it now ({@link
+     * SensorHost.Finish}), as the streams of a night of one process are.
+     */
+    void finishAll(String why) {
+        var region = sensorRegion(system);
+        for (int s : hosted) {
+            region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s), new SensorHost.Finish(why)));
         }
     }
 

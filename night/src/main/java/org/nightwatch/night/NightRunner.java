@@ -248,6 +248,7 @@ public final class NightRunner implements AutoCloseable {
         o.tell(new ObservatoryActor.Sensors(source.sensors()));
         ActorRef<ObservatoryActor.Command> books = ClusterHead.relay(system, o, head.mirror());
         ClusterHead.awaitWorkers(system, cluster.workers(), cluster.joinTimeout());
+        ClusterHead.awaitRegions(system, cluster.workers(), Duration.ofSeconds(30));
         head.keepHosted(new org.nightwatch.actors.cluster.SensorHost.NightPlan(nightKey(),
             options.skyDir().toAbsolutePath().normalize().toString(), source.sensors().stream().map(SensorId::index).toList(),
             options.mode().cliName(), options.pacing() == org.nightwatch.camera.source.Pacing.MAX, head.nodeReports()), books,
@@ -385,7 +386,11 @@ public final class NightRunner implements AutoCloseable {
             if (finishedAt < 0 && cameraDoneAt > 0 && now - cameraDoneAt > grace) {
                 LOG.warn("sensors still open {} s after the camera finished: closing them", grace / 1_000_000_000L);
                 workers.finishAll();
+                if (head != null) {
+                    head.finishAll("still open " + grace / 1_000_000_000L + " s after the camera finished"); // on the worker nodes
+                }
                 finishedAt = now;
+                progressAt = now;
             }
             long accounted = books.total(SensorLedger::accounted);
             if (accounted != accountedBefore) {
@@ -393,10 +398,14 @@ public final class NightRunner implements AutoCloseable {
                 progressAt = now;
             }
             boolean held = source.framesPublished() > accounted || workers.pool().inUse() > 0;
-            if (held && forcedClose == null && now - progressAt > stuckAfter) {
-                forcedClose = String.format(java.util.Locale.ROOT, "no frame accounted for %d s with %d frames in flight and %d stack "
-                    + "buffers held%s", stuckAfter / 1_000_000_000L, source.framesPublished() - accounted, workers.pool().inUse(),
-                    cameraDoneAt > 0 ? ", after the camera finished" : ", while the camera was sending");
+            // with every frame accounted, a night whose streams were closed and that still has not ended waits for a
+            // sensor that will never say it has drained
+            if ((held || finishedAt > 0) && forcedClose == null && now - progressAt > stuckAfter) {
+                forcedClose = held ? String.format(java.util.Locale.ROOT, "no frame accounted for %d s with %d frames in flight and %d "
+                    + "stack buffers held%s", stuckAfter / 1_000_000_000L, source.framesPublished() - accounted, workers.pool().inUse(),
+                    cameraDoneAt > 0 ? ", after the camera finished" : ", while the camera was sending")
+                    : String.format(java.util.Locale.ROOT, "not ended %d s after its sensors' streams were closed, every frame accounted",
+                    stuckAfter / 1_000_000_000L);
                 LOG.error("the night is stuck ({}): closing it; what is still held is counted lost", forcedClose);
                 observatory.tell(ObservatoryActor.StopNight.INSTANCE);
                 workers.finishAll();

@@ -57,6 +57,14 @@ public final class SensorHost {
     public record Close(String why) implements Command, WireMessage {
     }
 
+    /**
+     * The camera finished a while ago and the sensor's stream has not ended here: its end-of-stream went to a node it
+     * has left, or came while no node listened. The stream ends now, as in a night of one process, and what never
+     * came is counted by the sensor's books.
+     */
+    public record Finish(String why) implements Command, WireMessage {
+    }
+
     /** Sharding moves the sensor to another node (a rebalance): its stream is let go, then the entity stops. */
     public enum HandOff implements Command { INSTANCE }
 
@@ -110,6 +118,11 @@ public final class SensorHost {
         return Behaviors.receive(Command.class)
             .onMessage(Host.class, h -> Behaviors.same()) // already here
             .onMessage(Prepared.class, p -> Behaviors.same())
+            .onMessage(Finish.class, f -> {
+                ctx.getLog().info("{}: its stream is ended here: {}", id, f.why());
+                night.agentFor(id).finishAll();
+                return Behaviors.same();
+            })
             .onMessage(Close.class, c -> {
                 night.agentFor(id).finishAll();
                 sensor.tell(new SensorActor.ForceClose(c.why()));

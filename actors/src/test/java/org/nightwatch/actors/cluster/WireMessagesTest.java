@@ -103,6 +103,8 @@ class WireMessagesTest {
         assertEquals(h, roundTrip(h));
         SensorHost.Close close = new SensorHost.Close("the night was closed: no frame accounted for 120 s");
         assertEquals(close, roundTrip(close));
+        SensorHost.Finish finish = new SensorHost.Finish("still open 32 s after the camera finished");
+        assertEquals(finish, roundTrip(finish));
         NodeReport n = NodeReport.of("nightwatch@10.0.0.2:25520", List.of("worker"), List.of("sensor-01", "sensor-07"), 44, 42,
             new NodeReport.CatchUp("/data/node/spool", 6, 4, 1, 1, 2500, 9100, 0, 1 << 30, 1 << 27, 50L << 30,
                 List.of("sensor-07 visit 3: unreadable")));
