@@ -332,6 +332,52 @@ class ClusterNightSystemTest {
         return mine;
     }
 
+    /**
+     * A sensor on a worker stops sending, with no end-of-stream (a broken sensor, or an end-of-stream that went to a node
+     * the sensor has left): the camera's node, once the grace after the camera finished has passed, has the worker end
+     * that stream, so the night ends by itself with its books balanced, as a night of one process does.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aSensorThatStopsSendingOnAWorkerIsEndedThereAndTheNightEnds() throws Exception {
+        int seedPort = Nights.freeTcpPort();
+        String channel = FreePorts.frameChannel();
+        DeploymentConfig cfg = config("nightwatch.actors.visit-timeout = 2 s\n");
+        String seeds = "127.0.0.1:" + seedPort;
+        List<Process> workers = new ArrayList<>();
+        List<List<String>> said = new ArrayList<>();
+        NightSummary s;
+        try {
+            startWorker(dir.resolve("test-site.conf"), seeds, channel, "worker-0", workers, said);
+            NightOptions o = NightOptions.simulate(4, 3, SurveyMode.HIGH_CADENCE, Pacing.MAX).withSensorDyingAfter(2, 17)
+                .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT).withCluster(new ClusterSettings(Set.of("camera", "scheduler", "room"), "127.0.0.1", seedPort,
+                    ClusterSettings.parseSeeds(seeds), Duration.ofSeconds(120), 1))
+                .build();
+            try (NightRunner r = new NightRunner(cfg.with("nightwatch.camera.aeron.channel", channel), o)) {
+                s = r.run(null);
+            }
+            assertTrue(workers.get(0).waitFor(90, TimeUnit.SECONDS), "the worker leaves once the camera's node has gone");
+            assertEquals(0, workers.get(0).exitValue(), String.join("\n", said.get(0)));
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+        assertTrue(said.get(0).stream().anyMatch(l -> l.contains("sensor-02: its stream is ended here")), String.join("\n", said.get(0)));
+        assertEquals(3 * 36 + 18, s.framesPublished(), s.toText());
+        assertEquals(3 * 36 + 18, s.framesStacked(), "all the broken sensor read out is stacked\n" + s.toText());
+        assertTrue(s.accounted(), s.toText());
+        assertEquals(java.util.Map.of("done", 4L), s.sensorStates(), "every sensor drained, the broken one ended on its worker\n"
+            + s.toText());
+        assertTrue(s.forcedClose() == null, "ended by itself, not closed as stuck\n" + s.toText());
+    }
+
+    @Test
+    void aClusterNightWithoutDifferenceImagingIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NightOptions.simulate(4, 3,
+            SurveyMode.HIGH_CADENCE, Pacing.MAX).withCluster(new ClusterSettings(Set.of("camera", "scheduler", "room"), "127.0.0.1",
+            25520, ClusterSettings.parseSeeds("127.0.0.1:25520"), Duration.ofSeconds(120), 1)).build());
+        assertTrue(e.getMessage().contains("--no-diff"), e.getMessage());
+    }
+
     @Test
     void aMisconfiguredSeedListIsSaidPlainly() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterSettings.parseSeeds("127.0.0.1"))

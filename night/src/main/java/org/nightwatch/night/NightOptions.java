@@ -244,6 +244,10 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
         }
 
         public NightOptions build() {
+            if (cluster != null && !diff) {
+                throw new IllegalArgumentException("a night on a cluster difference-images on its worker nodes (they read the "
+                    + "night's references): --no-diff is for a night of one process");
+            }
             return new NightOptions(sensors, visits, mode, pacing, recordDir, stacksDir, preparedFrames, renderThreads, seed,
                 starsPerSensor, timeout, extraSink, Map.copyOf(sensorDiesAfter), diff, outDir, nightStart, replayDir,
                 replaySensors == null ? null : List.copyOf(replaySensors), replayFrom, speedFactor, httpPort, faults, preparedSky,

@@ -119,8 +119,10 @@ public final class SensorHost {
             .onMessage(Host.class, h -> Behaviors.same()) // already here
             .onMessage(Prepared.class, p -> Behaviors.same())
             .onMessage(Finish.class, f -> {
-                ctx.getLog().info("{}: its stream is ended here: {}", id, f.why());
-                night.agentFor(id).finishAll();
+                if (!night.ledger(id).ended()) {
+                    ctx.getLog().info("{}: its stream is ended here: {}", id, f.why());
+                    night.agentFor(id).finishAll();
+                }
                 return Behaviors.same();
             })
             .onMessage(Close.class, c -> {
