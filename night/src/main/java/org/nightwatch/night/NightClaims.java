@@ -49,7 +49,31 @@ public final class NightClaims {
             checkHttp(config.config().getString("nightwatch.control-room.host"), options.httpPort());
         }
         SchedulerSettings.Outputs outs = SchedulerSettings.from(config.config()).outputs();
-        return options.diff() && outs.aeron() ? alertChannel(outs.aeronChannel()) : null;
+        if (!options.diff() || !outs.aeron()) {
+            return null;
+        }
+        checkBesideFrames(config.config().getString("nightwatch.camera.aeron.channel"), outs.aeronChannel());
+        return alertChannel(outs.aeronChannel());
+    }
+
+    /**
+     * Refuses an alert stream whose control address is one of the frame streams' (sensor i on the frame channel's port +
+     * i, on the same host): the camera would hold the port, and the clash would read as another night's.
+     */
+    static void checkBesideFrames(String frameChannel, String alertChannel) {
+        Matcher f = CONTROL.matcher(frameChannel);
+        Matcher a = CONTROL.matcher(alertChannel);
+        if (!f.find() || !a.find() || !f.group(1).equals(a.group(1))) {
+            return;
+        }
+        int first = Integer.parseInt(f.group(2));
+        int last = first + org.nightwatch.protocol.SensorId.MAX_SENSORS - 1;
+        int alert = Integer.parseInt(a.group(2));
+        if (alert >= first && alert <= last) {
+            throw new InUse("the alert stream's control address " + a.group(1) + ":" + alert + " is one of the frame streams' ports "
+                + first + "-" + last + " (sensor i on " + first + " + i, nightwatch.camera.aeron.channel): give the alert stream "
+                + "another with --alert-port PORT, or the frames another first port", null);
+        }
     }
 
     /** {@code channel} with the port of its control address set to {@code port}. */

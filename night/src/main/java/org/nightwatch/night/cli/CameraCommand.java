@@ -25,7 +25,7 @@ public final class CameraCommand implements Callable<Integer> {
     NightwatchCli.Common common = new NightwatchCli.Common();
 
     @Option(names = "--channel", paramLabel = "URI", description = "the frame channel (default: nightwatch.camera.aeron.channel; "
-        + "e.g. aeron:udp?control=HOST:40123|control-mode=dynamic)")
+        + "e.g. aeron:udp?control=HOST:40200|control-mode=dynamic; sensor i on port 40200 + i)")
     String channel;
 
     @Option(names = "--replay", paramLabel = "DIR", description = "send this recorded night's frames instead of simulating")

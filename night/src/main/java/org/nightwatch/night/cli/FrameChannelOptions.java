@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** Where a process that hosts sensors takes their frames from: the camera's channel and this machine's address on it. */
 final class FrameChannelOptions {
     @Option(names = "--channel", paramLabel = "URI", description = "the frame channel (default: nightwatch.camera.aeron.channel; "
-        + "between processes aeron:udp?control=CAMERA_HOST:40123|control-mode=dynamic)")
+        + "between processes aeron:udp?control=CAMERA_HOST:40200|control-mode=dynamic; sensor i on port 40200 + i)")
     String channel;
 
     @Option(names = "--receive-host", paramLabel = "HOST",
