@@ -184,7 +184,8 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
 
     /**
      * Every half second: the sensor's state from its stream and its books (stalled before fault before deferred); the
-     * observatory is told when state or books changed.
+     * observatory is told when state or books changed. A sensor whose camera has said its stream ended is not stalled
+     * while its last visits go through the stages: no frame is due.
      */
     private Behavior<Command> onTick() {
         if (state == SensorState.DONE) {
@@ -192,7 +193,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
         }
         long last = ledger.lastBlockNanos();
         SensorState next = last == 0 ? SensorState.IDLE
-            : night.clock().getAsLong() - last > night.settings().stallAfter().toNanos() ? SensorState.STALLED
+            : !ledger.ended() && night.clock().getAsLong() - last > night.settings().stallAfter().toNanos() ? SensorState.STALLED
             : ledger.restarts().get() > 0 ? SensorState.FAULT
             : ledger.count(FrameFate.Kind.DEFERRED) > 0 ? SensorState.DEFERRED : SensorState.OBSERVING;
         if (next != state) {

@@ -117,4 +117,30 @@ class SensorActorTest {
         tick();
         observatory.expectNoMessage(Duration.ofMillis(100)); // told once, though ticks go on
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aSensorWhoseStreamHasEndedIsNotStalledWhileItsLastVisitIsStillInTheStages() {
+        java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+        night.close();
+        // the stage after stacking holds the visit until released, as a slow difference imager at the night's end would
+        night = new TestNight(SENSOR.index() + 1, "", v -> release.join(), ForkJoinPool.commonPool(), clock::get);
+        TestProbe<ObservatoryActor.Command> observatory = kit.createTestProbe();
+        ActorRef<SensorActor.Command> sensor = kit.spawn(SensorActor.create(SENSOR, night.context, observatory.getRef()), "sensor-03");
+        FrameSender sender = night.camera(SENSOR);
+        for (long seq = 0; seq < FPV; seq++) {
+            TestNight.send(sender, SENSOR, seq);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender.sendEndOfStream(SENSOR.index(), FPV, FPV - 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> night.context.ledger(SENSOR).ended());
+        tick();
+        assertEquals(SensorState.OBSERVING, status(sensor).state());
+        for (int i = 0; i < 10; i++) {
+            tick(); // 5 s without a frame, none due
+        }
+        assertEquals(SensorState.OBSERVING, status(sensor).state(), "its stream ended: draining, not stalled");
+        release.complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(sensor).state() == SensorState.DONE);
+        assertEquals(1, night.stacked.size());
+    }
 }
