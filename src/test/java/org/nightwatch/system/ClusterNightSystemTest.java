@@ -91,6 +91,12 @@ class ClusterNightSystemTest {
         }
         assertEquals(SENSORS, all.size(), "each sensor hosted once: " + all);
         assertEquals(SENSORS, Set.copyOf(all).size(), "each sensor hosted once: " + all);
+        // each worker says what the night cost it, for the sensor-visits it stacked (its sensors' visits)
+        for (List<String> lines : said) {
+            String cost = "on this node: " + hostedBy(lines).size() * VISITS + " sensor-visits stacked";
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains(cost)
+                && l.contains("ms a sensor-visit") && l.contains("difference imaging")));
+        }
 
         // the same night in one process
         NightSummary single;

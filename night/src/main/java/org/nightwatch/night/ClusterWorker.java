@@ -56,7 +56,9 @@ public final class ClusterWorker implements AutoCloseable {
     /** The sensors this node hosts now. */
     private final java.util.Set<Integer> hosted = new java.util.concurrent.ConcurrentSkipListSet<>();
 
-    private record Prepared(String key, CompletableFuture<NightContext> context, AeronTransport[] transport, SensorWorkers[] workers) {
+    /** A night prepared on this node; {@code cpuAtStart}: the process's CPU time when it was (ns, -1 before). */
+    private record Prepared(String key, CompletableFuture<NightContext> context, AeronTransport[] transport, SensorWorkers[] workers,
+                            long[] cpuAtStart, List<Integer> sensors) {
     }
 
     public ClusterWorker(DeploymentConfig config, ClusterSettings settings, Path out) {
@@ -109,6 +111,7 @@ public final class ClusterWorker implements AutoCloseable {
             return Behaviors.receive(ClusterEvent.MemberRemoved.class).onAnyMessage(m -> {
                 if (m.member().hasRole("camera")) {
                     LOG.info("the camera's node {} left: the night is over", m.member().address());
+                    nights.forEach(ClusterWorker::sayCost);
                     over.countDown();
                 }
                 return Behaviors.same();
@@ -128,7 +131,8 @@ public final class ClusterWorker implements AutoCloseable {
                 return p.context();
             }
         }
-        Prepared p = new Prepared(plan.key(), new CompletableFuture<>(), new AeronTransport[1], new SensorWorkers[1]);
+        Prepared p = new Prepared(plan.key(), new CompletableFuture<>(), new AeronTransport[1], new SensorWorkers[1], new long[] {-1},
+            List.copyOf(plan.sensors()));
         nights.add(p);
         Thread t = new Thread(() -> {
             try {
@@ -147,6 +151,7 @@ public final class ClusterWorker implements AutoCloseable {
                 }, null, null);
                 w.start(system);
                 LOG.info("night '{}' prepared on this node", plan.key());
+                p.cpuAtStart()[0] = processCpuNanos();
                 reportTo(plan.nodes(), w);
                 p.context().complete(w.context().onNode(address));
             } catch (RuntimeException e) {
@@ -189,6 +194,41 @@ public final class ClusterWorker implements AutoCloseable {
         return new org.nightwatch.actors.cluster.NodeReport.CatchUp(spool.root().toString(), spool.visitsSpooled(), t.caughtUp(),
             t.failed() + spool.writesFailed(), t.pending(), t.latenessMsP50(), t.latenessMsMax(), spool.visitsNotSpooled(),
             spool.bytesPeak(), spool.bytesOnDisk(), spool.maxBytes(), List.copyOf(t.problems()));
+    }
+
+    /**
+     * What a night cost this node: its sensor-visits and the process's CPU time from when the night was prepared
+     * (references read, classifier warm) to its end, so a worker's cost a sensor-visit through the cluster, start-up
+     * left out, can be read from its log and a node sized by it.
+     */
+    private static void sayCost(Prepared p) {
+        SensorWorkers w = p.workers()[0];
+        long start = p.cpuAtStart()[0];
+        long now = processCpuNanos();
+        if (w == null || start < 0 || now < 0) {
+            return;
+        }
+        long visits = 0;
+        for (int s : p.sensors()) {
+            visits += w.ledger(org.nightwatch.protocol.SensorId.of(s)).visitsStacked().get();
+        }
+        if (visits == 0) {
+            return;
+        }
+        double cpuMs = (now - start) / 1e6;
+        var diff = w.diffCost();
+        LOG.info(String.format(java.util.Locale.ROOT, "night '%s' on this node: %d sensor-visits stacked, %.1f s of CPU since it was "
+                + "prepared, %.0f ms a sensor-visit (difference imaging %s)", p.key(), visits, cpuMs / 1000, cpuMs / visits,
+            diff == null || diff.visits() == 0 ? "none" : String.format(java.util.Locale.ROOT, "%.0f ms a visit",
+                diff.cpuNanos() / 1e6 / diff.visits())));
+    }
+
+    /** The process's CPU time so far (ns), or -1 where the JVM does not say. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** Serves until the camera's node leaves the cluster (the night is over), or {@code timeoutMillis} passes. */
