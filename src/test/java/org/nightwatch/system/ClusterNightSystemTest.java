@@ -376,6 +376,54 @@ class ClusterNightSystemTest {
         assertTrue(s.forcedClose() == null, "ended by itself, not closed as stuck\n" + s.toText());
     }
 
+    /**
+     * At the camera's pace a worker that cannot difference its visits in time spools them into its own --out and catches
+     * them up itself: the camera's node ends the night only when the worker has caught up, and the summary sums the
+     * worker's spool. Frames come at 20 a second (a visit each 0.6 s) to a worker with no spare stack buffers.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aWorkerThatFallsBehindAtTheCamerasPaceSpoolsAndCatchesUpBeforeTheNightEnds() throws Exception {
+        int seedPort = Nights.freeTcpPort();
+        String channel = FreePorts.frameChannel();
+        DeploymentConfig cfg = config("nightwatch.actors.spare-stack-buffers = 0\nnightwatch.camera.frame-rate-hz = 20\n");
+        String seeds = "127.0.0.1:" + seedPort;
+        List<Process> workers = new ArrayList<>();
+        List<List<String>> said = new ArrayList<>();
+        int sensors = 3;
+        int visits = 6;
+        NightSummary s;
+        try {
+            startWorker(dir.resolve("test-site.conf"), seeds, channel, "worker-0", workers, said);
+            NightOptions o = NightOptions.simulate(sensors, visits, SurveyMode.HIGH_CADENCE, Pacing.REALTIME)
+                .withDiff(dir.resolve("clustered")).withNightStart(AlertStreamSystemTest.NIGHT)
+                .withCluster(new ClusterSettings(Set.of("camera", "scheduler", "room"), "127.0.0.1", seedPort,
+                    ClusterSettings.parseSeeds(seeds), Duration.ofSeconds(120), 1))
+                .build();
+            try (NightRunner r = new NightRunner(cfg.with("nightwatch.camera.aeron.channel", channel), o)) {
+                s = r.run(null);
+            }
+            assertTrue(workers.get(0).waitFor(90, TimeUnit.SECONDS), "the worker leaves once the camera's node has gone");
+            assertEquals(0, workers.get(0).exitValue(), String.join("\n", said.get(0)));
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+        assertTrue(s.accounted(), s.toText());
+        assertTrue(s.forcedClose() == null, "ended by itself\n" + s.toText());
+        NightSummary.CatchUpTotals c = s.catchUp();
+        assertTrue(c != null && c.visitsSpooled() > 0, "the worker spooled visits it could not difference in time\n" + s.toText());
+        assertEquals(c.visitsSpooled(), c.caughtUp(), "and caught every one up before the night ended\n" + s.toText());
+        assertEquals(0, c.pending(), s.toText());
+        assertTrue(c.spool().contains("worker-0"), "in the worker's own --out: " + c.spool());
+        // every visit was handled by the scheduler, the spooled ones too (the night database says which)
+        long done;
+        try (org.nightwatch.scheduler.AlertStore store = org.nightwatch.scheduler.AlertStore.open("", "", "", dir.resolve("clustered"))) {
+            done = store.visitsDone().values().stream().mapToLong(Set::size).sum();
+        }
+        assertEquals(s.visitsStacked() + c.caughtUp(), done, "live and caught up, each once\n" + s.toText());
+        assertTrue(done >= (long) sensors * (visits - 1), "the night's visits were stacked\n" + s.toText());
+    }
+
     @Test
     void aClusterNightWithoutDifferenceImagingIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NightOptions.simulate(4, 3,
@@ -432,7 +480,8 @@ class ClusterNightSystemTest {
     /** Starts a node of {@code roles} in a JVM of its own, its output collected into {@code said}. */
     private void startNode(Path site, String seeds, String channel, String name, String roles, List<Process> workers,
                            List<List<String>> said) throws java.io.IOException {
-        Process p = Nights.cli(dir, List.of("-Xmx2g"), List.of("node", "--config", site.toString(), "--roles", roles,
+        // nightwatch.debug: a node that fails prints the stack trace, into its log (target/node-logs)
+        Process p = Nights.cli(dir, List.of("-Xmx2g", "-Dnightwatch.debug=true"), List.of("node", "--config", site.toString(), "--roles", roles,
             "--seed-nodes", seeds, "--channel", channel, "--out", dir.resolve(name).toString())).start();
         workers.add(p);
         said.add(collect(p, name));

@@ -212,13 +212,16 @@ public final class ClusterWorker implements AutoCloseable {
         for (int s : p.sensors()) {
             visits += w.ledger(org.nightwatch.protocol.SensorId.of(s)).visitsStacked().get();
         }
+        long caughtUp = w.catchUp() != null ? w.catchUp().totals().caughtUp() : 0;
+        visits += caughtUp; // spooled visits are stacked when they are caught up
         if (visits == 0) {
             return;
         }
         double cpuMs = (now - start) / 1e6;
         var diff = w.diffCost();
-        LOG.info(String.format(java.util.Locale.ROOT, "night '%s' on this node: %d sensor-visits stacked, %.1f s of CPU since it was "
-                + "prepared, %.0f ms a sensor-visit (difference imaging %s)", p.key(), visits, cpuMs / 1000, cpuMs / visits,
+        LOG.info(String.format(java.util.Locale.ROOT, "night '%s' on this node: %d sensor-visits stacked (%d of them caught up from "
+                + "the spool), %.1f s of CPU since it was prepared, %.0f ms a sensor-visit (difference imaging %s)", p.key(), visits,
+            caughtUp, cpuMs / 1000, cpuMs / visits,
             diff == null || diff.visits() == 0 ? "none" : String.format(java.util.Locale.ROOT, "%.0f ms a visit",
                 diff.cpuNanos() / 1e6 / diff.visits())));
     }
@@ -241,6 +244,13 @@ public final class ClusterWorker implements AutoCloseable {
         if (scheduler != null) {
             scheduler.stopAlerts();
         }
+        for (Prepared p : nights) {
+            if (p.workers()[0] != null) {
+                // before the actor system: its catch-up streams and classifier end on the materializer that runs them (after
+                // it, a worker that had spooled visits failed with "The queue has already been completed")
+                p.workers()[0].close();
+            }
+        }
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -252,7 +262,6 @@ public final class ClusterWorker implements AutoCloseable {
         }
         for (Prepared p : nights) {
             if (p.workers()[0] != null) {
-                p.workers()[0].close();
                 p.workers()[0].closeIngest();
             }
             if (p.transport()[0] != null) {

@@ -52,6 +52,7 @@ import org.nightwatch.protocol.FrameFate;
  */
 public final class VisitPipeline implements VisitHandoff {
     private final BoundedSourceQueue<ClosedVisit> queue;
+    private final java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
     private final UniqueKillSwitch killSwitch;
     private final CompletionStage<Done> completion;
     private final Set<ClosedVisit> inFlight = ConcurrentHashMap.newKeySet();
@@ -449,9 +450,16 @@ public final class VisitPipeline implements VisitHandoff {
         return true;
     }
 
+    /**
+     * Ends the stream once what it was given is through. Once only: a catch-up stream is completed when its work is done
+     * and again when the night closes, and Pekko's queue refuses a second completion (a worker that had spooled visits
+     * exited with "The queue has already been completed").
+     */
     @Override
     public void complete() {
-        queue.complete();
+        if (completed.compareAndSet(false, true)) {
+            queue.complete();
+        }
     }
 
     /** Completes when the stream has stacked everything it was given and stopped (or failed). */
