@@ -180,8 +180,9 @@ public final class AeronTransport implements AutoCloseable {
 
     /**
      * Subscribes to {@code sensor}'s frames. An image (the camera's stream as this machine receives it) that goes away
-     * before the stream's end loses what it still held, and one that comes back joins where the camera is then: both are
-     * logged, naming the sensor and the positions, so that frames the books count lost can be traced to the transport.
+     * before the stream's end loses what it still held, and one that comes back joins where the camera is then: the loss
+     * is a warning naming the sensor and the position (joins are logged at debug), so that frames the books count lost
+     * can be traced to the transport.
      */
     public Subscription addSubscription(SensorId sensor) {
         return aeron.addSubscription(subscriptionUri(settings, sensor), sensor.streamId(),
