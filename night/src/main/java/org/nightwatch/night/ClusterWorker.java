@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * A node of a cluster night started with {@code nightwatch node}. Of role {@code worker}, it hosts the sensors Cluster
  * Sharding places on it; of role {@code scheduler}, it can hold the night's scheduler ({@link SchedulerNode}), which
  * runs on the oldest scheduler node up and goes on on the next when that one is lost. The first sensor of a night to
- * arrive prepares the night here (its frame transport, references, classifier: the same {@link SensorWorkers} as a night of one process, with the frames from the camera's process);
+ * arrive prepares the night here (its frame transport, references, classifier: the same {@link SensorWorkers} as a
+ * night of one process, with the frames from the camera's process);
  * each sensor then subscribes to its frame stream on this node, and its scored visits go to the scheduler singleton
  * through one reliable-delivery producer. The node serves until the camera's node leaves the cluster (the night is
  * over) or it is stopped.

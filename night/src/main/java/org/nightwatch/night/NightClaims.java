@@ -61,18 +61,21 @@ public final class NightClaims {
      * i, on the same host): the camera would hold the port, and the clash would read as another night's.
      */
     static void checkBesideFrames(String frameChannel, String alertChannel) {
-        Matcher f = CONTROL.matcher(frameChannel);
+        String first = org.nightwatch.camera.aeron.AeronTransport.controlAddress(frameChannel, org.nightwatch.protocol.SensorId.of(0));
         Matcher a = CONTROL.matcher(alertChannel);
-        if (!f.find() || !a.find() || !f.group(1).equals(a.group(1))) {
+        if (first == null || !a.find()) {
             return;
         }
-        int first = Integer.parseInt(f.group(2));
-        int last = first + org.nightwatch.protocol.SensorId.MAX_SENSORS - 1;
+        String last = org.nightwatch.camera.aeron.AeronTransport.controlAddress(frameChannel,
+            org.nightwatch.protocol.SensorId.of(org.nightwatch.protocol.SensorId.MAX_SENSORS - 1));
+        int colon = first.lastIndexOf(':');
+        int firstPort = Integer.parseInt(first.substring(colon + 1));
+        int lastPort = Integer.parseInt(last.substring(colon + 1));
         int alert = Integer.parseInt(a.group(2));
-        if (alert >= first && alert <= last) {
+        if (first.substring(0, colon).equals(a.group(1)) && alert >= firstPort && alert <= lastPort) {
             throw new InUse("the alert stream's control address " + a.group(1) + ":" + alert + " is one of the frame streams' ports "
-                + first + "-" + last + " (sensor i on " + first + " + i, nightwatch.camera.aeron.channel): give the alert stream "
-                + "another with --alert-port PORT, or the frames another first port", null);
+                + firstPort + "-" + lastPort + " (sensor i on " + firstPort + " + i, nightwatch.camera.aeron.channel): give the alert "
+                + "stream another with --alert-port PORT, or the frames another first port", null);
         }
     }
 

@@ -115,16 +115,21 @@ public final class AeronTransport implements AutoCloseable {
      * the machine that hosts it (and, for the moment of a handover, the one it leaves).
      */
     static String controlAddress(CameraSettings.Aeron s, SensorId sensor) {
-        if (!s.channel().startsWith("aeron:udp")) {
+        return controlAddress(s.channel(), sensor);
+    }
+
+    /** {@link #controlAddress(CameraSettings.Aeron, SensorId)} of the frame channel {@code channel} as configured. */
+    public static String controlAddress(String channel, SensorId sensor) {
+        if (!channel.startsWith("aeron:udp")) {
             return null;
         }
-        ChannelUri uri = ChannelUri.parse(s.channel());
+        ChannelUri uri = ChannelUri.parse(channel);
         String control = uri.get(CommonContext.MDC_CONTROL_PARAM_NAME);
         if (control == null) {
             return null;
         }
         if (!CommonContext.MDC_CONTROL_MODE_DYNAMIC.equals(uri.get(CommonContext.MDC_CONTROL_MODE_PARAM_NAME))) {
-            throw new IllegalArgumentException("nightwatch.camera.aeron.channel " + s.channel()
+            throw new IllegalArgumentException("nightwatch.camera.aeron.channel " + channel
                 + ": a channel with control= needs control-mode=dynamic, so that each machine that hosts a sensor joins it");
         }
         int colon = control.lastIndexOf(':');
@@ -136,7 +141,7 @@ public final class AeronTransport implements AutoCloseable {
         }
         int last = port + SensorId.MAX_SENSORS - 1;
         if (port <= 0 || last > 65535) {
-            throw new IllegalArgumentException("nightwatch.camera.aeron.channel " + s.channel() + ": the control address "
+            throw new IllegalArgumentException("nightwatch.camera.aeron.channel " + channel + ": the control address "
                 + control + " needs a port from 1 to " + (65536 - SensorId.MAX_SENSORS) + ", the first of the "
                 + SensorId.MAX_SENSORS + " UDP ports that sensors 0.." + (SensorId.MAX_SENSORS - 1) + " are sent on (port + sensor index)");
         }
