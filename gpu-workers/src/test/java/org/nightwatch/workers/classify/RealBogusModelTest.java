@@ -64,6 +64,22 @@ class RealBogusModelTest {
     }
 
     @Test
+    void theBlankRowsThatPadABatchChangeNoScore() {
+        int[] labels = new int[37];
+        List<float[]> cut = toy(37, labels, 11);
+        RealBogusModel m = RealBogusModel.simpleCnn(InputSpec.threeChannel(), 5, 1e-3);
+        float[] padded = m.scoreCutouts(cut);
+        float[] exact;
+        try (org.nd4j.linalg.api.ndarray.INDArray f = m.features(cut)) {
+            exact = m.score(f);
+        }
+        assertEquals(37, padded.length, "one score a cutout, none for the padding");
+        for (int i = 0; i < 37; i++) {
+            assertEquals(exact[i], padded[i], 1e-5, "cutout " + i);
+        }
+    }
+
+    @Test
     void theSimpleCnnHasTheSurveysParameterCount() {
         assertEquals(234_177, RealBogusModel.simpleCnn(InputSpec.threeChannel(), 1, 1e-3).parameters());
     }
