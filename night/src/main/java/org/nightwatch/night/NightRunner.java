@@ -166,7 +166,11 @@ public final class NightRunner implements AutoCloseable {
             // the workers read the references from here (a directory every node reaches)
             source.writeReferences(new org.nightwatch.camera.fits.NightLayout(options.skyDir()));
         }
-        source.connect(transport, options.nightStart() != null ? options.nightStart() : Instant.now(),
+        Instant first = options.nightStart() != null ? options.nightStart() : Instant.now();
+        if (scheduler != null) {
+            scheduler.prepare(first);
+        }
+        source.connect(transport, first,
             (cluster != null ? config.config().getDuration("nightwatch.actors.cluster-not-connected-timeout") : actors.notConnectedTimeout())
                 .toNanos(), workers::ledger);
         this.books = new NightBooks(source, workers, config.camera());

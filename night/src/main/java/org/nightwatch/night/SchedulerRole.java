@@ -121,6 +121,13 @@ public final class SchedulerRole implements AutoCloseable {
         return scheduler.liveAlerts();
     }
 
+    /** Before the first frame, due at {@code first}: the night's visibility sampled, so that its first alerts do not wait for it. */
+    void prepare(java.time.Instant first) {
+        long t0 = System.nanoTime();
+        scheduler.prepareNight(first.toEpochMilli() / 86_400_000.0 + 40587.0);
+        LOG.info("the night's visibility from {} sampled in {} ms", scheduler.settings().site().name(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
     /**
      * Starts the scheduler actor on its own dispatcher; its alert changes go to {@code hub}, and from the hub to the
      * Aeron stream. {@code fault}: a drill run before each visit (null: none).

@@ -67,6 +67,15 @@ public final class Scheduler {
         return visibility;
     }
 
+    /**
+     * Samples the night that holds {@code mjd} (the Sun's, the Moon's and the sky's positions through it) now, before
+     * the first frame, rather than when the night's first alert asks when its object can be observed: that took the
+     * scheduler about a second, and every visit that closed with it waited behind it.
+     */
+    public void prepareNight(double mjd) {
+        visibility.night(mjd);
+    }
+
     public Ranker ranker() {
         return ranker;
     }
