@@ -19,7 +19,7 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
     }
 
     /** {@code nightwatch.actors.diff}. */
-    public record Diff(int workers, int referenceCache, double zeroPointMag, double darkHotSigma, boolean subtractDark) {
+    public record Diff(int workers, int referenceCache, double zeroPointMag, double darkHotSigma, boolean subtractDark, int warmUpRuns) {
         /** Imagers to create: the configured number, or one per core. */
         public int workerCount() {
             return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
@@ -42,7 +42,7 @@ public record ActorsSettings(int ingestThreads, int fragmentLimit, int spareStac
             c.getDuration("stall-after"), c.getDuration("restart-min-backoff"), c.getDuration("restart-max-backoff"),
             c.getDuration("not-connected-timeout"), c.getDuration("visit-deadline"), new Diff(c.getInt("diff.workers"), c.getInt("diff.reference-cache"),
                 c.getDouble("diff.zero-point-mag"), c.getDouble("diff.dark-hot-sigma"),
-                c.getBoolean("diff.subtract-dark")),
+                c.getBoolean("diff.subtract-dark"), c.getInt("diff.warm-up-runs")),
             new Classifier(c.getString("classifier.model"), c.getInt("classifier.batch"), c.getDuration("classifier.max-wait"),
                 c.getInt("classifier.queue"), parseWhere(c.getString("classifier.threads"))));
         if (s.ingestThreads < 1 || s.fragmentLimit < 1 || s.spareStackBuffers < 0 || s.visitQueue < 1) {

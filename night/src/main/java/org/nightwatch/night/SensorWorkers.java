@@ -159,8 +159,8 @@ public final class SensorWorkers implements AutoCloseable {
             diff.headers(source.visitHeaders());
         }
         long t0 = System.nanoTime();
-        int warm = diff.warmUp(source.sensors(), source.fields());
-        LOG.info("{} references prepared before the night in {} s", warm, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+        int warm = diff.warmUp(source.sensors(), source.fields(), d.warmUpRuns());
+        LOG.info("{} references prepared and the imagers warmed up ({} runs each) before the night in {} s", warm, d.warmUpRuns(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         this.candidateCsv = new CandidateCsvSink(outDir());
         StageFaults.Fault cf = faults.classifier();
         if (cf != null) {

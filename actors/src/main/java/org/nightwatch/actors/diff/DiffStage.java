@@ -321,12 +321,12 @@ public final class DiffStage {
 
     /**
      * Before the night: reads and prepares the references of these sensor-fields into the cache (up to its
-     * capacity) on the workers, and differences one reference against itself so that the stage's code is
-     * compiled before the first visit is due. Missing references are left for the night to flag.
+     * capacity) on the workers, then has each imager difference a made-up visit {@code runs} times so that the stage's
+     * code is compiled before the first visit is due. Missing references are left for the night to flag.
      *
      * @return how many references were prepared
      */
-    public int warmUp(List<SensorId> sensors, int fields) {
+    public int warmUp(List<SensorId> sensors, int fields, int runs) {
         List<int[]> keys = new ArrayList<>();
         for (int f = 0; f < fields; f++) {
             for (SensorId s : sensors) {
@@ -367,23 +367,80 @@ public final class DiffStage {
         }
         if (!wanted.isEmpty()) {
             try {
-                ReferenceLibrary.Reference r = references.get(SensorId.of(wanted.get(0)[0]), wanted.get(0)[1], null);
-                DifferenceImager im = borrow();
-                try {
-                    float[] px = r.prepared().image().image().clone();
-                    for (int i = 0; i < px.length; i++) {
-                        px[i] += 100f; // a background level, as a stack has
-                    }
-                    im.run(new DifferenceImager.Input(px, width, height, new Calibration.Photometry(settings.gain() * 18,
-                        Double.POSITIVE_INFINITY), Calibration.Frames.NONE), r.prepared(), Affine.IDENTITY);
-                } finally {
-                    imagers.add(im);
-                }
+                compileBeforeTheNight(references.get(SensorId.of(wanted.get(0)[0]), wanted.get(0)[1], null), runs);
             } catch (RuntimeException e) {
                 // warming up is best effort: the night reports real problems per visit
             }
         }
         return prepared.get();
+    }
+
+    /**
+     * Each imager, on a thread of its own, differences a visit made from reference {@code r} (its sky plus a background,
+     * noise and 40 point sources, so that every step down to the measurement of detections runs) {@code runs} times.
+     */
+    private void compileBeforeTheNight(ReferenceLibrary.Reference r, int runs) {
+        // the reference's sky seen through worse seeing (a binomial blur of sigma 1 px, each way): the kernel is then as
+        // wide as a night's, and the code is compiled for loops of that length rather than the narrowest
+        float[] px = blurred(r.prepared().image().image());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        double sigma = Math.max(1, r.prepared().sigma());
+        for (int i = 0; i < px.length; i++) {
+            px[i] += 100f + (float) (sigma * random.nextGaussian());
+        }
+        for (int k = 0; k < 40; k++) {
+            int cx = 20 + random.nextInt(width - 40);
+            int cy = 20 + random.nextInt(height - 40);
+            for (int dy = -4; dy <= 4; dy++) {
+                for (int dx = -4; dx <= 4; dx++) {
+                    px[(cy + dy) * width + cx + dx] += (float) (50 * sigma * Math.exp(-(dx * dx + dy * dy) / 3.0));
+                }
+            }
+        }
+        DifferenceImager.Input visit = new DifferenceImager.Input(px, width, height,
+            new Calibration.Photometry(settings.gain() * 18, Double.POSITIVE_INFINITY), Calibration.Frames.NONE);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < Math.max(1, settings.workers()); t++) {
+            Thread th = new Thread(() -> {
+                DifferenceImager im = borrow();
+                try {
+                    for (int k = 0; k < Math.max(1, runs); k++) {
+                        im.run(visit, r.prepared(), Affine.IDENTITY);
+                    }
+                } catch (RuntimeException e) {
+                    // best effort, as above
+                } finally {
+                    imagers.add(im);
+                }
+            }, "diff-compile-" + t);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** {@code img} smoothed by the 5-tap binomial kernel (1 4 6 4 1) / 16 along x and then y; edges left as they are. */
+    private float[] blurred(float[] img) {
+        float[] a = img.clone();
+        float[] b = img.clone();
+        for (int y = 0; y < height; y++) {
+            for (int x = 2, i = y * width + 2; x < width - 2; x++, i++) {
+                b[i] = (img[i - 2] + 4 * img[i - 1] + 6 * img[i] + 4 * img[i + 1] + img[i + 2]) / 16f;
+            }
+        }
+        for (int y = 2; y < height - 2; y++) {
+            for (int x = 0, i = y * width; x < width; x++, i++) {
+                a[i] = (b[i - 2 * width] + 4 * b[i - width] + 6 * b[i] + 4 * b[i + width] + b[i + 2 * width]) / 16f;
+            }
+        }
+        return a;
     }
 
     private void count(VisitDiff d, long cpu0) {

@@ -16,8 +16,13 @@ public final class KernelWarmUp {
             block[i] = (byte) (i * 31);
         }
         float[] acc = new float[2000 * 16];
+        // the night stacks from the transport's buffers: that overload is compiled too, not only the array one
+        org.agrona.concurrent.UnsafeBuffer direct = new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(block.length));
+        direct.putBytes(0, block);
+        byte[] scratch = new byte[block.length];
         for (int k = 0; k < 20_000; k++) {
             kernel.accumulateLe(block, 0, acc.length, acc, 0);
+            kernel.accumulateLe(direct, 0, acc.length, acc, 0, scratch);
             if ((k & 63) == 0) {
                 kernel.scale(acc, 0, acc.length, 0.5f);
             }
