@@ -3,7 +3,9 @@ package org.nightwatch.workers.bench;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.nightwatch.workers.diff.Affine;
+import org.nightwatch.workers.diff.Background;
 import org.nightwatch.workers.diff.Convolver;
+import org.nightwatch.workers.diff.Detector;
 import org.nightwatch.workers.diff.KernelBasis;
 import org.nightwatch.workers.diff.KernelSolution;
 import org.nightwatch.workers.diff.MaskedImage;
@@ -25,7 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * planes), ms per image, Vector API against the scalar oracle:
  * <ul>
  *   <li>{@code resample}: Lanczos-3 through a map with a small rotation (tiles of constant shift);</li>
- *   <li>{@code convolve}: a spatially varying 11 x 11 Alard-Lupton kernel (first order), variance with K^2.</li>
+ *   <li>{@code convolve}: a spatially varying 11 x 11 Alard-Lupton kernel (first order), variance with K^2;</li>
+ *   <li>{@code detect}: the matched filter, thresholding and measurement of 60 sources on a difference of pure noise
+ *   (what a visit's close waits for);</li>
+ *   <li>{@code background}: the sky's level and noise on the 128 px mesh of the default settings (no vector path: both rows are the same code).</li>
  * </ul>
  * Run with {@code scripts/jmh DiffKernelBench}.
  */
@@ -47,6 +52,8 @@ public class DiffKernelBench {
     Resampler resampler;
     Convolver convolver;
     KernelSolution kernel;
+    Detector detector;
+    MaskedImage diff;
     Affine map = new Affine(0.37, 1.00001, 0.00002, -0.61, -0.00002, 1.00001);
 
     @Setup
@@ -67,6 +74,34 @@ public class DiffKernelBench {
             coef[i] = r.nextGaussian() * 0.02;
         }
         kernel = new KernelSolution(basis, W, H, 1, 1, coef, 50, 50, 1, false);
+        detector = new Detector(W, H, vector);
+        diff = new MaskedImage(W, H);
+        for (int i = 0; i < W * H; i++) {
+            diff.image()[i] = (float) (r.nextGaussian() * 10);
+            diff.variance()[i] = 100f;
+        }
+        for (int k = 0; k < 60; k++) {
+            int cx = 30 + r.nextInt(W - 60);
+            int cy = 30 + r.nextInt(H - 60);
+            for (int dy = -5; dy <= 5; dy++) {
+                for (int dx = -5; dx <= 5; dx++) {
+                    diff.image()[(cy + dy) * W + cx + dx] += (float) (400 * Math.exp(-(dx * dx + dy * dy) / (2 * 1.3 * 1.3)));
+                }
+            }
+        }
+        for (int i = 0; i < W * H; i++) {
+            src.image()[i] += 1000f;
+        }
+    }
+
+    @Benchmark
+    public Object detect() {
+        return detector.run(diff, src.image(), src.image(), 1.3, 1e9, new Detector.Config(5, 3, 5000));
+    }
+
+    @Benchmark
+    public Object background() {
+        return Background.estimate(src.image(), src.mask(), W, H, 128);
     }
 
     @Benchmark
