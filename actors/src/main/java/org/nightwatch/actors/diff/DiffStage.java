@@ -336,34 +336,19 @@ public final class DiffStage {
         List<int[]> wanted = keys.subList(0, Math.min(keys.size(), references.capacity()));
         AtomicInteger next = new AtomicInteger();
         AtomicInteger prepared = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < Math.max(1, settings.workers()); t++) {
-            Thread th = new Thread(() -> {
-                DifferenceImager im = borrow();
+        boolean done = onEachImager("diff-warm-up-", im -> {
+            for (int i; (i = next.getAndIncrement()) < wanted.size(); ) {
                 try {
-                    for (int i; (i = next.getAndIncrement()) < wanted.size(); ) {
-                        try {
-                            references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepare);
-                            references.calibration(SensorId.of(wanted.get(i)[0]));
-                            prepared.incrementAndGet();
-                        } catch (ReferenceLibrary.MissingReference e) {
-                            // the visits of this field will be flagged, with this reason
-                        }
-                    }
-                } finally {
-                    imagers.add(im);
+                    references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepare);
+                    references.calibration(SensorId.of(wanted.get(i)[0]));
+                    prepared.incrementAndGet();
+                } catch (ReferenceLibrary.MissingReference e) {
+                    // the visits of this field will be flagged, with this reason
                 }
-            }, "diff-warm-up-" + t);
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return prepared.get();
             }
+        });
+        if (!done) {
+            return prepared.get();
         }
         if (!wanted.isEmpty()) {
             try {
@@ -399,20 +384,29 @@ public final class DiffStage {
         }
         DifferenceImager.Input visit = new DifferenceImager.Input(px, width, height,
             new Calibration.Photometry(settings.gain() * 18, Double.POSITIVE_INFINITY), Calibration.Frames.NONE);
+        onEachImager("diff-compile-", im -> {
+            try {
+                for (int k = 0; k < Math.max(1, runs); k++) {
+                    im.run(visit, r.prepared(), Affine.IDENTITY);
+                }
+            } catch (RuntimeException e) {
+                // best effort, as above
+            }
+        });
+    }
+
+    /** {@code work} on each imager, on a thread of its own named {@code prefix + i}; false when interrupted waiting for them. */
+    private boolean onEachImager(String prefix, java.util.function.Consumer<DifferenceImager> work) {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < Math.max(1, settings.workers()); t++) {
             Thread th = new Thread(() -> {
                 DifferenceImager im = borrow();
                 try {
-                    for (int k = 0; k < Math.max(1, runs); k++) {
-                        im.run(visit, r.prepared(), Affine.IDENTITY);
-                    }
-                } catch (RuntimeException e) {
-                    // best effort, as above
+                    work.accept(im);
                 } finally {
                     imagers.add(im);
                 }
-            }, "diff-compile-" + t);
+            }, prefix + t);
             threads.add(th);
             th.start();
         }
@@ -421,9 +415,10 @@ public final class DiffStage {
                 th.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     /** {@code img} smoothed by the 5-tap binomial kernel (1 4 6 4 1) / 16 along x and then y; edges left as they are. */
