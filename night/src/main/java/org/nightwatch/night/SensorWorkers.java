@@ -163,7 +163,7 @@ public final class SensorWorkers implements AutoCloseable {
         // frames are deferred); one run as fast as it goes pays the same compilation either way, so it warms up once
         int runs = options.pacing() == Pacing.REALTIME ? d.warmUpRuns() : 1;
         int warm = diff.warmUp(source.sensors(), source.fields(), runs);
-        LOG.info("{} references prepared and the imagers warmed up ({} runs each) before the night in {} s", warm, runs, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+        LOG.info("{} references prepared and the imagers warmed up ({} made-up visits) before the night in {} s", warm, runs, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         this.candidateCsv = new CandidateCsvSink(outDir());
         StageFaults.Fault cf = faults.classifier();
         if (cf != null) {

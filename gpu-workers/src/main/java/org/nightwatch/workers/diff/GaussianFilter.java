@@ -49,19 +49,7 @@ final class GaussianFilter {
                     fma4(tmp, row + hw, in, row + t, row + t + 1, row + t + 2, row + t + 3, k, t, n, bound);
                 }
                 for (; t < k.length; t++) {
-                    float kt = k[t];
-                    int src = row + t;
-                    int dst = row + hw;
-                    int x = 0;
-                    if (vector) {
-                        FloatVector kk = FloatVector.broadcast(F, kt);
-                        for (; x < bound; x += F.length()) {
-                            FloatVector.fromArray(F, in, src + x).fma(kk, FloatVector.fromArray(F, tmp, dst + x)).intoArray(tmp, dst + x);
-                        }
-                    }
-                    for (; x < n; x++) {
-                        tmp[dst + x] = Math.fma(in[src + x], kt, tmp[dst + x]);
-                    }
+                    fma1(tmp, row + hw, in, row + t, k[t], n, bound);
                 }
             }
             for (int x = 0; x < Math.min(hw, w); x++) {
@@ -84,18 +72,7 @@ final class GaussianFilter {
                 fma4(out, row, tmp, src, src + w, src + 2 * w, src + 3 * w, k, t, w, vb);
             }
             for (; t < t1; t++) {
-                float kt = k[t];
-                int src = (y - hw + t) * w;
-                int x = 0;
-                if (vector) {
-                    FloatVector kk = FloatVector.broadcast(F, kt);
-                    for (; x < vb; x += F.length()) {
-                        FloatVector.fromArray(F, tmp, src + x).fma(kk, FloatVector.fromArray(F, out, row + x)).intoArray(out, row + x);
-                    }
-                }
-                for (; x < w; x++) {
-                    out[row + x] = Math.fma(tmp[src + x], kt, out[row + x]);
-                }
+                fma1(out, row, tmp, (y - hw + t) * w, k[t], w, vb);
             }
         }
     }
@@ -125,6 +102,25 @@ final class GaussianFilter {
         }
         for (; x < n; x++) {
             a[ao + x] = Math.fma(s[o0 + x], c0, a[ao + x]) + s[o1 + x] * c1 + Math.fma(s[o2 + x], c2, s[o3 + x] * c3);
+        }
+    }
+
+    /**
+     * {@code a[ao + x] += s[o + x] kt} for x below {@code n}, vector lanes up to {@code bound}: the taps left over after
+     * {@link #fma4}. A method of its own, as fma4 is: called for every row, the JIT compiles it whole with the vector
+     * intrinsics at once, while {@link #run} (called twice a visit) would run its own copy of this loop uncompiled for
+     * many visits (seen: detection 60 ms a visit instead of 30, with the Vector API's fallback allocating).
+     */
+    private static void fma1(float[] a, int ao, float[] s, int o, float kt, int n, int bound) {
+        int x = 0;
+        if (bound > 0) {
+            FloatVector kk = FloatVector.broadcast(F, kt);
+            for (; x < bound; x += F.length()) {
+                FloatVector.fromArray(F, s, o + x).fma(kk, FloatVector.fromArray(F, a, ao + x)).intoArray(a, ao + x);
+            }
+        }
+        for (; x < n; x++) {
+            a[ao + x] = Math.fma(s[o + x], kt, a[ao + x]);
         }
     }
 
