@@ -336,15 +336,20 @@ public final class DiffStage {
         List<int[]> wanted = keys.subList(0, Math.min(keys.size(), references.capacity()));
         AtomicInteger next = new AtomicInteger();
         AtomicInteger prepared = new AtomicInteger();
-        boolean done = onEachImager("diff-warm-up-", im -> {
-            for (int i; (i = next.getAndIncrement()) < wanted.size(); ) {
-                try {
-                    references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepare);
-                    references.calibration(SensorId.of(wanted.get(i)[0]));
-                    prepared.incrementAndGet();
-                } catch (ReferenceLibrary.MissingReference e) {
-                    // the visits of this field will be flagged, with this reason
+        boolean done = onThreads("diff-warm-up-", () -> {
+            DifferenceImager im = borrow();
+            try {
+                for (int i; (i = next.getAndIncrement()) < wanted.size(); ) {
+                    try {
+                        references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepare);
+                        references.calibration(SensorId.of(wanted.get(i)[0]));
+                        prepared.incrementAndGet();
+                    } catch (ReferenceLibrary.MissingReference e) {
+                        // the visits of this field will be flagged, with this reason
+                    }
                 }
+            } finally {
+                imagers.add(im);
             }
         });
         if (!done) {
@@ -402,7 +407,7 @@ public final class DiffStage {
         DifferenceImager.Input visit = new DifferenceImager.Input(px, sw, height, photometry, Calibration.Frames.NONE);
         DifferenceImager.Input reference = new DifferenceImager.Input(refStrip, sw, height, photometry, Calibration.Frames.NONE);
         AtomicInteger left = new AtomicInteger(Math.max(1, runs));
-        onEachImager("diff-compile-", full -> {
+        onThreads("diff-compile-", () -> {
             try {
                 DifferenceImager im = new DifferenceImager(settings.diff(), sw, height);
                 DifferenceImager.PreparedReference prepared = im.prepare(reference);
@@ -415,18 +420,11 @@ public final class DiffStage {
         });
     }
 
-    /** {@code work} on each imager, on a thread of its own named {@code prefix + i}; false when interrupted waiting for them. */
-    private boolean onEachImager(String prefix, java.util.function.Consumer<DifferenceImager> work) {
+    /** {@code work} on as many threads as there are imagers, named {@code prefix + i}; false when interrupted waiting for them. */
+    private boolean onThreads(String prefix, Runnable work) {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < Math.max(1, settings.workers()); t++) {
-            Thread th = new Thread(() -> {
-                DifferenceImager im = borrow();
-                try {
-                    work.accept(im);
-                } finally {
-                    imagers.add(im);
-                }
-            }, prefix + t);
+            Thread th = new Thread(work, prefix + t);
             threads.add(th);
             th.start();
         }

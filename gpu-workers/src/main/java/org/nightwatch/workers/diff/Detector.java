@@ -98,7 +98,7 @@ public final class Detector {
         int radius = Math.max(2, (int) Math.round(2.3548 * psfSigma));
         // most of the plane is below the threshold: whole vectors of it are passed over at once (in a small method,
         // which the JIT compiles with the vector intrinsics long before it would this one)
-        for (int i = vector ? nextAtOrAbove(score, 0, n, t) : 0; i < n; i = vector ? nextAtOrAbove(score, i + 1, n, t) : i + 1) {
+        for (int i = nextAtOrAbove(score, 0, n, t); i < n; i = nextAtOrAbove(score, i + 1, n, t)) {
             float s = score[i];
             if (seen[i] == 0 && (s >= t || s <= -t)) {
                 component(score, m, i, s > 0, t, radius, peaks);
@@ -140,10 +140,14 @@ public final class Detector {
 
     /**
      * The first index at or after {@code from} whose vector of {@code s} holds a value with {@code |s| >= t} (that
-     * vector's first lane: the caller tests each), or {@code n}; past the last whole vector, {@code from} itself.
+     * vector's first lane: the caller tests each), or {@code n}; past the last whole vector, and without the vector
+     * path, {@code from} itself.
      */
-    private static int nextAtOrAbove(float[] s, int from, int n, float t) {
+    private int nextAtOrAbove(float[] s, int from, int n, float t) {
         int i = from;
+        if (!vector) {
+            return i; // the scalar oracle tests every pixel
+        }
         FloatVector tv = FloatVector.broadcast(F, t);
         for (int bound = n - F.length(); i <= bound; i += F.length()) {
             if (FloatVector.fromArray(F, s, i).abs().compare(VectorOperators.GE, tv).anyTrue()) {
