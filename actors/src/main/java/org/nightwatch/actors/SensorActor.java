@@ -189,6 +189,7 @@ public final class SensorActor extends AbstractBehavior<SensorActor.Command> {
      */
     private Behavior<Command> onTick() {
         if (state == SensorState.DONE) {
+            report(); // what still reaches its closed stream (frames in transport, counted late) is in its books too
             return this;
         }
         long last = ledger.lastBlockNanos();

@@ -136,6 +136,14 @@ public final class VisitSpool implements AutoCloseable {
      * released to {@code pool}.
      */
     public boolean spill(ClosedVisit v, SensorLedger ledger, StackBufferPool pool) {
+        return spill(v, ledger, pool, () -> { });
+    }
+
+    /**
+     * The same; {@code accounted} runs once the visit's frames are in {@code ledger} (on the spool's thread), so that a
+     * sensor's stream does not say it has drained while its books still wait for a write.
+     */
+    public boolean spill(ClosedVisit v, SensorLedger ledger, StackBufferPool pool, Runnable accounted) {
         long need = bytesPerVisit();
         if (bytesNow.get() + reserved.get() + need > maxBytes) {
             visitsNotSpooled.incrementAndGet();
@@ -175,6 +183,7 @@ public final class VisitSpool implements AutoCloseable {
                     ledger.gap(-1, -1, FrameFate.LOST_SPOOL_FAILED, why);
                     ledger.problem(ledger.sensor() + ": " + why);
                 }
+                accounted.run();
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the spool is closing (the night is over): the visit is counted lost, not left unaccounted
@@ -182,6 +191,7 @@ public final class VisitSpool implements AutoCloseable {
             ledger.account(FrameFate.LOST_SPOOL_FAILED, v.framesStacked());
             ledger.gap(-1, -1, FrameFate.LOST_SPOOL_FAILED, "visit " + v.visitId() + ": the spool was closed");
             pool.releasePromised(v.buffer());
+            accounted.run();
         }
         return true;
     }

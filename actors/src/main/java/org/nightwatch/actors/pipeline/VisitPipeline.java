@@ -54,8 +54,13 @@ public final class VisitPipeline implements VisitHandoff {
     private final BoundedSourceQueue<ClosedVisit> queue;
     private final java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
     private final UniqueKillSwitch killSwitch;
-    private final CompletionStage<Done> completion;
+    /** The stream's end, once every visit it spilled is accounted too. */
+    private final CompletableFuture<Done> completion = new CompletableFuture<>();
     private final Set<ClosedVisit> inFlight = ConcurrentHashMap.newKeySet();
+    /** Visits given to the spool whose frames are not in the books yet (the write runs on the spool's thread). */
+    private final java.util.concurrent.atomic.AtomicInteger spilling = new java.util.concurrent.atomic.AtomicInteger();
+    /** The stream's own end: null while it runs, then {@code Done} or its failure. */
+    private volatile Object streamEnd;
     private final SensorLedger ledger;
     private final StackBufferPool pool;
     private final Duration deadline;
@@ -96,10 +101,9 @@ public final class VisitPipeline implements VisitHandoff {
             .run(mat);
         this.queue = m.first().first();
         this.killSwitch = m.first().second();
-        this.completion = m.second();
         // a stream that stops (its sensor restarts, or the night is closed) leaves the visits between its stages
         // to no one: they are settled here, and their buffers go back
-        completion.whenComplete((d, e) -> {
+        m.second().whenComplete((d, e) -> {
             List<Work> left;
             synchronized (this) {
                 terminated = true;
@@ -107,7 +111,26 @@ public final class VisitPipeline implements VisitHandoff {
                 between.clear();
             }
             left.forEach(this::stopped);
+            streamEnd = e != null ? e : Done.getInstance();
+            completeWhenAccounted();
         });
+    }
+
+    /**
+     * The sensor's stream has drained only when its books are whole: a visit spilled near the end is still being
+     * written, and its frames are counted when the write ends. The books a sensor reports when it drains are its last
+     * (another node keeps the night's books from them).
+     */
+    private void completeWhenAccounted() {
+        Object end = streamEnd;
+        if (end == null || spilling.get() > 0) {
+            return;
+        }
+        if (end instanceof Throwable t) {
+            completion.completeExceptionally(t);
+        } else {
+            completion.complete(Done.getInstance());
+        }
     }
 
     /**
@@ -433,8 +456,15 @@ public final class VisitPipeline implements VisitHandoff {
 
     @Override
     public boolean offer(ClosedVisit visit) {
-        if (spool != null && spool.shouldSpill(pool, inFlight.size()) && spool.spill(visit, ledger, pool)) {
-            return true;
+        if (spool != null && spool.shouldSpill(pool, inFlight.size())) {
+            spilling.incrementAndGet();
+            if (spool.spill(visit, ledger, pool, () -> {
+                spilling.decrementAndGet();
+                completeWhenAccounted();
+            })) {
+                return true;
+            }
+            spilling.decrementAndGet();
         }
         inFlight.add(visit);
         QueueOfferResult r;
