@@ -132,15 +132,17 @@ public final class Background {
         float[] level = new float[nx * ny];
         float[] sigma = new float[nx * ny];
         boolean[] valid = new boolean[nx * ny];
-        float[] sample = new float[SAMPLES_PER_SIDE * SAMPLES_PER_SIDE * 4];
+        float[] sample = new float[SAMPLES_PER_SIDE * SAMPLES_PER_SIDE];
         for (int cy = 0; cy < ny; cy++) {
             int y0 = cy * height / ny;
             int y1 = (cy + 1) * height / ny;
-            int sy = Math.max(1, (y1 - y0) / SAMPLES_PER_SIDE);
+            // a grid of at most SAMPLES_PER_SIDE x SAMPLES_PER_SIDE pixels a cell (the step rounded up: rounded down, a
+            // 125 px cell gave 42 x 42 samples, and their sort was a tenth of a visit's difference imaging)
+            int sy = Math.max(1, ceilDiv(y1 - y0, SAMPLES_PER_SIDE));
             for (int cx = 0; cx < nx; cx++) {
                 int x0 = cx * width / nx;
                 int x1 = (cx + 1) * width / nx;
-                int sx = Math.max(1, (x1 - x0) / SAMPLES_PER_SIDE);
+                int sx = Math.max(1, ceilDiv(x1 - x0, SAMPLES_PER_SIDE));
                 int n = 0;
                 for (int y = y0; y < y1 && n < sample.length; y += sy) {
                     int row = y * width;
@@ -164,6 +166,10 @@ public final class Background {
         fillInvalid(level, valid);
         fillInvalid(sigma, valid);
         return new Model(width, height, (width + nx - 1) / nx, nx, ny, level, sigma);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Median and sigma of a sorted sample, clipped at 3 sigma about the median, three passes. */
