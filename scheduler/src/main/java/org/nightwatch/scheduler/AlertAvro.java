@@ -180,15 +180,36 @@ public final class AlertAvro {
             r.put("window", w);
         }
         if (c.cutout() != null) {
-            int n = Candidate.CUTOUT * Candidate.CUTOUT;
+            byte[][] stamps = stamps(c);
             for (int ch = 0; ch < 3; ch++) {
                 GenericRecord cut = new GenericData.Record(CUTOUT);
                 cut.put("file_name", fileSafe(c.id()) + "_" + Candidate.CHANNELS[ch] + ".fits.gz");
-                cut.put("stamp_data", ByteBuffer.wrap(stamp(c, ch, Arrays.copyOfRange(c.cutout(), ch * n, (ch + 1) * n))));
+                cut.put("stamp_data", ByteBuffer.wrap(stamps[ch]));
                 r.put(CUTOUT_FIELDS[ch], cut);
             }
         }
         return r;
+    }
+
+    /**
+     * The compressed stamps of each candidate's cutout, by the cutout itself (an array: by identity), for as long as
+     * the candidate is held: an alert goes to the stream and to the files, each packing its own record, and the
+     * stamps were a third of what both cost at a visit's close. Two threads that ask at once may each make them.
+     */
+    private static final Map<float[], byte[][]> STAMPS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static byte[][] stamps(Candidate c) {
+        byte[][] made = STAMPS.get(c.cutout());
+        if (made != null) {
+            return made;
+        }
+        int n = Candidate.CUTOUT * Candidate.CUTOUT;
+        made = new byte[3][];
+        for (int ch = 0; ch < 3; ch++) {
+            made[ch] = stamp(c, ch, Arrays.copyOfRange(c.cutout(), ch * n, (ch + 1) * n));
+        }
+        STAMPS.put(c.cutout(), made);
+        return made;
     }
 
     /** One cutout channel as a gzip-compressed FITS file, with the candidate's identity and place in its header. */
