@@ -121,11 +121,25 @@ public final class SchedulerRole implements AutoCloseable {
         return scheduler.liveAlerts();
     }
 
-    /** Before the first frame, due at {@code first}: the night's visibility sampled, so that its first alerts do not wait for it. */
-    void prepare(java.time.Instant first) {
+    /**
+     * Made-up alerts run through every alert format before a night paced in real time, so that the JIT has compiled the
+     * formats before the first alerts are due (a night run as fast as it goes pays the same compilation either way).
+     */
+    static final int WARM_UP_ALERTS = 1500;
+
+    /**
+     * Before the first frame, due at {@code first}: the night's visibility sampled, so that its first alerts do not wait
+     * for it; and, when {@code warmUp}, the alert formats compiled ({@link AlertOutputs#compileBeforeTheNight}).
+     */
+    void prepare(java.time.Instant first, boolean warmUp) {
         long t0 = System.nanoTime();
         scheduler.prepareNight(first.toEpochMilli() / 86_400_000.0 + 40587.0);
         LOG.info("the night's visibility from {} sampled in {} ms", scheduler.settings().site().name(), (System.nanoTime() - t0) / 1_000_000);
+        if (warmUp) {
+            long t1 = System.nanoTime();
+            outputs.compileBeforeTheNight(WARM_UP_ALERTS);
+            LOG.info("the alert formats warmed up on {} made-up alerts in {} ms", WARM_UP_ALERTS, (System.nanoTime() - t1) / 1_000_000);
+        }
     }
 
     /**

@@ -115,6 +115,26 @@ class AlertFormatsTest {
     }
 
     @Test
+    void theFormatsWarmedUpBeforeTheNightLeaveNoMadeUpAlertInItsOutputs() throws Exception {
+        try (AlertOutputs out = outputs()) {
+            assertTrue(out.compileBeforeTheNight(30) > 30 * 3 * 29 * 29, "every format made, cutouts included");
+            assertEquals(0, out.size());
+            out.write(alerts);
+            assertEquals(4, out.size(), "the night's own alerts, and only those");
+            assertEquals(4, out.avroFiles());
+            assertEquals(4, out.voeventFiles());
+            for (String sub : List.of(AlertOutputs.AVRO_DIR, AlertOutputs.VOEVENT_DIR)) {
+                try (var files = Files.list(dir.resolve(sub))) {
+                    assertEquals(4, files.count(), sub);
+                }
+            }
+            String first = Files.readString(out.voeventFile(alerts.get(0).id()));
+            assertFalse(first.contains("warm-up"), "a night's first VOEvent cites nothing made up before it");
+            assertFalse(Files.readString(out.jsonLines()).contains("warm-up"));
+        }
+    }
+
+    @Test
     void pixelPositionsAreOneBasedInEveryFormatAndOlderAlertsReadBackUnchanged() throws Exception {
         Alert a = alerts.get(0);
         com.fasterxml.jackson.databind.node.ObjectNode json = AlertJson.tree(a, false);
