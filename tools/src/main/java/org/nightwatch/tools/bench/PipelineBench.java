@@ -119,7 +119,8 @@ public final class PipelineBench implements Callable<Integer> {
             attributed += e.getValue();
         }
         if (Double.isFinite(processCpu)) {
-            // native threads (the classifier's OpenMP pool) are not Java threads: the process's total says what they took
+            // threads that are neither Java threads nor the JVM's compilers and collector (the classifier's native pool, if
+            // any), and threads that ended between two samples: the process's total says what they took
             byRole.put("native-and-ended-threads", round(1000 * Math.max(0, processCpu - attributed) / sensorVisits));
             byRole.put("total", round(1000 * processCpu / sensorVisits));
         }

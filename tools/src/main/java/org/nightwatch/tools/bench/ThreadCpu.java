@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * CPU time of the process's threads, grouped by role (camera, Aeron driver, ingest, stacking, other),
- * so a benchmark can say where the cores went. A thread's time is known only while it lives: call
+ * CPU time of the process's threads, grouped by role (camera, Aeron driver, ingest, stacking, other; on Linux also
+ * the JIT compilers and the garbage collector), so a benchmark can say where the cores went. A thread's time is known only while it lives: call
  * {@link #sample()} now and then during a long run, so that pool threads that end between samples keep
  * what they had used by the last one.
  */
@@ -20,12 +20,61 @@ final class ThreadCpu {
     private final Map<Long, Long> last = new HashMap<>();
     private final Map<Long, String> roles = new HashMap<>();
     private final long processStart;
+    /** The JVM's own threads that are not Java threads (the JIT's compilers, the collector's), by Linux thread id. */
+    private final Map<String, long[]> vmTicks = new HashMap<>();
+    private final Map<String, String> vmRoles = new HashMap<>();
+    /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture Java runs on there. */
+    private static final double TICKS_PER_SECOND = 100;
 
     ThreadCpu() {
         for (long id : mx.getAllThreadIds()) {
             start.put(id, Math.max(0, mx.getThreadCpuTime(id)));
         }
         processStart = processCpuNanos();
+        sampleVmThreads(true);
+    }
+
+    /**
+     * The JIT compilers' and the garbage collector's threads are not Java threads, so {@link ThreadMXBean} does not see
+     * them; on Linux /proc/self/task does, by name ("C2 CompilerThre", "GC Thread#0", "G1 Conc#0"). Elsewhere they stay
+     * in what the process used beyond its Java threads.
+     */
+    private void sampleVmThreads(boolean atStart) {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return;
+        }
+        try (var dirs = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                String tid = t.getFileName().toString();
+                String role = vmRoles.get(tid);
+                if (role == null) {
+                    role = vmRole(java.nio.file.Files.readString(t.resolve("comm")).strip());
+                    vmRoles.put(tid, role);
+                }
+                if (role.isEmpty()) {
+                    continue;
+                }
+                String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                long[] v = vmTicks.computeIfAbsent(tid, k -> new long[] {atStart ? ticks : 0, ticks});
+                v[1] = ticks;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // a thread that ended while it was read: what it had used by the last sample stays
+        }
+    }
+
+    /** The role of a JVM thread by its Linux name, or "" for a Java thread (counted through ThreadMXBean). */
+    static String vmRole(String comm) {
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+            return "jit-compiler";
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread")) {
+            return "gc-and-safepoints";
+        }
+        return "";
     }
 
     /** Notes every live thread's CPU time so far. */
@@ -44,6 +93,7 @@ final class ThreadCpu {
             }
             last.put(id, cpu);
         }
+        sampleVmThreads(false);
     }
 
     /** CPU seconds per role since construction (of threads that ended, what they had used by the last sample). */
@@ -54,6 +104,7 @@ final class ThreadCpu {
             double s = (e.getValue() - start.getOrDefault(e.getKey(), 0L)) / 1e9;
             out.merge(roles.get(e.getKey()), s, Double::sum);
         }
+        vmTicks.forEach((tid, v) -> out.merge(vmRoles.get(tid), (v[1] - v[0]) / TICKS_PER_SECOND, Double::sum));
         return out;
     }
 
