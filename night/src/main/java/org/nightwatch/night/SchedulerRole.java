@@ -21,6 +21,7 @@ import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.camera.aeron.AeronTransport;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.scheduler.AlertOutputs;
+import org.nightwatch.scheduler.WarmUp;
 import org.nightwatch.scheduler.AlertStore;
 import org.nightwatch.scheduler.KnownVariables;
 import org.nightwatch.scheduler.Scheduler;
@@ -122,10 +123,13 @@ public final class SchedulerRole implements AutoCloseable {
     }
 
     /**
-     * Made-up alerts run through every alert format before a night paced in real time, so that the JIT has compiled the
-     * formats before the first alerts are due (a night run as fast as it goes pays the same compilation either way).
+     * Made-up alerts run through every alert format, and made-up visits through a scheduler and a scratch database of the
+     * night's kind, before a night paced in real time, so that the JIT has compiled them before the first alerts are due
+     * ({@link WarmUp}; a night run as fast as it goes pays the same compilation either way).
      */
     static final int WARM_UP_ALERTS = 1500;
+    static final int WARM_UP_VISITS = 150;
+    static final int WARM_UP_CANDIDATES = 50;
 
     /**
      * Before the first frame, due at {@code first}: the night's visibility sampled, so that its first alerts do not wait
@@ -136,9 +140,17 @@ public final class SchedulerRole implements AutoCloseable {
         scheduler.prepareNight(first.toEpochMilli() / 86_400_000.0 + 40587.0);
         LOG.info("the night's visibility from {} sampled in {} ms", scheduler.settings().site().name(), (System.nanoTime() - t0) / 1_000_000);
         if (warmUp) {
+            // one after the other: on two cores the JIT's compiler threads take the second (tried on two threads: no sooner)
             long t1 = System.nanoTime();
             outputs.compileBeforeTheNight(WARM_UP_ALERTS);
-            LOG.info("the alert formats warmed up on {} made-up alerts in {} ms", WARM_UP_ALERTS, (System.nanoTime() - t1) / 1_000_000);
+            long t2 = System.nanoTime();
+            SchedulerSettings ss = settings.scheduler();
+            // the embedded database's code only: a night on PostgreSQL runs the driver's, which a scratch H2 would not compile
+            int made = ss.storeUrl() == null || ss.storeUrl().isBlank()
+                ? WarmUp.scheduler(ss, first.toEpochMilli() / 86_400_000.0 + 40587.0, WARM_UP_VISITS, WARM_UP_CANDIDATES) : -1;
+            LOG.info("the alert formats warmed up on {} made-up alerts in {} ms, the scheduler{} on {} made-up visits ({} alerts) in {} ms",
+                WARM_UP_ALERTS, (t2 - t1) / 1_000_000, made >= 0 ? " and a scratch database" : "", WARM_UP_VISITS, Math.max(made, 0),
+                (System.nanoTime() - t2) / 1_000_000);
         }
     }
 

@@ -178,22 +178,15 @@ public final class AlertOutputs implements AutoCloseable {
     /**
      * Before the first frame: {@code alerts} made-up alerts, each with a cutout and a history, through every format in
      * memory (JSON, the Avro packet of the stream and of the files, VOEvent when written), so that the JIT has compiled
-     * them before the night's first alerts are due. Measured in a bench night of 42 sensors: the compiler threads spent
-     * some 16 s on the scheduler's and the alert formats' code in the night's first 40 s, on the cores the visits needed.
-     * Returns the bytes made (kept, so that none of the work is left out).
+     * them before the night's first alerts are due ({@link WarmUp}). Returns the bytes made (kept, so that none of the work is left out).
      */
     public long compileBeforeTheNight(int alerts) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
         long bytes = 0;
         String previous = null;
         for (int i = 0; i < alerts; i++) {
-            float[] cutout = new float[3 * Candidate.CUTOUT * Candidate.CUTOUT];
-            for (int k = 0; k < cutout.length; k++) {
-                cutout[k] = (float) (100 * r.nextGaussian());
-            }
-            Candidate c = new Candidate("warm-up-" + i, i % 84, i, 1, 60000 + i * 1e-4, 1000.5 + i % 7, 500.25, 150 + r.nextDouble(),
-                20 + r.nextDouble(), 5000 * r.nextDouble(), 100, 50 * r.nextDouble(), 18 + r.nextDouble(), 0.02, 2.5, 1.1, 1, 0, cutout,
-                r.nextDouble(), "warm-up");
+            Candidate c = WarmUp.candidate(r, "warm-up-" + i, i % 84, i, 60000 + i * 1e-4, 150 + r.nextDouble(), 20 + r.nextDouble(),
+                r.nextDouble());
             List<PastDetection> history = List.of(PastDetection.of(c), PastDetection.of(c));
             Alert a = new Alert("warm-up-alert-" + i, "warm-up-object-" + i / 2, i % 2 == 0 ? Alert.State.NEW : Alert.State.UPDATED,
                 "transient", "warm-up", 1 + i % 10, r.nextDouble(), Map.of("score", r.nextDouble()), Map.of("score", 1.0), c, history,
