@@ -179,8 +179,12 @@ class ClusterNightSystemTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                     // every alert the database holds reaches the room's consumers once (after a takeover, from the database)
                     List<String> committed = committedAlerts(db);
-                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-                        .until(() -> roomAlerts.size() >= committed.size());
+                    // on a time-out, which of the committed alerts the room lacks, and whether its hub dropped any
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(
+                        roomAlerts.containsAll(committed), () -> "the room has " + roomAlerts.size() + " of " + committed.size()
+                            + " committed alerts (its hub dropped " + r.alertHub().dropped() + "); it lacks "
+                            + committed.stream().filter(a -> !roomAlerts.contains(a)).toList() + "\n" + String.join("\n", said.get(0))
+                            + "\n" + String.join("\n", said.get(1))));
                     assertEquals(Set.copyOf(committed), Set.copyOf(roomAlerts), "the room's consumers have every committed alert");
                     assertEquals(roomAlerts.size(), Set.copyOf(roomAlerts).size(), "and each once: " + roomAlerts);
                 }
