@@ -21,11 +21,11 @@ import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.camera.aeron.AeronTransport;
 import org.nightwatch.protocol.Alert;
 import org.nightwatch.scheduler.AlertOutputs;
-import org.nightwatch.scheduler.WarmUp;
 import org.nightwatch.scheduler.AlertStore;
 import org.nightwatch.scheduler.KnownVariables;
 import org.nightwatch.scheduler.Scheduler;
 import org.nightwatch.scheduler.SchedulerSettings;
+import org.nightwatch.scheduler.WarmUp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,13 +133,17 @@ public final class SchedulerRole implements AutoCloseable {
 
     /**
      * Before the first frame, due at {@code first}: the night's visibility sampled, so that its first alerts do not wait
-     * for it; and, when {@code warmUp}, the alert formats compiled ({@link AlertOutputs#compileBeforeTheNight}).
+     * for it; and, when {@code warmUp}, the alert formats and the scheduler compiled. A warm-up that fails costs the
+     * night nothing but the time it saves: it is said, and the night goes on.
      */
     void prepare(java.time.Instant first, boolean warmUp) {
         long t0 = System.nanoTime();
         scheduler.prepareNight(first.toEpochMilli() / 86_400_000.0 + 40587.0);
         LOG.info("the night's visibility from {} sampled in {} ms", scheduler.settings().site().name(), (System.nanoTime() - t0) / 1_000_000);
-        if (warmUp) {
+        if (!warmUp) {
+            return;
+        }
+        try {
             // one after the other: on two cores the JIT's compiler threads take the second (tried on two threads: no sooner)
             long t1 = System.nanoTime();
             outputs.compileBeforeTheNight(WARM_UP_ALERTS);
@@ -151,6 +155,9 @@ public final class SchedulerRole implements AutoCloseable {
             LOG.info("the alert formats warmed up on {} made-up alerts in {} ms, the scheduler{} on {} made-up visits ({} alerts) in {} ms",
                 WARM_UP_ALERTS, (t2 - t1) / 1_000_000, made >= 0 ? " and a scratch database" : "", WARM_UP_VISITS, Math.max(made, 0),
                 (System.nanoTime() - t2) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.warn("the scheduler's warm-up before the night failed ({}): the night goes on, its first alerts on code not yet "
+                + "compiled", e.getMessage());
         }
     }
 

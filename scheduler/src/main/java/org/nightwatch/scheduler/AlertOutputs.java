@@ -175,10 +175,12 @@ public final class AlertOutputs implements AutoCloseable {
     public void close() {
         lines.close();
     }
+
     /**
      * Before the first frame: {@code alerts} made-up alerts, each with a cutout and a history, through every format in
      * memory (JSON, the Avro packet of the stream and of the files, VOEvent when written), so that the JIT has compiled
-     * them before the night's first alerts are due ({@link WarmUp}). Returns the bytes made (kept, so that none of the work is left out).
+     * them before the night's first alerts are due ({@link WarmUp}). Nothing is written. Returns the bytes made (used,
+     * so that none of the work can be left out).
      */
     public long compileBeforeTheNight(int alerts) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
