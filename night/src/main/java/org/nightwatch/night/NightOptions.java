@@ -85,6 +85,15 @@ public record NightOptions(int sensors, int visits, SurveyMode mode, Pacing paci
         return observeReferences != null ? observeReferences : replayDir != null ? replayDir : recordDir != null ? recordDir : outDir != null ? outDir.resolve("sky") : null;
     }
 
+    /**
+     * Whether the night's code is compiled before its first frame (the imagers, the scheduler, the alert formats): a
+     * night paced in real time must be, or its first visits wait and frames are deferred; one run as fast as it goes
+     * pays the same compilation either way, so it warms up only what it must.
+     */
+    public boolean compilesBeforeTheNight() {
+        return pacing == Pacing.REALTIME;
+    }
+
     /** A simulated night with the defaults; set the rest on the builder. */
     public static Builder simulate(int sensors, int visits, SurveyMode mode, Pacing pacing) {
         return new Builder(sensors, visits, mode, pacing);

@@ -168,7 +168,7 @@ public final class NightRunner implements AutoCloseable {
         }
         Instant first = options.nightStart() != null ? options.nightStart() : Instant.now();
         if (scheduler != null) {
-            scheduler.prepare(first, options.pacing() == org.nightwatch.camera.source.Pacing.REALTIME);
+            scheduler.prepare(first, options.compilesBeforeTheNight());
         }
         source.connect(transport, first,
             (cluster != null ? config.config().getDuration("nightwatch.actors.cluster-not-connected-timeout") : actors.notConnectedTimeout())

@@ -159,9 +159,7 @@ public final class SensorWorkers implements AutoCloseable {
             diff.headers(source.visitHeaders());
         }
         long t0 = System.nanoTime();
-        // a night paced in real time must have its code compiled before its first frame (or its first visits wait, and
-        // frames are deferred); one run as fast as it goes pays the same compilation either way, so it warms up once
-        int runs = options.pacing() == Pacing.REALTIME ? d.warmUpRuns() : 1;
+        int runs = options.compilesBeforeTheNight() ? d.warmUpRuns() : 1;
         int warm = diff.warmUp(source.sensors(), source.fields(), runs);
         LOG.info("{} references prepared and the imagers warmed up ({} made-up visits) before the night in {} s", warm, runs, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         this.candidateCsv = new CandidateCsvSink(outDir());

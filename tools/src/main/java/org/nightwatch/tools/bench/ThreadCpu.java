@@ -146,9 +146,6 @@ final class ThreadCpu {
         if (name.contains("stacking-dispatcher") || name.contains("io-dispatcher")) {
             return "stacking";
         }
-        if (name.contains("GC") || name.contains("G1") || name.contains("Compiler")) {
-            return "jvm";
-        }
         return "other";
     }
 }
