@@ -67,6 +67,50 @@ class InputSpecTest {
     }
 
     @Test
+    void theStretchIsTheInverseHyperbolicSineOfEveryPixelToAFewFloatUlpsWhateverItsSign() {
+        Random rnd = new Random(5);
+        // lengths that leave vector tails of every size, values from deep negative residuals to saturated stars
+        for (int n = 1; n < 100; n += 7) {
+            float[] in = new float[n + 3];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = (float) (Math.pow(10, rnd.nextDouble() * 16 - 5) * (rnd.nextBoolean() ? 1 : -1));
+            }
+            in[3] = 0f;
+            float[] out = new float[n + 5];
+            InputSpec.asinh(in, 3, out, 2, n, 0.37f);
+            for (int i = 0; i < n; i++) {
+                double v = in[3 + i] * 0.37;
+                double expected = Math.signum(v) * Math.log(Math.abs(v) + Math.sqrt(v * v + 1));
+                assertEquals(expected, out[2 + i], 4 * Math.ulp((float) expected), "asinh(" + v + ") at " + i + " of " + n);
+            }
+            assertEquals(0f, out[0]);
+            assertEquals(0f, out[n + 2], "nothing written past the pixels asked for");
+        }
+    }
+
+    @Test
+    void theNoiseIsTheMedianAbsoluteDeviationOfTheRing() {
+        float[] c = cutout(12, 0, 3);
+        float[] ring = new float[4 * InputSpec.RING * (SIZE - InputSpec.RING)];
+        int n = 0;
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                if (x < InputSpec.RING || y < InputSpec.RING || x >= SIZE - InputSpec.RING || y >= SIZE - InputSpec.RING) {
+                    ring[n++] = c[2 * PLANE + y * SIZE + x];
+                }
+            }
+        }
+        float[] sorted = java.util.Arrays.copyOf(ring, n);
+        java.util.Arrays.sort(sorted);
+        float med = sorted[n / 2];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = Math.abs(sorted[i] - med);
+        }
+        java.util.Arrays.sort(sorted);
+        assertEquals(1.4826 * sorted[n / 2], InputSpec.threeChannel().noise(c, 2 * PLANE), 0.0, "the element at n / 2 in order, twice");
+    }
+
+    @Test
     void anUnknownNormalisationIsRefusedByName() {
         var e = assertThrows(IllegalArgumentException.class, () -> new InputSpec(SIZE, InputSpec.ALL, "zscale", 3.0));
         assertTrue(e.getMessage().contains("zscale") && e.getMessage().contains(InputSpec.ASINH_DIFF_NOISE), e.getMessage());
