@@ -44,7 +44,6 @@ public final class NightStats {
         }
     }
 
-    /** A visit's difference imaging is done; {@code sinceClosedNanos} from its last frame to now. Any thread. */
     /**
      * The segments of a visit's way from its last frame to the scheduler, each from the mark before to the
      * next: the stacking queue and stacking, the wait for a difference imager, difference imaging, scoring
@@ -92,6 +91,7 @@ public final class NightStats {
         return out;
     }
 
+    /** A visit's difference imaging is done; {@code sinceClosedNanos} from its last frame to now. Any thread. */
     public void recordDiff(ClosedVisit v, VisitDiff d, long sinceClosedNanos) {
         if (!v.flags().contains(org.nightwatch.actors.ingest.VisitFlag.CAUGHT_UP)) {
             // a caught-up visit's latency is its lateness, reported with the catch-up, not the live path's
