@@ -1,9 +1,6 @@
 package org.nightwatch.workers.classify;
 
 import java.util.List;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.apache.commons.math3.util.KthSelector;
 
 /**
@@ -35,11 +32,6 @@ public record InputSpec(int size, List<String> channels, String normalisation, d
     public static final List<String> NORMALISATIONS = List.of(ASINH_DIFF_NOISE_V1, ASINH_DIFF_NOISE);
     /** Fewest non-blank ring pixels that give a noise estimate; below it the whole stamp is used. */
     public static final int MIN_NOISE_PIXELS = 16;
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
-    /** Above it v^2 would overflow a float, and asinh(v) = log(2 v) to float precision. */
-    private static final float HUGE_VALUE = 0x1p30f;
-    private static final FloatVector HUGE = FloatVector.broadcast(F, HUGE_VALUE);
 
     public InputSpec {
         channels = List.copyOf(channels);
@@ -76,36 +68,17 @@ public record InputSpec(int size, List<String> channels, String normalisation, d
         if (cutout.length != 3 * plane) {
             throw new IllegalArgumentException("cutout of " + cutout.length + " floats, the model expects 3 x " + size + " x " + size);
         }
-        float scale = (float) (1.0 / (noise(cutout, 2 * plane) * softening));
+        // asinh in double, pixel by pixel, with Math.log: the same bits whether the JIT has compiled this or not. The
+        // Vector API's log1p took a fiftieth of the time, but its lanes round differently when interpreted than when
+        // compiled, and a night and its replay then scored a few candidates differently in the eighth digit
+        double scale = 1.0 / (noise(cutout, 2 * plane) * softening);
         for (int c = 0; c < channels.size(); c++) {
-            asinh(cutout, ALL.indexOf(channels.get(c)) * plane, out, offset + c * plane, plane, scale);
-        }
-    }
-
-    /**
-     * {@code out[to + i] = asinh(in[from + i] * scale)} for i below {@code n}, in float, vector lanes first (the Vector API's
-     * log1p), as {@code sign(v) log1p(|v| + v^2 / (1 + sqrt(v^2 + 1)))}: accurate to a few float ulps for sky pixels near 0
-     * and for negative residuals, where {@code log(v + sqrt(v^2 + 1))} loses digits; above 2^30 as {@code log(2 |v|)}. It was
-     * that formula in double, one pixel at a time: 3.4 ms of a visit's 54 cutouts, a third of their scoring; this takes a
-     * few hundredths of that.
-     */
-    static void asinh(float[] in, int from, float[] out, int to, int n, float scale) {
-        int i = 0;
-        FloatVector s = FloatVector.broadcast(F, scale);
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, in, from + i).mul(s);
-            FloatVector a = v.abs();
-            FloatVector a2 = a.mul(a);
-            FloatVector r = a.add(a2.div(a2.add(ONE).sqrt().add(ONE))).lanewise(VectorOperators.LOG1P);
-            r = r.blend(a.add(a).lanewise(VectorOperators.LOG), a.compare(VectorOperators.GT, HUGE));
-            r.blend(r.neg(), v.compare(VectorOperators.LT, 0f)).intoArray(out, to + i);
-        }
-        for (; i < n; i++) {
-            float v = in[from + i] * scale;
-            float a = Math.abs(v);
-            float a2 = a * a;
-            float r = a > HUGE_VALUE ? (float) Math.log(a + a) : (float) Math.log1p(a + a2 / ((float) Math.sqrt(a2 + 1f) + 1f));
-            out[to + i] = v < 0f ? -r : r;
+            int src = ALL.indexOf(channels.get(c)) * plane;
+            int dst = offset + c * plane;
+            for (int i = 0; i < plane; i++) {
+                double v = cutout[src + i] * scale;
+                out[dst + i] = (float) Math.log(v + Math.sqrt(v * v + 1)); // asinh
+            }
         }
     }
 
