@@ -1,7 +1,7 @@
 package org.nightwatch.workers.classify;
 
+import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.math3.util.KthSelector;
 
 /**
  * What a model takes, carried in its file and checked when it is loaded: the stamp size, which channels
@@ -68,9 +68,6 @@ public record InputSpec(int size, List<String> channels, String normalisation, d
         if (cutout.length != 3 * plane) {
             throw new IllegalArgumentException("cutout of " + cutout.length + " floats, the model expects 3 x " + size + " x " + size);
         }
-        // asinh in double, pixel by pixel, with Math.log: the same bits whether the JIT has compiled this or not. The
-        // Vector API's log1p took a fiftieth of the time, but its lanes round differently when interpreted than when
-        // compiled, and a night and its replay then scored a few candidates differently in the eighth digit
         double scale = 1.0 / (noise(cutout, 2 * plane) * softening);
         for (int c = 0; c < channels.size(); c++) {
             int src = ALL.indexOf(channels.get(c)) * plane;
@@ -112,20 +109,15 @@ public record InputSpec(int size, List<String> channels, String normalisation, d
         return sigma > 0 && Double.isFinite(sigma) ? sigma : 1.0;
     }
 
-    /**
-     * 1.4826 x the median absolute deviation of the first {@code n} values: the element at {@code n / 2} in order,
-     * twice, found by selection rather than two sorts (the same values; the sorts were a tenth of scoring a visit).
-     */
+    /** 1.4826 x the median absolute deviation of the first {@code n} values. */
     private static double mad(float[] values, int n) {
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = values[i];
-        }
-        KthSelector select = new KthSelector();
-        double med = select.select(r, null, n / 2);
+        float[] r = Arrays.copyOf(values, n);
+        Arrays.sort(r);
+        float med = r[n / 2];
         for (int i = 0; i < n; i++) {
             r[i] = Math.abs(r[i] - med);
         }
-        return 1.4826 * (float) select.select(r, null, n / 2);
+        Arrays.sort(r);
+        return 1.4826 * r[n / 2];
     }
 }
