@@ -28,6 +28,11 @@ class InputSpecTest {
         return c;
     }
 
+    /** Whether stamp pixel (x, y) is in the outer ring the noise is measured on. */
+    private static boolean inRing(int x, int y) {
+        return x < InputSpec.RING || y < InputSpec.RING || x >= SIZE - InputSpec.RING || y >= SIZE - InputSpec.RING;
+    }
+
     @Test
     void aStampHalfOffTheSensorIsScaledByItsSkyNoiseNotByTheBlankPixels() {
         InputSpec v2 = InputSpec.threeChannel();
@@ -57,7 +62,7 @@ class InputSpecTest {
         float[] c = cutout(8, 0, 2);
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                if (x < InputSpec.RING || y < InputSpec.RING || x >= SIZE - InputSpec.RING || y >= SIZE - InputSpec.RING) {
+                if (inRing(x, y)) {
                     c[2 * PLANE + y * SIZE + x] = 0f;
                 }
             }
@@ -73,7 +78,7 @@ class InputSpecTest {
         int n = 0;
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                if (x < InputSpec.RING || y < InputSpec.RING || x >= SIZE - InputSpec.RING || y >= SIZE - InputSpec.RING) {
+                if (inRing(x, y)) {
                     ring[n++] = c[2 * PLANE + y * SIZE + x];
                 }
             }
