@@ -30,11 +30,14 @@ public final class DeploymentConfig {
     private final List<SensorPlacement> layout;
     private final double pixelScaleArcsec;
 
+    /** Where the imagers' threads are sized: one a difference imager. */
+    static final String DIFF_THREADS = "nightwatch.diff-dispatcher.thread-pool-executor.fixed-pool-size";
+
     private DeploymentConfig(Path source, Config site, Config config) {
         this.source = source;
         this.site = site;
-        this.config = config;
         try {
+            this.config = imagerThreads(site, config);
             this.pixelScaleArcsec = config.getDouble("nightwatch.layout.pixel-scale-arcsec");
             this.layout = parseLayout(config);
             for (SurveyMode m : SurveyMode.values()) {
@@ -51,6 +54,19 @@ public final class DeploymentConfig {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(source, e.getMessage());
         }
+    }
+
+    /**
+     * {@code config} with the difference-imaging dispatcher sized to {@code nightwatch.actors.diff.workers} when that is set
+     * (and the site did not size the dispatcher itself): a thread an imager, so that no run waits for an imager and no
+     * imager waits for a thread. Unset, both are one a core.
+     */
+    private static Config imagerThreads(Config site, Config config) {
+        int workers = config.getInt("nightwatch.actors.diff.workers");
+        if (workers <= 0 || site.hasPath(DIFF_THREADS)) {
+            return config;
+        }
+        return config.withValue(DIFF_THREADS, com.typesafe.config.ConfigValueFactory.fromAnyRef(workers));
     }
 
     /** This configuration with {@code path} set to {@code value} (a command-line option over the files). */

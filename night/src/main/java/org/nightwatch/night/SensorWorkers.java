@@ -83,6 +83,8 @@ public final class SensorWorkers implements AutoCloseable {
     private final DiffStage diff;
     private final ClassifierStage classifier;
     private final CandidateCsvSink candidateCsv;
+    /** Whether the classifier's scorers are warmed on the imagers' threads when the night starts (not in a classifier drill). */
+    private final boolean warmScorers;
     private VisitSpool spool;
     private EarlyStarts early;
     private CatchUp catchUp;
@@ -126,6 +128,7 @@ public final class SensorWorkers implements AutoCloseable {
             this.diff = null;
             this.classifier = null;
             this.candidateCsv = null;
+            this.warmScorers = false;
             return;
         }
         // compile the hot kernels before frames are due, not while the first visits wait
@@ -144,6 +147,7 @@ public final class SensorWorkers implements AutoCloseable {
             this.diff = null;
             this.classifier = null;
             this.candidateCsv = null;
+            this.warmScorers = false;
             return;
         }
         Path skyDir = options.skyDir();
@@ -168,6 +172,8 @@ public final class SensorWorkers implements AutoCloseable {
             LOG.warn("drill: the classifier will {} after some batches", cf.kind().name().toLowerCase(Locale.ROOT));
         }
         this.classifier = ClassifierModels.open(actors.classifier(), cf != null ? cf::strike : null, d.workerCount());
+        // a drill counts the batches it lets through: made-up batches would move its strike
+        this.warmScorers = classifier != null && classifier.scoresOnCallersThreads() && cf == null;
     }
 
     /** Where the night's candidates and spool go: its output directory, or the recorded night it writes. */
@@ -256,6 +262,9 @@ public final class SensorWorkers implements AutoCloseable {
     void start(ActorSystem<?> system) {
         Executor diffDispatcher = system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.diff-dispatcher"));
         diffExecutor.set(diffDispatcher);
+        if (warmScorers) {
+            warmScorersOn(diffDispatcher, actors.diff().workerCount());
+        }
         if (classifier != null) {
             classifier.start(Materializer.matFromSystem(system),
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.classifier-dispatcher")));
@@ -268,6 +277,44 @@ public final class SensorWorkers implements AutoCloseable {
             this.catchUp = new CatchUp(spool, pool, diff, placements.size(),
                 ledger -> VisitPipeline.start(mat, 2, actors.visitDeadline(), stages, ledger, pool, stats)).start();
         }
+    }
+
+    /**
+     * Warms the classifier's scorers on the imagers' own threads, one task a thread, before the first visit: a model
+     * keeps a session for each thread that scores with it, and a thread's first batches cost more than twice as much
+     * (39 ms against 14 ms of CPU for a visit's batch in the README night). Best effort: a dispatcher with fewer
+     * threads than imagers leaves its tasks waiting for each other, and they give up after a few seconds.
+     */
+    private void warmScorersOn(Executor executor, int threads) {
+        long t0 = System.nanoTime();
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(threads);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(threads);
+        java.util.concurrent.atomic.AtomicInteger warmed = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < threads; i++) {
+            executor.execute(() -> {
+                try {
+                    arrived.countDown();
+                    // each task holds its thread until every one has arrived: one task a thread
+                    if (arrived.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                        classifier.warmHere(16, 32, 48, 64, 80);
+                        warmed.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warn("warming the classifier on an imager's thread failed (the night scores it cold): {}", e.toString());
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        try {
+            done.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("real/bogus scorers warmed on {} of {} imager threads in {} ms", warmed.get(), threads,
+            (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Ends every sensor's stream where it stands (a stream whose end never came, or a night being closed). */

@@ -30,6 +30,18 @@ class DeploymentConfigTest {
         assertEquals(8, c.sensors(8).size());
     }
 
+    @Test
+    void theImagersThreadsFollowTheImagers() throws IOException {
+        DeploymentConfig shipped = DeploymentConfig.load(DEPLOYMENT);
+        assertEquals("off", shipped.config().getString(DeploymentConfig.DIFF_THREADS), "unset: one a core, as the imagers");
+        assertEquals(3, DeploymentConfig.load(override("nightwatch.actors.diff.workers = 3")).config().getInt(DeploymentConfig.DIFF_THREADS));
+        assertEquals(5, shipped.with("nightwatch.actors.diff.workers", 5).config().getInt(DeploymentConfig.DIFF_THREADS),
+            "a command-line setting over the file");
+        DeploymentConfig own = DeploymentConfig.load(override("nightwatch.actors.diff.workers = 3\n" + DeploymentConfig.DIFF_THREADS + " = 4"));
+        assertEquals(4, own.config().getInt(DeploymentConfig.DIFF_THREADS), "a site that sizes the dispatcher keeps its size");
+        assertEquals(4, own.with("nightwatch.actors.diff.workers", 2).config().getInt(DeploymentConfig.DIFF_THREADS));
+    }
+
     private Path override(String text) throws IOException {
         Path f = dir.resolve("site.conf");
         Files.writeString(f, "include file(\"" + DEPLOYMENT + "\")\n" + text);

@@ -116,6 +116,54 @@ class ClassifierStageTest {
 
     @Test
     @Timeout(60)
+    void eachImagerThreadScoresTheNightWithTheScorerItWarmed() throws Exception {
+        // a model keeps a session for each thread that used it: a thread that moved between scorers would meet
+        // cold sessions all night
+        List<Probe> made = new ArrayList<>();
+        CyclicBarrier together = new CyclicBarrier(2);
+        ClassifierStage stage = ClassifierStage.onCallersThreads("v1", () -> {
+            Probe p = new Probe();
+            p.meet = together;
+            synchronized (made) {
+                made.add(p);
+            }
+            return p;
+        });
+        stage.prepare();
+        stage.prepare();
+        java.util.concurrent.ExecutorService[] imagers = {java.util.concurrent.Executors.newSingleThreadExecutor(),
+            java.util.concurrent.Executors.newSingleThreadExecutor()};
+        try {
+            List<java.util.concurrent.Future<?>> warm = new ArrayList<>();
+            for (var imager : imagers) {
+                warm.add(imager.submit(() -> stage.warmHere(16, 48)));
+            }
+            for (var w : warm) {
+                w.get(); // both inside a scorer at once: each warmed its own
+            }
+            for (Probe p : made) {
+                p.meet = null;
+            }
+            // visits one after another, taking turns and unevenly, so that each thread finds both scorers free
+            for (int i = 0; i < 12; i++) {
+                var imager = imagers[i % 3 == 0 ? 0 : 1];
+                assertEquals(4, imager.submit(() -> stage.score(candidates(4, 1)).toCompletableFuture().join()).get().size());
+            }
+        } finally {
+            for (var imager : imagers) {
+                imager.shutdownNow();
+            }
+        }
+        assertEquals(2, made.size(), "the two scorers made before the night served it");
+        for (Probe p : made) {
+            assertEquals(1, p.threads.size(), "a scorer was used by " + p.threads.size() + " threads");
+        }
+        assertFalse(made.get(0).threads.equals(made.get(1).threads), "each thread with a scorer of its own");
+        assertEquals(48, stage.stats().scored(), "warming is not scoring: only the visits' candidates are counted");
+    }
+
+    @Test
+    @Timeout(60)
     void aScorerThatFailsCostsTheVisitItWasScoringOnly() {
         AtomicInteger made = new AtomicInteger();
         ClassifierStage stage = ClassifierStage.onCallersThreads("v1", () -> {
