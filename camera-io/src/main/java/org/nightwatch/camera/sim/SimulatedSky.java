@@ -15,7 +15,7 @@ import org.nightwatch.protocol.SensorPlacement;
  * A {@link FrameSource} that renders every frame with the {@link SkySimulator}, of the sky of a
  * {@link SimulatedSurvey} (fields revisited, transients, variables, moving objects, trails). The scene of a
  * sensor-visit (tens of milliseconds) is rendered ahead, on a background thread, while the previous
- * visit is read out, so that 84 scenes are not all rendered in the half second the first frames of a
+ * visit is read out (from a quarter of the way into it: {@link #renderNextAt}), so that 84 scenes are not all rendered in the half second the first frames of a
  * visit are due: simulation must not be what makes a real-time night fall behind.
  */
 public final class SimulatedSky implements FrameSource, AutoCloseable {
@@ -72,7 +72,7 @@ public final class SimulatedSky implements FrameSource, AutoCloseable {
     @Override
     public short[] fill(FrameHeader h, FrameSlot slot, short[] pixels) {
         SkySimulator.Scene scene = scene(h.sensorIndex(), h.visitId(), true).join();
-        if (h.frameIndex() == 0) {
+        if (h.frameIndex() == renderNextAt(h.framesPerVisit())) {
             scene(h.sensorIndex(), h.visitId() + 1, false); // the next visit, in the background
         }
         simulator.renderFrame(scene, h.frameSequence(), pixels);
@@ -81,6 +81,17 @@ public final class SimulatedSky implements FrameSource, AutoCloseable {
             scenes.remove(key(h.sensorIndex(), h.visitId()));
         }
         return pixels;
+    }
+
+    /**
+     * The frame of a visit at which the next visit's scene is begun: a quarter of the way in, not at its first frame.
+     * The first second or so of a visit is when the pipeline differences the visit just closed on every sensor at
+     * once; scenes begun then took a tenth of the cores from it (measured in the README night: 10 ms in every 100
+     * while the imagers were busy), and three quarters of a visit (6.75 s in all-sky mode) still leave the one
+     * background thread time for 84 scenes.
+     */
+    static int renderNextAt(int framesPerVisit) {
+        return framesPerVisit / 4;
     }
 
     @Override
