@@ -70,12 +70,10 @@ class ClassifierStageTest {
         }
     }
 
-    @Test
-    @Timeout(60)
-    void eachCallerScoresOnItsOwnThreadWithAScorerNoOtherThreadHoldsMeanwhile() throws Exception {
-        List<Probe> made = new ArrayList<>();
+    /** A stage on the callers' threads whose scorers, kept in {@code made}, each wait inside for a second caller. */
+    private static ClassifierStage meetingInPairs(List<Probe> made) {
         CyclicBarrier together = new CyclicBarrier(2);
-        ClassifierStage stage = ClassifierStage.onCallersThreads("v1", () -> {
+        return ClassifierStage.onCallersThreads("v1", () -> {
             Probe p = new Probe();
             p.meet = together;
             synchronized (made) {
@@ -83,6 +81,13 @@ class ClassifierStageTest {
             }
             return p;
         });
+    }
+
+    @Test
+    @Timeout(60)
+    void eachCallerScoresOnItsOwnThreadWithAScorerNoOtherThreadHoldsMeanwhile() throws Exception {
+        List<Probe> made = new ArrayList<>();
+        ClassifierStage stage = meetingInPairs(made);
         assertTrue(stage.scoresOnCallersThreads());
         List<List<Candidate>> results = new ArrayList<>(List.of(List.of(), List.of()));
         Thread[] callers = new Thread[2];
@@ -120,15 +125,7 @@ class ClassifierStageTest {
         // a model keeps a session for each thread that used it: a thread that moved between scorers would meet
         // cold sessions all night
         List<Probe> made = new ArrayList<>();
-        CyclicBarrier together = new CyclicBarrier(2);
-        ClassifierStage stage = ClassifierStage.onCallersThreads("v1", () -> {
-            Probe p = new Probe();
-            p.meet = together;
-            synchronized (made) {
-                made.add(p);
-            }
-            return p;
-        });
+        ClassifierStage stage = meetingInPairs(made);
         stage.prepare();
         stage.prepare();
         java.util.concurrent.ExecutorService[] imagers = {java.util.concurrent.Executors.newSingleThreadExecutor(),
