@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -33,9 +34,17 @@ class DispatchersTest {
             int cores = Runtime.getRuntime().availableProcessors();
             first = threadsOf(diff, cores);
             assertEquals(cores, first.size(), "one thread a core");
-            // a gap with no work, as between two visits: longer than the 1 s after which Pekko ends an idle dispatcher
-            Thread.sleep(1_500);
-            assertEquals(first, threadsOf(diff, cores), "the visits after the gap met the same threads");
+            // the next visit's work comes after a gap with no work, longer than the 1 s after which Pekko ends an idle
+            // dispatcher: the actor system's scheduler hands it in then, and the test awaits what it ran on
+            CompletableFuture<Set<Thread>> after = new CompletableFuture<>();
+            system.scheduler().scheduleOnce(Duration.ofMillis(1_500), () -> {
+                try {
+                    after.complete(threadsOf(diff, cores));
+                } catch (Throwable e) {
+                    after.completeExceptionally(e);
+                }
+            }, system.executionContext());
+            assertEquals(first, after.get(30, TimeUnit.SECONDS), "the visits after the gap met the same threads");
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -39,18 +39,27 @@ public final class ClassifierModels {
         LOG.info("real/bogus model {} ({}, {} parameters) from {}", model.version(), model.architecture(), model.parameters(), file);
         if (c.onImagers()) {
             Path from = file;
-            // one model an imager, made and warmed before the first frame
+            // one model an imager, made before the first frame and warmed on its imager's thread when the night starts
+            // (ClassifierStage.warmHere: a model's session is per thread); one made in the night is warmed where it is made
             java.util.concurrent.ConcurrentLinkedQueue<RealBogusModel> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            ready.add(warm(model, 64));
+            ready.add(model);
             for (int i = 1; i < imagers; i++) {
-                ready.add(warm(RealBogusModel.load(from, null), 64));
+                ready.add(RealBogusModel.load(from, null));
             }
             ClassifierStage stage = ClassifierStage.onCallersThreads(model.version(), () -> {
                 RealBogusModel m = ready.poll();
                 RealBogusModel mine = m != null ? m : warm(RealBogusModel.load(from, null), 64);
-                return fault == null ? mine::scoreCutouts : cutouts -> {
-                    fault.run();
-                    return mine.scoreCutouts(cutouts);
+                return fault == null ? mine::scoreCutouts : new ClassifierStage.Scorer() {
+                    @Override
+                    public float[] score(java.util.List<float[]> cutouts) {
+                        fault.run();
+                        return mine.scoreCutouts(cutouts);
+                    }
+
+                    @Override
+                    public void warm(java.util.List<float[]> cutouts) {
+                        mine.scoreCutouts(cutouts); // not a batch of the night: the drill's strike does not move
+                    }
                 };
             });
             for (int i = 0; i < imagers; i++) {

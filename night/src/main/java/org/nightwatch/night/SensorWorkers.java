@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -83,7 +86,7 @@ public final class SensorWorkers implements AutoCloseable {
     private final DiffStage diff;
     private final ClassifierStage classifier;
     private final CandidateCsvSink candidateCsv;
-    /** Whether the classifier's scorers are warmed on the imagers' threads when the night starts (not in a classifier drill). */
+    /** Whether the classifier's scorers are warmed on the imagers' threads when the night starts (they score there). */
     private final boolean warmScorers;
     private VisitSpool spool;
     private EarlyStarts early;
@@ -172,8 +175,7 @@ public final class SensorWorkers implements AutoCloseable {
             LOG.warn("drill: the classifier will {} after some batches", cf.kind().name().toLowerCase(Locale.ROOT));
         }
         this.classifier = ClassifierModels.open(actors.classifier(), cf != null ? cf::strike : null, d.workerCount());
-        // a drill counts the batches it lets through: made-up batches would move its strike
-        this.warmScorers = classifier != null && classifier.scoresOnCallersThreads() && cf == null;
+        this.warmScorers = classifier != null && classifier.scoresOnCallersThreads();
     }
 
     /** Where the night's candidates and spool go: its output directory, or the recorded night it writes. */
@@ -287,15 +289,15 @@ public final class SensorWorkers implements AutoCloseable {
      */
     private void warmScorersOn(Executor executor, int threads) {
         long t0 = System.nanoTime();
-        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(threads);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(threads);
-        java.util.concurrent.atomic.AtomicInteger warmed = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch arrived = new CountDownLatch(threads);
+        CountDownLatch done = new CountDownLatch(threads);
+        AtomicInteger warmed = new AtomicInteger();
         for (int i = 0; i < threads; i++) {
             executor.execute(() -> {
                 try {
                     arrived.countDown();
                     // each task holds its thread until every one has arrived: one task a thread
-                    if (arrived.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    if (arrived.await(5, TimeUnit.SECONDS)) {
                         classifier.warmHere(16, 32, 48, 64, 80);
                         warmed.incrementAndGet();
                     }
@@ -309,7 +311,7 @@ public final class SensorWorkers implements AutoCloseable {
             });
         }
         try {
-            done.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            done.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -44,6 +44,11 @@ public final class ClassifierStage implements AutoCloseable {
     @FunctionalInterface
     public interface Scorer {
         float[] score(List<float[]> cutouts);
+
+        /** Scores made-up cutouts before the night, answering nothing: a scorer that counts the night's batches leaves these out. */
+        default void warm(List<float[]> cutouts) {
+            score(cutouts);
+        }
     }
 
     private final Scorer model;
@@ -118,7 +123,7 @@ public final class ClassifierStage implements AutoCloseable {
         Scorer mine = take();
         try {
             for (int n : sizes) {
-                mine.score(java.util.Collections.nCopies(n, blank));
+                mine.warm(java.util.Collections.nCopies(n, blank));
             }
         } finally {
             idleScorers.offer(mine);

@@ -15,8 +15,9 @@ import org.nightwatch.protocol.SensorPlacement;
  * A {@link FrameSource} that renders every frame with the {@link SkySimulator}, of the sky of a
  * {@link SimulatedSurvey} (fields revisited, transients, variables, moving objects, trails). The scene of a
  * sensor-visit (tens of milliseconds) is rendered ahead, on a background thread, while the previous
- * visit is read out (from a quarter of the way into it: {@link #renderNextAt}), so that 84 scenes are not all rendered in the half second the first frames of a
- * visit are due: simulation must not be what makes a real-time night fall behind.
+ * visit is read out (from a quarter of the way into it: {@link #renderNextAt}), so that 84 scenes are not
+ * all rendered in the half second the first frames of a visit are due: simulation must not be what makes a
+ * real-time night fall behind.
  */
 public final class SimulatedSky implements FrameSource, AutoCloseable {
     private final SkySimulator simulator;
