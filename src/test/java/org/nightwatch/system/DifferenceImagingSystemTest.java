@@ -72,6 +72,9 @@ class DifferenceImagingSystemTest {
         // field 0 (visits 0, 2, 4) has references; field 1 (visits 1, 3, 5) has none
         assertEquals(SENSORS * VISITS / 2, d.visitsDifferenced());
         assertEquals(SENSORS * VISITS / 2, d.flags().get("no_reference"));
+        // each sensor's one reference is read and prepared once, then served from the library to its field's revisits
+        assertEquals(SENSORS, d.referencesRead());
+        assertTrue(d.referencesReused() >= SENSORS * (VISITS / 2 - 1), "reused " + d.referencesReused());
         NightLayout sky = new NightLayout(out.resolve("sky"));
         Path missing = sky.referenceFile(SensorId.of(0), 1);
         assertTrue(d.firstProblems().stream().anyMatch(p -> p.startsWith("sensor-00 visit 1: no reference for sensor-00 field 1")

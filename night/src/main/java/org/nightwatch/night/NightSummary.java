@@ -212,6 +212,7 @@ public record NightSummary(
             b.append(String.format(Locale.ROOT, "    stage %.0f ms a visit (p50), %.0f ms (p99); last frame to candidates p50 %.0f ms, p99 %.0f ms;"
                 + " residual noise %.3f x expected (median)%n", d.stageMsP50(), d.stageMsP99(), d.latencyMsP50(), d.latencyMsP99(),
                 d.noiseRatioMedian()));
+            b.append(String.format(Locale.ROOT, "    references read and prepared %d, reused %d%n", d.referencesRead(), d.referencesReused()));
             if (d.model() != null) {
                 b.append(String.format(Locale.ROOT, "    real/bogus: %d candidates scored by %s, %d at or above 0.5; %.0f cutouts a batch,"
                     + " %.0f cutouts/s in the model%s%n", d.scored(), d.model(), d.likelyReal(), d.meanBatch(), d.scoreCutoutsPerS(),

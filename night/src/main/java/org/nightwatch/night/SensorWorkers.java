@@ -349,7 +349,7 @@ public final class SensorWorkers implements AutoCloseable {
     /** The night's difference imaging and scoring totals (null: it did none). */
     NightStats.DiffTotals diffTotals() {
         return diff != null ? stats.diffTotals(classifier != null ? classifier.stats() : null,
-            classifier != null ? classifier.modelVersion() : null) : null;
+            classifier != null ? classifier.modelVersion() : null, diff.references().loads(), diff.references().hits()) : null;
     }
 
     /** The spool's catch-up path (null: the night spools nothing). */

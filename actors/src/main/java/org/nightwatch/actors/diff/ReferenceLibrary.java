@@ -111,9 +111,9 @@ public final class ReferenceLibrary {
             }
         }
         if (f == mine) {
-            loads.incrementAndGet();
             try {
                 mine.complete(load(sensor, field, prepare));
+                loads.incrementAndGet();
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
                 synchronized (cache) {
@@ -252,7 +252,7 @@ public final class ReferenceLibrary {
         return capacity;
     }
 
-    /** References read and prepared so far. */
+    /** References read and prepared so far (a missing or unreadable one is not counted). */
     public long loads() {
         return loads.get();
     }

@@ -122,7 +122,8 @@ public final class NightStats {
     }
 
     /** What difference imaging (and scoring, when {@code scoring} is not null) did so far. */
-    public synchronized DiffTotals diffTotals(org.nightwatch.actors.classify.ClassifierStage.Stats scoring, String model) {
+    public synchronized DiffTotals diffTotals(org.nightwatch.actors.classify.ClassifierStage.Stats scoring, String model,
+                                              long referencesRead, long referencesReused) {
         diffLatencyTotal.add(diffLatency.getIntervalHistogram());
         diffMicrosTotal.add(diffMicros.getIntervalHistogram());
         Map<String, Long> flags = new LinkedHashMap<>();
@@ -141,7 +142,7 @@ public final class NightStats {
             diffLatencyTotal.getValueAtPercentile(50) / 1e6, diffLatencyTotal.getValueAtPercentile(99) / 1e6, median,
             problemCount.get(), List.copyOf(problems), model, scoring == null ? 0 : scoring.scored(),
             scoring == null ? 0 : likelyReal.get(), scoring == null ? 0 : scoring.meanBatch(),
-            scoring == null ? 0 : scoring.cutoutsPerSecond(), scoring == null ? 0 : scoring.inline());
+            scoring == null ? 0 : scoring.cutoutsPerSecond(), scoring == null ? 0 : scoring.inline(), referencesRead, referencesReused);
     }
 
     /**
@@ -157,12 +158,15 @@ public final class NightStats {
      * @param meanBatch         candidates per classifier batch (a visit's, scored on the imagers; across sensors, batched)
      * @param scoreCutoutsPerS  the model's throughput inside its batches
      * @param scoredInline      candidates scored on a sensor's thread because the classifier's queue was full
+     * @param referencesRead    references read from their files and prepared (warm-up included)
+     * @param referencesReused  visits served a reference already prepared
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record DiffTotals(long visitsDifferenced, long candidates, Map<String, Long> flags, double stageMsP50,
                              double stageMsP99, double latencyMsP50, double latencyMsP99, double noiseRatioMedian,
                              long problems, List<String> firstProblems, String model, long scored, long likelyReal,
-                             double meanBatch, double scoreCutoutsPerS, long scoredInline) {
+                             double meanBatch, double scoreCutoutsPerS, long scoredInline, long referencesRead,
+                             long referencesReused) {
     }
     private final AtomicLong peakHeapBytes = new AtomicLong();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

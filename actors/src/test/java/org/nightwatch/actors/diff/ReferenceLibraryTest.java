@@ -80,6 +80,7 @@ class ReferenceLibraryTest {
 
         var noField = assertThrows(ReferenceLibrary.MissingReference.class, () -> lib.get(SensorId.of(3), -1, imager::prepare));
         assertTrue(noField.getMessage().contains("no field id"));
+        assertEquals(0, lib.loads(), "a reference that could not be read is not counted as read");
         assertSame(Calibration.Frames.NONE, lib.calibration(SensorId.of(3)), "no calibration frames: none applied, no error");
     }
 
