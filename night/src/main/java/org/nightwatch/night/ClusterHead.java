@@ -406,14 +406,21 @@ final class ClusterHead {
     private volatile List<Integer> hosted = List.of();
 
     /**
+     * Why the sensors' streams are being finished or the night closed (null: not yet). Kept, not only told once: a
+     * sensor that Sharding moves to another worker after the order (a worker that joined late, a rebalance while the
+     * night ends) must hear it there too, or it waits on its new node for an end-of-stream the camera sent long ago and
+     * holds the night open until the stuck detector closes it. {@link #keepHosted} tells it again with each Host.
+     */
+    private volatile SensorHost.Command ending;
+
+    /**
      * The night is closed around work it still holds: every sensor, on whichever worker it runs, ends its stream and
      * counts what it holds lost with {@code why}.
      */
     void closeAll(String why) {
-        var region = sensorRegion(system);
-        for (int s : hosted) {
-            region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s), new SensorHost.Close(why)));
-        }
+        SensorHost.Close close = new SensorHost.Close(why);
+        ending = close;
+        tellAll(close);
     }
 
     /**
@@ -421,15 +428,24 @@ final class ClusterHead {
      * SensorHost.Finish}), as the streams of a night of one process are.
      */
     void finishAll(String why) {
+        SensorHost.Finish finish = new SensorHost.Finish(why);
+        if (!(ending instanceof SensorHost.Close)) {
+            ending = finish;
+        }
+        tellAll(finish);
+    }
+
+    private void tellAll(SensorHost.Command c) {
         var region = sensorRegion(system);
         for (int s : hosted) {
-            region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s), new SensorHost.Finish(why)));
+            region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s), c));
         }
     }
 
     /**
      * Tells every sensor of {@code plan} to be hosted, now and about once a second: Sharding starts each on a worker, and
-     * again elsewhere when its worker is lost; and tells the scheduler which {@code night} to open (null: none).
+     * again elsewhere when its worker is lost; once the night is ending, tells each again to finish or close ({@link
+     * #finishAll}, {@link #closeAll}); and tells the scheduler which {@code night} to open (null: none).
      */
     void keepHosted(SensorHost.NightPlan plan, ActorRef<ObservatoryActor.Command> books, SchedulerInlet.Night night) {
         var region = sensorRegion(system);
@@ -440,9 +456,15 @@ final class ClusterHead {
                 if (night != null) {
                     inlet.tell(night); // the scheduler opens the night where it runs (again, after a lost node)
                 }
+                SensorHost.Command end = ending;
                 for (int s : plan.sensors()) {
                     region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s),
                         new SensorHost.Host(plan, s, books)));
+                    if (end != null) {
+                        // after Host, so that a sensor (re)started on a worker hears it once it runs there; a sensor
+                        // whose stream has ended already ignores it
+                        region.tell(new org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<>(SensorHost.entityId(s), end));
+                    }
                 }
                 return Behaviors.same();
             }).build();
