@@ -1,6 +1,7 @@
 package org.nightwatch.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -392,6 +393,30 @@ class ClusterNightSystemTest {
         assertEquals(java.util.Map.of("done", 4L), s.sensorStates(), "every sensor drained, the broken one ended on its worker\n"
             + s.toText());
         assertTrue(s.forcedClose() == null, "ended by itself, not closed as stuck\n" + s.toText());
+    }
+
+    /**
+     * A difference stage that hangs on a worker (a drill from the site's file, which the worker reads too) keeps the buffers
+     * it reads: the worker stops taking frames, the camera waits, and the night stops making progress. The camera's node
+     * closes it around the held work across the JVMs: the camera stops, the worker's sensors count what they hold lost with
+     * the stage that held it, and the books balance, as in a night of one process.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aStageThatHangsOnAWorkerIsClosedAroundFromTheCamerasNodeAndTheBooksBalance() throws Exception {
+        List<String> said = new ArrayList<>();
+        NightSummary s = nightOnOneWorker(config("""
+                nightwatch.actors.visit-deadline = 2 s
+                nightwatch.actors.spare-stack-buffers = 0
+                nightwatch.drills.diff = "stall after 2"
+                """), NightOptions.simulate(2, 10, SurveyMode.HIGH_CADENCE, Pacing.MAX), said);
+        assertNotNull(s.forcedClose(), "closed as stuck\n" + s.toText());
+        assertTrue(s.framesPublished() < 2 * 10 * 12, "the camera was stopped before the night's end\n" + s.toText());
+        assertEquals(s.framesPublished(), s.framesStacked() + s.framesLost() + s.framesDeferred(), s.toText());
+        assertTrue(s.accounted(), s.toText());
+        assertTrue(s.gaps().stream().anyMatch(g -> g.fate().equals("lost_stalled") && g.detail().contains("difference imaging")),
+            "the worker's gap names the stage that held the visit\n" + s.toText());
+        assertTrue(said.stream().anyMatch(l -> l.contains("closed with") && l.contains("visits still held")), String.join("\n", said));
     }
 
     /**

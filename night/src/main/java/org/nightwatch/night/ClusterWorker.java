@@ -54,6 +54,8 @@ public final class ClusterWorker implements AutoCloseable {
     private final SchedulerNode scheduler;
     private final CountDownLatch over = new CountDownLatch(1);
     private final List<Prepared> nights = new ArrayList<>();
+    /** Drills the site's configuration puts into this node's stages (a stage that stalls or fails on a worker). */
+    private final StageFaults faults;
     /** The sensors this node hosts now. */
     private final java.util.Set<Integer> hosted = new java.util.concurrent.ConcurrentSkipListSet<>();
 
@@ -66,6 +68,7 @@ public final class ClusterWorker implements AutoCloseable {
         this.config = config;
         this.settings = settings;
         this.out = out;
+        this.faults = StageFaults.from(config);
         this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.over(config));
         try {
             this.scheduler = settings.has("scheduler") ? new SchedulerNode(config, out, system) : null;
@@ -142,7 +145,7 @@ public final class ClusterWorker implements AutoCloseable {
                     .withDiff(out).build();
                 p.transport()[0] = AeronTransport.start(config.camera().aeron());
                 SensorWorkers w = new SensorWorkers(SensorWorkers.Settings.from(config), o, new ExternalCamera(config, o), p.transport()[0],
-                    StageFaults.NONE);
+                    faults);
                 p.workers()[0] = w;
                 // a sensor may come here mid-night from a node that was lost: its stream is taken from where it joins
                 plan.sensors().forEach(s -> w.ledger(org.nightwatch.protocol.SensorId.of(s)).joinMidStream());
@@ -242,6 +245,7 @@ public final class ClusterWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        faults.all().forEach(StageFaults.Fault::release); // a drilled stage lets go, so that its threads end
         if (scheduler != null) {
             scheduler.stopAlerts();
         }

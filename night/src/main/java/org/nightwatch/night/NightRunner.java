@@ -73,6 +73,7 @@ public final class NightRunner implements AutoCloseable {
     }
 
     private final DeploymentConfig config;
+    private final StageFaults faults;
     private final NightOptions options;
     private final ActorsSettings actors;
     private final NightClaims.DirectoryLock outLock;
@@ -117,6 +118,8 @@ public final class NightRunner implements AutoCloseable {
     /** A night whose control room {@code lobby} is already open (null: it opens its own when the options ask for one). */
     public NightRunner(DeploymentConfig config, NightOptions options, Room lobby) {
         this.config = config;
+        // a drill given to this night, or else the one the site's configuration asks for
+        this.faults = options.faults() != StageFaults.NONE ? options.faults() : StageFaults.from(config);
         this.options = options;
         this.lobby = lobby;
         this.actors = config.actors();
@@ -149,7 +152,7 @@ public final class NightRunner implements AutoCloseable {
         this.source = options.observeReferences() != null ? new ExternalCamera(config, options) : new FrameSourceRole(config, options);
         this.transport = AeronTransport.start(config.camera().aeron());
         this.workers = cluster != null ? SensorWorkers.booksOnly(SensorWorkers.Settings.from(config), options, source)
-            : new SensorWorkers(SensorWorkers.Settings.from(config), options, source, transport, options.faults());
+            : new SensorWorkers(SensorWorkers.Settings.from(config), options, source, transport, faults);
         // on a cluster whose camera node is not of role scheduler, the scheduler runs on scheduler nodes (SchedulerNode)
         boolean schedulerHere = cluster != null ? options.diff() && cluster.has("scheduler") : workers.scores();
         this.remoteScheduler = cluster != null && options.diff() && !cluster.has("scheduler");
@@ -199,7 +202,7 @@ public final class NightRunner implements AutoCloseable {
         this.alertHub = scheduler != null || remoteScheduler || withRoom
             ? new AlertHub(Materializer.matFromSystem(system), config.config().getInt("nightwatch.actors.alerts.hub-buffer")) : null;
         if (scheduler != null) {
-            StageFaults.Fault sf = options.faults().scheduler();
+            StageFaults.Fault sf = faults.scheduler();
             scheduler.start(system, alertHub, sf != null ? sf::strike : null);
         }
         if (cluster != null) {
@@ -513,7 +516,7 @@ public final class NightRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        options.faults().all().forEach(StageFaults.Fault::release); // a drilled stage lets go, so that its threads end
+        faults.all().forEach(StageFaults.Fault::release); // a drilled stage lets go, so that its threads end
         workers.close();
         if (room != null) {
             room.close();

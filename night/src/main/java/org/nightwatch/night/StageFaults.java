@@ -16,6 +16,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 public record StageFaults(Fault diff, Fault classifier, Fault scheduler) {
     public static final StageFaults NONE = new StageFaults(null, null, null);
 
+    /** Where a site's configuration asks for drills: {@code nightwatch.drills.diff}, {@code .classifier}, {@code .scheduler}. */
+    static final String DRILLS = "nightwatch.drills";
+
+    /**
+     * The drills {@code config} asks for, each {@code "fail after N"} or {@code "stall after N"} (the stage's first N calls
+     * are normal), so that a drill reaches the nodes of a cluster, which read the site's file; {@link #NONE} when it asks
+     * for none. A value of another form is refused, naming its key and the file.
+     */
+    public static StageFaults from(DeploymentConfig config) {
+        com.typesafe.config.Config c = config.config();
+        if (!c.hasPath(DRILLS)) {
+            return NONE;
+        }
+        return new StageFaults(parse(config, "diff"), parse(config, "classifier"), parse(config, "scheduler"));
+    }
+
+    private static Fault parse(DeploymentConfig config, String stage) {
+        String key = DRILLS + "." + stage;
+        if (!config.config().hasPath(key)) {
+            return null;
+        }
+        String v = config.config().getString(key).trim().toLowerCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(fail|stall) after (\\d{1,9})").matcher(v);
+        if (!m.matches()) {
+            throw new DeploymentConfig.InvalidConfigException(config.source(), key + " = '" + v
+                + "': a drill is \"fail after N\" or \"stall after N\" (N calls of the stage go normally first)");
+        }
+        return new Fault(m.group(1).equals("fail") ? Kind.FAIL : Kind.STALL, Integer.parseInt(m.group(2)));
+    }
+
     /** Every fault of the drill (for releasing them when the night closes). */
     public java.util.List<Fault> all() {
         return java.util.stream.Stream.of(diff, classifier, scheduler).filter(java.util.Objects::nonNull).toList();

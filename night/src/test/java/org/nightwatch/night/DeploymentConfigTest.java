@@ -49,6 +49,21 @@ class DeploymentConfigTest {
     }
 
     @Test
+    void aDrillInTheSitesFileReachesTheStagesAndABadOneIsNamed() throws IOException {
+        assertEquals(StageFaults.NONE, StageFaults.from(DeploymentConfig.load(DEPLOYMENT)), "the shipped file drills nothing");
+        StageFaults f = StageFaults.from(DeploymentConfig.load(override("nightwatch.drills { diff = \"stall after 2\", scheduler = \"Fail after 0\" }")));
+        assertEquals(StageFaults.Kind.STALL, f.diff().kind());
+        assertEquals(StageFaults.Kind.FAIL, f.scheduler().kind());
+        assertEquals(null, f.classifier());
+        f.diff().strike();
+        f.diff().strike(); // the first two calls go normally
+        assertThrows(IllegalStateException.class, f.scheduler()::strike, "the scheduler fails from its first call");
+        var e = assertThrows(DeploymentConfig.InvalidConfigException.class,
+            () -> StageFaults.from(DeploymentConfig.load(override("nightwatch.drills.classifier = \"hang\""))));
+        assertTrue(e.getMessage().contains("site.conf") && e.getMessage().contains("nightwatch.drills.classifier = 'hang'"), e.getMessage());
+    }
+
+    @Test
     void aDuplicatedSensorIsNamed() throws IOException {
         Path f = override("nightwatch.layout.sensors = ${nightwatch.layout.sensors} [{ index = 5, x = 0, y = 0, row = 9, column = 9 }]");
         var e = assertThrows(DeploymentConfig.InvalidConfigException.class, () -> DeploymentConfig.load(f));
