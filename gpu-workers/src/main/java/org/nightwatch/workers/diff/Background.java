@@ -133,6 +133,7 @@ public final class Background {
         float[] sigma = new float[nx * ny];
         boolean[] valid = new boolean[nx * ny];
         float[] sample = new float[SAMPLES_PER_SIDE * SAMPLES_PER_SIDE];
+        FloatSort sorter = new FloatSort();
         for (int cy = 0; cy < ny; cy++) {
             int y0 = cy * height / ny;
             int y1 = (cy + 1) * height / ny;
@@ -155,7 +156,7 @@ public final class Background {
                 }
                 int c = cy * nx + cx;
                 if (n >= MIN_SAMPLES) {
-                    Arrays.sort(sample, 0, n);
+                    sorter.sort(sample, 0, n);
                     float[] ls = clippedStats(sample, n);
                     level[c] = ls[0];
                     sigma[c] = ls[1];

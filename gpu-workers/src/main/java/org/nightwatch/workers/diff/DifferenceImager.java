@@ -28,6 +28,7 @@ public final class DifferenceImager {
     private final Convolver convolver;
     private final Detector detector;
     private final StarWings wings = new StarWings();
+    private final FloatSort sorter = new FloatSort();
     private final float[] row;
 
     /**
@@ -409,7 +410,7 @@ public final class DifferenceImager {
         if (n < 100) {
             return Double.NaN;
         }
-        java.util.Arrays.sort(sample, 0, n);
+        sorter.sort(sample, 0, n);
         return Background.clippedStats(sample, n)[1];
     }
 
