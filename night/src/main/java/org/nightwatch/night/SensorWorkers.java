@@ -158,6 +158,9 @@ public final class SensorWorkers implements AutoCloseable {
         ActorsSettings.Diff d = actors.diff();
         ReferenceLibrary refs = new ReferenceLibrary(skyDir, maker, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
         StageFaults.Fault df = faults.diff();
+        if (df != null) {
+            LOG.warn("drill: difference imaging will {} after some visits", df.kind().name().toLowerCase(Locale.ROOT));
+        }
         this.diff = new DiffStage(new DiffStage.Settings(settings.diff(), camera.gain(), camera.saturate(), settings.pixelScaleArcsec(),
             d.zeroPointMag(), d.workerCount(), settings.earlyPlanes()),
             refs, camera.width(), camera.height(), df != null ? df::strike : null);

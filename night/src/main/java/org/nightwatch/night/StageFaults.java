@@ -25,9 +25,23 @@ public record StageFaults(Fault diff, Fault classifier, Fault scheduler) {
      * for none. A value of another form is refused, naming its key and the file.
      */
     public static StageFaults from(DeploymentConfig config) {
+        try {
+            return drills(config);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new DeploymentConfig.InvalidConfigException(config.source(), DRILLS + ": " + e.getMessage());
+        }
+    }
+
+    private static StageFaults drills(DeploymentConfig config) {
         com.typesafe.config.Config c = config.config();
         if (!c.hasPath(DRILLS)) {
             return NONE;
+        }
+        for (String stage : c.getConfig(DRILLS).root().keySet()) {
+            if (!java.util.Set.of("diff", "classifier", "scheduler").contains(stage)) {
+                throw new DeploymentConfig.InvalidConfigException(config.source(), DRILLS + "." + stage
+                    + ": no such stage to drill (diff, classifier, scheduler)");
+            }
         }
         return new StageFaults(parse(config, "diff"), parse(config, "classifier"), parse(config, "scheduler"));
     }

@@ -61,6 +61,9 @@ class DeploymentConfigTest {
         var e = assertThrows(DeploymentConfig.InvalidConfigException.class,
             () -> StageFaults.from(DeploymentConfig.load(override("nightwatch.drills.classifier = \"hang\""))));
         assertTrue(e.getMessage().contains("site.conf") && e.getMessage().contains("nightwatch.drills.classifier = 'hang'"), e.getMessage());
+        var typo = assertThrows(DeploymentConfig.InvalidConfigException.class,
+            () -> StageFaults.from(DeploymentConfig.load(override("nightwatch.drills.difff = \"stall after 1\""))));
+        assertTrue(typo.getMessage().contains("nightwatch.drills.difff: no such stage"), typo.getMessage());
     }
 
     @Test
