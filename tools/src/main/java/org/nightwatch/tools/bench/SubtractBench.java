@@ -111,8 +111,9 @@ public final class SubtractBench implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "        ficonv (given nightwatch's registered reference) %.0f ms, residual noise %.3f x expected%n", f[0], f[1]);
             }
         }
-        // two workers on two cores: throughput
-        int jobs = Math.max(4, 2 * pairs);
+        // two workers on two cores: throughput, over as many visits as the single-threaded runs (four jobs, two a worker,
+        // were too few: one slow start or collection moved the figure by a fifth)
+        int jobs = Math.max(8, 2 * ((pairs * reps + 1) / 2));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         DifferenceImager second = new DifferenceImager(settings, c0.width(), c0.height());
         run(second, rendered.get(0));
