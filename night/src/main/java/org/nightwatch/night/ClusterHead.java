@@ -445,16 +445,24 @@ final class ClusterHead {
     /**
      * Tells every sensor of {@code plan} to be hosted, now and about once a second: Sharding starts each on a worker, and
      * again elsewhere when its worker is lost; once the night is ending, tells each again to finish or close ({@link
-     * #finishAll}, {@link #closeAll}); and tells the scheduler which {@code night} to open (null: none).
+     * #finishAll}, {@link #closeAll}); until then announces the night to the workers ({@link
+     * org.nightwatch.actors.cluster.NightsTopic}), so that one that joins prepares it at once; and tells the scheduler
+     * which {@code night} to open (null: none).
      */
     void keepHosted(SensorHost.NightPlan plan, ActorRef<ObservatoryActor.Command> books, SchedulerInlet.Night night) {
         var region = sensorRegion(system);
         this.hosted = plan.sensors();
+        var nights = org.nightwatch.actors.cluster.NightsTopic.start(system);
+        var announce = new org.nightwatch.actors.cluster.NightsTopic.Announce(plan);
         system.systemActorOf(Behaviors.<Tick>withTimers(timers -> {
             timers.startTimerAtFixedRate(Tick.INSTANCE, Duration.ofSeconds(1));
             return Behaviors.receive(Tick.class).onMessageEquals(Tick.INSTANCE, () -> {
                 if (night != null) {
                     inlet.tell(night); // the scheduler opens the night where it runs (again, after a lost node)
+                }
+                if (ending == null) {
+                    // a worker that joins prepares the night at once, before Sharding gives it sensors
+                    nights.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(announce));
                 }
                 SensorHost.Command end = ending;
                 for (int s : plan.sensors()) {

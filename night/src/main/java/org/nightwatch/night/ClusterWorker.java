@@ -18,6 +18,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.nightwatch.actors.NightContext;
 import org.nightwatch.actors.alerts.SchedulerSink;
+import org.nightwatch.actors.cluster.NightsTopic;
 import org.nightwatch.actors.cluster.SchedulerInlet;
 import org.nightwatch.actors.cluster.ScoredProducer;
 import org.nightwatch.actors.cluster.SensorHost;
@@ -104,6 +105,13 @@ public final class ClusterWorker implements AutoCloseable {
         };
         ClusterSharding.get(system).init(Entity.of(SensorHost.KEY, ec -> SensorHost.create(ec.getEntityId(), here))
             .withRole("worker").withStopMessage(SensorHost.HandOff.INSTANCE).withMessageExtractor(new SensorHost.Shards()));
+        // the night the camera's node announces is prepared here at once (a night already prepared is not again)
+        ActorRef<NightsTopic.Announce> announced = system.systemActorOf(Behaviors.receive(NightsTopic.Announce.class)
+            .onMessage(NightsTopic.Announce.class, a -> {
+                prepare(a.plan());
+                return Behaviors.same();
+            }).build(), "night-announcements", Props.empty());
+        NightsTopic.start(system).tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(announced));
         startWatch();
         LOG.info("worker node {} is up, roles {}", address, settings.roles());
     }

@@ -101,6 +101,8 @@ class WireMessagesTest {
         SensorHost.Host h = new SensorHost.Host(new SensorHost.NightPlan("simulate seed=1", "/data/night/sky", List.of(0, 1, 2),
             "all-sky", true, nodes.getRef()), 2, probe.getRef());
         assertEquals(h, roundTrip(h));
+        NightsTopic.Announce announce = new NightsTopic.Announce(h.plan());
+        assertEquals(announce, roundTrip(announce), "the night announced to workers that join");
         SensorHost.Close close = new SensorHost.Close("the night was closed: no frame accounted for 120 s");
         assertEquals(close, roundTrip(close));
         SensorHost.Finish finish = new SensorHost.Finish("still open 32 s after the camera finished");
