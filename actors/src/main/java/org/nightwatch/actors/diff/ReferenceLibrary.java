@@ -120,11 +120,13 @@ public final class ReferenceLibrary {
                     cache.remove(key, mine); // a missing reference may appear later (and a corrupt one be fixed)
                 }
             }
-        } else {
-            hits.incrementAndGet();
         }
         try {
-            return f.join();
+            Reference r = f.join();
+            if (f != mine) {
+                hits.incrementAndGet(); // served what another request read; one that shared a failed read is no reuse
+            }
+            return r;
         } catch (CompletionException e) {
             throw e.getCause() instanceof MissingReference m ? m : new MissingReference(e.getCause().getMessage(), e.getCause());
         }
@@ -257,7 +259,7 @@ public final class ReferenceLibrary {
         return loads.get();
     }
 
-    /** Requests served from the cache. */
+    /** Requests served a reference another request had read and prepared. */
     public long hits() {
         return hits.get();
     }
