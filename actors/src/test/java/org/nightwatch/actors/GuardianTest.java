@@ -88,7 +88,9 @@ class GuardianTest {
             TestNight.send(camA, A, seq);
             TestNight.send(camB, B, seq);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> status(a).framesStacked() == 2 * TestNight.FPV);
+        // each sensor stacks on its own, so the other's second visit may land a moment later: await both
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(a).framesStacked() == 2 * TestNight.FPV
+            && status(sensor(guardian, B)).framesStacked() == 2 * TestNight.FPV);
         SensorActor.Status b = status(sensor(guardian, B));
         assertEquals(2L * TestNight.FPV, b.framesStacked());
         assertEquals(0, b.restarts(), "the other sensor did not notice");
