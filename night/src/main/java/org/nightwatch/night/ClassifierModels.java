@@ -82,9 +82,9 @@ public final class ClassifierModels {
      */
     private static RealBogusModel warm(RealBogusModel model, int largest) {
         long t0 = System.nanoTime();
-        float[] blank = new float[3 * org.nightwatch.protocol.Candidate.CUTOUT * org.nightwatch.protocol.Candidate.CUTOUT];
+        java.util.List<float[]> cutouts = RealBogusModel.warmUpCutouts(Math.max(64, largest));
         for (int n : new int[] {1, 16, 64, Math.max(1, largest)}) {
-            model.scoreCutouts(java.util.Collections.nCopies(n, blank));
+            model.scoreCutouts(cutouts.subList(0, n));
         }
         LOG.info("real/bogus model warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return model;

@@ -112,18 +112,20 @@ public final class ClassifierStage implements AutoCloseable {
     }
 
     /**
-     * Scores blank batches of these sizes on this thread, with the scorer it will take in the night (scoring on the
-     * callers' threads; nothing otherwise): a thread's first batches pay for its session with the model.
+     * Scores made-up batches of these sizes ({@link org.nightwatch.workers.classify.RealBogusModel#warmUpCutouts}) on
+     * this thread, with the scorer it will take in the night (scoring on the callers' threads; nothing otherwise): a
+     * thread's first batches pay for its session with the model.
      */
     public void warmHere(int... sizes) {
         if (perThread == null) {
             return;
         }
-        float[] blank = new float[3 * Candidate.CUTOUT * Candidate.CUTOUT];
+        int largest = java.util.Arrays.stream(sizes).max().orElse(0);
+        List<float[]> cutouts = org.nightwatch.workers.classify.RealBogusModel.warmUpCutouts(largest);
         Scorer mine = take();
         try {
             for (int n : sizes) {
-                mine.warm(java.util.Collections.nCopies(n, blank));
+                mine.warm(cutouts.subList(0, n));
             }
         } finally {
             idleScorers.offer(mine);

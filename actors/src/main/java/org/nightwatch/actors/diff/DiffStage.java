@@ -366,9 +366,11 @@ public final class DiffStage {
     }
 
     /**
-     * Differences, {@code runs} times in all (shared among threads as many as the imagers), a visit made from a strip
-     * of reference {@code r} the sensor's height and at most 256 px wide: its sky seen through worse seeing, plus a
-     * background, noise and point sources, so that every step down to the measurement of detections runs.
+     * Differences, {@code runs} times in all (shared among threads as many as the imagers), made-up visits cut from a
+     * strip of reference {@code r} the sensor's height and about 200 px wide ({@link WarmUpVisits}: saturated stars,
+     * masked pixels, a pointing offset, kernels of several widths, sources at the edges, a trail), most begun early on a
+     * partial stack and finished on the whole one as the night does, so that every step down to the measurement of
+     * detections runs, and runs the branches a night's visits take.
      *
      * <p>Why a strip, and why so many runs: most of a visit's loops run once a visit over its rows, and the JIT
      * compiles such a loop (on-stack replacement) after about 40,000 turns, so some 35 visits of 1,128 rows; until
@@ -376,43 +378,32 @@ public final class DiffStage {
      * eighth of its pixels.
      */
     private void compileBeforeTheNight(ReferenceLibrary.Reference r, int runs) {
-        int sw = Math.min(width, 256);
-        float[] ref = r.prepared().image().image();
-        float[] strip = new float[sw * height];
-        for (int y = 0; y < height; y++) {
-            System.arraycopy(ref, y * width + (width - sw) / 2, strip, y * sw, sw);
-        }
-        double sigma = Math.max(1, r.prepared().sigma());
-        float[] refStrip = strip.clone();
-        for (int i = 0; i < refStrip.length; i++) {
-            refStrip[i] += 100f; // a background level, as a reference has
-        }
-        // the reference's sky seen through worse seeing (a binomial blur of sigma 1 px, each way): the kernel is then as
-        // wide as a night's, and the code is compiled for loops of that length rather than the narrowest
-        float[] px = blurred(strip, sw);
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        for (int i = 0; i < px.length; i++) {
-            px[i] += 100f + (float) (sigma * random.nextGaussian());
-        }
-        for (int k = 0; k < 12 && sw > 40 && height > 40; k++) {
-            int cx = 20 + random.nextInt(sw - 40);
-            int cy = 20 + random.nextInt(height - 40);
-            for (int dy = -4; dy <= 4; dy++) {
-                for (int dx = -4; dx <= 4; dx++) {
-                    px[(cy + dy) * sw + cx + dx] += (float) (50 * sigma * Math.exp(-(dx * dx + dy * dy) / 3.0));
-                }
-            }
-        }
-        Calibration.Photometry photometry = new Calibration.Photometry(settings.gain() * 18, Double.POSITIVE_INFINITY);
-        DifferenceImager.Input visit = new DifferenceImager.Input(px, sw, height, photometry, Calibration.Frames.NONE);
-        DifferenceImager.Input reference = new DifferenceImager.Input(refStrip, sw, height, photometry, Calibration.Frames.NONE);
-        AtomicInteger left = new AtomicInteger(Math.max(1, runs));
+        // as wide as the sensor modulo the convolution's 64 px tiles: its last tile is as narrow as the sensor's, and its
+        // loops are compiled for that too
+        List<WarmUpVisits.Variant> variants = WarmUpVisits.of(r.prepared().image().image(), width, height, 192 + width % 64,
+            r.prepared().sigma(), settings.gain() * 18);
+        AtomicInteger next = new AtomicInteger();
+        int total = Math.max(1, runs);
         onThreads("diff-compile-", () -> {
             try {
-                DifferenceImager im = new DifferenceImager(settings.diff(), sw, height);
-                DifferenceImager.PreparedReference prepared = im.prepare(reference);
-                while (left.getAndDecrement() > 0) {
-                    im.run(visit, prepared, Affine.IDENTITY);
+                WarmUpVisits.Variant first = variants.get(0);
+                int sw = first.visit().width();
+                int sh = first.visit().height();
+                DifferenceImager im = new DifferenceImager(settings.diff(), sw, sh);
+                MaskedImage matched = new MaskedImage(sw, sh);
+                List<DifferenceImager.PreparedReference> prepared = new ArrayList<>();
+                for (WarmUpVisits.Variant v : variants) {
+                    prepared.add(im.prepare(v.reference()));
+                }
+                for (int i; (i = next.getAndIncrement()) < total; ) {
+                    int k = i % variants.size();
+                    WarmUpVisits.Variant v = variants.get(k);
+                    if (v.early()) {
+                        DifferenceImager.Early e = im.early(v.partial(), prepared.get(k), Affine.IDENTITY, matched);
+                        im.finish(v.visit(), prepared.get(k), e, matched, SEEING_TOLERANCE);
+                    } else {
+                        im.run(v.visit(), prepared.get(k), Affine.IDENTITY);
+                    }
                 }
             } catch (RuntimeException e) {
                 // best effort, as above
@@ -437,23 +428,6 @@ public final class DiffStage {
             }
         }
         return true;
-    }
-
-    /** {@code img} ({@code w} wide) smoothed by the 5-tap binomial kernel (1 4 6 4 1) / 16 along x and then y; edges as they are. */
-    private float[] blurred(float[] img, int w) {
-        float[] a = img.clone();
-        float[] b = img.clone();
-        for (int y = 0; y < height; y++) {
-            for (int x = 2, i = y * w + 2; x < w - 2; x++, i++) {
-                b[i] = (img[i - 2] + 4 * img[i - 1] + 6 * img[i] + 4 * img[i + 1] + img[i + 2]) / 16f;
-            }
-        }
-        for (int y = 2; y < height - 2; y++) {
-            for (int x = 0, i = y * w; x < w; x++, i++) {
-                a[i] = (b[i - 2 * w] + 4 * b[i - w] + 6 * b[i] + 4 * b[i + w] + b[i + 2 * w]) / 16f;
-            }
-        }
-        return a;
     }
 
     private void count(VisitDiff d, long cpu0) {

@@ -280,6 +280,37 @@ public final class RealBogusModel {
      */
     public static final int SHAPE_STEP = 16;
 
+    /**
+     * {@code n} made-up candidate cutouts (3 x 29 x 29: reference, new, difference) for warming a scorer up before the
+     * night: noise with a star in the reference and new images and a point source in the difference, and every fourth
+     * cut by the image's edge (rows of zeros), as a night's cutouts are. Blank cutouts would leave the normalisation's
+     * branches for real ones untaken, and the first real batch would throw its compiled code away.
+     */
+    public static List<float[]> warmUpCutouts(int n) {
+        int size = org.nightwatch.protocol.Candidate.CUTOUT;
+        int plane = size * size;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(29);
+        List<float[]> out = new java.util.ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            float[] c = new float[3 * plane];
+            double star = 50 + random.nextInt(2000);
+            double source = (k % 2 == 0 ? 1 : -1) * (20 + random.nextInt(500));
+            int cut = k % 4 == 3 ? 6 : 0;
+            for (int y = cut; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int i = y * size + x;
+                    double r2 = (x - size / 2) * (x - size / 2) + (y - size / 2) * (y - size / 2);
+                    double psf = Math.exp(-r2 / 4.5);
+                    c[i] = (float) (star * psf + 10 * random.nextGaussian());
+                    c[plane + i] = (float) ((star + source) * psf + 10 * random.nextGaussian());
+                    c[2 * plane + i] = (float) (source * psf + 14 * random.nextGaussian());
+                }
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
     /** Normalised features of these cutouts, {@code n x C x 29 x 29}. */
     public INDArray features(List<float[]> cutouts) {
         return features(cutouts, cutouts.size());

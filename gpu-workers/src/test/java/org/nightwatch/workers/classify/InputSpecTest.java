@@ -99,4 +99,21 @@ class InputSpecTest {
         assertTrue(e.getMessage().contains("zscale") && e.getMessage().contains(InputSpec.ASINH_DIFF_NOISE), e.getMessage());
         assertEquals(List.of(InputSpec.ASINH_DIFF_NOISE_V1, InputSpec.ASINH_DIFF_NOISE), InputSpec.NORMALISATIONS);
     }
+
+    @Test
+    void theCutoutsThatWarmAScorerUpAreScaledAsANightsAreNotAsBlankOnes() {
+        List<float[]> made = RealBogusModel.warmUpCutouts(8);
+        assertEquals(8, made.size());
+        InputSpec spec = InputSpec.threeChannel();
+        int cut = 0;
+        for (float[] c : made) {
+            assertEquals(3 * PLANE, c.length);
+            // the difference's noise (14 ADU) from its ring, the path a night's cutouts take (a blank one takes another)
+            assertEquals(14, spec.noise(c, 2 * PLANE), 3);
+            if (c[2 * PLANE] == 0f) {
+                cut++;
+            }
+        }
+        assertEquals(2, cut, "every fourth is cut by the image's edge");
+    }
 }
