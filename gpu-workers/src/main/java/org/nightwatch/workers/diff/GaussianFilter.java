@@ -36,44 +36,62 @@ final class GaussianFilter {
      * kept in registers on JDK 17).
      */
     void run(float[] in, int w, int h, float[] k, float[] tmp, float[] out) {
-        int hw = k.length / 2;
-        int bound = vector ? F.loopBound(Math.max(0, w - 2 * hw)) : 0;
-        // horizontal: interior columns hw .. w - hw, edges separately
         for (int y = 0; y < h; y++) {
-            int row = y * w;
-            int n = w - 2 * hw;
-            if (n > 0) {
-                java.util.Arrays.fill(tmp, row + hw, row + w - hw, 0f);
-                int t = 0;
-                for (; t + 4 <= k.length; t += 4) {
-                    fma4(tmp, row + hw, in, row + t, row + t + 1, row + t + 2, row + t + 3, k, t, n, bound);
-                }
-                for (; t < k.length; t++) {
-                    fma1(tmp, row + hw, in, row + t, k[t], n, bound);
-                }
+            horizontal(in, y * w, w, k, tmp, y * w);
+        }
+        int[] rows = new int[k.length];
+        int hw = k.length / 2;
+        for (int y = 0; y < h; y++) {
+            for (int t = 0; t < k.length; t++) {
+                rows[t] = (y - hw + t) * w;
             }
-            for (int x = 0; x < Math.min(hw, w); x++) {
-                tmp[row + x] = edge(in, row, w, x, k);
+            vertical(tmp, rows, w, h, y, k, out, y * w);
+        }
+    }
+
+    /**
+     * One row of the horizontal pass: {@code out[oo .. oo + w) = k (x) in[io .. io + w)}, zero beyond the row's ends:
+     * interior columns {@code hw .. w - hw} vectorised, the edges separately.
+     */
+    void horizontal(float[] in, int io, int w, float[] k, float[] out, int oo) {
+        int hw = k.length / 2;
+        int n = w - 2 * hw;
+        if (n > 0) {
+            int bound = vector ? F.loopBound(n) : 0;
+            java.util.Arrays.fill(out, oo + hw, oo + w - hw, 0f);
+            int t = 0;
+            for (; t + 4 <= k.length; t += 4) {
+                fma4(out, oo + hw, in, io + t, io + t + 1, io + t + 2, io + t + 3, k, t, n, bound);
             }
-            for (int x = Math.max(hw, w - hw); x < w; x++) {
-                tmp[row + x] = edge(in, row, w, x, k);
+            for (; t < k.length; t++) {
+                fma1(out, oo + hw, in, io + t, k[t], n, bound);
             }
         }
-        // vertical, zero outside the image
+        for (int x = 0; x < Math.min(hw, w); x++) {
+            out[oo + x] = edge(in, io, w, x, k);
+        }
+        for (int x = Math.max(hw, w - hw); x < w; x++) {
+            out[oo + x] = edge(in, io, w, x, k);
+        }
+    }
+
+    /**
+     * One row {@code y} of the vertical pass into {@code out[oo .. oo + w)}, zero outside the image: tap {@code t}
+     * reads image row {@code y - hw + t}, which starts at {@code rows[t]} in {@code tmp} (a whole plane, or a ring of
+     * the last rows the horizontal pass made).
+     */
+    void vertical(float[] tmp, int[] rows, int w, int h, int y, float[] k, float[] out, int oo) {
+        int hw = k.length / 2;
         int vb = vector ? F.loopBound(w) : 0;
-        for (int y = 0; y < h; y++) {
-            int row = y * w;
-            java.util.Arrays.fill(out, row, row + w, 0f);
-            int t0 = Math.max(0, hw - y);
-            int t1 = Math.min(k.length, h - y + hw);
-            int t = t0;
-            for (; t + 4 <= t1; t += 4) {
-                int src = (y - hw + t) * w;
-                fma4(out, row, tmp, src, src + w, src + 2 * w, src + 3 * w, k, t, w, vb);
-            }
-            for (; t < t1; t++) {
-                fma1(out, row, tmp, (y - hw + t) * w, k[t], w, vb);
-            }
+        java.util.Arrays.fill(out, oo, oo + w, 0f);
+        int t0 = Math.max(0, hw - y);
+        int t1 = Math.min(k.length, h - y + hw);
+        int t = t0;
+        for (; t + 4 <= t1; t += 4) {
+            fma4(out, oo, tmp, rows[t], rows[t + 1], rows[t + 2], rows[t + 3], k, t, w, vb);
+        }
+        for (; t < t1; t++) {
+            fma1(out, oo, tmp, rows[t], k[t], w, vb);
         }
     }
 

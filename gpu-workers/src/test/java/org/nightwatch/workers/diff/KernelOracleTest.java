@@ -189,6 +189,43 @@ class KernelOracleTest {
         assertTrue(a[0] < 0.5, "zero outside the image");
     }
 
+    /**
+     * The detector's matched filter, one sweep down the image through a ring of filtered rows, is the two separable
+     * passes over whole planes, to the bit: S = (g (x) g (x) d/v) / sqrt(g^2 (x) g^2 (x) 1/v), zero weight where masked.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {50, 131})
+    void theDetectorsOneSweepMatchedFilterIsTheTwoPassesToTheBit(int w) {
+        int h = 45;
+        MaskedImage diff = noise(w, h, 11);
+        double psfSigma = 1.3;
+        for (boolean vector : new boolean[] {true, false}) {
+            Detector det = new Detector(w, h, vector);
+            det.run(diff, new float[w * h], new float[w * h], psfSigma, 1e9, new Detector.Config(5, 3, 100));
+            float[] z = new float[w * h];
+            float[] iv = new float[w * h];
+            for (int i = 0; i < w * h; i++) {
+                boolean usable = (diff.mask()[i] & Mask.UNUSABLE) == 0 && diff.variance()[i] > 0;
+                iv[i] = usable ? 1f / diff.variance()[i] : 0f;
+                z[i] = usable ? diff.image()[i] * iv[i] : 0f;
+            }
+            float[] g = GaussianFilter.gaussian(psfSigma);
+            float[] g2 = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                g2[i] = g[i] * g[i];
+            }
+            float[] num = new float[w * h];
+            float[] den = new float[w * h];
+            new GaussianFilter(vector).run(z, w, h, g, new float[w * h], num);
+            new GaussianFilter(vector).run(iv, w, h, g2, new float[w * h], den);
+            float[] expected = new float[w * h];
+            for (int i = 0; i < w * h; i++) {
+                expected[i] = den[i] > 0f ? num[i] / (float) Math.sqrt(den[i]) : 0f;
+            }
+            assertArrayEquals(expected, det.significance(), "vector " + vector);
+        }
+    }
+
     @Test
     void affineFitInverseAndComposition() {
         Affine m = new Affine(3.2, 1.001, 0.002, -7.5, -0.0015, 0.999);
