@@ -146,6 +146,15 @@ final class ThreadCpu {
         if (name.contains("stacking-dispatcher") || name.contains("io-dispatcher")) {
             return "stacking";
         }
+        if (name.equals("catch-up")) {
+            return "catch-up"; // deferred visits differenced and scored when capacity frees
+        }
+        if (name.startsWith("spool-writer-")) {
+            return "spool";
+        }
+        if (name.equals("alert-files")) {
+            return "alert-files";
+        }
         return "other";
     }
 }

@@ -39,5 +39,9 @@ class ThreadCpuTest {
         assertEquals("gc-and-safepoints", ThreadCpu.vmRole("G1 Conc#0"));
         assertEquals("", ThreadCpu.vmRole("ingest-0"), "a Java thread is counted through ThreadMXBean");
         assertEquals("difference-imaging", ThreadCpu.role("nightwatch-nightwatch.diff-dispatcher-7"));
+        // deferred visits are differenced on a thread of their own: theirs is not "other" work
+        assertEquals("catch-up", ThreadCpu.role("catch-up"));
+        assertEquals("spool", ThreadCpu.role("spool-writer-3"));
+        assertEquals("alert-files", ThreadCpu.role("alert-files"));
     }
 }
