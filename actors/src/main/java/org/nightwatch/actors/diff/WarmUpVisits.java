@@ -199,32 +199,27 @@ final class WarmUpVisits {
         for (int i = -r; i <= r; i++) {
             k[i + r] = (float) (Math.exp(-i * i / (2 * sigma * sigma)) / sum);
         }
-        float[] a = new float[img.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
+        return pass(pass(img, w, h, k, 1, w), h, w, k, w, 1);
+    }
+
+    /**
+     * {@code k} along one axis: {@code lines} lines of {@code along} pixels each, a pixel {@code step} after the last in
+     * its line and a line {@code next} after the last; zero beyond a line's ends.
+     */
+    private static float[] pass(float[] img, int along, int lines, float[] k, int step, int next) {
+        int r = k.length / 2;
+        float[] out = new float[img.length];
+        for (int l = 0; l < lines; l++) {
+            for (int i = 0; i < along; i++) {
                 float acc = 0;
                 for (int t = -r; t <= r; t++) {
-                    int xx = x + t;
-                    if (xx >= 0 && xx < w) {
-                        acc += k[t + r] * img[y * w + xx];
+                    if (i + t >= 0 && i + t < along) {
+                        acc += k[t + r] * img[l * next + (i + t) * step];
                     }
                 }
-                a[y * w + x] = acc;
+                out[l * next + i * step] = acc;
             }
         }
-        float[] b = new float[img.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float acc = 0;
-                for (int t = -r; t <= r; t++) {
-                    int yy = y + t;
-                    if (yy >= 0 && yy < h) {
-                        acc += k[t + r] * a[yy * w + x];
-                    }
-                }
-                b[y * w + x] = acc;
-            }
-        }
-        return b;
+        return out;
     }
 }
