@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -42,7 +41,7 @@ class SensorActorTest {
     void start() {
         kit = ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
         time = ManualTime.get(kit.system());
-        night = new TestNight(SENSOR.index() + 1, "", null, ForkJoinPool.commonPool(), clock::get); // stall-after: the default 3 s
+        night = new TestNight(SENSOR.index() + 1, "", null, null, clock::get); // stall-after: the default 3 s
     }
 
     /** Half a second on the sensor's timer (one tick) and on the clock. */
@@ -124,7 +123,7 @@ class SensorActorTest {
         java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
         night.close();
         // the stage after stacking holds the visit until released, as a slow difference imager at the night's end would
-        night = new TestNight(SENSOR.index() + 1, "", v -> release.join(), ForkJoinPool.commonPool(), clock::get);
+        night = new TestNight(SENSOR.index() + 1, "", v -> release.join(), null, clock::get);
         TestProbe<ObservatoryActor.Command> observatory = kit.createTestProbe();
         ActorRef<SensorActor.Command> sensor = kit.spawn(SensorActor.create(SENSOR, night.context, observatory.getRef()), "sensor-03");
         FrameSender sender = night.camera(SENSOR);

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ForkJoinPool;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -42,14 +41,24 @@ final class TestNight implements AutoCloseable {
     final List<StackedVisit> stacked = new CopyOnWriteArrayList<>();
     final NightContext context;
     private final AgentRunner runner;
+    /**
+     * The night's own threads for stacking and sinks, ended with it. Not the JVM's common pool: that has one thread on a
+     * 2-core machine and is shared with every test class of the module, so one task left waiting there by another test
+     * would starve this night's stacking (a sensor test once waited 10 s for two 4-frame visits in a CI-sized run).
+     */
+    private final java.util.concurrent.ExecutorService stages = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-night-stages");
+        t.setDaemon(true);
+        return t;
+    });
 
     TestNight(int sensors, String overrides) {
-        this(sensors, overrides, null, ForkJoinPool.commonPool(), System::nanoTime);
+        this(sensors, overrides, null, null, System::nanoTime);
     }
 
     /**
-     * As above, with the stacked visits also handed to {@code sink} (null: none), stacking run on {@code stackExecutor},
-     * and frames stamped and stalls measured by {@code clock}.
+     * As above, with the stacked visits also handed to {@code sink} (null: none), stacking run on {@code stackExecutor}
+     * (null: the night's own threads), and frames stamped and stalls measured by {@code clock}.
      */
     TestNight(int sensors, String overrides, VisitSink sink, java.util.concurrent.Executor stackExecutor,
               java.util.function.LongSupplier clock) {
@@ -67,8 +76,8 @@ final class TestNight implements AutoCloseable {
                 if (sink != null) {
                     sink.accept(v);
                 }
-            }, new NightStats(), settings, W, H, VisitAssembler.WhenFull.WAIT, stackExecutor,
-            ForkJoinPool.commonPool(), null, null, null, null, clock);
+            }, new NightStats(), settings, W, H, VisitAssembler.WhenFull.WAIT, stackExecutor != null ? stackExecutor : stages,
+            stages, null, null, null, null, clock);
     }
 
     /** A camera's stream for {@code sensor}, connected. */
@@ -103,5 +112,6 @@ final class TestNight implements AutoCloseable {
     public void close() {
         runner.close();
         transport.close();
+        stages.shutdownNow();
     }
 }
