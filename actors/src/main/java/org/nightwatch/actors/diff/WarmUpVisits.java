@@ -51,7 +51,8 @@ final class WarmUpVisits {
         double s = Math.max(1, sigma);
         double saturate = 100 + 4000 * s;
         List<Variant> out = new ArrayList<>();
-        // seeing of the broader image, as Gaussian blur sigma over the sharper one (px): half-widths of 5, 6 and 4
+        // the broader image as the sharper one blurred by a Gaussian of this sigma (px): kernel half-widths of about 4 to 7,
+        // both parities, depending on the reference's own seeing
         double[] blur = {0.95, 1.2, 0.7, 1.0};
         for (int v = 0; v < blur.length; v++) {
             SplittableRandom random = new SplittableRandom(17 + v);
@@ -189,7 +190,7 @@ final class WarmUpVisits {
     }
 
     /** {@code img} smoothed by a Gaussian of {@code sigma} px (separable, to 3.5 sigma), zero beyond the edges. */
-    static float[] gaussianBlur(float[] img, int w, int h, double sigma) {
+    private static float[] gaussianBlur(float[] img, int w, int h, double sigma) {
         int r = (int) Math.ceil(3.5 * sigma);
         float[] k = new float[2 * r + 1];
         double sum = 0;
