@@ -406,7 +406,9 @@ public final class DiffStage {
                     }
                 }
             } catch (RuntimeException e) {
-                // best effort, as above
+                // best effort, as above, but said: the first visits then run on code not compiled for all their branches
+                org.slf4j.LoggerFactory.getLogger(DiffStage.class).warn("warming the imagers up on made-up visits stopped"
+                    + " ({}): the night's first visits may run on code not yet compiled", e.toString());
             }
         });
     }

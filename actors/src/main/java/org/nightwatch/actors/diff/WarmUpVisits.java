@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.nightwatch.workers.diff.Calibration;
 import org.nightwatch.workers.diff.DifferenceImager;
+import org.nightwatch.workers.diff.GaussianFilter;
 
 /**
  * Made-up visits for compiling the difference imager before the night, each cut from a strip of a real reference
@@ -51,6 +52,7 @@ final class WarmUpVisits {
         double s = Math.max(1, sigma);
         double saturate = 100 + 4000 * s;
         List<Variant> out = new ArrayList<>();
+        GaussianFilter blurrer = new GaussianFilter(true); // the detector's separable Gaussian, zero beyond the edges
         // the broader image as the sharper one blurred by a Gaussian of this sigma (px): kernel half-widths of about 4 to 7,
         // both parities, depending on the reference's own seeing
         double[] blur = {0.95, 1.2, 0.7, 1.0};
@@ -59,7 +61,8 @@ final class WarmUpVisits {
             boolean visitSharper = v == 3;
             float[] sharp = strip.clone();
             bright(sharp, sw, h, saturate, random);
-            float[] broad = gaussianBlur(sharp, sw, h, blur[v]);
+            float[] broad = new float[sharp.length];
+            blurrer.run(sharp, sw, h, GaussianFilter.gaussian(blur[v]), new float[sharp.length], broad);
             float[] ref = visitSharper ? broad : sharp;
             float[] scene = shifted(visitSharper ? sharp : broad, sw, h);
             sources(scene, ref, sw, h, s, random, v % 2 == 0);
@@ -187,40 +190,5 @@ final class WarmUpVisits {
             }
         }
         return new Calibration.Frames(d, null, bad, hot);
-    }
-
-    /** {@code img} smoothed by a Gaussian of {@code sigma} px (separable, to 3.5 sigma), zero beyond the edges. */
-    private static float[] gaussianBlur(float[] img, int w, int h, double sigma) {
-        int r = (int) Math.ceil(3.5 * sigma);
-        float[] k = new float[2 * r + 1];
-        double sum = 0;
-        for (int i = -r; i <= r; i++) {
-            sum += Math.exp(-i * i / (2 * sigma * sigma));
-        }
-        for (int i = -r; i <= r; i++) {
-            k[i + r] = (float) (Math.exp(-i * i / (2 * sigma * sigma)) / sum);
-        }
-        return pass(pass(img, w, h, k, 1, w), h, w, k, w, 1);
-    }
-
-    /**
-     * {@code k} along one axis: {@code lines} lines of {@code along} pixels each, a pixel {@code step} after the last in
-     * its line and a line {@code next} after the last; zero beyond a line's ends.
-     */
-    private static float[] pass(float[] img, int along, int lines, float[] k, int step, int next) {
-        int r = k.length / 2;
-        float[] out = new float[img.length];
-        for (int l = 0; l < lines; l++) {
-            for (int i = 0; i < along; i++) {
-                float acc = 0;
-                for (int t = -r; t <= r; t++) {
-                    if (i + t >= 0 && i + t < along) {
-                        acc += k[t + r] * img[l * next + (i + t) * step];
-                    }
-                }
-                out[l * next + i * step] = acc;
-            }
-        }
-        return out;
     }
 }

@@ -5,19 +5,19 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Separable correlation with a symmetric 1-D kernel in both directions, zero outside the image: the
- * matched filter of detection. Rows and columns are vectorised along x; {@code vector = false} is the
+ * matched filter of detection, and the seeing of the imagers' made-up warm-up visits. Rows and columns are vectorised along x; {@code vector = false} is the
  * scalar oracle.
  */
-final class GaussianFilter {
+public final class GaussianFilter {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private final boolean vector;
 
-    GaussianFilter(boolean vector) {
+    public GaussianFilter(boolean vector) {
         this.vector = vector;
     }
 
     /** A Gaussian of width {@code sigma} sampled at integer offsets to 3.5 sigma, normalised to unit sum. */
-    static float[] gaussian(double sigma) {
+    public static float[] gaussian(double sigma) {
         int hw = Math.max(1, (int) Math.ceil(3.5 * sigma));
         float[] k = new float[2 * hw + 1];
         double s = 0;
@@ -35,7 +35,7 @@ final class GaussianFilter {
      * are the outer loop and the row the inner one (a vector accumulator carried through a tap loop is not
      * kept in registers on JDK 17).
      */
-    void run(float[] in, int w, int h, float[] k, float[] tmp, float[] out) {
+    public void run(float[] in, int w, int h, float[] k, float[] tmp, float[] out) {
         for (int y = 0; y < h; y++) {
             horizontal(in, y * w, w, k, tmp, y * w);
         }
