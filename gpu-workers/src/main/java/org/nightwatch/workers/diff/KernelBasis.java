@@ -3,6 +3,8 @@ package org.nightwatch.workers.diff;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Alard-Lupton kernel basis: Gaussians of a few widths times polynomials {@code u^i v^j}
@@ -12,6 +14,8 @@ import java.util.List;
  * alone. Each raw function is separable, which is what makes convolving star stamps with the basis cheap.
  */
 public final class KernelBasis {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
     private final int halfWidth;
     private final int size;
     /** Per function: its Gaussian, x power, y power. */
@@ -25,6 +29,11 @@ public final class KernelBasis {
     private final double[][][] profile;
     /** The basis functions as 2-D kernels, size * size each, row-major (v, u). */
     private final float[][] kernels;
+    /** Scratch planes of {@link #correlateStamp}, sized for the last stamp size. */
+    private double[] region;
+    private double[][][] horizontal;
+    private double[] vertical;
+    private double[] raw0;
 
     /**
      * @param halfWidth kernel half-width, px
@@ -131,63 +140,92 @@ public final class KernelBasis {
      * Correlates a stamp with every basis function: {@code out[b][(y * n) + x] = sum_uv B_b(u, v)
      * img(cx - n/2 + x + u, cy - n/2 + y + v)} for an n x n region centred on (cx, cy). Uses the separable
      * raw functions; the caller keeps the region {@code halfWidth} away from the image edges.
+     *
+     * <p>The region grown by the kernel ({@code r = n + 2 halfWidth} on a side) is copied into a contiguous
+     * plane of row stride {@code r}, and both passes run as one flat loop over that plane per tap: long
+     * stride-1 loops the JIT vectorises, where loops along a stamp's 17 px rows were mostly remainder. The
+     * outputs at {@code x >= n} of each row wrap into the next row and are thrown away; every kept output
+     * reads only pixels of its own footprint. Not thread-safe: the planes are the basis's own.
      */
     public void correlateStamp(float[] img, int width, int cx, int cy, int n, double[][] out) {
         int h = n / 2;
-        int rows = n + 2 * halfWidth;
-        int gCount = profile.length;
-        int maxP = profile[0].length;
-        // horizontal pass for each (gaussian, x power): rows of the region grown by the kernel
-        double[][][] hx = new double[gCount][maxP][];
-        for (int b = 0; b < count(); b++) {
-            if (hx[gauss[b]][px[b]] == null) {
-                hx[gauss[b]][px[b]] = new double[rows * n];
+        int r = n + 2 * halfWidth;
+        int plane = r * r;
+        if (region == null || region.length != plane) {
+            region = new double[plane];
+            vertical = new double[n * r];
+            raw0 = new double[n * n];
+            horizontal = new double[profile.length][profile[0].length][];
+        }
+        for (int y = 0; y < r; y++) {
+            int src = (cy - h - halfWidth + y) * width + cx - h - halfWidth;
+            int o = y * r;
+            for (int x = 0; x < r; x++) {
+                region[o + x] = img[src + x];
             }
         }
-        for (int g = 0; g < gCount; g++) {
-            for (int p = 0; p < maxP; p++) {
-                double[] dst = hx[g][p];
-                if (dst == null) {
-                    continue;
-                }
-                double[] k = profile[g][p];
-                // taps outside, pixels inside: stride-1 loops the JIT vectorises, summed in the same order
-                Arrays.fill(dst, 0.0);
-                for (int r = 0; r < rows; r++) {
-                    int base = (cy - h - halfWidth + r) * width + cx - h - halfWidth;
-                    int o = r * n;
-                    for (int u = 0; u < size; u++) {
-                        double ku = k[u];
-                        int b0 = base + u;
-                        for (int x = 0; x < n; x++) {
-                            dst[o + x] += ku * img[b0 + x];
-                        }
-                    }
-                }
+        // horizontal pass for each (gaussian, x power) used: hx[i] = sum_u k[u] region[i + u]
+        int hLen = plane - 2 * halfWidth;
+        for (int b = 0; b < count(); b++) {
+            int g = gauss[b];
+            int p = px[b];
+            double[] dst = horizontal[g][p];
+            if (dst == null || dst.length != plane) {
+                dst = new double[plane];
+                horizontal[g][p] = dst;
+            } else if (firstUse(b)) {
+                Arrays.fill(dst, 0, hLen, 0.0);
+            } else {
+                continue;
+            }
+            double[] k = profile[g][p];
+            for (int u = 0; u < size; u++) {
+                axpy(k[u], region, u, dst, hLen);
             }
         }
-        double[] raw0 = null;
+        // vertical pass for each function: v[i] = sum_v k[v] hx[i + v r], rows 0..n-1 of the stamp
+        int vLen = n * r;
         for (int b = 0; b < count(); b++) {
-            double[] src = hx[gauss[b]][px[b]];
+            double[] src = horizontal[gauss[b]][px[b]];
             double[] k = profile[gauss[b]][py[b]];
+            Arrays.fill(vertical, 0.0);
+            for (int v = 0; v < size; v++) {
+                axpy(k[v], src, v * r, vertical, vLen);
+            }
             double[] dst = out[b];
-            Arrays.fill(dst, 0, n * n, 0.0);
             for (int y = 0; y < n; y++) {
-                int o = y * n;
-                for (int v = 0; v < size; v++) {
-                    double kv = k[v];
-                    int sb = (y + v) * n;
-                    for (int x = 0; x < n; x++) {
-                        dst[o + x] += kv * src[sb + x];
-                    }
-                }
+                System.arraycopy(vertical, y * r, dst, y * n, n);
             }
             if (b == 0) {
-                raw0 = dst.clone();
+                System.arraycopy(dst, 0, raw0, 0, n * n);
             }
+            double a = alpha[b];
+            double be = beta[b];
             for (int i = 0; i < n * n; i++) {
-                dst[i] = alpha[b] * dst[i] + beta[b] * raw0[i];
+                dst[i] = a * dst[i] + be * raw0[i];
             }
         }
+    }
+
+    /** {@code dst[i] += k * src[off + i]} for {@code i < len}. */
+    private static void axpy(double k, double[] src, int off, double[] dst, int len) {
+        DoubleVector kv = DoubleVector.broadcast(D, k);
+        int i = 0;
+        for (int bound = D.loopBound(len); i < bound; i += D.length()) {
+            DoubleVector.fromArray(D, src, off + i).fma(kv, DoubleVector.fromArray(D, dst, i)).intoArray(dst, i);
+        }
+        for (; i < len; i++) {
+            dst[i] += k * src[off + i];
+        }
+    }
+
+    /** Whether function {@code b} is the first to use its horizontal pass (the later ones reuse it). */
+    private boolean firstUse(int b) {
+        for (int c = 0; c < b; c++) {
+            if (gauss[c] == gauss[b] && px[c] == px[b]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -3,6 +3,9 @@ package org.nightwatch.workers.diff;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fits the Alard-Lupton PSF-matching kernel (the HOTPANTS method): on stamps around stars, the source
@@ -13,6 +16,8 @@ import java.util.List;
  * nothing. Stamps are clipped at 3 sigma (MAD) above the median reduced chi-square, three rounds.
  */
 public final class PsfMatch {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
     private PsfMatch() {
     }
 
@@ -36,6 +41,7 @@ public final class PsfMatch {
         int nb = basis.count();
         List<Stamp> stamps = new ArrayList<>();
         double[][] conv = new double[nb][n * n];
+        double[][] scratch = new double[4][n * n];
         for (double[] c : centres) {
             int cx = (int) Math.round(c[0]);
             int cy = (int) Math.round(c[1]);
@@ -47,7 +53,7 @@ public final class PsfMatch {
                 continue;
             }
             basis.correlateStamp(source.image(), w, cx, cy, n, conv);
-            stamps.add(stamp(cx, cy, conv, nb, n, target, source));
+            stamps.add(stamp(cx, cy, conv, nb, n, target, source, scratch));
         }
         int tried = stamps.size();
         int spatial = cfg.spatialOrder();
@@ -137,14 +143,22 @@ public final class PsfMatch {
         return false;
     }
 
-    private static Stamp stamp(int cx, int cy, double[][] conv, int nb, int n, MaskedImage target, MaskedImage source) {
+    /**
+     * A stamp's normal system: with columns c_b (the source correlated with basis b) and a constant, and
+     * weights w, {@code m[a][b] = sum w c_a c_b}, {@code v[a] = sum w c_a t}, {@code nn = sum w t^2}. Each
+     * element is a dot product over the stamp's pixels, vectorised ({@link #dot}); the loop that added a
+     * pixel's outer product to the matrix ran at about a tenth of that speed.
+     */
+    private static Stamp stamp(int cx, int cy, double[][] conv, int nb, int n, MaskedImage target, MaskedImage source,
+                               double[][] scratch) {
         int w = target.width();
         int h = n / 2;
         int cols = nb + 1;
-        double[][] m = new double[cols][cols];
-        double[] v = new double[cols];
-        double nn = 0;
-        double[] col = new double[cols];
+        int len = n * n;
+        double[] wgt = scratch[0];
+        double[] t = scratch[1];
+        double[] wt = scratch[2];
+        double[] wa = scratch[3];
         float[] ti = target.image();
         float[] tv = target.variance();
         float[] sv = source.variance();
@@ -152,29 +166,55 @@ public final class PsfMatch {
             for (int x = 0; x < n; x++) {
                 int i = (cy - h + y) * w + cx - h + x;
                 double var = tv[i] + sv[i];
-                double wgt = var > 0 ? 1 / var : 0;
                 int p = y * n + x;
-                for (int b = 0; b < nb; b++) {
-                    col[b] = conv[b][p];
-                }
-                col[nb] = 1;
-                double t = ti[i];
-                for (int a = 0; a < cols; a++) {
-                    double ca = col[a] * wgt;
-                    v[a] += ca * t;
-                    for (int b = a; b < cols; b++) {
-                        m[a][b] += ca * col[b];
-                    }
-                }
-                nn += wgt * t * t;
+                wgt[p] = var > 0 ? 1 / var : 0;
+                t[p] = ti[i];
+                wt[p] = wgt[p] * t[p];
             }
         }
+        double[][] m = new double[cols][cols];
+        double[] v = new double[cols];
+        for (int a = 0; a < nb; a++) {
+            double[] ca = conv[a];
+            for (int p = 0; p < len; p++) {
+                wa[p] = wgt[p] * ca[p];
+            }
+            for (int b = a; b < nb; b++) {
+                m[a][b] = dot(wa, conv[b], len);
+            }
+            m[a][nb] = dot(ca, wgt, len);
+            v[a] = dot(ca, wt, len);
+        }
+        m[nb][nb] = sum(wgt, len);
+        v[nb] = sum(wt, len);
+        double nn = dot(wt, t, len);
         for (int a = 0; a < cols; a++) {
             for (int b = 0; b < a; b++) {
                 m[a][b] = m[b][a];
             }
         }
-        return new Stamp(cx, cy, m, v, nn, n * n);
+        return new Stamp(cx, cy, m, v, nn, len);
+    }
+
+    private static double dot(double[] a, double[] b, int len) {
+        DoubleVector acc = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = D.loopBound(len); i < bound; i += D.length()) {
+            acc = DoubleVector.fromArray(D, a, i).fma(DoubleVector.fromArray(D, b, i), acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double sum(double[] a, int len) {
+        double s = 0;
+        for (int i = 0; i < len; i++) {
+            s += a[i];
+        }
+        return s;
     }
 
     /** Per local column of a stamp: the global unknowns it maps to and their weights (polynomial terms). */

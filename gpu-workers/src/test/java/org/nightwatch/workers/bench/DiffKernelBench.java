@@ -9,6 +9,7 @@ import org.nightwatch.workers.diff.Detector;
 import org.nightwatch.workers.diff.KernelBasis;
 import org.nightwatch.workers.diff.KernelSolution;
 import org.nightwatch.workers.diff.MaskedImage;
+import org.nightwatch.workers.diff.PsfMatch;
 import org.nightwatch.workers.diff.Resampler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,6 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code convolve}: a spatially varying 11 x 11 Alard-Lupton kernel (first order), variance with K^2;</li>
  *   <li>{@code detect}: the matched filter, thresholding and measurement of 60 sources on a difference of pure noise
  *   (what a visit's close waits for);</li>
+ *   <li>{@code fit}: the PSF-matching kernel's least squares on 96 star stamps;</li>
  *   <li>{@code background}: the sky's level and noise on the 128 px mesh of the default settings (no vector path: both rows are the same code).</li>
  * </ul>
  * Run with {@code scripts/jmh DiffKernelBench}.
@@ -55,6 +57,10 @@ public class DiffKernelBench {
     Detector detector;
     MaskedImage diff;
     Affine map = new Affine(0.37, 1.00001, 0.00002, -0.61, -0.00002, 1.00001);
+    MaskedImage sharp;
+    MaskedImage broad;
+    KernelBasis fitBasis;
+    java.util.List<double[]> stamps;
 
     @Setup
     public void setUp() {
@@ -92,6 +98,40 @@ public class DiffKernelBench {
         for (int i = 0; i < W * H; i++) {
             src.image()[i] += 1000f;
         }
+        // a starry pair for the kernel fit: 96 stars (4 per cell of the 6 x 4 grid), sigma 1.0 px against 1.5 px
+        sharp = new MaskedImage(W, H);
+        broad = new MaskedImage(W, H);
+        stamps = new java.util.ArrayList<>();
+        for (int i = 0; i < W * H; i++) {
+            sharp.image()[i] = (float) (r.nextGaussian() * 5);
+            broad.image()[i] = (float) (r.nextGaussian() * 5);
+            sharp.variance()[i] = 25f;
+            broad.variance()[i] = 25f;
+        }
+        for (int cell = 0; cell < 24; cell++) {
+            for (int k = 0; k < 4; k++) {
+                int cx = (cell % 6) * W / 6 + 40 + r.nextInt(W / 6 - 80);
+                int cy = (cell / 6) * H / 4 + 40 + r.nextInt(H / 4 - 80);
+                double flux = 2e4 + r.nextDouble() * 2e5;
+                stamps.add(new double[] {cx, cy});
+                for (int dy = -15; dy <= 15; dy++) {
+                    for (int dx = -15; dx <= 15; dx++) {
+                        double d2 = dx * dx + dy * dy;
+                        int i = (cy + dy) * W + cx + dx;
+                        sharp.image()[i] += (float) (flux / (2 * Math.PI) * Math.exp(-d2 / 2));
+                        broad.image()[i] += (float) (flux / (2 * Math.PI * 2.25) * Math.exp(-d2 / (2 * 2.25)));
+                    }
+                }
+            }
+        }
+        double sMatch = Math.sqrt(1.5 * 1.5 - 1.0);
+        fitBasis = new KernelBasis(6, new double[] {0.5 * sMatch, sMatch, 2 * sMatch}, new int[] {4, 3, 2});
+    }
+
+    /** The PSF-matching kernel's fit (31 basis functions, first order in space and background) on 96 star stamps of 17 x 17 px. */
+    @Benchmark
+    public KernelSolution fit() {
+        return PsfMatch.fit(sharp, broad, stamps, fitBasis, new PsfMatch.Config(1, 1, 8, 12));
     }
 
     @Benchmark

@@ -226,6 +226,86 @@ class KernelOracleTest {
         }
     }
 
+    // two stamp sizes in turn: the basis's scratch planes are resized between them
+    @ParameterizedTest
+    @ValueSource(ints = {17, 13, 17})
+    void eachStampCorrelationIsItsBasisFunctionCorrelatedDirectly(int n) {
+        int w = 97;
+        MaskedImage img = noise(w, 80, 11);
+        KernelBasis basis = new KernelBasis(5, new double[] {0.6, 1.2, 2.4}, new int[] {4, 3, 2});
+        int size = basis.size();
+        int hw = basis.halfWidth();
+        double[][] out = new double[basis.count()][n * n];
+        int[][] centres = {{30, 25}, {60, 50}, {41, 33}};
+        for (int[] c : centres) {
+            basis.correlateStamp(img.image(), w, c[0], c[1], n, out);
+            for (int b = 0; b < basis.count(); b++) {
+                float[] k = basis.kernel(b);
+                for (int y = 0; y < n; y++) {
+                    for (int x = 0; x < n; x++) {
+                        double s = 0;
+                        double scale = 0;
+                        for (int v = 0; v < size; v++) {
+                            for (int u = 0; u < size; u++) {
+                                double term = k[v * size + u] * (double) img.image()[(c[1] - n / 2 + y + v - hw) * w + c[0] - n / 2 + x + u - hw];
+                                s += term;
+                                scale += Math.abs(term);
+                            }
+                        }
+                        assertEquals(s, out[b][y * n + x], 1e-6 * scale, "function " + b + " at " + x + "," + y + " of stamp " + c[0] + "," + c[1]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theKernelFitRecoversAKernelOfItsBasisExactly() {
+        int w = 300;
+        int h = 200;
+        MaskedImage source = noise(w, h, 5);
+        java.util.Arrays.fill(source.mask(), (byte) 0);
+        KernelBasis basis = new KernelBasis(5, new double[] {0.6, 1.2, 2.4}, new int[] {4, 3, 2});
+        int size = basis.size();
+        int hw = basis.halfWidth();
+        SplittableRandom r = new SplittableRandom(3);
+        double[] truth = new double[basis.count() + 1];
+        truth[0] = 1.3;
+        for (int b = 1; b < basis.count(); b++) {
+            truth[b] = r.nextGaussian() * 0.05;
+        }
+        truth[basis.count()] = 7.5;
+        MaskedImage target = new MaskedImage(w, h);
+        for (int y = hw; y < h - hw; y++) {
+            for (int x = hw; x < w - hw; x++) {
+                double s = truth[basis.count()];
+                for (int b = 0; b < basis.count(); b++) {
+                    float[] k = basis.kernel(b);
+                    double c = 0;
+                    for (int v = 0; v < size; v++) {
+                        for (int u = 0; u < size; u++) {
+                            c += k[v * size + u] * (double) source.image()[(y + v - hw) * w + x + u - hw];
+                        }
+                    }
+                    s += truth[b] * c;
+                }
+                target.image()[y * w + x] = (float) s;
+            }
+        }
+        java.util.Arrays.fill(target.variance(), 1f);
+        java.util.Arrays.fill(source.variance(), 0f);
+        java.util.List<double[]> centres = new java.util.ArrayList<>();
+        for (int cy = 30; cy < h - 30; cy += 40) {
+            for (int cx = 30; cx < w - 30; cx += 50) {
+                centres.add(new double[] {cx, cy});
+            }
+        }
+        KernelSolution k = PsfMatch.fit(source, target, centres, basis, new PsfMatch.Config(0, 0, 8, 3));
+        for (int b = 0; b < truth.length; b++) {
+            assertEquals(truth[b], k.coefficients()[b], 2e-5, "coefficient " + b);
+        }
+    }
+
     @Test
     void affineFitInverseAndComposition() {
         Affine m = new Affine(3.2, 1.001, 0.002, -7.5, -0.0015, 0.999);
