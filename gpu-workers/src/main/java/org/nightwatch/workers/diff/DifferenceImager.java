@@ -24,6 +24,9 @@ public final class DifferenceImager {
     private final MaskedImage convolved;
     private final MaskedImage diff;
     private MaskedImage refCal;
+    /** The planes of the last run's convolved image and resampled reference: this imager's, or a caller's after {@link #finish}. */
+    private MaskedImage lastConvolved;
+    private MaskedImage lastResampled;
     private final Resampler resampler;
     private final Convolver convolver;
     private final Detector detector;
@@ -76,6 +79,8 @@ public final class DifferenceImager {
         convolver = new Convolver(settings.vector(), 64);
         detector = new Detector(width, height, settings.vector());
         row = new float[width];
+        lastConvolved = convolved;
+        lastResampled = refResampled;
     }
 
     /**
@@ -119,14 +124,14 @@ public final class DifferenceImager {
     public Result run(Input newImage, PreparedReference reference, Affine initialNewToRef) {
         checkSize(newImage);
         long t0 = System.nanoTime();
-        Front f = front(newImage, reference, initialNewToRef);
+        Front f = front(newImage, reference, initialNewToRef, refResampled);
         if (f.convolveRef()) {
             convolver.run(refResampled, f.kernel(), convolved);
         } else {
             convolver.run(newCal, f.kernel(), convolved);
         }
         long t6 = System.nanoTime();
-        return tail(f, f.nc().medianSigma(), t0, f.t5(), t6);
+        return tail(f, f.nc().medianSigma(), t0, f.t5(), t6, convolved, refResampled);
     }
 
     /**
@@ -147,11 +152,10 @@ public final class DifferenceImager {
     public Early early(Input partial, PreparedReference reference, Affine initialNewToRef, MaskedImage matched) {
         checkSize(partial);
         long t0 = System.nanoTime();
-        Front f = front(partial, reference, initialNewToRef);
+        // resampled straight into the caller's plane when the reference is not to be convolved
+        Front f = front(partial, reference, initialNewToRef, matched);
         if (f.convolveRef()) {
             convolver.run(refResampled, f.kernel(), matched);
-        } else {
-            refResampled.copyTo(matched);
         }
         long t6 = System.nanoTime();
         Timings t = f.timings();
@@ -162,7 +166,9 @@ public final class DifferenceImager {
     /**
      * Finishes a difference begun by {@link #early} on the whole stack {@code newImage}. When the seeing of
      * the whole stack differs from the partial one's by more than {@code seeingTolerance} (a fraction), the
-     * early work does not fit and the difference is made whole here (the note says so).
+     * early work does not fit and the difference is made whole here (the note says so). {@code matched} is
+     * used in place, not copied: subtraction zeroes its no-data pixels, and {@link #convolved()} or
+     * {@link #resampledReference()} return it until the next run.
      */
     public Result finish(Input newImage, PreparedReference reference, Early e, MaskedImage matched, double seeingTolerance) {
         checkSize(newImage);
@@ -182,16 +188,18 @@ public final class DifferenceImager {
                 whole.kernel(), whole.fwhmNew(), whole.fwhmRef(), whole.newSigma(), whole.residualNoiseRatio(), notes, whole.timings());
         }
         long t2 = System.nanoTime();
-        if (e.convolveRef()) {
-            matched.copyTo(convolved);
-        } else {
-            matched.copyTo(refResampled);
+        // the early plane is used where it lies (it was copied, 20 MB read and written at every close)
+        MaskedImage conv = matched;
+        MaskedImage resampled = refResampled;
+        if (!e.convolveRef()) {
+            resampled = matched;
+            conv = convolved;
             convolver.run(newCal, e.kernel(), convolved);
         }
         long t6 = System.nanoTime();
         Front f = new Front(nc, e.map(), e.registration(), e.kernel(), EnumSet.copyOf(e.flags()), new ArrayList<>(e.notes()), fwhmNew,
-            e.fwhmRef(), e.convolveRef(), new Timings(t1 - t0, t2 - t1, 0, 0, 0, 0, 0, 0), t2, e.stars());
-        return tail(f, nc.medianSigma(), t0, t2, t6);
+            e.fwhmRef(), e.convolveRef(), new Timings(t1 - t0, t2 - t1, 0, 0, 0, 0, 0, 0), t2, e.stars(), resampled);
+        return tail(f, nc.medianSigma(), t0, t2, t6, conv, resampled);
     }
 
     private void checkSize(Input newImage) {
@@ -204,10 +212,14 @@ public final class DifferenceImager {
     /** Calibration, stars, registration, resampling and the kernel: what precedes the convolution. */
     private record Front(Calibration.Result nc, Affine map, Registration.Result registration, KernelSolution kernel,
                          EnumSet<DiffFlag> flags, List<String> notes, double fwhmNew, double fwhmRef, boolean convolveRef,
-                         Timings timings, long t5, List<Star> stars) {
+                         Timings timings, long t5, List<Star> stars, MaskedImage resampled) {
     }
 
-    private Front front(Input newImage, PreparedReference reference, Affine initialNewToRef) {
+    /**
+     * @param resampleInto where the resampled reference goes when the new image is the one to convolve (when the
+     *                     reference is, it goes into this imager's own plane, the convolution's source)
+     */
+    private Front front(Input newImage, PreparedReference reference, Affine initialNewToRef, MaskedImage resampleInto) {
         EnumSet<DiffFlag> flags = EnumSet.noneOf(DiffFlag.class);
         List<String> notes = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -234,18 +246,19 @@ public final class DifferenceImager {
             flags.add(DiffFlag.REGISTRATION_FALLBACK);
             notes.add("registration: " + e.getMessage());
         }
-        long t3 = System.nanoTime();
-        resampler.run(reference.image(), map, refResampled);
-        long t4 = System.nanoTime();
-
         double sNew = fwhmNew / 2.3548;
         double sRef = fwhmRef / 2.3548;
         boolean convolveRef = sRef <= sNew;
         if (!convolveRef) {
             flags.add(DiffFlag.CONVOLVED_NEW);
         }
-        MaskedImage source = convolveRef ? refResampled : newCal;
-        MaskedImage target = convolveRef ? newCal : refResampled;
+        MaskedImage resampled = convolveRef ? refResampled : resampleInto;
+        long t3 = System.nanoTime();
+        resampler.run(reference.image(), map, resampled);
+        long t4 = System.nanoTime();
+
+        MaskedImage source = convolveRef ? resampled : newCal;
+        MaskedImage target = convolveRef ? newCal : resampled;
         double sMatch = Math.sqrt(Math.abs(sNew * sNew - sRef * sRef));
         double sBasis = Math.max(sMatch, 0.6);
         double[] sigmas = new double[settings.sigmaFactors().length];
@@ -272,18 +285,20 @@ public final class DifferenceImager {
         }
         long t5 = System.nanoTime();
         return new Front(nc, map, reg, kernel, flags, notes, fwhmNew, fwhmRef, convolveRef,
-            new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, 0, 0, 0), t5, found);
+            new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, 0, 0, 0), t5, found, resampled);
     }
 
-    /** Subtraction, residual noise and detection, once the convolved image is in {@link #convolved}. */
-    private Result tail(Front f, double newSigma, long t0, long t5, long t6) {
-        subtract(f.convolveRef(), f.kernel());
+    /** Subtraction, residual noise and detection, once the convolved image is in {@code conv}. */
+    private Result tail(Front f, double newSigma, long t0, long t5, long t6, MaskedImage conv, MaskedImage resampled) {
+        lastConvolved = conv;
+        lastResampled = resampled;
+        subtract(f.convolveRef(), f.kernel(), conv, resampled);
         // what the kernel could not reach of bright stars' wings, taken away before anything is measured or detected
         wings.run(diff, f.stars(), Math.max(f.fwhmNew(), f.fwhmRef()), newSigma);
         double ratio = residualNoise();
         long t7 = System.nanoTime();
-        float[] refMatched = f.convolveRef() ? convolved.image() : refResampled.image();
-        float[] newMatched = f.convolveRef() ? newCal.image() : convolved.image();
+        float[] refMatched = f.convolveRef() ? conv.image() : resampled.image();
+        float[] newMatched = f.convolveRef() ? newCal.image() : conv.image();
         double sNew = f.fwhmNew() / 2.3548;
         double sRef = f.fwhmRef() / 2.3548;
         Detector.Result det = detector.run(diff, refMatched, newMatched, Math.max(sNew, sRef), settings.brightStarSigma() * newSigma,
@@ -346,7 +361,7 @@ public final class DifferenceImager {
         return out;
     }
 
-    private void subtract(boolean convolveRef, KernelSolution kernel) {
+    private void subtract(boolean convolveRef, KernelSolution kernel, MaskedImage convolved, MaskedImage refResampled) {
         float[] d = diff.image();
         float[] dv = diff.variance();
         byte[] dm = diff.mask();
@@ -428,14 +443,21 @@ public final class DifferenceImager {
         return newCal;
     }
 
-    /** The reference of the last run, resampled onto the new grid (not PSF-matched). */
+    /**
+     * The reference of the last run, resampled onto the new grid (not PSF-matched). After {@link #finish} of a
+     * visit that convolved the new image, this is the caller's {@code matched} plane.
+     */
     public MaskedImage resampledReference() {
-        return refResampled;
+        return lastResampled;
     }
 
-    /** The convolved image of the last run (the reference, unless {@link DiffFlag#CONVOLVED_NEW}); 0 where {@link Mask#NO_DATA}. */
+    /**
+     * The convolved image of the last run (the reference, unless {@link DiffFlag#CONVOLVED_NEW}); 0 where
+     * {@link Mask#NO_DATA}. After {@link #finish} of a visit that convolved the reference, this is the caller's
+     * {@code matched} plane (its no-data pixels zeroed).
+     */
     public MaskedImage convolved() {
-        return convolved;
+        return lastConvolved;
     }
 
     /** The matched-filter significance plane of the last run. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nightwatch.camera.sim.PairSimulator;
 
 /**
@@ -18,9 +20,18 @@ class EarlyDifferenceTest {
             c.hotPixels(), c.maxShiftPx(), c.seed());
     }
 
-    @Test
-    void aDifferenceBegunOnThePartialStackFinishesLikeTheWholeOne() {
-        PairSimulator.Config cfg = PairSimulator.Config.tomoe(7);
+    private static PairSimulator.Config swapSeeing(PairSimulator.Config c) {
+        return new PairSimulator.Config(c.width(), c.height(), c.gain(), c.readNoise(), c.saturate(), c.newSeeing(), c.refSeeing(),
+            c.refFrames(), c.newFrames(), c.stars(), c.galaxies(), c.transients(), c.snrMin(), c.snrMax(), c.variables(), c.moving(),
+            c.trail(), c.hotPixels(), c.maxShiftPx(), c.seed());
+    }
+
+    // the reference sharper (it is convolved early, into the caller's plane) and the new image sharper (the
+    // reference is resampled early into that plane, and the new image convolved at the close)
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDifferenceBegunOnThePartialStackFinishesLikeTheWholeOne(boolean newSharper) {
+        PairSimulator.Config cfg = newSharper ? swapSeeing(PairSimulator.Config.tomoe(7)) : PairSimulator.Config.tomoe(7);
         PairSimulator.Pair whole = PairSimulator.render(cfg);
         PairSimulator.Pair partial = PairSimulator.render(frames(cfg, 12));
         DiffSettings settings = DiffSettings.defaults();
@@ -36,7 +47,8 @@ class EarlyDifferenceTest {
         MaskedImage matched = new MaskedImage(cfg.width(), cfg.height());
         DifferenceImager.Early early = imager.early(new DifferenceImager.Input(partial.newImage(), cfg.width(), cfg.height(),
             new Calibration.Photometry(cfg.gain() * 12, cfg.saturate()), Calibration.Frames.NONE), ref, Affine.IDENTITY, matched);
-        assertTrue(early.convolveRef(), "the reference (2.0 px) is the sharper: it is convolved early");
+        assertEquals(!newSharper, early.convolveRef(), "the sharper image is the one convolved");
+        assertEquals(newSharper, direct.flags().contains(DiffFlag.CONVOLVED_NEW), "the whole difference convolves the same image");
         DifferenceImager.Result finished = imager.finish(all, ref, early, matched, 0.1);
 
         assertTrue(finished.notes().stream().noneMatch(n -> n.contains("differenced whole")), String.valueOf(finished.notes()));
