@@ -115,10 +115,12 @@ public final class Background {
                     img[base + x] = v;
                     var[base + x] = sky2X[x] + Math.max(v, 0f) * invGain;
                 }
-                for (int x = 0; x < width; x++) {
-                    if ((mask[base + x] & (Mask.BAD | Mask.NO_DATA)) != 0) {
-                        img[base + x] = 0f;
-                        var[base + x] = sky2X[x];
+                int end = base + width;
+                byte unset = Mask.BAD | Mask.NO_DATA;
+                for (int i = Mask.nextWith(mask, base, end, unset, true); i < end; i = Mask.nextWith(mask, i + 1, end, unset, true)) {
+                    if ((mask[i] & unset) != 0) {
+                        img[i] = 0f;
+                        var[i] = sky2X[i - base];
                     }
                 }
             }

@@ -373,30 +373,33 @@ public final class DifferenceImager {
         float[] cv = convolved.variance();
         byte[] cm = convolved.mask();
         float sign = convolveRef ? 1f : -1f;
+        boolean vector = settings.vector();
         for (int y = 0; y < height; y++) {
             kernel.backgroundRow(y, row);
             int base = y * width;
             // the fit models target = K (x) source + background; the difference is new minus reference.
-            // Branch-free loops first (the JIT vectorises them), then the rare no-data pixels fixed up
+            // Branch-free loops first, the floats and the mask bytes apart (one loop of both was not vectorised),
+            // then the rare no-data pixels fixed up
             for (int x = 0; x < width; x++) {
                 d[base + x] = sign * (ti[base + x] - ci[base + x] - row[x]);
                 dv[base + x] = tv[base + x] + cv[base + x];
-                dm[base + x] = (byte) (tm[base + x] | cm[base + x]);
             }
             for (int x = 0; x < width; x++) {
-                int i = base + x;
-                if (((dm[i] | cm[i]) & Mask.NO_DATA) != 0) {
-                    if ((dm[i] & Mask.NO_DATA) != 0) {
-                        // no value here: without this the difference holds the new image wherever the reference
-                        // has no coverage, and a cutout at that edge shows a star as if it had just appeared
-                        d[i] = 0f;
-                        dv[i] = 0f;
-                    }
-                    if ((cm[i] & Mask.NO_DATA) != 0) {
-                        // a convolution that summed over missing pixels is a partial star: blank it for the cutouts
-                        ci[i] = 0f;
-                        cv[i] = 0f;
-                    }
+                dm[base + x] = (byte) (tm[base + x] | cm[base + x]);
+            }
+            // dm holds cm's bits: a pixel no-data in either is no-data in dm
+            int end = base + width;
+            for (int i = Mask.nextWith(dm, base, end, Mask.NO_DATA, vector); i < end; i = Mask.nextWith(dm, i + 1, end, Mask.NO_DATA, vector)) {
+                if ((dm[i] & Mask.NO_DATA) != 0) {
+                    // no value here: without this the difference holds the new image wherever the reference
+                    // has no coverage, and a cutout at that edge shows a star as if it had just appeared
+                    d[i] = 0f;
+                    dv[i] = 0f;
+                }
+                if ((cm[i] & Mask.NO_DATA) != 0) {
+                    // a convolution that summed over missing pixels is a partial star: blank it for the cutouts
+                    ci[i] = 0f;
+                    cv[i] = 0f;
                 }
             }
         }

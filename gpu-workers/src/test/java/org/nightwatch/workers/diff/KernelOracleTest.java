@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.nightwatch.camera.sim.PairSimulator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -315,6 +316,62 @@ class KernelOracleTest {
         KernelSolution k = PsfMatch.fit(source, target, centres, basis, new PsfMatch.Config(0, 0, 8, 3));
         for (int b = 0; b < truth.length; b++) {
             assertEquals(truth[b], k.coefficients()[b], 2e-5, "coefficient " + b);
+        }
+    }
+
+    // both directions of convolution; a pointing offset (no-data edges after resampling), NaN pixels and a dark's
+    // bad pixels in the new image: every masked-pixel branch of calibration, convolution and subtraction is taken
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theWholeDifferenceIsTheScalarOraclesToTheBit(boolean newSharper) {
+        PairSimulator.Config c = PairSimulator.Config.tomoe(21).withSize(700, 420);
+        if (newSharper) {
+            c = new PairSimulator.Config(c.width(), c.height(), c.gain(), c.readNoise(), c.saturate(), c.newSeeing(), c.refSeeing(),
+                c.refFrames(), c.newFrames(), c.stars(), c.galaxies(), c.transients(), c.snrMin(), c.snrMax(), c.variables(), c.moving(),
+                c.trail(), c.hotPixels(), c.maxShiftPx(), c.seed());
+        }
+        PairSimulator.Pair p = PairSimulator.render(c);
+        float[] newImage = p.newImage().clone();
+        for (int k = 0; k < 40; k++) {
+            newImage[(37 + 9 * k) * c.width() + 11 + 16 * k] = Float.NaN;
+        }
+        Calibration.Frames frames = new Calibration.Frames(null, null, Calibration.badPixelsFromDark(p.dark(), c.width(), c.height(), 5));
+        DifferenceImager.Result[] results = new DifferenceImager.Result[2];
+        DifferenceImager[] imagers = new DifferenceImager[2];
+        for (int v = 0; v < 2; v++) {
+            DiffSettings d = DiffSettings.defaults();
+            DiffSettings s = new DiffSettings(d.backgroundMesh(), d.saturationFraction(), d.starThresholdSigma(), d.maxStars(), d.searchPx(),
+                d.minMatches(), d.resampleTolerancePx(), d.sigmaFactors(), d.degrees(), d.halfWidth(), d.spatialOrder(), d.backgroundOrder(),
+                d.stampHalf(), d.stampsPerCell(), d.minStamps(), d.thresholdSigma(), d.dipoleSigma(), d.brightStarSigma(), d.maxDetections(),
+                v == 0);
+            imagers[v] = new DifferenceImager(s, c.width(), c.height());
+            results[v] = imagers[v].run(
+                new DifferenceImager.Input(newImage, c.width(), c.height(), new Calibration.Photometry(c.gain() * c.newFrames(), c.saturate()),
+                    frames),
+                new DifferenceImager.Input(p.reference(), c.width(), c.height(), new Calibration.Photometry(c.gain() * c.refFrames(),
+                    c.saturate()), Calibration.Frames.NONE),
+                new Affine(1.6, 1, 0, -2.3, 0, 1));
+        }
+        assertEquals(newSharper, results[0].flags().contains(DiffFlag.CONVOLVED_NEW), String.valueOf(results[0].flags()));
+        MaskedImage vd = imagers[0].difference();
+        MaskedImage sd = imagers[1].difference();
+        int noData = 0;
+        for (byte m : vd.mask()) {
+            noData += (m & Mask.NO_DATA) != 0 ? 1 : 0;
+        }
+        assertTrue(noData > 2 * c.height(), "the offset leaves no-data edges (" + noData + " pixels)");
+        assertArrayEquals(sd.mask(), vd.mask(), "mask");
+        assertArrayEquals(sd.image(), vd.image(), "difference");
+        assertArrayEquals(sd.variance(), vd.variance(), "variance");
+        assertEquals(results[1].detections().size(), results[0].detections().size(), "detections");
+        for (int i = 0; i < results[0].detections().size(); i++) {
+            Detection v = results[0].detections().get(i);
+            Detection o = results[1].detections().get(i);
+            assertEquals(o.x(), v.x(), "detection " + i + " x");
+            assertEquals(o.y(), v.y(), "detection " + i + " y");
+            assertEquals(o.flux(), v.flux(), "detection " + i + " flux");
+            assertEquals(o.flags(), v.flags(), "detection " + i + " flags");
+            assertArrayEquals(o.cutout(), v.cutout(), "detection " + i + " cutout");
         }
     }
 
