@@ -16,6 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import nom.tam.fits.FitsException;
 import nom.tam.fits.FitsUtil;
 import nom.tam.fits.Header;
@@ -32,6 +36,8 @@ import nom.tam.util.FitsOutputStream;
  * {@link FitsFormatException}s naming the file and the keyword.
  */
 public final class ImageFits {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private ImageFits() {
     }
 
@@ -282,7 +288,21 @@ public final class ImageFits {
         long finite = 0;
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
-        for (float v : px) {
+        // a vector at a time (a reference is read at most visits of a survey night: this ran at a tenth of its read)
+        FloatVector lo = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        FloatVector hi = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = F.loopBound(px.length); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, px, i);
+            VectorMask<Float> ok = v.test(VectorOperators.IS_FINITE);
+            finite += ok.trueCount();
+            lo = lo.lanewise(VectorOperators.MIN, v, ok);
+            hi = hi.lanewise(VectorOperators.MAX, v, ok);
+        }
+        min = lo.reduceLanes(VectorOperators.MIN);
+        max = hi.reduceLanes(VectorOperators.MAX);
+        for (; i < px.length; i++) {
+            float v = px[i];
             if (Float.isFinite(v)) {
                 finite++;
                 min = Math.min(min, v);
@@ -301,7 +321,14 @@ public final class ImageFits {
         }
         long atMin = 0;
         long atMax = 0;
-        for (float v : px) {
+        i = 0;
+        for (int bound = F.loopBound(px.length); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, px, i);
+            atMin += v.compare(VectorOperators.EQ, min).trueCount();
+            atMax += v.compare(VectorOperators.EQ, max).trueCount();
+        }
+        for (; i < px.length; i++) {
+            float v = px[i];
             if (v == min) {
                 atMin++;
             } else if (v == max) {

@@ -115,7 +115,18 @@ class HostileImagesTest {
         for (int i = 0; i < nanMost.length * 3 / 4; i++) {
             nanMost[i] = Float.NaN;
         }
+        float[] infinities = filled(7f);
+        for (int i = 0; i < infinities.length; i += 5) {
+            infinities[i] = i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        }
+        // 67 x 65: the one pixel that differs lies past the last whole vector, where the scan goes on pixel by pixel
+        float[] oddTail = new float[67 * 65];
+        java.util.Arrays.fill(oddTail, 7f);
+        oddTail[oddTail.length - 1] = 9f;
         return Stream.of(
+            refused("constant-among-infinities", image(-32), floats(infinities), "every pixel is 7.0"),
+            refused("clipped-tail", List.of(card("SIMPLE", "T").replace("'T'", "T"), card("BITPIX", -32), card("NAXIS", 2), card("NAXIS1", 67),
+                card("NAXIS2", 65)), floats(oddTail), "sit at the image's minimum, 7.0: the image is clipped"),
             refused("cd-zero", image(-32, wcs(0, 0, 2)), good, "it is singular"),
             refused("crval2-95", image(-32, wcs(-2.8e-4, 2.8e-4, 95)), good, "keyword CRVAL2 = 95.0: a declination lies between -90 and +90"),
             refused("bscale-zero", image(16, card("BZERO", 32768), card("BSCALE", 0)), u16, "keyword BSCALE = 0: every pixel would read as BZERO"),
