@@ -70,8 +70,24 @@ public final class PsfMatch {
         Arrays.fill(use, true);
         double[] coef = null;
         double meanChi2 = Double.NaN;
+        // the stamps' sum is kept from round to round, and only the stamps clipped or taken back since are
+        // subtracted or added: a clipping round costs the stamps it changes, not all of them again
+        int unknowns = 1 + (nb - 1) * KernelSolution.terms(spatial) + KernelSolution.terms(bg);
+        double[][] sumA = new double[unknowns][unknowns];
+        double[] sumR = new double[unknowns];
+        boolean[] summed = new boolean[tried];
         for (int round = 0; round < 4; round++) {
-            double[] solved = solve(stamps, use, nb, spatial, bg, w, h);
+            for (int s = 0; s < tried; s++) {
+                if (use[s] != summed[s]) {
+                    accumulate(stamps.get(s), use[s] ? 1 : -1, sumA, sumR, nb, spatial, bg, w, h);
+                    summed[s] = use[s];
+                }
+            }
+            double[][] a = new double[unknowns][];
+            for (int i = 0; i < unknowns; i++) {
+                a[i] = sumA[i].clone();
+            }
+            double[] solved = LinearSolve.solve(a, sumR.clone());
             if (solved == null) {
                 throw new InsufficientKernelStarsException("the PSF-matching kernel fit is singular with " + count(use) + " stamps");
             }
@@ -244,38 +260,32 @@ public final class PsfMatch {
         return t;
     }
 
-    private static double[] solve(List<Stamp> stamps, boolean[] use, int nb, int spatial, int bg, int w, int h) {
+    /** Adds ({@code sign} 1) or takes away (-1) one stamp's normal system, spread over the spatial terms at its centre. */
+    private static void accumulate(Stamp st, int sign, double[][] a, double[] r, int nb, int spatial, int bg, int w, int h) {
         int np = KernelSolution.terms(spatial);
         int nbg = KernelSolution.terms(bg);
-        int unknowns = 1 + (nb - 1) * np + nbg;
-        double[][] a = new double[unknowns][unknowns];
-        double[] r = new double[unknowns];
         int[][] gi = globalIndex(nb, np, nbg);
         double[] ts = new double[np];
         double[] tb = new double[nbg];
-        for (int s = 0; s < stamps.size(); s++) {
-            if (!use[s]) {
-                continue;
-            }
-            Stamp st = stamps.get(s);
-            KernelSolution.polyTerms(spatial, st.x(), st.y(), w, h, ts);
-            KernelSolution.polyTerms(bg, st.x(), st.y(), w, h, tb);
-            double[][] tw = termWeights(nb, ts, tb);
-            for (int l1 = 0; l1 <= nb; l1++) {
-                for (int p1 = 0; p1 < gi[l1].length; p1++) {
-                    int g1 = gi[l1][p1];
-                    double w1 = tw[l1][p1];
-                    r[g1] += w1 * st.v()[l1];
-                    for (int l2 = 0; l2 <= nb; l2++) {
-                        double m12 = st.m()[l1][l2] * w1;
-                        for (int p2 = 0; p2 < gi[l2].length; p2++) {
-                            a[g1][gi[l2][p2]] += m12 * tw[l2][p2];
-                        }
+        KernelSolution.polyTerms(spatial, st.x(), st.y(), w, h, ts);
+        KernelSolution.polyTerms(bg, st.x(), st.y(), w, h, tb);
+        double[][] tw = termWeights(nb, ts, tb);
+        for (int l1 = 0; l1 <= nb; l1++) {
+            for (int p1 = 0; p1 < gi[l1].length; p1++) {
+                int g1 = gi[l1][p1];
+                double w1 = sign * tw[l1][p1];
+                r[g1] += w1 * st.v()[l1];
+                double[] row = a[g1];
+                for (int l2 = 0; l2 <= nb; l2++) {
+                    double m12 = st.m()[l1][l2] * w1;
+                    int[] g2 = gi[l2];
+                    double[] t2 = tw[l2];
+                    for (int p2 = 0; p2 < g2.length; p2++) {
+                        row[g2[p2]] += m12 * t2[p2];
                     }
                 }
             }
         }
-        return LinearSolve.solve(a, r);
     }
 
     private static double chi2(Stamp st, double[] coef, int nb, int spatial, int bg, int w, int h) {
