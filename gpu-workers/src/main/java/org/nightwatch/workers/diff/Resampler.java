@@ -1,5 +1,6 @@
 package org.nightwatch.workers.diff;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,6 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Resampler {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
     private static final int TAPS = 6;
     private static final int TILE = 64;
     private static final int MIN_TILE = 8;
@@ -124,7 +126,10 @@ public final class Resampler {
         float[] dv = dst.variance();
         byte[] dm = dst.mask();
         byte[] sm = src.mask();
-        for (int y = y0; y < y1; y++) {
+        if (vector) {
+            maskRows(sm, sw, di, dv, dm, w, x0, y0, x1, y1, vx0, vy0, vx1, vy1, ox, oy);
+        }
+        for (int y = vector ? y1 : y0; y < y1; y++) {
             int row = y * w;
             for (int x = x0; x < x1; x++) {
                 boolean inside = x >= vx0 && x < vx1 && y >= vy0 && y < vy1;
@@ -143,6 +148,46 @@ public final class Resampler {
         }
         separable(src.image(), sw, di, w, vx0, vy0, vx1, vy1, ox, oy, wx, wy);
         separable(src.variance(), sw, dv, w, vx0, vy0, vx1, vy1, ox, oy, wx2, wy2);
+    }
+
+    /**
+     * The tile's mask (the OR of the 2 x 2 source pixels about each position) a vector of bytes at a time, and
+     * no-data with zero image and variance outside the source: what the scalar loop of {@link #shiftTile} does
+     * pixel by pixel, with a test of the footprint and four byte loads for each (a twentieth of the imagers' time
+     * in the night).
+     */
+    private static void maskRows(byte[] sm, int sw, float[] di, float[] dv, byte[] dm, int w, int x0, int y0, int x1, int y1,
+                                 int vx0, int vy0, int vx1, int vy1, int ox, int oy) {
+        for (int y = y0; y < y1; y++) {
+            int row = y * w;
+            int in0 = y >= vy0 && y < vy1 ? Math.max(x0, vx0) : x1;
+            int in1 = y >= vy0 && y < vy1 ? Math.min(x1, vx1) : x1;
+            if (in1 <= in0) {
+                in0 = x1;
+                in1 = x1;
+            }
+            outside(di, dv, dm, row + x0, row + in0);
+            outside(di, dv, dm, row + in1, row + x1);
+            int s0 = (y + oy) * sw + ox;
+            int x = in0;
+            for (int bound = in1 - B.length(); x <= bound; x += B.length()) {
+                int s = s0 + x;
+                ByteVector.fromArray(B, sm, s).or(ByteVector.fromArray(B, sm, s + 1)).or(ByteVector.fromArray(B, sm, s + sw))
+                    .or(ByteVector.fromArray(B, sm, s + sw + 1)).intoArray(dm, row + x);
+            }
+            for (; x < in1; x++) {
+                int s = s0 + x;
+                dm[row + x] = (byte) (sm[s] | sm[s + 1] | sm[s + sw] | sm[s + sw + 1]);
+            }
+        }
+    }
+
+    private static void outside(float[] di, float[] dv, byte[] dm, int from, int to) {
+        if (from < to) {
+            java.util.Arrays.fill(di, from, to, 0f);
+            java.util.Arrays.fill(dv, from, to, 0f);
+            java.util.Arrays.fill(dm, from, to, Mask.NO_DATA);
+        }
     }
 
     private void separable(float[] src, int sw, float[] dst, int w, int x0, int y0, int x1, int y1, int ox, int oy,
