@@ -93,7 +93,7 @@ public final class DiffStage {
     private ReferenceLibrary.Reference reference(SensorId sensor, int field, DifferenceImager imager) {
         long cpu0 = threads.getCurrentThreadCpuTime();
         try {
-            return references.get(sensor, field, imager::prepare);
+            return references.get(sensor, field, imager::prepareInPlace); // the pixels read are the library's own
         } finally {
             long cpu1 = threads.getCurrentThreadCpuTime();
             if (cpu0 >= 0 && cpu1 >= cpu0) {
@@ -356,7 +356,7 @@ public final class DiffStage {
             try {
                 for (int i; (i = next.getAndIncrement()) < wanted.size(); ) {
                     try {
-                        references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepare);
+                        references.get(SensorId.of(wanted.get(i)[0]), wanted.get(i)[1], im::prepareInPlace);
                         references.calibration(SensorId.of(wanted.get(i)[0]));
                         prepared.incrementAndGet();
                     } catch (ReferenceLibrary.MissingReference e) {

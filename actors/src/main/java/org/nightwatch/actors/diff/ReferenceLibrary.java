@@ -89,7 +89,8 @@ public final class ReferenceLibrary {
     /**
      * The prepared reference of a sensor-field.
      *
-     * @param prepare how to prepare an image (a worker's imager)
+     * @param prepare how to prepare an image (a worker's imager); it may keep the pixel array it is given, which the library
+     *                reads for it alone
      * @throws MissingReference naming the file, when there is none or it cannot be read
      */
     public Reference get(SensorId sensor, int field, Function<DifferenceImager.Input, DifferenceImager.PreparedReference> prepare) {

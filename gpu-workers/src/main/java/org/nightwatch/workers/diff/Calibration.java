@@ -102,7 +102,9 @@ public final class Calibration {
         if (plain) {
             // no dark, no flat (the usual stack): copy, then look at the pixels a vector at a time and take the
             // scalar path below only where a lane is saturated or not a number
-            System.arraycopy(raw, 0, img, 0, n);
+            if (raw != img) {
+                System.arraycopy(raw, 0, img, 0, n);
+            }
             java.util.Arrays.fill(mask, 0, n, (byte) 0);
             int i = 0;
             for (int bound = F.loopBound(n); i < bound; i += F.length()) {

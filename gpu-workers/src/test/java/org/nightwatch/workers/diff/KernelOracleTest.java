@@ -393,6 +393,27 @@ class KernelOracleTest {
     }
 
     @Test
+    void aReferencePreparedInPlaceIsTheOnePreparedFromACopy() {
+        PairSimulator.Config c = PairSimulator.Config.tomoe(22).withSize(500, 300);
+        PairSimulator.Pair p = PairSimulator.render(c);
+        float[] pixels = p.reference().clone();
+        pixels[1234] = Float.NaN;
+        Calibration.Photometry phot = new Calibration.Photometry(c.gain() * c.refFrames(), c.saturate());
+        DifferenceImager imager = new DifferenceImager(DiffSettings.defaults(), c.width(), c.height());
+        DifferenceImager.PreparedReference copied = imager.prepare(new DifferenceImager.Input(pixels.clone(), c.width(), c.height(), phot,
+            Calibration.Frames.NONE));
+        DifferenceImager.PreparedReference inPlace = imager.prepareInPlace(new DifferenceImager.Input(pixels, c.width(), c.height(), phot,
+            Calibration.Frames.NONE));
+        assertTrue(inPlace.image().image() == pixels, "the pixels read are the prepared plane");
+        assertArrayEquals(copied.image().image(), inPlace.image().image(), "image");
+        assertArrayEquals(copied.image().variance(), inPlace.image().variance(), "variance");
+        assertArrayEquals(copied.image().mask(), inPlace.image().mask(), "mask");
+        assertEquals(Mask.NO_DATA, inPlace.image().mask()[1234], "the NaN pixel");
+        assertEquals(copied.stars(), inPlace.stars(), "stars");
+        assertEquals(copied.fwhm(), inPlace.fwhm());
+    }
+
+    @Test
     void affineFitInverseAndComposition() {
         Affine m = new Affine(3.2, 1.001, 0.002, -7.5, -0.0015, 0.999);
         double[] x = {0, 100, 0, 500, 1999};
