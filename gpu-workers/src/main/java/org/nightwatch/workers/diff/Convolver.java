@@ -61,11 +61,10 @@ public final class Convolver {
                 correlate(src.variance(), w, ov, vx0, vy0, vx1, vy1, trim(k2, size, hw2), 2 * hw2 + 1);
             }
         }
+        orMask(src.mask(), out.mask(), w, h, hw);
         if (vector) {
-            orMaskVector(src.mask(), out.mask(), w, h, hw);
             growNoDataVector(src.mask(), out.mask(), w, h, hw);
         } else {
-            orMask(src.mask(), out.mask(), w, h, hw);
             growNoData(src.mask(), out.mask(), w, h, hw);
         }
         // zero what the kernel could not reach: the border, hw wide
@@ -328,18 +327,25 @@ public final class Convolver {
         return Math.max(marked, to);
     }
 
-    /** {@link #orMask} a vector at a time. */
-    private void orMaskVector(byte[] src, byte[] dst, int w, int h, int hw) {
+    /**
+     * Each interior output pixel gets the OR of its source pixel's 3 x 3 neighbourhood; the border the
+     * kernel cannot fill is {@link Mask#NO_DATA}. Separable: an OR along rows into {@code rowReach}, then
+     * down the columns (six loads a pixel, not nine), a vector of bytes at a time unless this is the scalar oracle.
+     */
+    private void orMask(byte[] src, byte[] dst, int w, int h, int hw) {
         if (rowReach.length < w * h) {
             rowReach = new byte[w * h];
         }
         byte[] r = rowReach;
+        // 64 mask bytes at a time up to these bounds (none for the scalar oracle), then byte by byte
         int inner = w - 1; // columns 1 .. w-2 have both neighbours
+        int rowBound = vector ? inner - B.length() : 0;
+        int colBound = vector ? B.loopBound(w) : 0;
         for (int y = 0; y < h; y++) {
             int base = y * w;
             r[base] = (byte) (src[base] | (w > 1 ? src[base + 1] : 0));
             int x = 1;
-            for (int bound = inner - B.length(); x <= bound; x += B.length()) {
+            for (; x <= rowBound; x += B.length()) {
                 ByteVector.fromArray(B, src, base + x - 1).or(ByteVector.fromArray(B, src, base + x))
                     .or(ByteVector.fromArray(B, src, base + x + 1)).intoArray(r, base + x);
             }
@@ -350,7 +356,6 @@ public final class Convolver {
                 r[base + w - 1] = (byte) (src[base + w - 2] | src[base + w - 1]);
             }
         }
-        int bound = B.loopBound(w);
         for (int y = 0; y < h; y++) {
             int base = y * w;
             if (y < hw || y >= h - hw) {
@@ -360,47 +365,11 @@ public final class Convolver {
             int up = base - w;
             int down = base + w;
             int x = 0;
-            for (; x < bound; x += B.length()) {
+            for (; x < colBound; x += B.length()) {
                 ByteVector.fromArray(B, r, up + x).or(ByteVector.fromArray(B, r, base + x)).or(ByteVector.fromArray(B, r, down + x))
                     .intoArray(dst, base + x);
             }
             for (; x < w; x++) {
-                dst[base + x] = (byte) (r[up + x] | r[base + x] | r[down + x]);
-            }
-            java.util.Arrays.fill(dst, base, base + Math.min(hw, w), Mask.NO_DATA);
-            java.util.Arrays.fill(dst, Math.max(base, base + w - hw), base + w, Mask.NO_DATA);
-        }
-    }
-
-    /**
-     * Each interior output pixel gets the OR of its source pixel's 3 x 3 neighbourhood; the border the
-     * kernel cannot fill is {@link Mask#NO_DATA}. Separable: an OR along rows into {@code rowReach}, then
-     * down the columns (six loads a pixel, not nine).
-     */
-    private void orMask(byte[] src, byte[] dst, int w, int h, int hw) {
-        if (rowReach.length < w * h) {
-            rowReach = new byte[w * h];
-        }
-        byte[] r = rowReach;
-        for (int y = 0; y < h; y++) {
-            int base = y * w;
-            r[base] = (byte) (src[base] | (w > 1 ? src[base + 1] : 0));
-            for (int x = 1; x < w - 1; x++) {
-                r[base + x] = (byte) (src[base + x - 1] | src[base + x] | src[base + x + 1]);
-            }
-            if (w > 1) {
-                r[base + w - 1] = (byte) (src[base + w - 2] | src[base + w - 1]);
-            }
-        }
-        for (int y = 0; y < h; y++) {
-            int base = y * w;
-            if (y < hw || y >= h - hw) {
-                java.util.Arrays.fill(dst, base, base + w, Mask.NO_DATA);
-                continue;
-            }
-            int up = base - w;
-            int down = base + w;
-            for (int x = 0; x < w; x++) {
                 dst[base + x] = (byte) (r[up + x] | r[base + x] | r[down + x]);
             }
             java.util.Arrays.fill(dst, base, base + Math.min(hw, w), Mask.NO_DATA);
