@@ -29,11 +29,13 @@ public final class KernelBasis {
     private final double[][][] profile;
     /** The basis functions as 2-D kernels, size * size each, row-major (v, u). */
     private final float[][] kernels;
+    /** Per function: whether it is the first with its Gaussian and x power, and so makes their horizontal pass. */
+    private final boolean[] ownsHorizontal;
     /** Scratch planes of {@link #correlateStamp}, sized for the last stamp size. */
     private double[] region;
     private double[][][] horizontal;
     private double[] vertical;
-    private double[] raw0;
+    private double[] stampRaw0;
 
     /**
      * @param halfWidth kernel half-width, px
@@ -73,6 +75,15 @@ public final class KernelBasis {
         alpha = new double[n];
         beta = new double[n];
         kernels = new float[n][size * size];
+        ownsHorizontal = new boolean[n];
+        for (int b = 0; b < n; b++) {
+            ownsHorizontal[b] = true;
+            for (int c = 0; c < b; c++) {
+                if (fns.get(c)[0] == fns.get(b)[0] && fns.get(c)[1] == fns.get(b)[1]) {
+                    ownsHorizontal[b] = false;
+                }
+            }
+        }
         double[] raw0 = raw(0, 0, 0);
         double sum0 = sum(raw0);
         for (int b = 0; b < n; b++) {
@@ -154,7 +165,7 @@ public final class KernelBasis {
         if (region == null || region.length != plane) {
             region = new double[plane];
             vertical = new double[n * r];
-            raw0 = new double[n * n];
+            stampRaw0 = new double[n * n];
             horizontal = new double[profile.length][profile[0].length][];
         }
         for (int y = 0; y < r; y++) {
@@ -169,14 +180,15 @@ public final class KernelBasis {
         for (int b = 0; b < count(); b++) {
             int g = gauss[b];
             int p = px[b];
+            if (!ownsHorizontal[b]) {
+                continue; // an earlier function with this Gaussian and x power made it
+            }
             double[] dst = horizontal[g][p];
-            if (dst == null || dst.length != plane) {
-                dst = new double[plane];
+            if (dst == null) {
+                dst = new double[plane]; // its tail past hLen stays zero: the vertical pass reads it for thrown-away outputs
                 horizontal[g][p] = dst;
-            } else if (firstUse(b)) {
-                Arrays.fill(dst, 0, hLen, 0.0);
             } else {
-                continue;
+                Arrays.fill(dst, 0, hLen, 0.0);
             }
             double[] k = profile[g][p];
             for (int u = 0; u < size; u++) {
@@ -197,12 +209,12 @@ public final class KernelBasis {
                 System.arraycopy(vertical, y * r, dst, y * n, n);
             }
             if (b == 0) {
-                System.arraycopy(dst, 0, raw0, 0, n * n);
+                System.arraycopy(dst, 0, stampRaw0, 0, n * n);
             }
             double a = alpha[b];
             double be = beta[b];
             for (int i = 0; i < n * n; i++) {
-                dst[i] = a * dst[i] + be * raw0[i];
+                dst[i] = a * dst[i] + be * stampRaw0[i];
             }
         }
     }
@@ -219,13 +231,4 @@ public final class KernelBasis {
         }
     }
 
-    /** Whether function {@code b} is the first to use its horizontal pass (the later ones reuse it). */
-    private boolean firstUse(int b) {
-        for (int c = 0; c < b; c++) {
-            if (gauss[c] == gauss[b] && px[c] == px[b]) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
