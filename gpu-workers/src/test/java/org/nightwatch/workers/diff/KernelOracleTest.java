@@ -190,6 +190,49 @@ class KernelOracleTest {
         assertEquals(0, out.mask()[(4 + hw) * w + 20], "one row farther is clean");
     }
 
+    // scattered no-data (rows of many spans, written out whole) beside rows of one or two spans and clean rows: the
+    // vector passes mark exactly what the scalar oracle marks
+    @ParameterizedTest
+    @ValueSource(ints = {90, 203})
+    void scatteredNoDataIsGrownAsTheScalarOracleGrowsIt(int w) {
+        int h = 70;
+        MaskedImage src = noise(w, h, 8);
+        java.util.Arrays.fill(src.mask(), (byte) 0);
+        SplittableRandom r = new SplittableRandom(w);
+        for (int y = 10; y < 25; y++) { // a damaged band: a no-data pixel in about one of 12, many spans a row
+            for (int x = 0; x < w; x++) {
+                if (r.nextInt(12) == 0) {
+                    src.mask()[y * w + x] = (byte) (Mask.NO_DATA | (r.nextBoolean() ? Mask.BAD : 0));
+                }
+            }
+        }
+        for (int y = 0; y < h; y++) { // a left edge of varying width, as a rotated pointing offset leaves it
+            for (int x = 0; x < 2 + y / 20; x++) {
+                src.mask()[y * w + x] = Mask.NO_DATA;
+            }
+        }
+        src.mask()[50 * w + w / 2] = Mask.NO_DATA;
+        src.mask()[50 * w + w / 2 + 3] = Mask.NO_DATA; // two whose reaches touch: one span
+        src.mask()[60 * w + w - 1] = Mask.SATURATED;
+        int hw = 5;
+        KernelBasis basis = new KernelBasis(hw, new double[] {0.8, 1.6}, new int[] {2, 1});
+        double[] coef = new double[1 + (basis.count() - 1) + 1];
+        coef[0] = 1.0;
+        KernelSolution k = new KernelSolution(basis, w, h, 0, 0, coef, 5, 5, 1, false);
+        MaskedImage fast = new MaskedImage(w, h);
+        MaskedImage oracle = new MaskedImage(w, h);
+        Convolver vectorPasses = new Convolver(true, 32);
+        vectorPasses.run(src, k, fast);
+        new Convolver(false, 32).run(src, k, oracle);
+        assertArrayEquals(oracle.mask(), fast.mask());
+        // again on a clean image with the same convolver: nothing of the first image's spans is left over
+        java.util.Arrays.fill(src.mask(), (byte) 0);
+        vectorPasses.run(src, k, fast);
+        new Convolver(false, 32).run(src, k, oracle);
+        assertArrayEquals(oracle.mask(), fast.mask());
+        assertEquals(0, fast.mask()[35 * w + w / 2], "a clean image's interior is clean");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {50, 131})
     void matchedFilterVectorMatchesScalarAndSumsToOne(int w) {
