@@ -1,6 +1,8 @@
 package org.nightwatch.workers.diff;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Sky background and its noise on a mesh of square cells: in each cell a sample of the unmasked pixels
@@ -8,6 +10,7 @@ import java.util.Arrays;
  * percentiles, robust to stars. Between cell centres both maps are interpolated bilinearly.
  */
 public final class Background {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int SAMPLES_PER_SIDE = 32;
     private static final int MIN_SAMPLES = 30;
 
@@ -64,7 +67,8 @@ public final class Background {
          * In one pass: subtracts the interpolated level from {@code img}, zeroes pixels with a BAD or
          * NO_DATA bit (a background value, harmless to resampling and convolution), and writes the
          * variance {@code sigma^2 + max(img, 0) * invGain} (sky noise plus the sources' Poisson noise).
-         * Each row first interpolates the grids in y (one value per cell), then in x.
+         * Both grids are interpolated in x once per band of rows between two rows of cell centres, and each row of
+         * the band is then a vector fma of the band's two rows.
          */
         void subtractWithVariance(float[] img, byte[] mask, float[] var, float invGain) {
             int[] ix0 = new int[width];
@@ -77,52 +81,65 @@ public final class Background {
                 ix1[x] = Math.min(i + 1, nx - 1);
                 fx[x] = nx == 1 ? 0f : (float) (gx - i);
             }
-            float[] lrow = new float[nx];
-            float[] srow = new float[nx];
-            float[] levX = new float[width];
-            float[] sky2X = new float[width];
+            // along x once per band of rows between two rows of cell centres: the level and the noise at the band's
+            // upper row (lev0, sig0) and their change to its lower row (dLev, dSig), so that a row is lev0 + fy dLev,
+            // vector by vector; interpolating each row's own values in x cost a third of this pass
+            float[] lev0 = new float[width];
+            float[] dLev = new float[width];
+            float[] sig0 = new float[width];
+            float[] dSig = new float[width];
+            int band = -1;
             for (int y = 0; y < height; y++) {
                 double gy = Math.max(0, Math.min(ny - 1, (y + 0.5) / mesh - 0.5));
                 int iy = Math.min((int) gy, Math.max(0, ny - 2));
-                int iy1 = Math.min(iy + 1, ny - 1);
                 float fy = ny == 1 ? 0f : (float) (gy - iy);
-                for (int c = 0; c < nx; c++) {
-                    lrow[c] = level[iy * nx + c] + fy * (level[iy1 * nx + c] - level[iy * nx + c]);
-                    srow[c] = sigma[iy * nx + c] + fy * (sigma[iy1 * nx + c] - sigma[iy * nx + c]);
-                }
-                // along x, segment by segment between cell centres: two scalars a segment, no gathers per pixel
-                for (int x0 = 0; x0 < width; ) {
-                    int c0 = ix0[x0];
-                    int x1 = x0;
-                    while (x1 < width && ix0[x1] == c0) {
-                        x1++;
+                if (iy != band) {
+                    band = iy;
+                    int iy1 = Math.min(iy + 1, ny - 1);
+                    alongX(level, iy * nx, ix0, ix1, fx, lev0);
+                    alongX(level, iy1 * nx, ix0, ix1, fx, dLev);
+                    alongX(sigma, iy * nx, ix0, ix1, fx, sig0);
+                    alongX(sigma, iy1 * nx, ix0, ix1, fx, dSig);
+                    for (int x = 0; x < width; x++) {
+                        dLev[x] -= lev0[x];
+                        dSig[x] -= sig0[x];
                     }
-                    float l0 = lrow[c0];
-                    float dl = lrow[ix1[x0]] - l0;
-                    float s0 = srow[c0];
-                    float ds = srow[ix1[x0]] - s0;
-                    for (int x = x0; x < x1; x++) {
-                        levX[x] = l0 + fx[x] * dl;
-                        float sg = s0 + fx[x] * ds;
-                        sky2X[x] = sg * sg;
-                    }
-                    x0 = x1;
                 }
-                // branch-free (the JIT vectorises it), then the rare masked pixels set to zero signal
+                // a vector at a time, then the rare masked pixels set to zero signal
                 int base = y * width;
-                for (int x = 0; x < width; x++) {
-                    float v = img[base + x] - levX[x];
+                FloatVector gain = FloatVector.broadcast(F, invGain);
+                FloatVector fyv = FloatVector.broadcast(F, fy);
+                int x = 0;
+                for (int bound = F.loopBound(width); x < bound; x += F.length()) {
+                    FloatVector lev = FloatVector.fromArray(F, dLev, x).fma(fyv, FloatVector.fromArray(F, lev0, x));
+                    FloatVector sg = FloatVector.fromArray(F, dSig, x).fma(fyv, FloatVector.fromArray(F, sig0, x));
+                    FloatVector v = FloatVector.fromArray(F, img, base + x).sub(lev);
+                    v.intoArray(img, base + x);
+                    v.max(0f).fma(gain, sg.mul(sg)).intoArray(var, base + x);
+                }
+                for (; x < width; x++) {
+                    float sg = Math.fma(dSig[x], fy, sig0[x]);
+                    float v = img[base + x] - Math.fma(dLev[x], fy, lev0[x]);
                     img[base + x] = v;
-                    var[base + x] = sky2X[x] + Math.max(v, 0f) * invGain;
+                    var[base + x] = Math.fma(Math.max(v, 0f), invGain, sg * sg);
                 }
                 int end = base + width;
                 byte unset = Mask.BAD | Mask.NO_DATA;
                 for (int i = Mask.nextWith(mask, base, end, unset, true); i < end; i = Mask.nextWith(mask, i + 1, end, unset, true)) {
                     if ((mask[i] & unset) != 0) {
+                        float sg = Math.fma(dSig[i - base], fy, sig0[i - base]);
                         img[i] = 0f;
-                        var[i] = sky2X[i - base];
+                        var[i] = sg * sg;
                     }
                 }
+            }
+        }
+
+        /** One row of cell centres ({@code grid} from {@code row}) interpolated along x: {@code out[x]}. */
+        private static void alongX(float[] grid, int row, int[] ix0, int[] ix1, float[] fx, float[] out) {
+            for (int x = 0; x < out.length; x++) {
+                float a = grid[row + ix0[x]];
+                out[x] = a + fx[x] * (grid[row + ix1[x]] - a);
             }
         }
     }

@@ -43,6 +43,48 @@ class BackgroundTest {
         }
     }
 
+    // every pixel of the one-pass subtraction is the model's own bilinear level and noise at that pixel: the band-wise
+    // interpolation in x, the vector rows and their scalar tail (a width of 517), masked pixels zeroed with the sky noise
+    @Test
+    void subtractionAndVarianceAreTheModelsInterpolationAtEveryPixel() {
+        int w = 517;
+        int h = 301;
+        SplittableRandom r = new SplittableRandom(3);
+        float[] level = new float[5 * 3];
+        float[] sigma = new float[5 * 3];
+        for (int c = 0; c < level.length; c++) {
+            level[c] = (float) (200 + 80 * r.nextDouble());
+            sigma[c] = (float) (4 + 3 * r.nextDouble());
+        }
+        Background.Model model = new Background.Model(w, h, 104, 5, 3, level, sigma);
+        float[] img = new float[w * h];
+        byte[] mask = new byte[w * h];
+        for (int i = 0; i < img.length; i++) {
+            img[i] = (float) (240 + r.nextGaussian() * 50);
+        }
+        mask[7 * w + 516] = Mask.BAD; // in a row's scalar tail
+        mask[150 * w + 3] = Mask.NO_DATA;
+        mask[150 * w + 4] = Mask.SATURATED; // kept: a saturated pixel keeps its value
+        float[] before = img.clone();
+        float[] var = new float[w * h];
+        float invGain = 0.25f;
+        model.subtractWithVariance(img, mask, var, invGain);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                double sky = model.sigmaAt(x, y);
+                if ((mask[i] & (Mask.BAD | Mask.NO_DATA)) != 0) {
+                    assertEquals(0f, img[i], "masked (" + x + ", " + y + ") holds zero signal");
+                    assertEquals(sky * sky, var[i], 1e-3 * sky * sky, "masked (" + x + ", " + y + ") has the sky's variance");
+                    continue;
+                }
+                double v = before[i] - model.levelAt(x, y);
+                assertEquals(v, img[i], 2e-3, "level at (" + x + ", " + y + ")");
+                assertEquals(sky * sky + Math.max(v, 0) * invGain, var[i], 1e-4 * (sky * sky + Math.abs(v)), "variance at (" + x + ", " + y + ")");
+            }
+        }
+    }
+
     /** A mean of {@code frames} frames of sky {@code skyE} e- a pixel (plus {@code biasAdu}) and these stars, with photon and read noise. */
     private static float[] field(int w, int h, double skyE, double biasAdu, int stars, double gain, double rn, int frames, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
