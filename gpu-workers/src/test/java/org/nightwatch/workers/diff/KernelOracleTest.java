@@ -190,6 +190,45 @@ class KernelOracleTest {
         assertEquals(0, out.mask()[(4 + hw) * w + 20], "one row farther is clean");
     }
 
+    // tiles of 64 px as the night uses them: four-vector blocks, single vectors and scalar pixels at the right edge and in
+    // narrow tiles, each the same fma chain as the scalar oracle to the bit, and a direct 2-D correlation within rounding
+    @ParameterizedTest
+    @ValueSource(ints = {203, 150, 77})
+    void tileRowsOfEveryWidthCorrelateAsTheOracleAndAsADirectSum(int w) {
+        int h = 70;
+        MaskedImage src = noise(w, h, w);
+        int hw = 5;
+        KernelBasis basis = new KernelBasis(hw, new double[] {0.7, 1.5}, new int[] {2, 1});
+        double[] coef = new double[1 + (basis.count() - 1) * 3 + 3];
+        coef[0] = 1.0;
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 1; i < coef.length; i++) {
+            coef[i] = r.nextGaussian() * 0.05;
+        }
+        KernelSolution k = new KernelSolution(basis, w, h, 1, 1, coef, 5, 5, 1, false);
+        MaskedImage fast = new MaskedImage(w, h);
+        MaskedImage oracle = new MaskedImage(w, h);
+        new Convolver(true, 64).run(src, k, fast);
+        new Convolver(false, 64).run(src, k, oracle);
+        assertSamePlanes(oracle, fast);
+        int size = 2 * hw + 1;
+        float[] kern = new float[size * size];
+        for (int[] p : new int[][] {{hw, hw}, {63, 30}, {64, 31}, {w - hw - 1, h - hw - 1}, {w / 2, 40}}) {
+            int x = p[0];
+            int y = p[1];
+            int tx = x / 64 * 64;
+            int ty = y / 64 * 64;
+            k.kernelAt((tx + Math.min(tx + 64, w) - 1) / 2.0, (ty + Math.min(ty + 64, h) - 1) / 2.0, kern);
+            double want = 0;
+            for (int v = -hw; v <= hw; v++) {
+                for (int u = -hw; u <= hw; u++) {
+                    want += kern[(v + hw) * size + u + hw] * src.image()[(y + v) * w + x + u];
+                }
+            }
+            assertEquals(want, fast.image()[y * w + x], 1e-3, "(" + x + ", " + y + ")");
+        }
+    }
+
     // scattered no-data (rows of many spans, written out whole) beside rows of one or two spans and clean rows: the
     // vector passes mark exactly what the scalar oracle marks
     @ParameterizedTest
