@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class GaussianFilter {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private final boolean vector;
+    /** Where each tap of a horizontal pass starts in its row ({@link #taps}). */
+    private int[] tapBase = new int[0];
 
     public GaussianFilter(boolean vector) {
         this.vector = vector;
@@ -30,11 +32,7 @@ public final class GaussianFilter {
         return k;
     }
 
-    /**
-     * {@code out = k (x) k (x) in}; {@code tmp} and {@code out} are scratch planes of the same size. Taps
-     * are the outer loop and the row the inner one (a vector accumulator carried through a tap loop is not
-     * kept in registers on JDK 17).
-     */
+    /** {@code out = k (x) k (x) in}; {@code tmp} and {@code out} are scratch planes of the same size. */
     public void run(float[] in, int w, int h, float[] k, float[] tmp, float[] out) {
         for (int y = 0; y < h; y++) {
             horizontal(in, y * w, w, k, tmp, y * w);
@@ -57,15 +55,13 @@ public final class GaussianFilter {
         int hw = k.length / 2;
         int n = w - 2 * hw;
         if (n > 0) {
-            int bound = vector ? F.loopBound(n) : 0;
-            java.util.Arrays.fill(out, oo + hw, oo + w - hw, 0f);
-            int t = 0;
-            for (; t + 4 <= k.length; t += 4) {
-                fma4(out, oo + hw, in, io + t, io + t + 1, io + t + 2, io + t + 3, k, t, n, bound);
+            if (tapBase.length < k.length) {
+                tapBase = new int[k.length];
             }
-            for (; t < k.length; t++) {
-                fma1(out, oo + hw, in, io + t, k[t], n, bound);
+            for (int t = 0; t < k.length; t++) {
+                tapBase[t] = io + t;
             }
+            taps(in, tapBase, 0, k.length, k, out, oo + hw, n);
         }
         for (int x = 0; x < Math.min(hw, w); x++) {
             out[oo + x] = edge(in, io, w, x, k);
@@ -82,64 +78,58 @@ public final class GaussianFilter {
      */
     void vertical(float[] tmp, int[] rows, int w, int h, int y, float[] k, float[] out, int oo) {
         int hw = k.length / 2;
-        int vb = vector ? F.loopBound(w) : 0;
-        java.util.Arrays.fill(out, oo, oo + w, 0f);
-        int t0 = Math.max(0, hw - y);
-        int t1 = Math.min(k.length, h - y + hw);
-        int t = t0;
-        for (; t + 4 <= t1; t += 4) {
-            fma4(out, oo, tmp, rows[t], rows[t + 1], rows[t + 2], rows[t + 3], k, t, w, vb);
-        }
-        for (; t < t1; t++) {
-            fma1(out, oo, tmp, rows[t], k[t], w, vb);
-        }
+        taps(tmp, rows, Math.max(0, hw - y), Math.min(k.length, h - y + hw), k, out, oo, w);
     }
 
     /**
-     * {@code a[ao + x] += s[o0 + x] k[t] + s[o1 + x] k[t + 1] + s[o2 + x] k[t + 2] + s[o3 + x] k[t + 3]} for x below
-     * {@code n}: four taps per pass, a quarter of the accumulator traffic. Vector lanes up to {@code bound},
-     * the same arithmetic in scalar after it (the oracle runs with bound 0 and rounds alike).
+     * {@code out[oo + x] = sum over t0 <= t < t1 of s[base[t] + x] k[t]} for x below {@code n}, each output the fma
+     * chain of its taps in order, held in a register: four vectors at a time (four independent chains hide the fma's
+     * latency), then single vectors, then pixels, which the scalar oracle runs alone and rounds alike. The taps added
+     * into the output row four per pass (a tree of fma, mul and add) took 1.5 operations and 1.5 memory accesses a tap.
      */
-    private static void fma4(float[] a, int ao, float[] s, int o0, int o1, int o2, int o3, float[] k, int t, int n, int bound) {
-        float c0 = k[t];
-        float c1 = k[t + 1];
-        float c2 = k[t + 2];
-        float c3 = k[t + 3];
+    private void taps(float[] s, int[] base, int t0, int t1, float[] k, float[] out, int oo, int n) {
         int x = 0;
-        if (bound > 0) {
-            FloatVector k0 = FloatVector.broadcast(F, c0);
-            FloatVector k1 = FloatVector.broadcast(F, c1);
-            FloatVector k2 = FloatVector.broadcast(F, c2);
-            FloatVector k3 = FloatVector.broadcast(F, c3);
-            for (; x < bound; x += F.length()) {
-                FloatVector.fromArray(F, s, o0 + x).fma(k0, FloatVector.fromArray(F, a, ao + x))
-                    .add(FloatVector.fromArray(F, s, o1 + x).mul(k1))
-                    .add(FloatVector.fromArray(F, s, o2 + x).fma(k2, FloatVector.fromArray(F, s, o3 + x).mul(k3)))
-                    .intoArray(a, ao + x);
+        if (vector) {
+            int lanes = F.length();
+            for (; x + 4 * lanes <= n; x += 4 * lanes) {
+                quad(s, base, t0, t1, k, out, oo, x);
+            }
+            for (int bound = F.loopBound(n); x < bound; x += lanes) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int t = t0; t < t1; t++) {
+                    acc = FloatVector.fromArray(F, s, base[t] + x).fma(FloatVector.broadcast(F, k[t]), acc);
+                }
+                acc.intoArray(out, oo + x);
             }
         }
         for (; x < n; x++) {
-            a[ao + x] = Math.fma(s[o0 + x], c0, a[ao + x]) + s[o1 + x] * c1 + Math.fma(s[o2 + x], c2, s[o3 + x] * c3);
+            float acc = 0f;
+            for (int t = t0; t < t1; t++) {
+                acc = Math.fma(s[base[t] + x], k[t], acc);
+            }
+            out[oo + x] = acc;
         }
     }
 
-    /**
-     * {@code a[ao + x] += s[o + x] kt} for x below {@code n}, vector lanes up to {@code bound}: the taps left over after
-     * {@link #fma4}. A method of its own, as fma4 is: called for every row, the JIT compiles it whole with the vector
-     * intrinsics at once, while {@link #run} (called twice a visit) would run its own copy of this loop uncompiled for
-     * many visits (seen: detection 60 ms a visit instead of 30, with the Vector API's fallback allocating).
-     */
-    private static void fma1(float[] a, int ao, float[] s, int o, float kt, int n, int bound) {
-        int x = 0;
-        if (bound > 0) {
-            FloatVector kk = FloatVector.broadcast(F, kt);
-            for (; x < bound; x += F.length()) {
-                FloatVector.fromArray(F, s, o + x).fma(kk, FloatVector.fromArray(F, a, ao + x)).intoArray(a, ao + x);
-            }
+    /** Four vectors of {@link #taps} from column {@code x}. */
+    private static void quad(float[] s, int[] base, int t0, int t1, float[] k, float[] out, int oo, int x) {
+        int lanes = F.length();
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int t = t0; t < t1; t++) {
+            FloatVector c = FloatVector.broadcast(F, k[t]);
+            int o = base[t] + x;
+            a0 = FloatVector.fromArray(F, s, o).fma(c, a0);
+            a1 = FloatVector.fromArray(F, s, o + lanes).fma(c, a1);
+            a2 = FloatVector.fromArray(F, s, o + 2 * lanes).fma(c, a2);
+            a3 = FloatVector.fromArray(F, s, o + 3 * lanes).fma(c, a3);
         }
-        for (; x < n; x++) {
-            a[ao + x] = Math.fma(s[o + x], kt, a[ao + x]);
-        }
+        a0.intoArray(out, oo + x);
+        a1.intoArray(out, oo + x + lanes);
+        a2.intoArray(out, oo + x + 2 * lanes);
+        a3.intoArray(out, oo + x + 3 * lanes);
     }
 
     private static float edge(float[] in, int row, int w, int x, float[] k) {
