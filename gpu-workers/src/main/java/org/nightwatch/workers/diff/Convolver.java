@@ -89,10 +89,7 @@ public final class Convolver {
 
     /**
      * Correlates rows {@code y0..y1} and columns {@code x0..x1} with kernel {@code k} ({@code size * size}): each
-     * output vector sums its taps in kernel order, one fma a tap, in a register, four vectors (a tile's row of 64
-     * pixels) at a time so that four independent sums hide the fma's latency; then single vectors, then pixels. The
-     * taps of a row accumulated in memory, four per pass through a tree of fma, mul and add, took 1.5 operations and
-     * 1.5 memory accesses a tap, and their compiled speed varied twofold between runs of the JIT.
+     * output sums its taps in kernel order in a register ({@link TapSums}), the taps given as offsets in the plane.
      */
     void correlate(float[] src, int w, float[] dst, int x0, int y0, int x1, int y1, float[] k, int size) {
         int hw = size / 2;
@@ -110,51 +107,9 @@ public final class Convolver {
                 off[v * size + u] = (v - hw) * w + u - hw;
             }
         }
-        int lanes = F.length();
-        int quad = vector ? x0 + (tw / (4 * lanes)) * 4 * lanes : x0;
-        int single = vector ? x0 + F.loopBound(tw) : x0;
         for (int y = y0; y < y1; y++) {
-            int row = y * w;
-            int x = x0;
-            for (; x < quad; x += 4 * lanes) {
-                quadTaps(src, row + x, dst, k, off, taps);
-            }
-            for (; x < single; x += lanes) {
-                FloatVector s = FloatVector.zero(F);
-                for (int t = 0; t < taps; t++) {
-                    s = FloatVector.fromArray(F, src, row + x + off[t]).fma(FloatVector.broadcast(F, k[t]), s);
-                }
-                s.intoArray(dst, row + x);
-            }
-            for (; x < x1; x++) {
-                float s = 0f;
-                for (int t = 0; t < taps; t++) {
-                    s = Math.fma(src[row + x + off[t]], k[t], s);
-                }
-                dst[row + x] = s;
-            }
+            TapSums.run(src, off, y * w + x0, 0, taps, k, dst, y * w + x0, tw, vector);
         }
-    }
-
-    /** Four vectors of output from {@code at}: each the fma of its taps in kernel order (a method of its own: a small loop the JIT compiles alike each time). */
-    private static void quadTaps(float[] src, int at, float[] dst, float[] k, int[] off, int taps) {
-        int lanes = F.length();
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector s1 = FloatVector.zero(F);
-        FloatVector s2 = FloatVector.zero(F);
-        FloatVector s3 = FloatVector.zero(F);
-        for (int t = 0; t < taps; t++) {
-            FloatVector c = FloatVector.broadcast(F, k[t]);
-            int o = at + off[t];
-            s0 = FloatVector.fromArray(F, src, o).fma(c, s0);
-            s1 = FloatVector.fromArray(F, src, o + lanes).fma(c, s1);
-            s2 = FloatVector.fromArray(F, src, o + 2 * lanes).fma(c, s2);
-            s3 = FloatVector.fromArray(F, src, o + 3 * lanes).fma(c, s3);
-        }
-        s0.intoArray(dst, at);
-        s1.intoArray(dst, at + lanes);
-        s2.intoArray(dst, at + 2 * lanes);
-        s3.intoArray(dst, at + 3 * lanes);
     }
 
     /**

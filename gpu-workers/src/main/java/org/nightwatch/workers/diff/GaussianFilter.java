@@ -1,7 +1,5 @@
 package org.nightwatch.workers.diff;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Separable correlation with a symmetric 1-D kernel in both directions, zero outside the image: the
@@ -9,9 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar oracle.
  */
 public final class GaussianFilter {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private final boolean vector;
-    /** Where each tap of a horizontal pass starts in its row ({@link #taps}). */
+    /** Where each tap of a horizontal pass starts in its row ({@link TapSums}). */
     private int[] tapBase = new int[0];
 
     public GaussianFilter(boolean vector) {
@@ -61,7 +58,7 @@ public final class GaussianFilter {
             for (int t = 0; t < k.length; t++) {
                 tapBase[t] = io + t;
             }
-            taps(in, tapBase, 0, k.length, k, out, oo + hw, n);
+            TapSums.run(in, tapBase, 0, 0, k.length, k, out, oo + hw, n, vector);
         }
         for (int x = 0; x < Math.min(hw, w); x++) {
             out[oo + x] = edge(in, io, w, x, k);
@@ -78,58 +75,7 @@ public final class GaussianFilter {
      */
     void vertical(float[] tmp, int[] rows, int w, int h, int y, float[] k, float[] out, int oo) {
         int hw = k.length / 2;
-        taps(tmp, rows, Math.max(0, hw - y), Math.min(k.length, h - y + hw), k, out, oo, w);
-    }
-
-    /**
-     * {@code out[oo + x] = sum over t0 <= t < t1 of s[base[t] + x] k[t]} for x below {@code n}, each output the fma
-     * chain of its taps in order, held in a register: four vectors at a time (four independent chains hide the fma's
-     * latency), then single vectors, then pixels, which the scalar oracle runs alone and rounds alike. The taps added
-     * into the output row four per pass (a tree of fma, mul and add) took 1.5 operations and 1.5 memory accesses a tap.
-     */
-    private void taps(float[] s, int[] base, int t0, int t1, float[] k, float[] out, int oo, int n) {
-        int x = 0;
-        if (vector) {
-            int lanes = F.length();
-            for (; x + 4 * lanes <= n; x += 4 * lanes) {
-                quad(s, base, t0, t1, k, out, oo, x);
-            }
-            for (int bound = F.loopBound(n); x < bound; x += lanes) {
-                FloatVector acc = FloatVector.zero(F);
-                for (int t = t0; t < t1; t++) {
-                    acc = FloatVector.fromArray(F, s, base[t] + x).fma(FloatVector.broadcast(F, k[t]), acc);
-                }
-                acc.intoArray(out, oo + x);
-            }
-        }
-        for (; x < n; x++) {
-            float acc = 0f;
-            for (int t = t0; t < t1; t++) {
-                acc = Math.fma(s[base[t] + x], k[t], acc);
-            }
-            out[oo + x] = acc;
-        }
-    }
-
-    /** Four vectors of {@link #taps} from column {@code x}. */
-    private static void quad(float[] s, int[] base, int t0, int t1, float[] k, float[] out, int oo, int x) {
-        int lanes = F.length();
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        for (int t = t0; t < t1; t++) {
-            FloatVector c = FloatVector.broadcast(F, k[t]);
-            int o = base[t] + x;
-            a0 = FloatVector.fromArray(F, s, o).fma(c, a0);
-            a1 = FloatVector.fromArray(F, s, o + lanes).fma(c, a1);
-            a2 = FloatVector.fromArray(F, s, o + 2 * lanes).fma(c, a2);
-            a3 = FloatVector.fromArray(F, s, o + 3 * lanes).fma(c, a3);
-        }
-        a0.intoArray(out, oo + x);
-        a1.intoArray(out, oo + x + lanes);
-        a2.intoArray(out, oo + x + 2 * lanes);
-        a3.intoArray(out, oo + x + 3 * lanes);
+        TapSums.run(tmp, rows, 0, Math.max(0, hw - y), Math.min(k.length, h - y + hw), k, out, oo, w, vector);
     }
 
     private static float edge(float[] in, int row, int w, int x, float[] k) {
