@@ -21,6 +21,7 @@ import nom.tam.fits.BasicHDU;
 import nom.tam.fits.Fits;
 import nom.tam.fits.FitsException;
 import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCard;
 import nom.tam.fits.ImageHDU;
 import nom.tam.util.FitsOutputStream;
 import org.apache.avro.AvroRuntimeException;
@@ -194,34 +195,34 @@ public final class AlertAvro {
     /**
      * The compressed stamps of each candidate's cutout, by the cutout itself (an array: by identity), for as long as
      * the candidate is held: an alert goes to the stream and to the files, each packing its own record, and the
-     * stamps were a third of what both cost at a visit's close. Two threads that ask at once may each make them.
+     * stamps were a third of what both cost at a visit's close.
      */
     private static final Map<float[], byte[][]> STAMPS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private static byte[][] stamps(Candidate c) {
-        byte[][] made = STAMPS.get(c.cutout());
-        if (made != null) {
+        float[] cutout = c.cutout();
+        // the stream and the files take the same alert at once: one thread makes the stamps, the other waits for them
+        synchronized (cutout) {
+            byte[][] made = STAMPS.get(cutout);
+            if (made == null) {
+                made = makeStamps(c);
+                STAMPS.put(cutout, made);
+            }
             return made;
         }
-        int n = Candidate.CUTOUT * Candidate.CUTOUT;
-        made = new byte[3][];
-        for (int ch = 0; ch < 3; ch++) {
-            made[ch] = stamp(c, ch, Arrays.copyOfRange(c.cutout(), ch * n, (ch + 1) * n));
-        }
-        STAMPS.put(c.cutout(), made);
-        return made;
     }
 
-    /** One cutout channel as a gzip-compressed FITS file, with the candidate's identity and place in its header. */
-    static byte[] stamp(Candidate c, int channel, float[] pixels) {
-        float[][] img = new float[Candidate.CUTOUT][Candidate.CUTOUT];
-        for (int y = 0; y < Candidate.CUTOUT; y++) {
-            System.arraycopy(pixels, y * Candidate.CUTOUT, img[y], 0, Candidate.CUTOUT);
-        }
+    /**
+     * The candidate's three cutout channels, each a gzip-compressed FITS file of one 29 x 29 float32 image with the
+     * candidate's identity and place in its header. One header serves the three: only its CHANNEL card differs.
+     */
+    static byte[][] makeStamps(Candidate c) {
+        int side = Candidate.CUTOUT;
+        float[][] img = new float[side][side];
         try (Fits fits = new Fits()) {
-            BasicHDU<?> hdu = Fits.makeHDU(img);
+            BasicHDU<?> hdu = Fits.makeHDU(img); // the HDU writes whatever img holds when it is written
             Header h = hdu.getHeader();
-            h.addValue("CHANNEL", Candidate.CHANNELS[channel], "reference (PSF-matched), new or difference");
+            HeaderCard channel = h.addValue("CHANNEL", Candidate.CHANNELS[0], "reference (PSF-matched), new or difference");
             h.addValue("CANDID", c.id(), "nightwatch candidate id");
             h.addValue("SENSOR", c.sensor(), "sensor index");
             h.addValue("VISIT", c.visit(), "visit id");
@@ -232,13 +233,21 @@ public final class AlertAvro {
             h.addValue("CENTERY", c.y() + 1, "[px] position on the new stack, FITS 1-based");
             h.addValue("BUNIT", "adu/frame", "background-subtracted");
             fits.addHDU(hdu);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
-            try (FitsOutputStream out = new FitsOutputStream(new FastGzip(bytes))) {
-                fits.write(out);
+            byte[][] made = new byte[3][];
+            for (int ch = 0; ch < 3; ch++) {
+                for (int y = 0; y < side; y++) {
+                    System.arraycopy(c.cutout(), (ch * side + y) * side, img[y], 0, side);
+                }
+                channel.setValue(Candidate.CHANNELS[ch]); // in place: the card keeps its place in the header
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+                try (FitsOutputStream out = new FitsOutputStream(new FastGzip(bytes))) {
+                    fits.write(out);
+                }
+                made[ch] = bytes.toByteArray();
             }
-            return bytes.toByteArray();
+            return made;
         } catch (FitsException | IOException e) {
-            throw new IllegalStateException("candidate " + c.id() + ": cannot write its " + Candidate.CHANNELS[channel] + " cutout as FITS", e);
+            throw new IllegalStateException("candidate " + c.id() + ": cannot write its cutouts as FITS", e);
         }
     }
 

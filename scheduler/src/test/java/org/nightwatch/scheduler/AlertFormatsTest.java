@@ -86,20 +86,32 @@ class AlertFormatsTest {
                 assertSame(a, back);
                 assertArrayEquals(a.candidate().cutout(), back.candidate().cutout(), "float32 cutouts survive FITS exactly");
 
-                // each cutout a gzip-compressed FITS file naming its candidate and channel
-                GenericRecord diff = (GenericRecord) r.get("cutout_difference");
-                ByteBuffer b = (ByteBuffer) diff.get("stamp_data");
-                byte[] gz = new byte[b.remaining()];
-                b.duplicate().get(gz);
-                assertEquals(0x1f, gz[0] & 0xff, "gzip magic");
-                try (Fits f = new Fits(new GZIPInputStream(new ByteArrayInputStream(gz)))) {
-                    Header h = f.readHDU().getHeader();
-                    assertEquals(29, h.getIntValue("NAXIS1"));
-                    assertEquals(29, h.getIntValue("NAXIS2"));
-                    assertEquals(-32, h.getIntValue("BITPIX"));
-                    assertEquals("difference", h.getStringValue("CHANNEL"));
-                    assertEquals(a.candidate().id(), h.getStringValue("CANDID"));
-                    assertEquals(a.candidate().x() + 1, h.getDoubleValue("CENTERX"), 1e-9, "FITS 1-based, as every output");
+                // each cutout a gzip-compressed FITS file naming its candidate and channel; the three headers alike but
+                // for the channel, card for card
+                List<String> keys = null;
+                for (int ch = 0; ch < 3; ch++) {
+                    String channel = Candidate.CHANNELS[ch];
+                    GenericRecord cut = (GenericRecord) r.get("cutout_" + channel);
+                    ByteBuffer b = (ByteBuffer) cut.get("stamp_data");
+                    byte[] gz = new byte[b.remaining()];
+                    b.duplicate().get(gz);
+                    assertEquals(0x1f, gz[0] & 0xff, "gzip magic");
+                    try (Fits f = new Fits(new GZIPInputStream(new ByteArrayInputStream(gz)))) {
+                        Header h = f.readHDU().getHeader();
+                        assertEquals(29, h.getIntValue("NAXIS1"));
+                        assertEquals(29, h.getIntValue("NAXIS2"));
+                        assertEquals(-32, h.getIntValue("BITPIX"));
+                        assertEquals(channel, h.getStringValue("CHANNEL"));
+                        assertEquals(a.candidate().id(), h.getStringValue("CANDID"));
+                        assertEquals(a.candidate().x() + 1, h.getDoubleValue("CENTERX"), 1e-9, "FITS 1-based, as every output");
+                        List<String> these = new ArrayList<>();
+                        h.iterator().forEachRemaining(card -> these.add(card.getKey()));
+                        if (keys == null) {
+                            keys = these;
+                        }
+                        assertEquals(keys, these, channel + ": the same cards in the same order as the reference's");
+                    }
+                    assertEquals(AlertAvro.fileSafe(a.candidate().id()) + "_" + channel + ".fits.gz", cut.get("file_name").toString());
                 }
                 GenericRecord c = (GenericRecord) r.get("candidate");
                 assertEquals(a.candidate().x() + 1, (Double) c.get("x"), 1e-9, "x in the FITS convention (version 3)");
