@@ -149,6 +149,7 @@ public final class NightRunner implements AutoCloseable {
             }
             throw e;
         }
+        LOG.info("Java heap: up to {} MB, on {}", Runtime.getRuntime().maxMemory() >> 20, HeapPages.describe());
         this.source = options.observeReferences() != null ? new ExternalCamera(config, options) : new FrameSourceRole(config, options);
         this.transport = AeronTransport.start(config.camera().aeron());
         this.workers = cluster != null ? SensorWorkers.booksOnly(SensorWorkers.Settings.from(config), options, source)

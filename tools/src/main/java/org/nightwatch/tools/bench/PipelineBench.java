@@ -85,6 +85,7 @@ public final class PipelineBench implements Callable<Integer> {
         NightSummary s;
         Map<String, Double> cpuByRole;
         double processCpu;
+        ThreadCpu.Kernel kernel;
         DiffStage.Cost diff;
         long earlyBegun;
         long earlyUsed;
@@ -99,6 +100,7 @@ public final class PipelineBench implements Callable<Integer> {
             });
             cpuByRole = threads.secondsByRole();
             processCpu = threads.processSeconds();
+            kernel = threads.kernel();
             diff = runner.diffCost();
             earlyBegun = runner.earlyStarts() != null ? runner.earlyStarts().begun() : 0;
             earlyUsed = runner.earlyStarts() != null ? runner.earlyStarts().used() : 0;
@@ -149,6 +151,11 @@ public final class PipelineBench implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, " (%d cores: %.0f ms of CPU a sensor-visit at most, at %d sensors in real time)",
             (int) cores, 1000 * cores / (sensors / (m.framesPerVisit() / 2.0)), sensors));
         System.out.println(b);
+        String pages = org.nightwatch.night.HeapPages.describe();
+        if (kernel != null) {
+            System.out.printf(Locale.ROOT, "  kernel: %.0f%% of the process's CPU, %d minor page faults (%.0f a sensor-visit); Java heap on %s%n",
+                100 * kernel.cpuShare(), kernel.minorFaults(), (double) kernel.minorFaults() / sensorVisits, pages);
+        }
         StringBuilder c = new StringBuilder("  difference imaging per sensor-visit (ms):");
         byStage.forEach((k, v) -> c.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
         System.out.println(c);
@@ -186,6 +193,11 @@ public final class PipelineBench implements Callable<Integer> {
                 : Map.of("p50", round(s.differenceImaging().latencyMsP50()), "p99", round(s.differenceImaging().latencyMsP99())));
             r.put("cpu_ms_per_sensor_visit", Map.of("by_role", byRole, "difference_imaging", byStage));
             r.put("peak_heap_mb", round(s.peakHeapMb()));
+            r.put("heap_pages", pages);
+            if (kernel != null) {
+                r.put("kernel_cpu_percent", round(100 * kernel.cpuShare()));
+                r.put("minor_page_faults", kernel.minorFaults());
+            }
             r.put("night", s);
             Path parent = report.toAbsolutePath().getParent();
             if (parent != null) {

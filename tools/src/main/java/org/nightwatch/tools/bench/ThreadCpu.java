@@ -20,6 +20,8 @@ final class ThreadCpu {
     private final Map<Long, Long> last = new HashMap<>();
     private final Map<Long, String> roles = new HashMap<>();
     private final long processStart;
+    /** The process's minor page faults and user and kernel CPU ticks at construction (Linux), or null. */
+    private final long[] statStart = processStat();
     /** The JVM's own threads that are not Java threads (the JIT's compilers, the collector's), by Linux thread id. */
     private final Map<String, long[]> vmTicks = new HashMap<>();
     private final Map<String, String> vmRoles = new HashMap<>();
@@ -112,6 +114,36 @@ final class ThreadCpu {
     double processSeconds() {
         long now = processCpuNanos();
         return now < 0 || processStart < 0 ? Double.NaN : (now - processStart) / 1e9;
+    }
+
+    /**
+     * What the kernel did for the process since construction, on Linux: its share of the process's CPU time and the
+     * minor page faults (memory touched for the first time: a heap that grows, native buffers freed and taken again);
+     * null elsewhere.
+     */
+    Kernel kernel() {
+        long[] now = processStat();
+        if (now == null || statStart == null) {
+            return null;
+        }
+        long user = now[1] - statStart[1];
+        long system = now[2] - statStart[2];
+        return new Kernel(user + system > 0 ? (double) system / (user + system) : 0, now[0] - statStart[0]);
+    }
+
+    /** @param cpuShare the kernel's share of the process's CPU time; @param minorFaults minor page faults */
+    record Kernel(double cpuShare, long minorFaults) {
+    }
+
+    /** minflt, utime and stime of /proc/self/stat, or null where there is none. */
+    private static long[] processStat() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[7]), Long.parseLong(f[11]), Long.parseLong(f[12])};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private long processCpuNanos() {
