@@ -86,14 +86,17 @@ public final class PipelineBench implements Callable<Integer> {
         Map<String, Double> cpuByRole;
         double processCpu;
         ThreadCpu.Kernel kernel;
+        double heapAfterGcMb;
         DiffStage.Cost diff;
         long earlyBegun;
         long earlyUsed;
         Sustained sustained = new Sustained(framesDue, m.framesPerVisit(), sensors);
         try (NightRunner runner = new NightRunner(cfg, o)) {
             ThreadCpu threads = new ThreadCpu();
+            HeapAfterGc afterGc = new HeapAfterGc();
             s = runner.run(p -> {
                 threads.sample();
+                afterGc.sample();
                 DiffStage.Cost c = runner.diffCost();
                 sustained.tick(p.seconds(), p.published(), c != null ? c.visits() : 0);
                 System.out.println(p.line("/" + framesDue));
@@ -101,6 +104,7 @@ public final class PipelineBench implements Callable<Integer> {
             cpuByRole = threads.secondsByRole();
             processCpu = threads.processSeconds();
             kernel = threads.kernel();
+            heapAfterGcMb = afterGc.peakMb();
             diff = runner.diffCost();
             earlyBegun = runner.earlyStarts() != null ? runner.earlyStarts().begun() : 0;
             earlyUsed = runner.earlyStarts() != null ? runner.earlyStarts().used() : 0;
@@ -142,10 +146,10 @@ public final class PipelineBench implements Callable<Integer> {
         System.out.print(s.toText());
         System.out.printf(Locale.ROOT, "pipeline: %d sensors at 2 frames/s, %d visits: real-time factor %.2f; sensor-visits differenced %d"
                 + " (%d live, %d spooled and caught up later), %d deferred unprocessed, frames deferred at the camera %d, lost %d; a live"
-                + " visit's last frame to its alerts p50 %.0f ms, p99 %.0f ms; peak heap %.0f MB%n",
+                + " visit's last frame to its alerts p50 %.0f ms, p99 %.0f ms; peak heap %.0f MB in use, %.0f MB after a collection%n",
             sensors, visits, rtf, sensorVisits, s.visitsStacked(), cu != null ? cu.caughtUp() : 0, s.visitsDeferred(),
             s.deferredByReason().getOrDefault("deferred_at_source", 0L), s.framesLost(), latency.get("p50"), latency.get("p99"),
-            s.peakHeapMb());
+            s.peakHeapMb(), heapAfterGcMb);
         StringBuilder b = new StringBuilder("  CPU ms per sensor-visit by role:");
         byRole.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
         b.append(String.format(Locale.ROOT, " (%d cores: %.0f ms of CPU a sensor-visit at most, at %d sensors in real time)",
@@ -193,6 +197,8 @@ public final class PipelineBench implements Callable<Integer> {
                 : Map.of("p50", round(s.differenceImaging().latencyMsP50()), "p99", round(s.differenceImaging().latencyMsP99())));
             r.put("cpu_ms_per_sensor_visit", Map.of("by_role", byRole, "difference_imaging", byStage));
             r.put("peak_heap_mb", round(s.peakHeapMb()));
+            // what survived a collection at its highest: the heap the night needs (the peak in use counts garbage)
+            r.put("peak_heap_after_gc_mb", round(heapAfterGcMb));
             r.put("heap_pages", pages);
             if (kernel != null) {
                 r.put("kernel_cpu_percent", round(100 * kernel.cpuShare()));
