@@ -16,6 +16,7 @@ import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.camera.source.Pacing;
 import org.nightwatch.night.DeploymentConfig;
+import org.nightwatch.night.HeapPages;
 import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
@@ -155,7 +156,7 @@ public final class PipelineBench implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, " (%d cores: %.0f ms of CPU a sensor-visit at most, at %d sensors in real time)",
             (int) cores, 1000 * cores / (sensors / (m.framesPerVisit() / 2.0)), sensors));
         System.out.println(b);
-        String pages = org.nightwatch.night.HeapPages.describe();
+        String pages = HeapPages.describe();
         if (kernel != null) {
             System.out.printf(Locale.ROOT, "  kernel: %.0f%% of the process's CPU, %d minor page faults (%.0f a sensor-visit); Java heap on %s%n",
                 100 * kernel.cpuShare(), kernel.minorFaults(), (double) kernel.minorFaults() / sensorVisits, pages);
