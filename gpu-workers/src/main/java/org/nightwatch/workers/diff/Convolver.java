@@ -1,7 +1,6 @@
 package org.nightwatch.workers.diff;
 
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,7 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code vector = false} runs the same arithmetic in plain loops: the oracle of the tests.
  */
 public final class Convolver {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
 
     private final boolean vector;

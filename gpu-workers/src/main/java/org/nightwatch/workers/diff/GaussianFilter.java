@@ -1,6 +1,5 @@
 package org.nightwatch.workers.diff;
 
-
 /**
  * Separable correlation with a symmetric 1-D kernel in both directions, zero outside the image: the
  * matched filter of detection, and the seeing of the imagers' made-up warm-up visits. Rows and columns are vectorised along x; {@code vector = false} is the

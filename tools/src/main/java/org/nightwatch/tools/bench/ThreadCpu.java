@@ -57,8 +57,7 @@ final class ThreadCpu {
                 if (role.isEmpty()) {
                     continue;
                 }
-                String stat = java.nio.file.Files.readString(t.resolve("stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                String[] f = statFields(t.resolve("stat"));
                 long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
                 long[] v = vmTicks.computeIfAbsent(tid, k -> new long[] {atStart ? ticks : 0, ticks});
                 v[1] = ticks;
@@ -138,12 +137,17 @@ final class ThreadCpu {
     /** minflt, utime and stime of /proc/self/stat, or null where there is none. */
     private static long[] processStat() {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] f = statFields(java.nio.file.Path.of("/proc/self/stat"));
             return new long[] {Long.parseLong(f[7]), Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The fields of a /proc stat file after the command name (which may hold spaces): [0] is the state, [11] utime. */
+    private static String[] statFields(java.nio.file.Path stat) throws java.io.IOException {
+        String s = java.nio.file.Files.readString(stat);
+        return s.substring(s.lastIndexOf(')') + 2).split(" ");
     }
 
     private long processCpuNanos() {
