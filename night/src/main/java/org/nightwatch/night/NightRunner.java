@@ -196,6 +196,11 @@ public final class NightRunner implements AutoCloseable {
         control.attach(source);
         if (cluster == null) {
             workers.start(system);
+            if (options.compilesBeforeTheNight()) {
+                // what the warm-ups queued, compiled before the first frame rather than on the night's cores
+                long waited = Compilers.awaitQuiet(SchedulerRole.COMPILERS_WAIT);
+                LOG.info("the JIT's queue from the warm-ups compiled in {} ms", waited);
+            }
             system.tell(new Guardian.StartSensors(workers.context(), source.sensors()));
         }
         boolean withRoom = lobby != null || options.httpPort() != null;

@@ -123,17 +123,19 @@ public final class SchedulerRole implements AutoCloseable {
     }
 
     /**
-     * Made-up alerts run through every alert format, and made-up visits through a scheduler and a scratch database of the
-     * night's kind, before a night paced in real time, so that the JIT has compiled them before the first alerts are due
-     * ({@link WarmUp}; a night run as fast as it goes pays the same compilation either way).
+     * Made-up visits through a scheduler and a scratch database of the night's kind, and the alerts they make through every
+     * alert format, before a night paced in real time, so that the JIT has compiled them before the first alerts are due
+     * ({@link WarmUp}; a night run as fast as it goes pays the same compilation either way). Sized for C2: a method the
+     * JIT has profiled compiles at about 5,000 calls (fewer when it loops), and the alert formats run once an alert.
      */
-    static final int WARM_UP_ALERTS = 1500;
-    static final int WARM_UP_VISITS = 150;
+    static final int WARM_UP_VISITS = 240;
     static final int WARM_UP_CANDIDATES = 50;
+    /** The longest a night waits for the JIT's queue before its warm-up ({@link Compilers}). */
+    static final java.time.Duration COMPILERS_WAIT = java.time.Duration.ofSeconds(15);
 
     /**
      * Before the first frame, due at {@code first}: the night's visibility sampled, so that its first alerts do not wait
-     * for it; and, when {@code warmUp}, the alert formats and the scheduler compiled. A warm-up that fails costs the
+     * for it; and, when {@code warmUp}, the scheduler and the alert formats compiled. A warm-up that fails costs the
      * night nothing but the time it saves: it is said, and the night goes on.
      */
     void prepare(java.time.Instant first, boolean warmUp) {
@@ -144,17 +146,18 @@ public final class SchedulerRole implements AutoCloseable {
             return;
         }
         try {
-            // one after the other: on two cores the JIT's compiler threads take the second (tried on two threads: no sooner)
+            // the imagers' warm-up's compilations first: code first run behind a long queue is not profiled for C2
+            long waited = Compilers.awaitQuiet(COMPILERS_WAIT);
             long t1 = System.nanoTime();
-            outputs.compileBeforeTheNight(WARM_UP_ALERTS);
-            long t2 = System.nanoTime();
             SchedulerSettings ss = settings.scheduler();
             // the embedded database's code only: a night on PostgreSQL runs the driver's, which a scratch H2 would not compile
-            int made = ss.storeUrl() == null || ss.storeUrl().isBlank()
-                ? WarmUp.scheduler(ss, first.toEpochMilli() / 86_400_000.0 + 40587.0, WARM_UP_VISITS, WARM_UP_CANDIDATES) : -1;
-            LOG.info("the alert formats warmed up on {} made-up alerts in {} ms, the scheduler{} on {} made-up visits ({} alerts) in {} ms",
-                WARM_UP_ALERTS, (t2 - t1) / 1_000_000, made >= 0 ? " and a scratch database" : "", WARM_UP_VISITS, Math.max(made, 0),
-                (System.nanoTime() - t2) / 1_000_000);
+            boolean scratchDatabase = ss.storeUrl() == null || ss.storeUrl().isBlank();
+            AlertOutputs.FormatsWarmUp formats = outputs.compilerBeforeTheNight();
+            int made = WarmUp.scheduler(ss, first.toEpochMilli() / 86_400_000.0 + 40587.0, WARM_UP_VISITS, WARM_UP_CANDIDATES,
+                scratchDatabase, formats);
+            LOG.info("the scheduler{} and the alert formats warmed up on {} made-up visits ({} alerts) in {} ms, after {} ms for the "
+                + "JIT's queue", scratchDatabase ? ", a scratch database" : "", WARM_UP_VISITS, made, (System.nanoTime() - t1) / 1_000_000,
+                waited);
         } catch (RuntimeException e) {
             LOG.warn("the scheduler's warm-up before the night failed ({}): the night goes on, its first alerts on code not yet "
                 + "compiled", e.getMessage());

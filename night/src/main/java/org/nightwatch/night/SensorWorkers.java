@@ -285,6 +285,15 @@ public final class SensorWorkers implements AutoCloseable {
     }
 
     /**
+     * Batches each imager thread scores before the night, in these sizes in turn. The model's graph is run by SameDiff's
+     * Java code: warmed on five batches a thread, the JIT compiled it in the 84-sensor bench night (5.0 s of C2
+     * compilation on the night's cores, the last in its 55th second), 1.0 s after these 480. Small batches count as much
+     * for that and cost little; the large ones give the native kernels the night's shapes.
+     */
+    private static final int WARM_UP_BATCHES = 480;
+    private static final int[] WARM_UP_BATCH_SIZES = {1, 2, 4, 8, 1, 2, 4, 16, 1, 2, 4, 32, 1, 2, 4, 64};
+
+    /**
      * Warms the classifier's scorers on the imagers' own threads, one task a thread, before the first visit: a model
      * keeps a session for each thread that scores with it, and a thread's first batches cost more than twice as much
      * (39 ms against 14 ms of CPU for a visit's batch in the README night). Best effort: a dispatcher with fewer
@@ -301,7 +310,7 @@ public final class SensorWorkers implements AutoCloseable {
                     arrived.countDown();
                     // each task holds its thread until every one has arrived: one task a thread
                     if (arrived.await(5, TimeUnit.SECONDS)) {
-                        classifier.warmHere(16, 32, 48, 64, 80);
+                        classifier.warmHere(WARM_UP_BATCHES, WARM_UP_BATCH_SIZES);
                         warmed.incrementAndGet();
                     }
                 } catch (InterruptedException e) {

@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.nightwatch.protocol.Alert;
-import org.nightwatch.protocol.Candidate;
-import org.nightwatch.protocol.PastDetection;
 
 /**
  * The night's alert files in its output directory, written after each database commit:
@@ -177,32 +176,42 @@ public final class AlertOutputs implements AutoCloseable {
     }
 
     /**
-     * Before the first frame: {@code alerts} made-up alerts, each with a cutout and a history, through every format in
-     * memory (JSON, the Avro packet of the stream and of the files, VOEvent when written), so that the JIT has compiled
-     * them before the night's first alerts are due ({@link WarmUp}). Nothing is written. Returns the bytes made (used,
-     * so that none of the work can be left out).
+     * Before the first frame: a sink that runs each alert handed to it through every format in memory (JSON, the Avro
+     * packet of the stream and of the files, VOEvent when written), so that the JIT has compiled them before the night's
+     * first alerts are due ({@link WarmUp} hands it the scheduler's made-up alerts). Nothing is written.
      */
-    public long compileBeforeTheNight(int alerts) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-        long bytes = 0;
-        String previous = null;
-        for (int i = 0; i < alerts; i++) {
-            Candidate c = WarmUp.candidate(r, "warm-up-" + i, i % 84, i, 60000 + i * 1e-4, 150 + r.nextDouble(), 20 + r.nextDouble(),
-                r.nextDouble());
-            List<PastDetection> history = List.of(PastDetection.of(c), PastDetection.of(c));
-            Alert a = new Alert("warm-up-alert-" + i, "warm-up-object-" + i / 2, i % 2 == 0 ? Alert.State.NEW : Alert.State.UPDATED,
-                "transient", "warm-up", 1 + i % 10, r.nextDouble(), Map.of("score", r.nextDouble()), Map.of("score", 1.0), c, history,
-                new Alert.Window(60000, 60000.2, 60000.1, 1.2, 90), "", 0);
+    public FormatsWarmUp compilerBeforeTheNight() {
+        return new FormatsWarmUp();
+    }
+
+    /** Alerts through every format in memory; counts the bytes made (used, so that none of the work can be left out). */
+    public final class FormatsWarmUp implements Consumer<Alert> {
+        private final Map<String, String> latest = new HashMap<>();
+        private long bytes;
+        private int alerts;
+
+        private FormatsWarmUp() {
+        }
+
+        @Override
+        public void accept(Alert a) {
             bytes += AlertJson.write(a, true).length();
             bytes += AlertAvro.encode(a).length;
             if (avroDir != null) {
                 bytes += AlertAvro.containerFile(a).length;
             }
             if (voevent != null) {
-                bytes += voevent.write(a, previous).length();
-                previous = a.id();
+                bytes += voevent.write(a, latest.put(a.objectId(), a.id())).length();
             }
+            alerts++;
         }
-        return bytes;
+
+        public long bytes() {
+            return bytes;
+        }
+
+        public int alerts() {
+            return alerts;
+        }
     }
 }

@@ -129,7 +129,11 @@ class AlertFormatsTest {
     @Test
     void theFormatsWarmedUpBeforeTheNightLeaveNoMadeUpAlertInItsOutputs() throws Exception {
         try (AlertOutputs out = outputs()) {
-            assertTrue(out.compileBeforeTheNight(30) > 30 * 3 * 29 * 29, "every format made, cutouts included");
+            AlertOutputs.FormatsWarmUp warm = out.compilerBeforeTheNight();
+            int made = WarmUp.scheduler(SchedulerTest.settings(""), Cands.MJD, 10, 30, false, warm);
+            assertTrue(made > 0, "the scheduler's warm-up alerts");
+            assertEquals(made, warm.alerts(), "each of them through the formats");
+            assertTrue(warm.bytes() > made * 3L * 29 * 29, "every format made, cutouts included");
             assertEquals(0, out.size());
             out.write(alerts);
             assertEquals(4, out.size(), "the night's own alerts, and only those");

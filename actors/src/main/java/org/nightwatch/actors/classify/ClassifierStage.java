@@ -112,20 +112,21 @@ public final class ClassifierStage implements AutoCloseable {
     }
 
     /**
-     * Scores made-up batches of these sizes ({@link org.nightwatch.workers.classify.RealBogusModel#warmUpCutouts}) on
-     * this thread, with the scorer it will take in the night (scoring on the callers' threads; nothing otherwise): a
-     * thread's first batches pay for its session with the model.
+     * Scores {@code batches} made-up batches, their sizes taken in turn from {@code sizes}
+     * ({@link org.nightwatch.workers.classify.RealBogusModel#warmUpCutouts}), on this thread, with the scorer it will take in
+     * the night (scoring on the callers' threads; nothing otherwise): a thread's first batches pay for its session with
+     * the model, and the model's graph is run by Java code that the JIT compiles after some hundreds of batches.
      */
-    public void warmHere(int... sizes) {
-        if (perThread == null) {
+    public void warmHere(int batches, int... sizes) {
+        if (perThread == null || sizes.length == 0) {
             return;
         }
         int largest = java.util.Arrays.stream(sizes).max().orElse(0);
         List<float[]> cutouts = org.nightwatch.workers.classify.RealBogusModel.warmUpCutouts(largest);
         Scorer mine = take();
         try {
-            for (int n : sizes) {
-                mine.warm(cutouts.subList(0, n));
+            for (int b = 0; b < batches; b++) {
+                mine.warm(cutouts.subList(0, sizes[b % sizes.length]));
             }
         } finally {
             idleScorers.offer(mine);

@@ -133,7 +133,7 @@ class ClassifierStageTest {
         try {
             List<java.util.concurrent.Future<?>> warm = new ArrayList<>();
             for (var imager : imagers) {
-                warm.add(imager.submit(() -> stage.warmHere(16, 48)));
+                warm.add(imager.submit(() -> stage.warmHere(2, 16, 48)));
             }
             for (var w : warm) {
                 w.get(); // both inside a scorer at once: each warmed its own
