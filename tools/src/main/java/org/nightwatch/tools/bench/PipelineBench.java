@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.DiffStage;
@@ -63,6 +66,9 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "write the results as JSON")
     Path report;
 
+    /** How often the sustained window's ends are sampled, ms. */
+    private static final long SAMPLE_MS = 25;
+
     @Override
     public Integer call() throws Exception {
         DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
@@ -92,16 +98,27 @@ public final class PipelineBench implements Callable<Integer> {
         long earlyBegun;
         long earlyUsed;
         Sustained sustained = new Sustained(framesDue, m.framesPerVisit(), sensors);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-sampler");
+            t.setDaemon(true);
+            return t;
+        });
         try (NightRunner runner = new NightRunner(cfg, o)) {
             ThreadCpu threads = new ThreadCpu();
             HeapAfterGc afterGc = new HeapAfterGc();
+            // the window's ends are sampled every 25 ms: at the progress lines' second, where they fell moved a window of
+            // 27 s by up to a second at each end, and the factor by several hundredths
+            sampler.scheduleAtFixedRate(() -> {
+                NightRunner.Progress p = runner.progress();
+                DiffStage.Cost c = runner.diffCost();
+                sustained.tick(p.seconds(), p.published(), c != null ? c.visits() : 0);
+            }, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
             s = runner.run(p -> {
                 threads.sample();
                 afterGc.sample();
-                DiffStage.Cost c = runner.diffCost();
-                sustained.tick(p.seconds(), p.published(), c != null ? c.visits() : 0);
                 System.out.println(p.line("/" + framesDue));
             });
+            sampler.shutdownNow();
             cpuByRole = threads.secondsByRole();
             processCpu = threads.processSeconds();
             kernel = threads.kernel();
@@ -110,6 +127,7 @@ public final class PipelineBench implements Callable<Integer> {
             earlyBegun = runner.earlyStarts() != null ? runner.earlyStarts().begun() : 0;
             earlyUsed = runner.earlyStarts() != null ? runner.earlyStarts().used() : 0;
         } finally {
+            sampler.shutdownNow();
             if (out == null) {
                 deleteTree(dir);
             }
