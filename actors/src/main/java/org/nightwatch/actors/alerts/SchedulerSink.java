@@ -8,18 +8,32 @@ import org.nightwatch.actors.pipeline.VisitSink;
 /**
  * Hands each visit's scored candidates to the scheduler actor (set once the actor system runs); a visit
  * without candidates (none found, or not differenced) goes too, so that the night's database records
- * every visit done and a restarted replay starts after them.
+ * every visit done and a restarted replay starts after them. A visit done before the scheduler is connected (a
+ * resumed night's spooled visit, caught up while the night is still being started) waits here for it, in order.
  */
 public final class SchedulerSink implements VisitSink {
     private volatile ActorRef<SchedulerActor.Command> scheduler;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    /** Visits done before the scheduler was connected (guarded by this). */
+    private final java.util.List<SchedulerActor.Scored> waiting = new java.util.ArrayList<>();
 
     /** Visits handed to the scheduler so far. */
     public long sent() {
         return sent.get();
     }
 
-    public void connect(ActorRef<SchedulerActor.Command> ref) {
+    /** Visits done and waiting for the scheduler to be connected. */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    /** Connects the scheduler: the visits waiting go to it first, in the order they were done. */
+    public synchronized void connect(ActorRef<SchedulerActor.Command> ref) {
+        for (SchedulerActor.Scored s : waiting) {
+            sent.incrementAndGet();
+            ref.tell(s);
+        }
+        waiting.clear();
         this.scheduler = ref;
     }
 
@@ -27,7 +41,13 @@ public final class SchedulerSink implements VisitSink {
     public void accept(StackedVisit s) {
         ActorRef<SchedulerActor.Command> ref = scheduler;
         if (ref == null) {
-            return;
+            synchronized (this) {
+                ref = scheduler;
+                if (ref == null) {
+                    waiting.add(scored(s));
+                    return;
+                }
+            }
         }
         sent.incrementAndGet();
         ref.tell(scored(s));
