@@ -347,6 +347,14 @@ public final class NightRunner implements AutoCloseable {
         return workers.diffCost();
     }
 
+    /**
+     * Sensor-visits the scheduler in this process has handled so far (their candidates associated and alerted), or -1
+     * when the scheduler runs elsewhere or not at all: on a cluster the visits differenced on the workers reach it here.
+     */
+    public long visitsScheduled() {
+        return scheduler != null ? scheduler.visitsHandled() : -1;
+    }
+
     /** What the night looks like now. */
     public Progress progress() {
         return books.progress();

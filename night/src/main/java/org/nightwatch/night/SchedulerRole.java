@@ -182,6 +182,11 @@ public final class SchedulerRole implements AutoCloseable {
         }
     }
 
+    /** Visits the scheduler has handled (their candidates associated, their alerts committed) so far. */
+    long visitsHandled() {
+        return visitsHandled.get();
+    }
+
     /** The scheduler actor (labels from the control room go to it). */
     public ActorRef<SchedulerActor.Command> actor() {
         return actor;

@@ -4,8 +4,8 @@ import org.nightwatch.night.DeploymentConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What {@code simulate} and {@code replay} add to run their night on a cluster, from the camera's node. */
-final class ClusterNightOptions {
+/** What {@code simulate}, {@code replay} and {@code bench pipeline} add to run their night on a cluster, from the camera's node. */
+public final class ClusterNightOptions {
     @Option(names = "--cluster", description = "run the night on a cluster: this node holds the camera and control room (and the "
         + "scheduler, unless --roles leaves it to scheduler nodes), "
         + "and the sensors run on worker nodes (nightwatch node --roles worker); the frame channel must be UDP")
@@ -25,7 +25,7 @@ final class ClusterNightOptions {
     ClusterOptions node = new ClusterOptions();
 
     /** The cluster this night runs on (null: one process). */
-    org.nightwatch.night.ClusterSettings settings() {
+    public org.nightwatch.night.ClusterSettings settings() {
         if (!onCluster) {
             if (node.seedNodes != null || roles != null) {
                 throw new IllegalArgumentException((roles != null ? "--roles" : "--seed-nodes") + " is for a night on a cluster: add --cluster");
@@ -46,7 +46,7 @@ final class ClusterNightOptions {
     }
 
     /** The deployment with the frame channel and receive address given on the command line. */
-    DeploymentConfig apply(DeploymentConfig cfg) {
+    public DeploymentConfig apply(DeploymentConfig cfg) {
         return node.apply(cfg);
     }
 }

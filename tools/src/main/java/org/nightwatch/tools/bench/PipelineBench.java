@@ -18,11 +18,13 @@ import java.util.stream.Stream;
 import org.nightwatch.actors.alerts.SchedulerTotals;
 import org.nightwatch.actors.diff.DiffStage;
 import org.nightwatch.camera.source.Pacing;
+import org.nightwatch.night.ClusterSettings;
 import org.nightwatch.night.DeploymentConfig;
 import org.nightwatch.night.HeapPages;
 import org.nightwatch.night.NightOptions;
 import org.nightwatch.night.NightRunner;
 import org.nightwatch.night.NightSummary;
+import org.nightwatch.night.cli.ClusterNightOptions;
 import org.nightwatch.night.cli.NightwatchCli;
 import org.nightwatch.protocol.SurveyMode;
 import picocli.CommandLine.Command;
@@ -42,6 +44,10 @@ import picocli.CommandLine.Option;
 public final class PipelineBench implements Callable<Integer> {
     @Mixin
     NightwatchCli.Common common = new NightwatchCli.Common();
+
+    /** On a cluster: this process is the camera's node (camera, scheduler, room), the sensors run on worker nodes. */
+    @Mixin
+    ClusterNightOptions cluster = new ClusterNightOptions();
 
     @Option(names = "--sensors", defaultValue = "84", description = "sensors (default ${DEFAULT-VALUE})")
     int sensors;
@@ -71,10 +77,15 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeploymentConfig cfg = DeploymentConfig.load(common.configFile());
+        ClusterSettings onCluster = cluster.settings(); // a cluster asked for wrongly is said before anything is prepared
+        DeploymentConfig cfg = cluster.apply(DeploymentConfig.load(common.configFile()));
         SurveyMode m = SurveyMode.parse(mode);
         Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("nightwatch-bench-pipeline");
-        if (warmupVisits > 0) {
+        if (onCluster != null && warmupVisits > 0) {
+            // a worker serves one night: it leaves with the camera's node when the night ends
+            System.out.println("on a cluster no warm-up night is run (a worker node serves one night); the workers warm up as the "
+                + "night prepares them, and the JIT's first minutes are in the measured night");
+        } else if (warmupVisits > 0) {
             Path w = Files.createTempDirectory("nightwatch-bench-pipeline-warmup");
             try (NightRunner runner = new NightRunner(cfg, NightOptions.simulate(sensors, warmupVisits, m, Pacing.REALTIME)
                 .withPreparedSky(skies).withDiff(w).withTimeout(Duration.ofMinutes(30)).build())) {
@@ -87,7 +98,7 @@ public final class PipelineBench implements Callable<Integer> {
             System.gc();
         }
         NightOptions o = NightOptions.simulate(sensors, visits, m, Pacing.REALTIME)
-            .withPreparedSky(skies).withDiff(dir).withTimeout(Duration.ofMinutes(60)).build();
+            .withPreparedSky(skies).withDiff(dir).withTimeout(Duration.ofMinutes(60)).withCluster(onCluster).build();
         long framesDue = (long) sensors * visits * m.framesPerVisit();
         NightSummary s;
         Map<String, Double> cpuByRole;
@@ -110,8 +121,9 @@ public final class PipelineBench implements Callable<Integer> {
             // 27 s by up to a second at each end, and the factor by several hundredths
             sampler.scheduleAtFixedRate(() -> {
                 NightRunner.Progress p = runner.progress();
-                DiffStage.Cost c = runner.diffCost();
-                sustained.tick(p.seconds(), p.published(), c != null ? c.visits() : 0);
+                // on a cluster the workers difference; their visits are counted as the scheduler here takes them
+                DiffStage.Cost c = onCluster == null ? runner.diffCost() : null;
+                sustained.tick(p.seconds(), p.published(), onCluster != null ? Math.max(0, runner.visitsScheduled()) : c != null ? c.visits() : 0);
             }, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
             s = runner.run(p -> {
                 threads.sample();
@@ -169,7 +181,8 @@ public final class PipelineBench implements Callable<Integer> {
             sensors, visits, rtf, sensorVisits, s.visitsStacked(), cu != null ? cu.caughtUp() : 0, s.visitsDeferred(),
             s.deferredByReason().getOrDefault("deferred_at_source", 0L), s.framesLost(), latency.get("p50"), latency.get("p99"),
             s.peakHeapMb(), heapAfterGcMb);
-        StringBuilder b = new StringBuilder("  CPU ms per sensor-visit by role:");
+        StringBuilder b = new StringBuilder(onCluster != null ? "  CPU ms per sensor-visit by role, on this node (the workers' is in their logs):"
+            : "  CPU ms per sensor-visit by role:");
         byRole.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.1f", k, v)));
         b.append(String.format(Locale.ROOT, " (%d cores: %.0f ms of CPU a sensor-visit at most, at %d sensors in real time)",
             (int) cores, 1000 * cores / (sensors / (m.framesPerVisit() / 2.0)), sensors));
@@ -192,6 +205,8 @@ public final class PipelineBench implements Callable<Integer> {
             r.put("mode", m.cliName());
             r.put("prepared_skies", skies);
             r.put("cores", (int) cores);
+            // on a cluster the CPU by role is this node's (camera, scheduler, room); each worker's is in its log
+            r.put("on_cluster", onCluster != null);
             r.put("realtime_factor", rtf);
             r.put("realtime_factor_window_s", sustained.windowSeconds());
             r.put("night_realtime_factor", s.realtimeFactor());
