@@ -162,10 +162,6 @@ public final class ClusterWorker implements AutoCloseable {
                     producer.tell(new ScoredProducer.Enqueue(SchedulerSink.scored(v)));
                 }, null, null);
                 w.start(system);
-                if (o.compilesBeforeTheNight()) {
-                    // what the warm-ups queued, compiled before the sensors arrive rather than on the night's cores
-                    Compilers.awaitQuiet(SchedulerRole.COMPILERS_WAIT);
-                }
                 LOG.info("night '{}' prepared on this node", plan.key());
                 p.cpuAtStart()[0] = processCpuNanos();
                 reportTo(plan.nodes(), w);
