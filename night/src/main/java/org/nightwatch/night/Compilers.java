@@ -25,6 +25,8 @@ final class Compilers {
     /** Quiet: the compilers spent under 5% of the last half second compiling. */
     private static final int WINDOW_POLLS = 5;
     private static final long QUIET_MS = 25;
+    /** The longest a night waits for the compilers, each time. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(15);
 
     private Compilers() {
     }

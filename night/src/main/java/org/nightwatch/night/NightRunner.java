@@ -198,8 +198,12 @@ public final class NightRunner implements AutoCloseable {
             workers.start(system);
             if (options.compilesBeforeTheNight()) {
                 // what the warm-ups queued, compiled before the first frame rather than on the night's cores
-                long waited = Compilers.awaitQuiet(SchedulerRole.COMPILERS_WAIT);
-                LOG.info("the JIT's queue from the warm-ups compiled in {} ms", waited);
+                long waited = Compilers.awaitQuiet(Compilers.MAX_WAIT);
+                if (waited >= Compilers.MAX_WAIT.toMillis()) {
+                    LOG.info("the JIT still compiling after {} ms of waiting: the night starts, its first visits beside it", waited);
+                } else if (waited >= 0) {
+                    LOG.info("the JIT's queue from the warm-ups compiled in {} ms", waited);
+                }
             }
             system.tell(new Guardian.StartSensors(workers.context(), source.sensors()));
         }

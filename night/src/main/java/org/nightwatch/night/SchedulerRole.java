@@ -130,8 +130,6 @@ public final class SchedulerRole implements AutoCloseable {
      */
     static final int WARM_UP_VISITS = 240;
     static final int WARM_UP_CANDIDATES = 50;
-    /** The longest a night waits for the JIT's queue before its warm-up ({@link Compilers}). */
-    static final java.time.Duration COMPILERS_WAIT = java.time.Duration.ofSeconds(15);
 
     /**
      * Before the first frame, due at {@code first}: the night's visibility sampled, so that its first alerts do not wait
@@ -147,7 +145,7 @@ public final class SchedulerRole implements AutoCloseable {
         }
         try {
             // the imagers' warm-up's compilations first: code first run behind a long queue is not profiled for C2
-            long waited = Compilers.awaitQuiet(COMPILERS_WAIT);
+            long waited = Compilers.awaitQuiet(Compilers.MAX_WAIT);
             long t1 = System.nanoTime();
             SchedulerSettings ss = settings.scheduler();
             // the embedded database's code only: a night on PostgreSQL runs the driver's, which a scratch H2 would not compile

@@ -108,6 +108,7 @@ public final class PipelineBench implements Callable<Integer> {
         DiffStage.Cost diff;
         long earlyBegun;
         long earlyUsed;
+        long visitsDone;
         Sustained sustained = new Sustained(framesDue, m.framesPerVisit(), sensors);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-sampler");
@@ -121,9 +122,7 @@ public final class PipelineBench implements Callable<Integer> {
             // 27 s by up to a second at each end, and the factor by several hundredths
             sampler.scheduleAtFixedRate(() -> {
                 NightRunner.Progress p = runner.progress();
-                // on a cluster the workers difference; their visits are counted as the scheduler here takes them
-                DiffStage.Cost c = onCluster == null ? runner.diffCost() : null;
-                sustained.tick(p.seconds(), p.published(), onCluster != null ? Math.max(0, runner.visitsScheduled()) : c != null ? c.visits() : 0);
+                sustained.tick(p.seconds(), p.published(), visitsDone(runner, onCluster != null));
             }, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
             s = runner.run(p -> {
                 threads.sample();
@@ -138,6 +137,7 @@ public final class PipelineBench implements Callable<Integer> {
             diff = runner.diffCost();
             earlyBegun = runner.earlyStarts() != null ? runner.earlyStarts().begun() : 0;
             earlyUsed = runner.earlyStarts() != null ? runner.earlyStarts().used() : 0;
+            visitsDone = visitsDone(runner, onCluster != null);
         } finally {
             sampler.shutdownNow();
             if (out == null) {
@@ -146,7 +146,7 @@ public final class PipelineBench implements Callable<Integer> {
         }
         double rtf = sustained.factor(2.0);
         // everything the night differenced, caught-up visits included: the CPU below paid for all of them
-        long sensorVisits = Math.max(1, diff != null && diff.visits() > 0 ? diff.visits() : s.visitsStacked());
+        long sensorVisits = Math.max(1, visitsDone > 0 ? visitsDone : s.visitsStacked());
         NightSummary.CatchUpTotals cu = s.catchUp();
         long spooled = cu != null ? cu.visitsSpooled() : 0;
         Map<String, Double> byRole = new LinkedHashMap<>();
@@ -246,6 +246,18 @@ public final class PipelineBench implements Callable<Integer> {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), r);
         }
         return s.accounted() ? 0 : 1;
+    }
+
+    /**
+     * Sensor-visits differenced so far, caught-up ones included: by this process's difference stage, or on a cluster
+     * (where the workers difference) as this node's scheduler takes them.
+     */
+    private static long visitsDone(NightRunner runner, boolean onCluster) {
+        if (onCluster) {
+            return Math.max(0, runner.visitsScheduled());
+        }
+        DiffStage.Cost c = runner.diffCost();
+        return c != null ? c.visits() : 0;
     }
 
     /**
