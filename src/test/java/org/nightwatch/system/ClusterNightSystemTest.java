@@ -422,13 +422,19 @@ class ClusterNightSystemTest {
     /**
      * At the camera's pace a worker that cannot difference its visits in time spools them into its own --out and catches
      * them up itself: the camera's node ends the night only when the worker has caught up, and the summary sums the
-     * worker's spool. Frames come at 20 a second (a visit each 0.6 s) to a worker with no spare stack buffers.
+     * worker's spool. Frames come at 20 a second (a visit each 0.6 s) to a worker with no spare stack buffers whose
+     * difference imaging the site's drill holds 1.2 s a visit: it falls behind however fast or loaded the machine is (on
+     * a loaded 2-core machine the camera's node, not the worker, was once the slower, and nothing was spooled).
      */
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aWorkerThatFallsBehindAtTheCamerasPaceSpoolsAndCatchesUpBeforeTheNightEnds() throws Exception {
         // on a loaded machine the camera also defers frames it cannot send in time (counted, not the point here)
-        NightSummary s = nightOnOneWorker(config("nightwatch.actors.spare-stack-buffers = 0\nnightwatch.camera.frame-rate-hz = 20\n"),
+        NightSummary s = nightOnOneWorker(config("""
+                nightwatch.actors.spare-stack-buffers = 0
+                nightwatch.camera.frame-rate-hz = 20
+                nightwatch.drills.diff = "slow 1200 ms after 0"
+                """),
             NightOptions.simulate(3, 6, SurveyMode.HIGH_CADENCE, Pacing.REALTIME), new ArrayList<>());
         assertTrue(s.accounted(), s.toText());
         assertTrue(s.forcedClose() == null, "ended by itself\n" + s.toText());

@@ -159,7 +159,7 @@ public final class SensorWorkers implements AutoCloseable {
         ReferenceLibrary refs = new ReferenceLibrary(skyDir, maker, d.referenceCache(), d.darkHotSigma(), d.subtractDark());
         StageFaults.Fault df = faults.diff();
         if (df != null) {
-            LOG.warn("drill: difference imaging will {} after some visits", df.kind().name().toLowerCase(Locale.ROOT));
+            LOG.warn("drill: difference imaging will {}", df);
         }
         this.diff = new DiffStage(new DiffStage.Settings(settings.diff(), camera.gain(), camera.saturate(), settings.pixelScaleArcsec(),
             d.zeroPointMag(), d.workerCount(), settings.earlyPlanes()),
@@ -175,7 +175,7 @@ public final class SensorWorkers implements AutoCloseable {
         this.candidateCsv = new CandidateCsvSink(outDir());
         StageFaults.Fault cf = faults.classifier();
         if (cf != null) {
-            LOG.warn("drill: the classifier will {} after some batches", cf.kind().name().toLowerCase(Locale.ROOT));
+            LOG.warn("drill: the classifier will {}", cf);
         }
         this.classifier = ClassifierModels.open(actors.classifier(), cf != null ? cf::strike : null, d.workerCount());
         this.warmScorers = classifier != null && classifier.scoresOnCallersThreads();
