@@ -86,8 +86,11 @@ public final class SensorWorkers implements AutoCloseable {
     private final DiffStage diff;
     private final ClassifierStage classifier;
     private final CandidateCsvSink candidateCsv;
-    /** Whether the classifier's scorers are warmed on the imagers' threads when the night starts (they score there). */
-    private final boolean warmScorers;
+    /**
+     * Batches each imager thread scores when the night starts, warming the classifier's scorers where they score (0:
+     * none; the classifier scores elsewhere, or there is none).
+     */
+    private final int scorerWarmUpBatches;
     private VisitSpool spool;
     private EarlyStarts early;
     private CatchUp catchUp;
@@ -131,7 +134,7 @@ public final class SensorWorkers implements AutoCloseable {
             this.diff = null;
             this.classifier = null;
             this.candidateCsv = null;
-            this.warmScorers = false;
+            this.scorerWarmUpBatches = 0;
             return;
         }
         // compile the hot kernels before frames are due, not while the first visits wait
@@ -150,7 +153,7 @@ public final class SensorWorkers implements AutoCloseable {
             this.diff = null;
             this.classifier = null;
             this.candidateCsv = null;
-            this.warmScorers = false;
+            this.scorerWarmUpBatches = 0;
             return;
         }
         Path skyDir = options.skyDir();
@@ -178,7 +181,8 @@ public final class SensorWorkers implements AutoCloseable {
             LOG.warn("drill: the classifier will {}", cf);
         }
         this.classifier = ClassifierModels.open(actors.classifier(), cf != null ? cf::strike : null, d.workerCount());
-        this.warmScorers = classifier != null && classifier.scoresOnCallersThreads();
+        this.scorerWarmUpBatches = classifier == null || !classifier.scoresOnCallersThreads() ? 0
+            : options.compilesBeforeTheNight() ? WARM_UP_BATCHES : FIRST_BATCHES;
     }
 
     /** Where the night's candidates and spool go: its output directory, or the recorded night it writes. */
@@ -267,8 +271,8 @@ public final class SensorWorkers implements AutoCloseable {
     void start(ActorSystem<?> system) {
         Executor diffDispatcher = system.dispatchers().lookup(DispatcherSelector.fromConfig("nightwatch.diff-dispatcher"));
         diffExecutor.set(diffDispatcher);
-        if (warmScorers) {
-            warmScorersOn(diffDispatcher, actors.diff().workerCount());
+        if (scorerWarmUpBatches > 0) {
+            warmScorersOn(diffDispatcher, actors.diff().workerCount(), scorerWarmUpBatches);
         }
         if (classifier != null) {
             classifier.start(Materializer.matFromSystem(system),
@@ -288,9 +292,16 @@ public final class SensorWorkers implements AutoCloseable {
      * Batches each imager thread scores before the night, in these sizes in turn. The model's graph is run by SameDiff's
      * Java code: warmed on five batches a thread, the JIT compiled it in the 84-sensor bench night (5.0 s of C2
      * compilation on the night's cores, the last in its 55th second), 1.0 s after these 480. Small batches count as much
-     * for that and cost little; the large ones give the native kernels the night's shapes.
+     * for that and cost little; the large ones give the native kernels the night's shapes. They take 2.5-4.5 s on two
+     * idle cores, and 18 s were seen on a worker that joined a night whose nodes shared its cores.
      */
     private static final int WARM_UP_BATCHES = 480;
+    /**
+     * Batches a night that does not compile before its first frame (one run as fast as it goes, whose camera waits for it)
+     * scores a thread: each thread's first batches, which make its session and cost twice a later one's. A worker that
+     * joins such a night mid-way takes its sensors seconds sooner for it.
+     */
+    private static final int FIRST_BATCHES = 5;
     private static final int[] WARM_UP_BATCH_SIZES = {1, 2, 4, 8, 1, 2, 4, 16, 1, 2, 4, 32, 1, 2, 4, 64};
 
     /**
@@ -299,7 +310,7 @@ public final class SensorWorkers implements AutoCloseable {
      * (39 ms against 14 ms of CPU for a visit's batch in the README night). Best effort: a dispatcher with fewer
      * threads than imagers leaves its tasks waiting for each other, and they give up after a few seconds.
      */
-    private void warmScorersOn(Executor executor, int threads) {
+    private void warmScorersOn(Executor executor, int threads, int batches) {
         long t0 = System.nanoTime();
         CountDownLatch arrived = new CountDownLatch(threads);
         CountDownLatch done = new CountDownLatch(threads);
@@ -310,7 +321,7 @@ public final class SensorWorkers implements AutoCloseable {
                     arrived.countDown();
                     // each task holds its thread until every one has arrived: one task a thread
                     if (arrived.await(5, TimeUnit.SECONDS)) {
-                        classifier.warmHere(WARM_UP_BATCHES, WARM_UP_BATCH_SIZES);
+                        classifier.warmHere(batches, WARM_UP_BATCH_SIZES);
                         warmed.incrementAndGet();
                     }
                 } catch (InterruptedException e) {
@@ -327,7 +338,7 @@ public final class SensorWorkers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("real/bogus scorers warmed on {} of {} imager threads in {} ms", warmed.get(), threads,
+        LOG.info("real/bogus scorers warmed on {} of {} imager threads ({} batches each) in {} ms", warmed.get(), threads, batches,
             (System.nanoTime() - t0) / 1_000_000);
     }
 
