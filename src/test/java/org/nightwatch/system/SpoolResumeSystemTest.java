@@ -45,6 +45,9 @@ class SpoolResumeSystemTest {
             nightwatch.actors.classifier.model = "%s"
             # no spare buffers: a sensor's next visit finds none free while its last is differenced
             nightwatch.actors.spare-stack-buffers = 0
+            # and each visit's differencing takes longer than the replay's 0.25 s between a sensor's visits, however fast
+            # the machine (the replay reads this file too)
+            nightwatch.drills.diff = "slow 300 ms after 0"
             """.formatted(Nights.DEFAULT_MODEL);
         Nights.config(dir, overrides);
         Path site = dir.resolve("test-site.conf");
@@ -119,8 +122,9 @@ class SpoolResumeSystemTest {
     }
 
     /**
-     * {@code nightwatch replay} at 24 times the recorded frame rate, as a user runs it: 12 sensor-visits a second, more than
-     * two cores difference (at 8 times, 4 a second, a night with warm imager threads kept up and spooled nothing).
+     * {@code nightwatch replay} at 24 times the recorded frame rate, as a user runs it: 12 sensor-visits a second, about as
+     * many as two cores difference (at 8 times, 4 a second, a night with warm imager threads kept up and spooled nothing),
+     * with the site's drill holding each visit's differencing 300 ms so that the replay falls behind on any machine.
      */
     private ProcessBuilder replay(Path site, Path night, Path out) {
         return Nights.cli(dir, List.of(), List.of("replay", night.toString(), "--config", site.toString(), "--speed", "24",
